@@ -1,0 +1,68 @@
+# tlbsim: a deterministic SMP/TLB simulator.  `make` builds ./tlbsim.
+# Targets: check (every test), demo (install deps, build, explore, matrix),
+# bench, noopt, san (ASan+UBSan build in build-san/), deps, clean.
+CC      ?= cc
+OPT     ?= -O2
+PKGS     = yaml-0.1 sqlite3 zlib libxxhash
+CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -fno-common -g $(OPT) -I. \
+           -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
+BUILD   ?= build
+BIN     ?= tlbsim
+
+# Layers, lowest first: a layer includes only headers of layers before it.
+LIB_SRC  = mmu/pte.c mmu/mem.c \
+           cpus/tlb.c cpus/dirty.c \
+           sim/program.c sim/world.c sim/exec.c sim/explore.c sim/run.c sim/sched.c \
+           scenarios/yaml.c scenarios/compile.c \
+           reports/timeline.c reports/db.c reports/judge.c
+MAIN_SRC = tlbsim.c
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BIN)
+
+$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+units: $(UNIT_BIN)
+
+# Install what is missing (Debian; root or sudo), then nothing else.
+deps:
+	@sh tests/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all units
+	@$(MAKE) --no-print-directory BUILD=build-san BIN=tlbsim-san \
+		OPT="-O0 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" tlbsim-san
+	@sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN) compare --db tlbsim.db scenarios
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/bench.sh
+
+noopt:
+	$(MAKE) OPT=-O0
+
+san:
+	$(MAKE) BUILD=build-san BIN=tlbsim-san OPT="-O0 -fsanitize=address,undefined -fno-omit-frame-pointer"
+
+clean:
+	rm -rf build build-san $(BIN) tlbsim-san
+
+.PHONY: all units deps check demo bench noopt san clean
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

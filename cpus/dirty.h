@@ -1,0 +1,35 @@
+/* cpus/dirty.h: how a CPU sets the dirty bit, as a pluggable table.
+ * A model answers two hardware questions: what a store does when its TLB
+ * entry is writable but clean (D=0), and what the page walk does on a TLB
+ * miss.  Adding a model is one table row (cpus/dirty.c); see
+ * ../shared/reference/dirty-bit-semantics.md and docs/models.md. */
+#ifndef TLBSIM_DIRTY_H
+#define TLBSIM_DIRTY_H
+#include <stdint.h>
+#include "mmu/pte.h"
+
+enum DirtyStep {
+	DIRTY_PROCEED,  /* D is recorded in the cached entry; the data write follows */
+	DIRTY_FAULT,    /* the entry is dropped and the store takes a page fault */
+	DIRTY_AGAIN     /* one more hardware step (a separate interleaving point) */
+};
+
+typedef struct DirtyModel {
+	const char *name;     /* as written in scenarios and on the command line */
+	const char *summary;  /* one line, for --help and reports */
+	/* The dirty-bit step of a store through a writable entry with D=0.
+	 * phase counts the model's hardware steps from 0; *scratch keeps the
+	 * CPU's walker state across them (0 before phase 0).  *note gets a
+	 * short description for the trace.  Returns enum DirtyStep. */
+	int (*set_dirty)(pte_t *pte, int phase, uint64_t *scratch, const char **note);
+	/* The page walk on a TLB miss: updates *pte (A, and D for a write) and
+	 * returns 1 to fill the TLB, or 0 for a page fault. */
+	int (*walk)(pte_t *pte, int write, const char **note);
+} DirtyModel;
+
+/* The model called name, or NULL. */
+const DirtyModel *dirty_find(const char *name);
+/* The i-th model (NULL past the end): for listings and `tlbsim models`. */
+const DirtyModel *dirty_model(int i);
+
+#endif

@@ -1,0 +1,52 @@
+/* mmu/mem.h: struct page, files, page cache, disk and spinlocks: the
+ * memory side of the machine state.  Elements are plain fixed-width structs
+ * so a whole world can be copied with memcpy and hashed byte for byte
+ * (every padding byte is zeroed by the world's creator and never written). */
+#ifndef TLBSIM_MEM_H
+#define TLBSIM_MEM_H
+#include <stdint.h>
+#include "mmu/pte.h"
+
+#define PG_locked    0x01  /* page lock held (sleeping lock) */
+#define PG_dirty     0x02  /* struct page says: must be written back */
+#define PG_writeback 0x04  /* write-back I/O in flight */
+#define PG_uptodate  0x08
+
+/* struct page and the content of the frame it describes. */
+typedef struct PageState {
+	uint32_t data;     /* content version: bumped by every store */
+	uint8_t  flags;    /* PG_* */
+	uint8_t  locker;   /* CPU + 1 holding PG_locked (0: none) */
+	uint16_t pad;
+} PageState;
+
+typedef struct FileState {
+	uint32_t i_size;   /* bytes */
+	uint32_t mtime;    /* bumped by file_update_time */
+} FileState;
+
+/* A view of the memory part of one world (pointers into its blob). */
+typedef struct Mem {
+	pte_t     *pte;    /* [npte] page-table entries */
+	PageState *page;   /* [npages + 1], indexed by pfn; [0] unused */
+	FileState *file;   /* [nfiles] */
+	uint16_t  *pcache; /* [nslots] page cache: file page -> pfn (0: none) */
+	uint32_t  *disk;   /* [nslots] content version on disk */
+	uint8_t   *lock;   /* [nlocks] spinlock holder CPU + 1 (0: free) */
+} Mem;
+
+/* Sets PG_dirty; returns 1 if it was clear (set_page_dirty). */
+int mem_set_page_dirty(PageState *pg);
+/* Clears PG_dirty; returns its old value (TestClearPageDirty). */
+int mem_test_clear_dirty(PageState *pg);
+/* Takes the page lock for cpu if free; returns 1 on success. */
+int mem_trylock_page(PageState *pg, int cpu);
+/* Releases the page lock; returns 0, or -1 if cpu does not hold it. */
+int mem_unlock_page(PageState *pg, int cpu);
+/* The write I/O: the disk copy of slot gets the frame's content now. */
+void mem_submit_bio(Mem *m, int pfn, int slot);
+/* Spinlocks: take (1 on success), release (-1 if not the holder). */
+int mem_spin_trylock(Mem *m, int lock, int cpu);
+int mem_spin_unlock(Mem *m, int lock, int cpu);
+
+#endif

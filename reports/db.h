@@ -1,0 +1,80 @@
+/* reports/db.h: the results database (SQLite).  Every explore and run is
+ * recorded with its scenario text, outcomes, witness schedules and
+ * zlib-compressed traces.  Schema: docs/schema.md; version in
+ * PRAGMA user_version.  Writes are batched: db_begin ... db_commit, and a
+ * failed batch is rolled back whole (never a half-written database). */
+#ifndef TLBSIM_DB_H
+#define TLBSIM_DB_H
+#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define DB_SCHEMA_VERSION 1
+
+typedef struct Db Db;
+
+/* Opens (creating if needed) the database at path, WAL mode, schema
+ * created or checked.  On failure returns NULL with a message in err. */
+Db *db_open(const char *path, char *err, size_t errlen);
+void db_close(Db *db);
+int db_begin(Db *db);          /* 0 on success */
+int db_commit(Db *db);         /* 0 on success */
+void db_rollback(Db *db);
+const char *db_errmsg(Db *db);
+
+/* Finds or inserts the scenario with this content hash; stores the text of
+ * every file (path + text, [0] the scenario itself).  Returns its id, or -1. */
+int64_t db_scenario(Db *db, const char *name, const char *hash,
+                    int nfiles, const char *const *paths, const char *const *texts);
+
+typedef struct DbRun {
+	int64_t scenario_id;
+	const char *variant, *model;
+	const char *mode;          /* "explore" or "run" */
+	uint64_t seed;
+	const char *schedule;      /* run: the schedule it followed; explore: NULL */
+	const char *version;       /* tlbsim version */
+	double seconds;            /* wall time taken */
+	uint64_t states, transitions, schedules, end_states;
+	const char *trace_hash;    /* run: hash of its trace; explore: NULL */
+} DbRun;
+int64_t db_run(Db *db, const DbRun *r);   /* run id or -1 */
+
+typedef struct DbOutcome {
+	int64_t run_id;
+	const char *name;          /* outcome name, e.g. "lost_dirty" */
+	uint64_t schedules;        /* schedules that end with it */
+	uint64_t end_states;       /* distinct end states with it */
+	const char *witness;       /* shortest schedule string */
+	int witness_steps;
+	const char *trace;         /* the witness timeline (text), compressed on insert */
+	size_t trace_len;
+} DbOutcome;
+int64_t db_outcome(Db *db, const DbOutcome *o);  /* witness id or -1 */
+
+/* A recorded witness, for `tlbsim replay ID`.  Strings are owned by the
+ * struct; free with db_witness_free. */
+typedef struct DbWitness {
+	int64_t id, run_id;
+	char *scenario, *hash, *variant, *model, *mode, *outcome, *schedule;
+	uint64_t seed;
+	int nfiles; char **paths, **texts;
+	char *trace;               /* decompressed timeline as recorded */
+} DbWitness;
+/* Loads witness id (an outcome row); returns 0, or -1 if there is none. */
+int db_witness(Db *db, int64_t id, DbWitness *w);
+/* Loads the first witness of run id for `tlbsim replay --run ID`. */
+int db_run_witness(Db *db, int64_t run_id, DbWitness *w);
+void db_witness_free(DbWitness *w);
+
+/* Reports for `tlbsim db ...`; each returns 0, or -1 with db_errmsg set. */
+int db_print_runs(Db *db, FILE *out, int limit);
+int db_print_matrix(Db *db, FILE *out);
+/* Verdict changes: between two tlbsim versions in this database
+ * (other == NULL), or between this database and another one (v1 == v2 ==
+ * NULL: latest explore of each cell in each).  Prints one line per changed
+ * cell; returns the number of changed cells, or -1. */
+int db_print_regressions(Db *db, const char *v1, const char *v2,
+                         const char *other_path, FILE *out);
+
+#endif

@@ -1,0 +1,162 @@
+/* sim/program.h: the immutable step program a scenario compiles to.
+ * Built once by scenarios/compile.c, then only read: explore, run, list and
+ * the reports share one Program, so they can never disagree about what a
+ * step means.  Every step keeps the file:line:col of its YAML text. */
+#ifndef TLBSIM_PROGRAM_H
+#define TLBSIM_PROGRAM_H
+#include <stdint.h>
+#include <stddef.h>
+
+enum OpClass { LOCAL, CTRL, SHARED, USER };
+
+typedef enum OpCode {
+#define OP(e, name, args, dst, cls, doc) OP_##e,
+#include "sim/ops.def"
+#undef OP
+	OP__COUNT
+} OpCode;
+
+typedef struct OpInfo {
+	const char *name;  /* kernel name, as written in YAML and traces */
+	const char *args;  /* operand kinds, see sim/ops.def */
+	int dst;           /* 1 if it yields a value */
+	int cls;           /* enum OpClass */
+	const char *doc;
+} OpInfo;
+
+extern const OpInfo prog_ops[OP__COUNT];
+int prog_op_lookup(const char *name);   /* OP_* or -1 */
+
+/* Values are 64-bit.  Handles to machine objects carry their kind in the
+ * top byte so that steps can check what they were given; PTE values,
+ * addresses and numbers have kind 0 (HK_INT). */
+enum HandleKind { HK_INT, HK_MM, HK_VMA, HK_FILE, HK_PAGE, HK_LOCK };
+#define HK_SHIFT 56
+static inline uint64_t h_make(int kind, uint64_t idx) { return ((uint64_t)kind << HK_SHIFT) | idx; }
+static inline int h_kind(uint64_t v) { return (int)(v >> HK_SHIFT); }
+static inline uint32_t h_index(uint64_t v) { return (uint32_t)(v & 0xffffffffu); }
+
+enum { OPD_NONE, OPD_REG, OPD_CONST };
+typedef struct Operand { uint8_t kind; uint64_t v; } Operand;  /* OPD_REG: v = frame slot */
+
+#define STEP_MAXARGS 4
+typedef struct Step {
+	uint8_t op;              /* OpCode */
+	uint8_t nargs;
+	uint8_t dst_or;          /* `dst |= call(...)` */
+	int16_t dst;             /* frame slot of the result, -1: none */
+	int32_t target;          /* JMP/JZ: step index; CALL: procedure index */
+	Operand a[STEP_MAXARGS];
+	uint16_t file;           /* index into Program.files */
+	uint32_t line, col;      /* 1-based */
+	const char *text;        /* the statement as written (for list and traces) */
+	uint16_t proc;           /* the procedure this step belongs to */
+} Step;
+
+typedef struct Proc {
+	const char *name;        /* kernel function name */
+	const char *variant;     /* NULL: every variant */
+	int nparams, nlocals;    /* locals include the params (slots 0..nparams-1) */
+	const char **locals;     /* slot names */
+	int entry;               /* first step */
+	int stack;               /* register slots needed, callees included */
+	uint16_t file; uint32_t line, col;
+} Proc;
+
+typedef struct VmaDesc {
+	const char *name;
+	int mm, file;            /* file: -1 for anonymous */
+	uint64_t start, end;     /* [start, end), page aligned */
+	uint32_t pgoff;          /* file page of start */
+	int writable, shared;
+	int first_pte;           /* PTE slot of start */
+} VmaDesc;
+
+typedef struct FileDesc {
+	const char *name;
+	int npages;              /* pages the file can hold */
+	int first_slot;          /* its slots in the page cache and disk arrays */
+	uint32_t i_size;         /* initial size in bytes */
+} FileDesc;
+
+typedef struct PageDesc {    /* a physical frame and its struct page */
+	const char *name;
+	int file;                /* -1: not in a page cache */
+	uint32_t index;
+	uint8_t flags;           /* initial PG_* */
+} PageDesc;
+
+typedef struct LockDesc { const char *name; int mm; uint64_t addr; } LockDesc; /* mm >= 0: a PTL */
+
+typedef struct TlbInit { int cpu, mm; uint64_t addr; int w, d; uint16_t line; } TlbInit;
+typedef struct PteInit { int mm; uint64_t addr; uint64_t val; } PteInit;
+
+typedef struct CpuDesc {
+	int proc;                /* its program: a procedure with no params */
+	int mm;                  /* the user mm it runs in (-1: none) */
+	int model;               /* fixed dirty-bit model, -1: the run's */
+} CpuDesc;
+
+enum Quant { Q_NEVER, Q_SOMETIMES, Q_ALWAYS };
+typedef struct Expect {
+	const char *variant, *model;  /* NULL: any */
+	int outcome;                  /* index into Program.outcomes */
+	int quant;                    /* enum Quant */
+	uint16_t file; uint32_t line, col;
+} Expect;
+
+/* Built-in outcomes first, then the scenario's named conditions. */
+enum { OUT_LOST_DIRTY, OUT_DIRTY_NONPRESENT_PTE, OUT_STALE_TLB_WRITE,
+       OUT_DEADLOCK, OUT_BUG_ON, OUT__BUILTIN };
+#define MAX_OUTCOMES 32
+typedef struct OutcomeDesc { const char *name; int proc; /* -1: built in */ const char *doc; } OutcomeDesc;
+
+/* Latencies, in simulated cycles, for timed runs (`tlbsim run`). */
+typedef struct CostModel {
+	uint32_t local, tlb_hit, walk, pte_atomic, mem, lock, lock_handoff,
+	         ipi_send, ipi_delivery, fault_entry, io;
+	uint32_t jitter_pct;     /* +-percent applied with --seed */
+} CostModel;
+
+typedef struct SrcFile { const char *path; const char *text; size_t len; } SrcFile;
+
+typedef struct Program {
+	const char *name, *description, *variant;
+	SrcFile *files; int nfiles;           /* [0] is the scenario file */
+	char hash[33];                        /* content hash of all files (hex) */
+	Step *steps; int nsteps;
+	Proc *procs; int nprocs;
+	int ncpu, tlb_size;
+	CpuDesc *cpus;
+	const char **models; int nmodels;     /* dirty-bit models to compare */
+	const char **variants; int nvariants; /* all variants of the scenario */
+	VmaDesc *vmas; int nvmas;
+	const char **mms; int nmms;
+	FileDesc *filesys; int nfilesys; int nslots;
+	PageDesc *pages; int npages;          /* pfn = index + 1 */
+	LockDesc *locks; int nlocks;
+	PteInit *ptes; int nptes_init;
+	TlbInit *tlbs; int ntlbs;
+	int npte;                             /* PTE slots (all VMA pages) */
+	int fault_handler;                    /* proc index or -1 */
+	int max_stack;                        /* register slots per CPU */
+	int max_depth;                        /* call frames per CPU */
+	OutcomeDesc outcomes[MAX_OUTCOMES]; int noutcomes;
+	Expect *expects; int nexpects;
+	CostModel cost;
+	void *arena;                          /* owns everything above */
+} Program;
+
+void prog_free(Program *P);
+/* Prints the program like SQLite's EXPLAIN: one step per line. */
+#include <stdio.h>
+void prog_list(const Program *P, FILE *out);
+/* Formats operand i of step s ("r2:entry" / "0x1000"). */
+const char *prog_step_file(const Program *P, const Step *s);
+int prog_vma_of(const Program *P, int mm, uint64_t addr);   /* vma index or -1 */
+int prog_pte_slot(const Program *P, int mm, uint64_t addr); /* slot or -1 */
+int prog_outcome(const Program *P, const char *name);       /* index or -1 */
+/* Markdown reference of every step, generated from sim/ops.def. */
+void prog_ops_markdown(FILE *out);
+
+#endif
