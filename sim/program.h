@@ -148,13 +148,18 @@ typedef struct Program {
 } Program;
 
 void prog_free(Program *P);
+/* Zeroed memory owned by P (freed by prog_free); aborts when out of memory. */
+void *prog_alloc(Program *P, size_t n);
+char *prog_strdup(Program *P, const char *s);
 /* Prints the program like SQLite's EXPLAIN: one step per line. */
 #include <stdio.h>
 void prog_list(const Program *P, FILE *out);
-/* Formats operand i of step s ("r2:entry" / "0x1000"). */
+/* The path of the file step s was written in. */
 const char *prog_step_file(const Program *P, const Step *s);
 int prog_vma_of(const Program *P, int mm, uint64_t addr);   /* vma index or -1 */
 int prog_pte_slot(const Program *P, int mm, uint64_t addr); /* slot or -1 */
+/* The (mm, address) of PTE slot; returns 0, or -1 if there is no such slot. */
+int prog_slot_addr(const Program *P, int slot, int *mm, uint64_t *addr);
 int prog_outcome(const Program *P, const char *name);       /* index or -1 */
 /* Markdown reference of every step, generated from sim/ops.def. */
 void prog_ops_markdown(FILE *out);

@@ -1,0 +1,48 @@
+/* reports/judge.c: the judge (LKMM's judgelitmus.sh, in C). */
+#include "reports/judge.h"
+#include <string.h>
+
+static const char *qname[] = { "never", "sometimes", "always" };
+
+const char *judge_observed(uint32_t reach, uint32_t always, int o)
+{
+	if (!(reach >> o & 1))
+		return "never";
+	return always >> o & 1 ? "always" : "sometimes";
+}
+
+static int holds(const Expect *e, uint32_t reach, uint32_t always)
+{
+	int r = reach >> e->outcome & 1, a = always >> e->outcome & 1;
+	return e->quant == Q_NEVER ? !r : e->quant == Q_ALWAYS ? a : r;
+}
+
+static int applies(const Expect *e, const Program *P, const char *model)
+{
+	if (e->model && strcmp(e->model, model))
+		return 0;
+	return !e->variant || (P->variant && !strcmp(e->variant, P->variant));
+}
+
+int judge(FILE *out, const Program *P, const char *model, uint32_t reach, uint32_t always,
+          int *passed, int *failed)
+{
+	int bad = 0;
+	for (int i = 0; i < P->nexpects; i++) {
+		const Expect *e = &P->expects[i];
+		if (!applies(e, P, model))
+			continue;
+		int ok = holds(e, reach, always);
+		fprintf(out, "%s %s %s %s: %s %s", ok ? "ok  " : "FAIL", P->name, P->variant ? P->variant : "-",
+		        model, P->outcomes[e->outcome].name, qname[e->quant]);
+		if (!ok)
+			fprintf(out, ", observed %s (%s:%u)", judge_observed(reach, always, e->outcome),
+			        P->files[e->file].path, e->line);
+		fprintf(out, "\n");
+		if (ok)
+			++*passed;
+		else
+			++*failed, bad++;
+	}
+	return bad;
+}

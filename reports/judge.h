@@ -1,0 +1,18 @@
+/* reports/judge.h: compares what exploration observed with what the
+ * scenario says it expects, herd7 style (never / sometimes / always). */
+#ifndef TLBSIM_JUDGE_H
+#define TLBSIM_JUDGE_H
+#include <stdio.h>
+#include <stdint.h>
+#include "sim/program.h"
+
+/* Checks every expectation of P (compiled for one variant) that applies to
+ * model, against reach (outcomes in some end state) and always (in every
+ * end state).  Prints "ok" / "FAIL" lines; adds to *passed and *failed;
+ * returns the number that failed. */
+int judge(FILE *out, const Program *P, const char *model, uint32_t reach, uint32_t always,
+          int *passed, int *failed);
+/* "never" / "sometimes" / "always" for what was observed of outcome o. */
+const char *judge_observed(uint32_t reach, uint32_t always, int o);
+
+#endif

@@ -1,0 +1,154 @@
+/* reports/timeline.c: column layout of traces.  Column widths are fixed
+ * per CPU from the longest text it shows (capped), long texts wrap inside
+ * their column, so the diagram pastes into a mail unchanged. */
+#include "reports/timeline.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COL_MAX 58
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static void where(const Program *P, const TraceEv *e, char *buf, size_t n)
+{
+	buf[0] = 0;
+	if (e->step >= 0)
+		snprintf(buf, n, "%s:%u", base_name(P->files[P->steps[e->step].file].path), P->steps[e->step].line);
+}
+
+/* The lines an event shows: its text (wrapped) then its PTE change. */
+static int ev_lines(const TraceEv *e, int width, char lines[][COL_MAX + 1], int max)
+{
+	int n = 0, ind = 2 * (e->depth > 1 ? e->depth - 1 : 0);
+	const char *srcs[2] = { e->text, e->pte };
+	if (ind > 16)
+		ind = 16;
+	for (int k = 0; k < 2; k++) {
+		const char *s = srcs[k];
+		int first = 1, extra = k ? 2 : 0;
+		while (*s && n < max) {
+			int lead = ind + extra + (first ? 0 : 2);
+			int room = width - lead, len = (int)strlen(s);
+			if (room < 8)
+				room = 8;
+			if (len > room) {
+				int cut = room;
+				while (cut > room / 2 && s[cut] != ' ')
+					cut--;
+				len = s[cut] == ' ' ? cut : room;
+			}
+			snprintf(lines[n++], COL_MAX + 1, "%*s%.*s", lead, "", len, s);
+			s += len;
+			while (*s == ' ')
+				s++;
+			first = 0;
+		}
+	}
+	return n;
+}
+
+static int col_width(const Trace *t, int c)
+{
+	int w = 6;
+	for (int i = 0; i < t->n; i++) {
+		const TraceEv *e = &t->ev[i];
+		if (e->cpu != c)
+			continue;
+		int ind = 2 * (e->depth > 1 ? e->depth - 1 : 0);
+		int len = ind + (int)strlen(e->text);
+		int lp = ind + 2 + (int)strlen(e->pte);
+		len = lp > len ? lp : len;
+		w = len > w ? len : w;
+	}
+	return w > COL_MAX ? COL_MAX : w;
+}
+
+static void row(FILE *out, const char *left, int lw, int ncpu, const int *width, int c, const char *text)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof buf, "%-*s", lw, left);
+	for (int k = 0; k < ncpu && n < (int)sizeof buf; k++) {
+		const char *cell = k == c ? text : "";
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%-*s", k ? " | " : "  ", width[k], cell);
+	}
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = 0;
+	fprintf(out, "%s\n", buf);
+}
+
+void rep_timeline(FILE *out, const Program *P, const Trace *t, int show_time)
+{
+	int ncpu = P->ncpu, width[MAX_CPUS], lw = 4;
+	char left[64], lines[8][COL_MAX + 1];
+	for (int c = 0; c < ncpu; c++)
+		width[c] = col_width(t, c);
+	for (int i = 0; i < t->n; i++) {
+		where(P, &t->ev[i], left, sizeof left);
+		int l = (int)strlen(left) + (show_time ? 9 : 0);
+		lw = l > lw ? l : lw;
+	}
+	char head[MAX_CPUS][16];
+	for (int c = 0; c < ncpu; c++)
+		snprintf(head[c], sizeof head[c], "CPU#%d", c);
+	for (int pass = 0; pass < 2; pass++) {
+		char buf[1024];
+		int n = snprintf(buf, sizeof buf, "%-*s", lw, pass ? "" : (show_time ? "   cycle  line" : "line"));
+		for (int c = 0; c < ncpu && n < (int)sizeof buf; c++)
+			n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%-*s", c ? " | " : "  ", width[c],
+			              pass ? "-----" : head[c]);
+		while (n > 0 && buf[n - 1] == ' ')
+			buf[--n] = 0;
+		fprintf(out, "%s\n", buf);
+	}
+	for (int i = 0; i < t->n; i++) {
+		const TraceEv *e = &t->ev[i];
+		char w[48], l0[64];
+		where(P, e, w, sizeof w);
+		if (show_time)
+			snprintf(l0, sizeof l0, "%8" PRIu64 " %s", e->time, w);
+		else
+			snprintf(l0, sizeof l0, "%s", w);
+		int nl = ev_lines(e, width[e->cpu], lines, 8);
+		for (int k = 0; k < nl; k++)
+			row(out, k ? "" : l0, lw, ncpu, width, e->cpu, lines[k]);
+	}
+}
+
+char *rep_outcome_list(const Program *P, uint32_t mask, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (int o = 0; o < P->noutcomes && n < len; o++)
+		if (mask >> o & 1)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", P->outcomes[o].name);
+	return buf;
+}
+
+void rep_end_state(FILE *out, const Sim *S, uint8_t *w)
+{
+	const Program *P = S->P;
+	Mem m;
+	world_mem(&S->L, w, &m);
+	fprintf(out, "end state:");
+	for (int i = 0; i < P->npte; i++) {
+		uint64_t addr = 0;
+		char d[64];
+		prog_slot_addr(P, i, NULL, &addr);
+		fprintf(out, "  PTE 0x%" PRIx64 " = 0x%" PRIx64 " (%s)", addr, m.pte[i], pt_describe(m.pte[i], d, sizeof d));
+	}
+	fprintf(out, "\n");
+	for (int i = 0; i < P->npages; i++) {
+		const PageDesc *pd = &P->pages[i];
+		const PageState *pg = &m.page[i + 1];
+		fprintf(out, "           %s: pfn %d, content v%u", pd->name, i + 1, pg->data);
+		if (pd->file >= 0)
+			fprintf(out, ", disk v%u", m.disk[P->filesys[pd->file].first_slot + (int)pd->index]);
+		fprintf(out, ", PG_dirty=%d PG_writeback=%d PG_locked=%d\n", !!(pg->flags & PG_dirty),
+		        !!(pg->flags & PG_writeback), !!(pg->flags & PG_locked));
+	}
+}

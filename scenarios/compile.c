@@ -1,0 +1,1396 @@
+/* scenarios/compile.c: the scenario compiler.  Three passes over the
+ * YAML tree: (1) the machine (CPUs, mms, files, pages, VMAs, PTEs, TLBs,
+ * locks), (2) every procedure definition of every included file, (3) the
+ * bodies reachable from the CPU programs, the fault handler and the
+ * outcome checks, for the chosen variant, compiled to steps (chibicc-like
+ * recursive descent over each statement string).  Then call-graph checks
+ * (arity, recursion) and the register stack each CPU needs. */
+#include "scenarios/compile.h"
+#include "cpus/dirty.h"
+#include "mmu/mem.h"
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define MAX_LOCALS 64
+#define MAX_LOOPS 16
+
+typedef struct ProcDef {
+	const char *name, *variant;
+	const YNode *node, *params, *body;
+	int proc;                /* index in P->procs once referenced, else -1 */
+} ProcDef;
+
+typedef struct Cx {
+	Program *P;
+	YSet set;
+	char *err; size_t errlen;
+	int failed;
+	ProcDef *defs; int ndefs;
+	Step *steps; int nsteps, scap;
+	Proc *procs; int nprocs, pcap;
+	int *work; int nwork;    /* procedures referenced, bodies not compiled */
+	/* the procedure being compiled */
+	const char *locals[MAX_LOCALS]; int nlocals;
+	int cur, tmp;            /* proc index, condition temp slot (-1 none) */
+	int loop_top[MAX_LOOPS], nloops;
+	int breaks[MAX_LOOPS][32], nbreaks[MAX_LOOPS];
+} Cx;
+
+/* ---- errors ---- */
+
+static int cerr(Cx *cx, const YNode *n, int off, const char *fmt, ...)
+{
+	va_list ap;
+	if (cx->failed)
+		return -1;
+	cx->failed = 1;
+	int k = 0;
+	if (n)
+		k = snprintf(cx->err, cx->errlen, "%s:%d:%d: ", cx->set.files[n->file].path,
+		             n->line, n->col + off + (off && n->quoted ? 1 : 0));
+	va_start(ap, fmt);
+	vsnprintf(cx->err + k, cx->errlen - (size_t)k, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- typed access to YAML nodes ---- */
+
+static const char *kind_word(int k)
+{
+	return k == YN_SCALAR ? "a value" : k == YN_SEQ ? "a list" : "a mapping";
+}
+
+static int want(Cx *cx, const YNode *n, int kind, const char *what)
+{
+	if (n->kind == kind)
+		return 0;
+	return cerr(cx, n, 0, "%s: expected %s, got %s", what, kind_word(kind), kind_word(n->kind));
+}
+
+static int get_u64(Cx *cx, const YNode *n, const char *what, uint64_t *out)
+{
+	char *end;
+	if (want(cx, n, YN_SCALAR, what))
+		return -1;
+	errno = 0;
+	*out = strtoull(n->str, &end, 0);
+	if (!n->str[0] || *end || n->str[0] == '-' || errno)
+		return cerr(cx, n, 0, "%s: expected a number, got '%s'", what, n->str);
+	return 0;
+}
+
+static int get_int(Cx *cx, const YNode *n, const char *what, int lo, int hi, int *out)
+{
+	uint64_t v;
+	if (get_u64(cx, n, what, &v))
+		return -1;
+	if (v < (uint64_t)lo || v > (uint64_t)hi)
+		return cerr(cx, n, 0, "%s: %" PRIu64 " is out of range (%d to %d)", what, v, lo, hi);
+	*out = (int)v;
+	return 0;
+}
+
+static int get_bool(Cx *cx, const YNode *n, const char *what, int *out)
+{
+	if (want(cx, n, YN_SCALAR, what))
+		return -1;
+	if (!strcmp(n->str, "true") || !strcmp(n->str, "yes")) { *out = 1; return 0; }
+	if (!strcmp(n->str, "false") || !strcmp(n->str, "no")) { *out = 0; return 0; }
+	return cerr(cx, n, 0, "%s: expected true or false, got '%s'", what, n->str);
+}
+
+/* Checks that every key of map is one of keys (NULL-terminated). */
+static int check_keys(Cx *cx, const YNode *map, const char *what, const char *const *keys)
+{
+	if (want(cx, map, YN_MAP, what))
+		return -1;
+	for (int i = 0; i + 1 < map->n; i += 2) {
+		const YNode *k = map->items[i];
+		int ok = 0;
+		if (k->kind != YN_SCALAR)
+			return cerr(cx, k, 0, "%s: keys must be plain words", what);
+		for (int j = 0; keys[j] && !ok; j++)
+			ok = !strcmp(keys[j], k->str);
+		if (!ok)
+			return cerr(cx, k, 0, "%s: unknown key '%s'", what, k->str);
+	}
+	return 0;
+}
+
+static const YNode *need(Cx *cx, const YNode *map, const char *key, const char *what)
+{
+	const YNode *v = ynode_get(map, key);
+	if (!v)
+		cerr(cx, map, 0, "%s: missing key '%s'", what, key);
+	return v;
+}
+
+static int find_name(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+/* ---- pass 1: the machine ---- */
+
+static int name_list(Cx *cx, const YNode *n, const char *what, const char ***out, int *cnt)
+{
+	if (want(cx, n, YN_SEQ, what))
+		return -1;
+	*out = prog_alloc(cx->P, sizeof(char *) * (size_t)(n->n + 1));
+	for (int i = 0; i < n->n; i++) {
+		if (want(cx, n->items[i], YN_SCALAR, what))
+			return -1;
+		if (find_name(*out, i, n->items[i]->str) >= 0)
+			return cerr(cx, n->items[i], 0, "%s: '%s' is listed twice", what, n->items[i]->str);
+		(*out)[i] = prog_strdup(cx->P, n->items[i]->str);
+	}
+	*cnt = n->n;
+	return 0;
+}
+
+static int cost_model(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "local", "tlb_hit", "walk", "pte_atomic", "mem", "lock",
+		"lock_handoff", "ipi_send", "ipi_delivery", "fault_entry", "io", "jitter_pct", NULL };
+	CostModel *c = &cx->P->cost;
+	uint32_t *f[] = { &c->local, &c->tlb_hit, &c->walk, &c->pte_atomic, &c->mem, &c->lock,
+		&c->lock_handoff, &c->ipi_send, &c->ipi_delivery, &c->fault_entry, &c->io, &c->jitter_pct };
+	if (check_keys(cx, n, "machine.cost", keys))
+		return -1;
+	for (int i = 0; keys[i]; i++) {
+		const YNode *v = ynode_get(n, keys[i]);
+		int x;
+		if (v && get_int(cx, v, keys[i], 0, i == 11 ? 100 : 1000000, &x))
+			return -1;
+		if (v)
+			*f[i] = (uint32_t)x;
+	}
+	return 0;
+}
+
+static int machine(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "cpus", "tlb_entries", "models", "cost", NULL };
+	Program *P = cx->P;
+	P->cost = (CostModel){ 1, 1, 30, 20, 4, 10, 40, 100, 400, 200, 1000, 20 };
+	P->tlb_size = 8;
+	if (!n)
+		return cerr(cx, cx->set.files[0].root, 0, "scenario: missing key 'machine'");
+	if (check_keys(cx, n, "machine", keys))
+		return -1;
+	const YNode *v = need(cx, n, "cpus", "machine");
+	if (!v || get_int(cx, v, "machine.cpus", 1, 64, &P->ncpu))
+		return -1;
+	if ((v = ynode_get(n, "tlb_entries")) && get_int(cx, v, "machine.tlb_entries", 1, 64, &P->tlb_size))
+		return -1;
+	if ((v = ynode_get(n, "cost")) && cost_model(cx, v))
+		return -1;
+	if ((v = ynode_get(n, "models"))) {
+		if (name_list(cx, v, "machine.models", &P->models, &P->nmodels))
+			return -1;
+		for (int i = 0; i < v->n; i++)
+			if (!dirty_find(v->items[i]->str))
+				return cerr(cx, v->items[i], 0, "unknown dirty-bit model '%s'", v->items[i]->str);
+	} else {
+		P->models = prog_alloc(P, 2 * sizeof(char *));
+		P->models[0] = "validating";
+		P->models[1] = "blind";
+		P->nmodels = 2;
+	}
+	return 0;
+}
+
+static int page_flags(Cx *cx, const YNode *n, uint8_t *out)
+{
+	static const struct { const char *name; uint8_t bit; } fl[] = {
+		{ "PG_locked", PG_locked }, { "PG_dirty", PG_dirty },
+		{ "PG_writeback", PG_writeback }, { "PG_uptodate", PG_uptodate },
+	};
+	if (want(cx, n, YN_SEQ, "flags"))
+		return -1;
+	for (int i = 0; i < n->n; i++) {
+		int k = 0;
+		if (want(cx, n->items[i], YN_SCALAR, "flags"))
+			return -1;
+		while (k < 4 && strcmp(fl[k].name, n->items[i]->str))
+			k++;
+		if (k == 4)
+			return cerr(cx, n->items[i], 0, "unknown page flag '%s' (PG_locked, PG_dirty, PG_writeback, PG_uptodate)", n->items[i]->str);
+		if (fl[k].bit == PG_locked)
+			return cerr(cx, n->items[i], 0, "a page cannot start locked: no CPU would hold the lock");
+		*out |= fl[k].bit;
+	}
+	return 0;
+}
+
+static int count_pages(const YNode *files)
+{
+	int n = 0;
+	for (int i = 0; files && i < files->n; i++) {
+		const YNode *pg = ynode_get(files->items[i], "pages");
+		n += pg && pg->kind == YN_SEQ ? pg->n : 0;
+	}
+	return n;
+}
+
+static int one_page(Cx *cx, const YNode *n, int file, int *max_index)
+{
+	static const char *const keys[] = { "name", "index", "flags", NULL };
+	Program *P = cx->P;
+	PageDesc *pd = &P->pages[P->npages];
+	const YNode *v;
+	int idx = 0;
+	if (check_keys(cx, n, "page", keys) || !(v = need(cx, n, "name", "page")) || want(cx, v, YN_SCALAR, "page.name"))
+		return -1;
+	for (int i = 0; i < P->npages; i++)
+		if (!strcmp(P->pages[i].name, v->str))
+			return cerr(cx, v, 0, "page '%s' is declared twice", v->str);
+	pd->name = prog_strdup(P, v->str);
+	pd->file = file;
+	if ((v = ynode_get(n, "index")) && get_int(cx, v, "page.index", 0, 4095, &idx))
+		return -1;
+	for (int i = 0; i < P->npages; i++)
+		if (P->pages[i].file == file && (int)P->pages[i].index == idx)
+			return cerr(cx, n, 0, "file '%s' has two pages at index %d", P->filesys[file].name, idx);
+	pd->index = (uint32_t)idx;
+	if ((v = ynode_get(n, "flags")) && page_flags(cx, v, &pd->flags))
+		return -1;
+	*max_index = idx > *max_index ? idx : *max_index;
+	P->npages++;
+	return 0;
+}
+
+static int files(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "name", "size", "pages", NULL };
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (want(cx, n, YN_SEQ, "files"))
+		return -1;
+	P->filesys = prog_alloc(P, sizeof(FileDesc) * (size_t)n->n);
+	P->pages = prog_alloc(P, sizeof(PageDesc) * (size_t)(count_pages(n) + 1));
+	for (int i = 0; i < n->n; i++) {
+		const YNode *f = n->items[i], *v, *pages;
+		FileDesc *fd = &P->filesys[i];
+		int size = 0, max_index = -1;
+		if (check_keys(cx, f, "file", keys) || !(v = need(cx, f, "name", "file")) || want(cx, v, YN_SCALAR, "file.name"))
+			return -1;
+		fd->name = prog_strdup(P, v->str);
+		P->nfilesys = i + 1;
+		if ((v = ynode_get(f, "size")) && get_int(cx, v, "file.size", 0, 1 << 24, &size))
+			return -1;
+		fd->i_size = (uint32_t)size;
+		if ((pages = ynode_get(f, "pages")) && want(cx, pages, YN_SEQ, "file.pages"))
+			return -1;
+		for (int k = 0; pages && k < pages->n; k++)
+			if (one_page(cx, pages->items[k], i, &max_index))
+				return -1;
+		fd->npages = (size + 4095) / 4096 > max_index + 1 ? (size + 4095) / 4096 : max_index + 1;
+		fd->first_slot = P->nslots;
+		P->nslots += fd->npages;
+	}
+	return 0;
+}
+
+static int lookup_obj(Cx *cx, const YNode *n, const char *what, int kind)
+{
+	Program *P = cx->P;
+	int i = -1;
+	if (want(cx, n, YN_SCALAR, what))
+		return -1;
+	if (kind == HK_MM)
+		i = find_name(P->mms, P->nmms, n->str);
+	for (int k = 0; kind == HK_FILE && k < P->nfilesys; k++)
+		if (!strcmp(P->filesys[k].name, n->str))
+			i = k;
+	for (int k = 0; kind == HK_PAGE && k < P->npages; k++)
+		if (!strcmp(P->pages[k].name, n->str))
+			i = k;
+	if (i < 0)
+		cerr(cx, n, 0, "%s: no %s named '%s'", what,
+		     kind == HK_MM ? "mm" : kind == HK_FILE ? "file" : "page", n->str);
+	return i;
+}
+
+static int one_vma(Cx *cx, const YNode *n, VmaDesc *v)
+{
+	static const char *const keys[] = { "name", "mm", "start", "pages", "file", "pgoff", "writable", "shared", NULL };
+	const YNode *x;
+	uint64_t start;
+	int pages = 1, pgoff = 0;
+	if (check_keys(cx, n, "vma", keys) || !(x = need(cx, n, "name", "vma")) || want(cx, x, YN_SCALAR, "vma.name"))
+		return -1;
+	v->name = prog_strdup(cx->P, x->str);
+	if (!(x = need(cx, n, "mm", "vma")) || (v->mm = lookup_obj(cx, x, "vma.mm", HK_MM)) < 0)
+		return -1;
+	if (!(x = need(cx, n, "start", "vma")) || get_u64(cx, x, "vma.start", &start))
+		return -1;
+	if (start & 0xfff)
+		return cerr(cx, x, 0, "vma.start: 0x%" PRIx64 " is not page aligned", start);
+	if ((x = ynode_get(n, "pages")) && get_int(cx, x, "vma.pages", 1, 4096, &pages))
+		return -1;
+	v->start = start;
+	v->end = start + ((uint64_t)pages << 12);
+	v->file = -1;
+	if ((x = ynode_get(n, "file")) && (v->file = lookup_obj(cx, x, "vma.file", HK_FILE)) < 0)
+		return -1;
+	if ((x = ynode_get(n, "pgoff")) && get_int(cx, x, "vma.pgoff", 0, 1 << 20, &pgoff))
+		return -1;
+	v->pgoff = (uint32_t)pgoff;
+	v->writable = v->shared = 1;
+	if ((x = ynode_get(n, "writable")) && get_bool(cx, x, "vma.writable", &v->writable))
+		return -1;
+	if ((x = ynode_get(n, "shared")) && get_bool(cx, x, "vma.shared", &v->shared))
+		return -1;
+	v->first_pte = cx->P->npte;
+	cx->P->npte += pages;
+	return 0;
+}
+
+static int vmas(Cx *cx, const YNode *n)
+{
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (want(cx, n, YN_SEQ, "vmas"))
+		return -1;
+	P->vmas = prog_alloc(P, sizeof(VmaDesc) * (size_t)n->n);
+	for (int i = 0; i < n->n; i++) {
+		if (one_vma(cx, n->items[i], &P->vmas[i]))
+			return -1;
+		for (int k = 0; k < i; k++) {
+			const VmaDesc *a = &P->vmas[k], *b = &P->vmas[i];
+			if (!strcmp(a->name, b->name))
+				return cerr(cx, n->items[i], 0, "vma '%s' is declared twice", b->name);
+			if (a->mm == b->mm && a->start < b->end && b->start < a->end)
+				return cerr(cx, n->items[i], 0, "vma '%s' overlaps vma '%s'", b->name, a->name);
+		}
+		P->nvmas = i + 1;
+	}
+	return 0;
+}
+
+/* An address operand of an init entry: must lie in a VMA of mm. */
+static int init_addr(Cx *cx, const YNode *map, int mm, uint64_t *addr)
+{
+	const YNode *x = need(cx, map, "addr", "entry");
+	if (!x || get_u64(cx, x, "addr", addr))
+		return -1;
+	if (prog_vma_of(cx->P, mm, *addr) < 0)
+		return cerr(cx, x, 0, "addr 0x%" PRIx64 " is not inside a VMA of mm '%s'", *addr, cx->P->mms[mm]);
+	return 0;
+}
+
+static int ptes(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "mm", "addr", "page", "prot", "value", NULL };
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (want(cx, n, YN_SEQ, "ptes"))
+		return -1;
+	P->ptes = prog_alloc(P, sizeof(PteInit) * (size_t)n->n);
+	for (int i = 0; i < n->n; i++) {
+		const YNode *e = n->items[i], *x;
+		PteInit *pi = &P->ptes[i];
+		uint64_t prot = 0;
+		if (check_keys(cx, e, "pte", keys) || !(x = need(cx, e, "mm", "pte")) ||
+		    (pi->mm = lookup_obj(cx, x, "pte.mm", HK_MM)) < 0 || init_addr(cx, e, pi->mm, &pi->addr))
+			return -1;
+		if ((x = ynode_get(e, "value"))) {
+			if (get_u64(cx, x, "pte.value", &pi->val))
+				return -1;
+		} else {
+			int pg;
+			if (!(x = need(cx, e, "page", "pte")) || (pg = lookup_obj(cx, x, "pte.page", HK_PAGE)) < 0)
+				return -1;
+			if ((x = ynode_get(e, "prot")) && get_u64(cx, x, "pte.prot", &prot))
+				return -1;
+			if (prot > PTE_FLAGS_MASK)
+				return cerr(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits above 0xfff", prot);
+			pi->val = pfn_pte((uint64_t)pg + 1, prot);
+		}
+		P->nptes_init = i + 1;
+	}
+	return 0;
+}
+
+static int tlbs(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "cpu", "mm", "addr", "writable", "dirty", NULL };
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (want(cx, n, YN_SEQ, "tlb"))
+		return -1;
+	P->tlbs = prog_alloc(P, sizeof(TlbInit) * (size_t)n->n);
+	for (int i = 0; i < n->n; i++) {
+		const YNode *e = n->items[i], *x;
+		TlbInit *t = &P->tlbs[i];
+		if (check_keys(cx, e, "tlb", keys) || !(x = need(cx, e, "cpu", "tlb")) ||
+		    get_int(cx, x, "tlb.cpu", 0, P->ncpu - 1, &t->cpu) || !(x = need(cx, e, "mm", "tlb")) ||
+		    (t->mm = lookup_obj(cx, x, "tlb.mm", HK_MM)) < 0 || init_addr(cx, e, t->mm, &t->addr))
+			return -1;
+		if ((x = ynode_get(e, "writable")) && get_bool(cx, x, "tlb.writable", &t->w))
+			return -1;
+		if ((x = ynode_get(e, "dirty")) && get_bool(cx, x, "tlb.dirty", &t->d))
+			return -1;
+		int present = 0;
+		for (int k = 0; k < P->nptes_init; k++)
+			if (P->ptes[k].mm == t->mm && P->ptes[k].addr >> 12 == t->addr >> 12)
+				present = pte_present(P->ptes[k].val);
+		if (!present)
+			return cerr(cx, e, 0, "tlb: no present PTE for 0x%" PRIx64 " to cache (x86 never caches P=0)", t->addr);
+		P->ntlbs = i + 1;
+	}
+	return 0;
+}
+
+static int locks(Cx *cx, const YNode *n)
+{
+	Program *P = cx->P;
+	int extra = n && n->kind == YN_SEQ ? n->n : 0;
+	P->locks = prog_alloc(P, sizeof(LockDesc) * (size_t)(P->nmms + extra));
+	for (int i = 0; i < P->nmms; i++) {     /* one page-table lock per mm */
+		char buf[96];
+		snprintf(buf, sizeof buf, P->nmms == 1 ? "ptl" : "ptl(%s)", P->mms[i]);
+		P->locks[P->nlocks++] = (LockDesc){ prog_strdup(P, buf), i, 0 };
+	}
+	if (!n)
+		return 0;
+	if (want(cx, n, YN_SEQ, "locks"))
+		return -1;
+	for (int i = 0; i < n->n; i++) {
+		if (want(cx, n->items[i], YN_SCALAR, "locks"))
+			return -1;
+		P->locks[P->nlocks++] = (LockDesc){ prog_strdup(P, n->items[i]->str), -1, 0 };
+	}
+	return 0;
+}
+
+/* ---- pass 2: procedure definitions ---- */
+
+static int collect_defs(Cx *cx)
+{
+	static const char *const keys[] = { "name", "variant", "params", "body", "doc", NULL };
+	int total = 0;
+	for (int f = 0; f < cx->set.nfiles; f++) {
+		const YNode *ps = ynode_get(cx->set.files[f].root, "procedures");
+		total += ps && ps->kind == YN_SEQ ? ps->n : 0;
+	}
+	cx->defs = calloc((size_t)total + 1, sizeof *cx->defs);
+	for (int f = 0; f < cx->set.nfiles; f++) {
+		const YNode *ps = ynode_get(cx->set.files[f].root, "procedures"), *x;
+		if (!ps)
+			continue;
+		if (want(cx, ps, YN_SEQ, "procedures"))
+			return -1;
+		for (int i = 0; i < ps->n; i++) {
+			const YNode *d = ps->items[i];
+			ProcDef *pd = &cx->defs[cx->ndefs];
+			if (check_keys(cx, d, "procedure", keys) || !(x = need(cx, d, "name", "procedure")) ||
+			    want(cx, x, YN_SCALAR, "procedure.name"))
+				return -1;
+			pd->name = x->str;
+			pd->node = d;
+			pd->proc = -1;
+			if ((x = ynode_get(d, "variant")) && want(cx, x, YN_SCALAR, "procedure.variant"))
+				return -1;
+			pd->variant = x ? x->str : NULL;
+			if ((pd->params = ynode_get(d, "params")) && want(cx, pd->params, YN_SEQ, "procedure.params"))
+				return -1;
+			if (!(pd->body = need(cx, d, "body", "procedure")) || want(cx, pd->body, YN_SEQ, "procedure.body"))
+				return -1;
+			for (int k = 0; k < cx->ndefs; k++) {
+				const ProcDef *o = &cx->defs[k];
+				if (!strcmp(o->name, pd->name) && ((!o->variant && !pd->variant) ||
+				    (o->variant && pd->variant && !strcmp(o->variant, pd->variant))))
+					return cerr(cx, d, 0, "procedure '%s'%s%s is defined twice (first at %s:%d)",
+					            pd->name, pd->variant ? " variant " : "", pd->variant ? pd->variant : "",
+					            cx->set.files[o->node->file].path, o->node->line);
+			}
+			cx->ndefs++;
+		}
+	}
+	return 0;
+}
+
+/* The definition of name for the compiled variant: its own, else the
+ * variant-less one.  -1 if there is none. */
+static int find_def(Cx *cx, const char *name)
+{
+	int any = -1;
+	for (int i = 0; i < cx->ndefs; i++) {
+		if (strcmp(cx->defs[i].name, name))
+			continue;
+		if (cx->defs[i].variant && cx->P->variant && !strcmp(cx->defs[i].variant, cx->P->variant))
+			return i;
+		if (!cx->defs[i].variant)
+			any = i;
+	}
+	return any;
+}
+
+static int new_proc(Cx *cx, const char *name, const char *variant, int nparams, const YNode *at)
+{
+	if (cx->nprocs == cx->pcap) {
+		cx->pcap = cx->pcap ? 2 * cx->pcap : 16;
+		cx->procs = realloc(cx->procs, sizeof *cx->procs * (size_t)cx->pcap);
+		cx->work = realloc(cx->work, sizeof *cx->work * (size_t)cx->pcap);
+		if (!cx->procs || !cx->work)
+			abort();
+	}
+	Proc *p = &cx->procs[cx->nprocs];
+	memset(p, 0, sizeof *p);
+	p->name = prog_strdup(cx->P, name);
+	p->variant = variant ? prog_strdup(cx->P, variant) : NULL;
+	p->nparams = nparams;
+	p->entry = -1;
+	p->file = (uint16_t)at->file;
+	p->line = (uint32_t)at->line;
+	p->col = (uint32_t)at->col;
+	return cx->nprocs++;
+}
+
+/* The procedure index for a call of name (queued for compiling), or -1. */
+static int proc_ref(Cx *cx, const char *name)
+{
+	int d = find_def(cx, name);
+	if (d < 0)
+		return -1;
+	ProcDef *pd = &cx->defs[d];
+	if (pd->proc < 0) {
+		pd->proc = new_proc(cx, pd->name, pd->variant, pd->params ? pd->params->n : 0, pd->node);
+		cx->work[cx->nwork++] = d;
+	}
+	return pd->proc;
+}
+
+/* ---- pass 3: statements ---- */
+
+enum { T_IDENT, T_NUM, T_PUNCT, T_END };
+typedef struct Tok { int kind, off, len; uint64_t num; } Tok;
+typedef struct Stmt {
+	const YNode *n;   /* the scalar */
+	const char *s;
+	Tok t[48]; int nt, i;
+} Stmt;
+
+static int tok_is(const Stmt *st, int i, const char *p)
+{
+	const Tok *t = &st->t[i];
+	return t->kind != T_END && (int)strlen(p) == t->len && !strncmp(st->s + t->off, p, (size_t)t->len);
+}
+
+static int serr(Cx *cx, const Stmt *st, int ti, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return cerr(cx, st->n, st->t[ti].off, "%s", msg);
+}
+
+static int tokenize(Cx *cx, Stmt *st)
+{
+	const char *s = st->s;
+	int i = 0;
+	st->nt = 0;
+	for (;;) {
+		while (s[i] == ' ' || s[i] == '\t')
+			i++;
+		Tok *t = &st->t[st->nt];
+		t->off = i;
+		if (st->nt == 47)
+			return cerr(cx, st->n, i, "step is too long");
+		if (!s[i]) {
+			t->kind = T_END;
+			t->len = 0;
+			return 0;
+		}
+		if (isalpha((unsigned char)s[i]) || s[i] == '_') {
+			while (isalnum((unsigned char)s[i]) || s[i] == '_')
+				i++;
+			t->kind = T_IDENT;
+		} else if (isdigit((unsigned char)s[i])) {
+			char *end;
+			errno = 0;
+			t->num = strtoull(s + i, &end, 0);
+			if (errno || isalnum((unsigned char)*end) || *end == '_')
+				return cerr(cx, st->n, i, "bad number");
+			i = (int)(end - s);
+			t->kind = T_NUM;
+		} else if (s[i] == '|' && s[i + 1] == '=') {
+			i += 2;
+			t->kind = T_PUNCT;
+		} else if (strchr("=(),!", s[i])) {
+			i++;
+			t->kind = T_PUNCT;
+		} else {
+			return cerr(cx, st->n, i, "unexpected character '%c'", s[i]);
+		}
+		t->len = i - t->off;
+		st->nt++;
+	}
+}
+
+static void tok_str(const Stmt *st, int i, char *buf, size_t n)
+{
+	int len = st->t[i].len < (int)n - 1 ? st->t[i].len : (int)n - 1;
+	memcpy(buf, st->s + st->t[i].off, (size_t)len);
+	buf[len] = 0;
+}
+
+static Step *emit(Cx *cx, int op, const YNode *at, const char *text)
+{
+	if (cx->nsteps == cx->scap) {
+		cx->scap = cx->scap ? 2 * cx->scap : 64;
+		cx->steps = realloc(cx->steps, sizeof *cx->steps * (size_t)cx->scap);
+		if (!cx->steps)
+			abort();
+	}
+	Step *s = &cx->steps[cx->nsteps++];
+	memset(s, 0, sizeof *s);
+	s->op = (uint8_t)op;
+	s->dst = -1;
+	s->target = -1;
+	s->file = (uint16_t)at->file;
+	s->line = (uint32_t)at->line;
+	s->col = (uint32_t)at->col + (at->quoted ? 1 : 0);
+	s->text = text ? prog_strdup(cx->P, text) : "";
+	s->proc = (uint16_t)cx->cur;
+	return s;
+}
+
+static int local_slot(Cx *cx, const char *name, int declare)
+{
+	int i = find_name(cx->locals, cx->nlocals, name);
+	if (i >= 0 || !declare)
+		return i;
+	if (cx->nlocals == MAX_LOCALS)
+		return -2;
+	cx->locals[cx->nlocals] = prog_strdup(cx->P, name);
+	return cx->nlocals++;
+}
+
+static int named_const(Cx *cx, const char *name, uint64_t *v)
+{
+	static const struct { const char *name; uint64_t v; } k[] = {
+		{ "_PAGE_PRESENT", _PAGE_PRESENT }, { "_PAGE_RW", _PAGE_RW }, { "_PAGE_USER", _PAGE_USER },
+		{ "_PAGE_ACCESSED", _PAGE_ACCESSED }, { "_PAGE_DIRTY", _PAGE_DIRTY },
+		{ "true", 1 }, { "false", 0 }, { "NULL", 0 },
+	};
+	const Program *P = cx->P;
+	int i;
+	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++)
+		if (!strcmp(k[j].name, name)) { *v = k[j].v; return 0; }
+	if ((i = find_name(P->mms, P->nmms, name)) >= 0) { *v = h_make(HK_MM, (uint64_t)i); return 0; }
+	for (i = 0; i < P->nvmas; i++)
+		if (!strcmp(P->vmas[i].name, name)) { *v = h_make(HK_VMA, (uint64_t)i); return 0; }
+	for (i = 0; i < P->nfilesys; i++)
+		if (!strcmp(P->filesys[i].name, name)) { *v = h_make(HK_FILE, (uint64_t)i); return 0; }
+	for (i = 0; i < P->npages; i++)
+		if (!strcmp(P->pages[i].name, name)) { *v = h_make(HK_PAGE, (uint64_t)i + 1); return 0; }
+	for (i = 0; i < P->nlocks; i++)
+		if (!strcmp(P->locks[i].name, name)) { *v = h_make(HK_LOCK, (uint64_t)i); return 0; }
+	return -1;
+}
+
+/* operand := IDENT | NUM.  Registers first, then named objects. */
+static int operand(Cx *cx, Stmt *st, Operand *o)
+{
+	Tok *t = &st->t[st->i];
+	char name[64];
+	if (t->kind == T_NUM) {
+		*o = (Operand){ OPD_CONST, t->num };
+		st->i++;
+		return 0;
+	}
+	if (t->kind != T_IDENT)
+		return serr(cx, st, st->i, "expected a register, a name or a number");
+	tok_str(st, st->i, name, sizeof name);
+	int r = local_slot(cx, name, 0);
+	if (r >= 0)
+		*o = (Operand){ OPD_REG, (uint64_t)r };
+	else if (named_const(cx, name, &o->v) == 0)
+		o->kind = OPD_CONST;
+	else
+		return serr(cx, st, st->i, "undefined register '%s'", name);
+	st->i++;
+	return 0;
+}
+
+static int arg_letter_kind(char a)
+{
+	return a == 'm' ? HK_MM : a == 'v' ? HK_VMA : a == 'p' ? HK_PAGE : a == 'l' ? HK_LOCK : a == 'f' ? HK_FILE : -1;
+}
+
+static const char *hk_word(int k)
+{
+	static const char *w[] = { "number", "mm", "vma", "file", "page", "lock" };
+	return w[k];
+}
+
+/* Checks constant operands against the op's operand kinds. */
+static int check_args(Cx *cx, Stmt *st, int op, const Step *s, const int *argtok)
+{
+	const char *args = prog_ops[op].args;
+	for (int i = 0, k = 0; args[k] && i < s->nargs; k++) {
+		if (args[k] == '?')
+			continue;
+		int want_k = arg_letter_kind(args[k]);
+		const Operand *o = &s->a[i];
+		if (o->kind == OPD_CONST && want_k >= 0) {
+			int got = h_kind(o->v);
+			int ok = got == want_k || (want_k == HK_MM && got == HK_VMA);
+			if (!ok)
+				return serr(cx, st, argtok[i], "%s: argument %d must be a%s %s, got a %s",
+				            prog_ops[op].name, i + 1, want_k == HK_MM ? "n" : "", hk_word(want_k), hk_word(got));
+		}
+		i++;
+	}
+	return 0;
+}
+
+static int op_arity(int op, int *min)
+{
+	const char *a = prog_ops[op].args;
+	int n = 0;
+	for (; *a; a++)
+		if (*a != '?')
+			n++;
+	*min = strchr(prog_ops[op].args, '?') ? n - 1 : n;
+	return n;
+}
+
+/* call := IDENT "(" [operand {"," operand}] ")".  Emits the step with
+ * result into dst (-1: discard). */
+static int call(Cx *cx, Stmt *st, int dst, int dst_or, const char *text)
+{
+	char name[64];
+	int nt = st->i, argtok[STEP_MAXARGS + 1];
+	Operand a[STEP_MAXARGS + 1];
+	int na = 0;
+	tok_str(st, nt, name, sizeof name);
+	st->i += 2;     /* name ( */
+	while (!tok_is(st, st->i, ")")) {
+		if (na == STEP_MAXARGS)
+			return serr(cx, st, st->i, "%s: too many arguments (at most %d)", name, STEP_MAXARGS);
+		argtok[na] = st->i;
+		if (operand(cx, st, &a[na++]))
+			return -1;
+		if (tok_is(st, st->i, ","))
+			st->i++;
+		else if (!tok_is(st, st->i, ")"))
+			return serr(cx, st, st->i, "expected ',' or ')'");
+	}
+	st->i++;
+	if (st->t[st->i].kind != T_END)
+		return serr(cx, st, st->i, "unexpected text after ')'");
+	int op = prog_op_lookup(name);
+	Step *s;
+	if (op >= 0 && prog_ops[op].cls != CTRL && op != OP_MOV && op != OP_NOT) {
+		int min, max = op_arity(op, &min);
+		if (na < min || na > max)
+			return serr(cx, st, nt, "%s takes %d argument%s, got %d", name, max, max == 1 ? "" : "s", na);
+		if (dst >= 0 && !prog_ops[op].dst)
+			return serr(cx, st, nt, "%s returns no value", name);
+		s = emit(cx, op, st->n, text);
+	} else {
+		int d = find_def(cx, name);
+		if (d < 0)
+			return serr(cx, st, nt, "unknown step '%s' (neither a primitive nor a procedure)", name);
+		int np = cx->defs[d].params ? cx->defs[d].params->n : 0;
+		if (na != np)
+			return serr(cx, st, nt, "%s takes %d argument%s, got %d", name, np, np == 1 ? "" : "s", na);
+		int target = proc_ref(cx, name);
+		s = emit(cx, OP_CALL, st->n, text);
+		s->target = target;
+	}
+	s->nargs = (uint8_t)na;
+	memcpy(s->a, a, sizeof(Operand) * (size_t)na);
+	s->dst = (int16_t)dst;
+	s->dst_or = (uint8_t)dst_or;
+	return op >= 0 ? check_args(cx, st, op, s, argtok) : 0;
+}
+
+static int is_call(const Stmt *st, int i)
+{
+	return st->t[i].kind == T_IDENT && tok_is(st, i + 1, "(");
+}
+
+static int do_return(Cx *cx, Stmt *st)
+{
+	Step *s = emit(cx, OP_RET, st->n, st->s);
+	st->i = 1;
+	if (st->t[1].kind != T_END) {
+		Operand o;
+		if (operand(cx, st, &o))
+			return -1;
+		s = &cx->steps[cx->nsteps - 1];
+		s->a[0] = o;
+		s->nargs = 1;
+		if (st->t[st->i].kind != T_END)
+			return serr(cx, st, st->i, "return takes one register or number");
+	}
+	return 0;
+}
+
+static int do_break(Cx *cx, Stmt *st, int is_break)
+{
+	if (cx->nloops == 0)
+		return serr(cx, st, 0, "%s outside a loop", is_break ? "break" : "continue");
+	if (st->t[1].kind != T_END)
+		return serr(cx, st, 1, "unexpected text after %s", is_break ? "break" : "continue");
+	Step *s = emit(cx, OP_JMP, st->n, st->s);
+	int l = cx->nloops - 1;
+	if (!is_break)
+		s->target = cx->loop_top[l];
+	else if (cx->nbreaks[l] < 32)
+		cx->breaks[l][cx->nbreaks[l]++] = cx->nsteps - 1;
+	else
+		return serr(cx, st, 0, "too many breaks in one loop");
+	return 0;
+}
+
+/* stmt := "return" [operand] | "break" | "continue"
+ *       | IDENT ("=" | "|=") (call | "!" operand | operand) | call */
+static int statement(Cx *cx, const YNode *n)
+{
+	Stmt st = { .n = n, .s = n->str };
+	if (tokenize(cx, &st))
+		return -1;
+	if (tok_is(&st, 0, "return"))
+		return do_return(cx, &st);
+	if (tok_is(&st, 0, "break") || tok_is(&st, 0, "continue"))
+		return do_break(cx, &st, tok_is(&st, 0, "break"));
+	if (is_call(&st, 0))
+		return call(cx, &st, -1, 0, n->str);
+	if (st.t[0].kind != T_IDENT || !(tok_is(&st, 1, "=") || tok_is(&st, 1, "|=")))
+		return serr(cx, &st, 0, "expected a step: 'name(args)', 'x = name(args)', 'x = value', 'return x', 'break' or 'continue'");
+	char name[64];
+	tok_str(&st, 0, name, sizeof name);
+	uint64_t dummy;
+	if (local_slot(cx, name, 0) < 0 && named_const(cx, name, &dummy) == 0)
+		return serr(cx, &st, 0, "'%s' names a machine object; it cannot be assigned", name);
+	int dst_or = tok_is(&st, 1, "|=");
+	st.i = 2;
+	if (is_call(&st, 2)) {
+		int d = local_slot(cx, name, 1);
+		if (d == -2)
+			return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
+		return call(cx, &st, d, dst_or, n->str);
+	}
+	int neg = tok_is(&st, 2, "!");
+	st.i += neg;
+	Operand o;
+	if (operand(cx, &st, &o))
+		return -1;
+	if (st.t[st.i].kind != T_END)
+		return serr(cx, &st, st.i, "unexpected text after the value");
+	int d = local_slot(cx, name, 1);
+	if (d == -2)
+		return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
+	Step *s = emit(cx, neg ? OP_NOT : OP_MOV, n, n->str);
+	s->a[0] = o;
+	s->nargs = 1;
+	s->dst = (int16_t)d;
+	s->dst_or = (uint8_t)dst_or;
+	return 0;
+}
+
+/* cond := ["!"] (call | operand).  Emits the test and a JZ whose target
+ * the caller patches; returns the JZ's index or -1.  The condition temp
+ * register is cleared by the JZ, so it never outlives the test. */
+static int condition(Cx *cx, const YNode *n, const char *what)
+{
+	Stmt st = { .n = n, .s = n->str };
+	Operand o;
+	if (want(cx, n, YN_SCALAR, what) || tokenize(cx, &st))
+		return -1;
+	int neg = tok_is(&st, 0, "!"), clear = 0;
+	st.i = neg;
+	if (st.t[st.i].kind == T_END)
+		return serr(cx, &st, st.i, "%s: expected a condition", what);
+	if (is_call(&st, st.i) || neg) {
+		if (cx->tmp < 0 && (cx->tmp = local_slot(cx, "(cond)", 1)) < 0)
+			return serr(cx, &st, 0, "too many registers");
+		clear = 1;
+	}
+	if (is_call(&st, st.i)) {
+		if (call(cx, &st, cx->tmp, 0, n->str + st.t[st.i].off))
+			return -1;
+		o = (Operand){ OPD_REG, (uint64_t)cx->tmp };
+	} else {
+		if (operand(cx, &st, &o))
+			return -1;
+		if (st.t[st.i].kind != T_END)
+			return serr(cx, &st, st.i, "unexpected text after the condition");
+	}
+	if (neg) {
+		Step *s = emit(cx, OP_NOT, n, n->str);
+		s->a[0] = o;
+		s->nargs = 1;
+		s->dst = (int16_t)cx->tmp;
+		o = (Operand){ OPD_REG, (uint64_t)cx->tmp };
+	}
+	Step *j = emit(cx, OP_JZ, n, n->str);
+	j->a[0] = o;
+	j->nargs = 1;
+	j->dst = (int16_t)(clear ? cx->tmp : -1);
+	return cx->nsteps - 1;
+}
+
+static int body(Cx *cx, const YNode *list, const char *what);
+
+static int do_if(Cx *cx, const YNode *m)
+{
+	static const char *const keys[] = { "if", "then", "else", NULL };
+	const YNode *th, *el;
+	if (check_keys(cx, m, "if", keys) || !(th = need(cx, m, "then", "if")))
+		return -1;
+	int jz = condition(cx, ynode_get(m, "if"), "if");
+	if (jz < 0 || body(cx, th, "then"))
+		return -1;
+	if ((el = ynode_get(m, "else"))) {
+		int j = cx->nsteps;
+		emit(cx, OP_JMP, m, "else");
+		cx->steps[jz].target = cx->nsteps;
+		if (body(cx, el, "else"))
+			return -1;
+		cx->steps[j].target = cx->nsteps;
+	} else {
+		cx->steps[jz].target = cx->nsteps;
+	}
+	return 0;
+}
+
+static int do_loop(Cx *cx, const YNode *m)
+{
+	static const char *const kw[] = { "while", "do", NULL };
+	static const char *const kl[] = { "loop", NULL };
+	const YNode *w = ynode_get(m, "while"), *b;
+	if (cx->nloops == MAX_LOOPS)
+		return cerr(cx, m, 0, "loops nested too deep");
+	if (check_keys(cx, m, w ? "while" : "loop", w ? kw : kl))
+		return -1;
+	int l = cx->nloops++, jz = -1;
+	cx->loop_top[l] = cx->nsteps;
+	cx->nbreaks[l] = 0;
+	if (w && ((jz = condition(cx, w, "while")) < 0 || !(b = need(cx, m, "do", "while"))))
+		return -1;
+	if (!w)
+		b = ynode_get(m, "loop");
+	if (body(cx, b, w ? "do" : "loop"))
+		return -1;
+	Step *s = emit(cx, OP_JMP, m, w ? "while" : "loop");
+	s->target = cx->loop_top[l];
+	if (jz >= 0)
+		cx->steps[jz].target = cx->nsteps;
+	for (int i = 0; i < cx->nbreaks[l]; i++)
+		cx->steps[cx->breaks[l][i]].target = cx->nsteps;
+	cx->nloops--;
+	return 0;
+}
+
+static int body(Cx *cx, const YNode *list, const char *what)
+{
+	if (want(cx, list, YN_SEQ, what))
+		return -1;
+	for (int i = 0; i < list->n; i++) {
+		const YNode *it = list->items[i];
+		int rc;
+		if (it->kind == YN_SCALAR)
+			rc = statement(cx, it);
+		else if (it->kind == YN_MAP && ynode_get(it, "if"))
+			rc = do_if(cx, it);
+		else if (it->kind == YN_MAP && (ynode_get(it, "while") || ynode_get(it, "loop")))
+			rc = do_loop(cx, it);
+		else if (it->kind == YN_MAP && it->n)
+			rc = cerr(cx, it->items[0], 0, "unknown key '%s' (a step is a string, or if:/while:/loop:)", it->items[0]->str);
+		else
+			rc = cerr(cx, it, 0, "%s: expected a step", what);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* Compiles one procedure body (params from the definition, if any). */
+static int compile_proc(Cx *cx, int proc, const YNode *params, const YNode *b)
+{
+	Proc *p;
+	cx->cur = proc;
+	cx->nlocals = 0;
+	cx->tmp = -1;
+	cx->nloops = 0;
+	for (int i = 0; params && i < params->n; i++) {
+		if (want(cx, params->items[i], YN_SCALAR, "params"))
+			return -1;
+		if (local_slot(cx, params->items[i]->str, 0) >= 0)
+			return cerr(cx, params->items[i], 0, "parameter '%s' is listed twice", params->items[i]->str);
+		local_slot(cx, params->items[i]->str, 1);
+	}
+	cx->procs[proc].entry = cx->nsteps;
+	if (body(cx, b, "body"))
+		return -1;
+	emit(cx, OP_RET, b, "return (end of body)");
+	p = &cx->procs[proc];
+	p->nlocals = cx->nlocals;
+	p->locals = prog_alloc(cx->P, sizeof(char *) * (size_t)(cx->nlocals + 1));
+	memcpy(p->locals, cx->locals, sizeof(char *) * (size_t)cx->nlocals);
+	return 0;
+}
+
+static int drain_work(Cx *cx)
+{
+	while (cx->nwork > 0) {
+		ProcDef *pd = &cx->defs[cx->work[--cx->nwork]];
+		if (compile_proc(cx, pd->proc, pd->params, pd->body))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- CPUs, fault handler, outcomes, expectations ---- */
+
+static int cpus(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "cpu", "mm", "model", "body", NULL };
+	Program *P = cx->P;
+	P->cpus = prog_alloc(P, sizeof(CpuDesc) * (size_t)P->ncpu);
+	for (int c = 0; c < P->ncpu; c++)
+		P->cpus[c] = (CpuDesc){ -1, -1, -1 };
+	if (!n)
+		return cerr(cx, cx->set.files[0].root, 0, "scenario: missing key 'cpus'");
+	if (want(cx, n, YN_SEQ, "cpus"))
+		return -1;
+	for (int i = 0; i < n->n; i++) {
+		const YNode *e = n->items[i], *x;
+		int c;
+		char name[16];
+		if (check_keys(cx, e, "cpu", keys) || !(x = need(cx, e, "cpu", "cpu")) ||
+		    get_int(cx, x, "cpu", 0, P->ncpu - 1, &c))
+			return -1;
+		if (P->cpus[c].proc >= 0)
+			return cerr(cx, x, 0, "CPU#%d has two programs", c);
+		if ((x = ynode_get(e, "mm")) && (P->cpus[c].mm = lookup_obj(cx, x, "cpu.mm", HK_MM)) < 0)
+			return -1;
+		if ((x = ynode_get(e, "model"))) {
+			if (want(cx, x, YN_SCALAR, "cpu.model"))
+				return -1;
+			for (int k = 0; dirty_model(k); k++)
+				if (!strcmp(dirty_model(k)->name, x->str))
+					P->cpus[c].model = k;
+			if (P->cpus[c].model < 0)
+				return cerr(cx, x, 0, "unknown dirty-bit model '%s'", x->str);
+		}
+		if (!(x = need(cx, e, "body", "cpu")))
+			return -1;
+		snprintf(name, sizeof name, "CPU#%d", c);
+		P->cpus[c].proc = new_proc(cx, name, NULL, 0, e);
+		if (compile_proc(cx, P->cpus[c].proc, NULL, x) || drain_work(cx))
+			return -1;
+	}
+	return 0;
+}
+
+static int named_proc(Cx *cx, const YNode *x, int nparams, const char *what)
+{
+	if (want(cx, x, YN_SCALAR, what))
+		return -1;
+	int d = find_def(cx, x->str);
+	if (d < 0)
+		return cerr(cx, x, 0, "%s: no procedure named '%s'", what, x->str);
+	int np = cx->defs[d].params ? cx->defs[d].params->n : 0;
+	if (np != nparams)
+		return cerr(cx, x, 0, "%s: '%s' must take %d parameter%s, it takes %d", what, x->str,
+		            nparams, nparams == 1 ? "" : "s", np);
+	int p = proc_ref(cx, x->str);
+	return drain_work(cx) ? -1 : p;
+}
+
+static const char *const builtin_doc[OUT__BUILTIN][2] = {
+	{ "lost_dirty", "a file page's latest data would not be written by a full sync (no PTE D, PG_dirty or writeback)" },
+	{ "dirty_nonpresent_pte", "a PTE with P=0 and A or D set was created (the 0x40 'dirty zero')" },
+	{ "stale_tlb_write", "a store went through a TLB entry that a completed flush should have removed" },
+	{ "deadlock", "every unfinished CPU is blocked" },
+	{ "bug_on", "a BUG_ON in the scenario fired" },
+};
+
+static int outcomes(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "name", "check", "doc", NULL };
+	Program *P = cx->P;
+	for (int i = 0; i < OUT__BUILTIN; i++)
+		P->outcomes[P->noutcomes++] = (OutcomeDesc){ builtin_doc[i][0], -1, builtin_doc[i][1] };
+	if (!n)
+		return 0;
+	if (want(cx, n, YN_SEQ, "outcomes"))
+		return -1;
+	for (int i = 0; i < n->n; i++) {
+		const YNode *e = n->items[i], *x;
+		OutcomeDesc *o = &P->outcomes[P->noutcomes];
+		if (P->noutcomes == MAX_OUTCOMES)
+			return cerr(cx, e, 0, "too many outcomes (at most %d)", MAX_OUTCOMES);
+		if (check_keys(cx, e, "outcome", keys) || !(x = need(cx, e, "name", "outcome")) ||
+		    want(cx, x, YN_SCALAR, "outcome.name"))
+			return -1;
+		if (prog_outcome(P, x->str) >= 0)
+			return cerr(cx, x, 0, "outcome '%s' is defined twice", x->str);
+		o->name = prog_strdup(P, x->str);
+		if (!(x = need(cx, e, "check", "outcome")) || (o->proc = named_proc(cx, x, 0, "outcome.check")) < 0)
+			return -1;
+		if ((x = ynode_get(e, "doc")) && !want(cx, x, YN_SCALAR, "outcome.doc"))
+			o->doc = prog_strdup(P, x->str);
+		P->noutcomes++;
+	}
+	return 0;
+}
+
+static int quant(Cx *cx, const YNode *v, int *q)
+{
+	static const char *const w[] = { "never", "sometimes", "always" };
+	if (want(cx, v, YN_SCALAR, "expectation"))
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(v->str, w[i])) { *q = i; return 0; }
+	return cerr(cx, v, 0, "expected never, sometimes or always, got '%s'", v->str);
+}
+
+static int expects(Cx *cx, const YNode *n)
+{
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (want(cx, n, YN_SEQ, "expect"))
+		return -1;
+	int total = 0;
+	for (int i = 0; i < n->n; i++)
+		total += n->items[i]->kind == YN_MAP ? n->items[i]->n / 2 : 0;
+	P->expects = prog_alloc(P, sizeof(Expect) * (size_t)(total + 1));
+	for (int i = 0; i < n->n; i++) {
+		const YNode *e = n->items[i], *v = ynode_get(e, "variant"), *m = ynode_get(e, "model");
+		if (want(cx, e, YN_MAP, "expect"))
+			return -1;
+		if (v && (want(cx, v, YN_SCALAR, "expect.variant") ||
+		          (P->nvariants ? find_name(P->variants, P->nvariants, v->str) < 0 : 1)))
+			return cx->failed ? -1 : cerr(cx, v, 0, "expect: no variant named '%s'", v->str);
+		if (m && (want(cx, m, YN_SCALAR, "expect.model") || !dirty_find(m->str)))
+			return cx->failed ? -1 : cerr(cx, m, 0, "unknown dirty-bit model '%s'", m->str);
+		for (int k = 0; k + 1 < e->n; k += 2) {
+			const YNode *key = e->items[k];
+			if (!strcmp(key->str, "variant") || !strcmp(key->str, "model"))
+				continue;
+			Expect *x = &P->expects[P->nexpects];
+			if ((x->outcome = prog_outcome(P, key->str)) < 0)
+				return cerr(cx, key, 0, "expect: unknown outcome '%s'", key->str);
+			if (quant(cx, e->items[k + 1], &x->quant))
+				return -1;
+			x->variant = v ? prog_strdup(P, v->str) : NULL;
+			x->model = m ? prog_strdup(P, m->str) : NULL;
+			x->file = (uint16_t)key->file;
+			x->line = (uint32_t)key->line;
+			x->col = (uint32_t)key->col;
+			P->nexpects++;
+		}
+	}
+	return 0;
+}
+
+/* ---- call graph: recursion and stack sizes ---- */
+
+static int stack_of(Cx *cx, int p, int *color, int *stk, int *dep, int fault)
+{
+	if (color[p] == 2)
+		return 0;
+	if (color[p] == 1) {
+		const Proc *pr = &cx->procs[p];
+		return cerr(cx, &(YNode){ .file = pr->file, .line = (int)pr->line, .col = (int)pr->col }, 0,
+		            "procedure '%s' calls itself (directly or through others): recursion is not allowed", pr->name);
+	}
+	color[p] = 1;
+	int best = 0, bestd = 0;
+	for (int i = cx->procs[p].entry; i < cx->nsteps && cx->steps[i].proc == p; i++) {
+		int callee = cx->steps[i].op == OP_CALL ? cx->steps[i].target :
+		             prog_ops[cx->steps[i].op].cls == USER ? fault : -1;
+		if (callee < 0)
+			continue;
+		if (stack_of(cx, callee, color, stk, dep, fault))
+			return -1;
+		best = stk[callee] > best ? stk[callee] : best;
+		bestd = dep[callee] > bestd ? dep[callee] : bestd;
+	}
+	stk[p] = cx->procs[p].nlocals + best;
+	dep[p] = 1 + bestd;
+	color[p] = 2;
+	return 0;
+}
+
+static int sizes(Cx *cx)
+{
+	Program *P = cx->P;
+	int *color = calloc((size_t)cx->nprocs + 1, sizeof(int) * 3);
+	int *stk = color + cx->nprocs + 1, *dep = stk + cx->nprocs + 1;
+	int rc = 0;
+	P->max_stack = 1;
+	P->max_depth = 1;
+	for (int p = 0; p < cx->nprocs && !rc; p++) {
+		rc = stack_of(cx, p, color, stk, dep, P->fault_handler);
+		P->max_stack = stk[p] > P->max_stack ? stk[p] : P->max_stack;
+		P->max_depth = dep[p] > P->max_depth ? dep[p] : P->max_depth;
+	}
+	free(color);
+	if (!rc && (P->max_depth > 250 || P->max_stack > 60000))
+		return cerr(cx, cx->set.files[0].root, 0, "calls nest too deep");
+	return rc;
+}
+
+/* ---- top level ---- */
+
+static int top_keys(Cx *cx)
+{
+	static const char *const scn[] = { "scenario", "description", "include", "variants", "machine",
+		"mms", "files", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
+		"expect", "procedures", NULL };
+	static const char *const lib[] = { "include", "description", "procedures", NULL };
+	if (check_keys(cx, cx->set.files[0].root, "scenario", scn))
+		return -1;
+	for (int f = 1; f < cx->set.nfiles; f++)
+		if (ynode_get(cx->set.files[f].root, "scenario"))
+			return cerr(cx, cx->set.files[f].root, 0, "an included file must be a library (procedures only), not a scenario");
+		else if (check_keys(cx, cx->set.files[f].root, "library", lib))
+			return -1;
+	return 0;
+}
+
+static int header(Cx *cx, const char *variant)
+{
+	Program *P = cx->P;
+	const YNode *root = cx->set.files[0].root, *x;
+	if (!(x = ynode_get(root, "scenario")))
+		return cerr(cx, root, 0, "not a scenario: missing key 'scenario' (a library is used through include:)");
+	if (want(cx, x, YN_SCALAR, "scenario"))
+		return -1;
+	P->name = prog_strdup(P, x->str);
+	if ((x = ynode_get(root, "description")) && !want(cx, x, YN_SCALAR, "description"))
+		P->description = prog_strdup(P, x->str);
+	if (cx->failed || top_keys(cx))
+		return -1;
+	if ((x = ynode_get(root, "variants")) && name_list(cx, x, "variants", &P->variants, &P->nvariants))
+		return -1;
+	if (variant && find_name(P->variants, P->nvariants, variant) < 0)
+		return cerr(cx, x ? x : root, 0, "scenario %s has no variant '%s'", P->name, variant);
+	P->variant = variant ? prog_strdup(P, variant) : P->nvariants ? P->variants[0] : NULL;
+	if (!(x = ynode_get(root, "mms")))
+		return cerr(cx, root, 0, "scenario: missing key 'mms'");
+	return name_list(cx, x, "mms", &P->mms, &P->nmms);
+}
+
+static void hash_files(Cx *cx)
+{
+	Program *P = cx->P;
+	XXH3_state_t *st = XXH3_createState();
+	XXH3_128bits_reset(st);
+	P->nfiles = cx->set.nfiles;
+	P->files = prog_alloc(P, sizeof(SrcFile) * (size_t)P->nfiles);
+	for (int i = 0; i < P->nfiles; i++) {
+		YFile *f = &cx->set.files[i];
+		P->files[i] = (SrcFile){ prog_strdup(P, f->path), prog_strdup(P, f->text), f->len };
+		XXH3_128bits_update(st, f->path, strlen(f->path) + 1);
+		XXH3_128bits_update(st, f->text, f->len + 1);
+	}
+	XXH128_hash_t h = XXH3_128bits_digest(st);
+	XXH3_freeState(st);
+	snprintf(P->hash, sizeof P->hash, "%016" PRIx64 "%016" PRIx64, h.high64, h.low64);
+}
+
+static int compile_all(Cx *cx, const char *variant)
+{
+	const YNode *root = cx->set.files[0].root, *x;
+	Program *P = cx->P;
+	hash_files(cx);
+	if (header(cx, variant) || machine(cx, ynode_get(root, "machine")) || files(cx, ynode_get(root, "files")) ||
+	    vmas(cx, ynode_get(root, "vmas")) || ptes(cx, ynode_get(root, "ptes")) || tlbs(cx, ynode_get(root, "tlb")) ||
+	    locks(cx, ynode_get(root, "locks")) || collect_defs(cx))
+		return -1;
+	P->fault_handler = -1;
+	if ((x = ynode_get(root, "fault_handler")) && (P->fault_handler = named_proc(cx, x, 3, "fault_handler")) < 0)
+		return -1;
+	if (cpus(cx, ynode_get(root, "cpus")) || outcomes(cx, ynode_get(root, "outcomes")) ||
+	    expects(cx, ynode_get(root, "expect")) || sizes(cx))
+		return -1;
+	if (cx->nsteps > 65000)
+		return cerr(cx, root, 0, "program too large (%d steps)", cx->nsteps);
+	return 0;
+}
+
+Program *scn_compile(const char *path, const char *variant, const ScnSource *src,
+                     char *err, size_t errlen)
+{
+	Cx cx = { .err = err, .errlen = errlen };
+	Program *P = calloc(1, sizeof *P);
+	if (!P)
+		abort();
+	cx.P = P;
+	err[0] = 0;
+	int rc = yset_load(&cx.set, path, src);
+	if (rc < 0)
+		snprintf(err, errlen, "%s", cx.set.err);
+	else
+		rc = compile_all(&cx, variant);
+	if (rc == 0) {
+		P->steps = prog_alloc(P, sizeof(Step) * (size_t)(cx.nsteps + 1));
+		memcpy(P->steps, cx.steps, sizeof(Step) * (size_t)cx.nsteps);
+		P->nsteps = cx.nsteps;
+		P->procs = prog_alloc(P, sizeof(Proc) * (size_t)(cx.nprocs + 1));
+		memcpy(P->procs, cx.procs, sizeof(Proc) * (size_t)cx.nprocs);
+		P->nprocs = cx.nprocs;
+	}
+	free(cx.steps);
+	free(cx.procs);
+	free(cx.work);
+	free(cx.defs);
+	yset_free(&cx.set);
+	if (rc) {
+		prog_free(P);
+		return NULL;
+	}
+	return P;
+}
+
+int scn_is_scenario(const char *path)
+{
+	YSet set;
+	char *p = ypath_join(NULL, path);
+	FILE *fp = fopen(p, "r");
+	free(p);
+	if (!fp)
+		return -1;
+	fclose(fp);
+	/* Only the file itself is parsed: includes do not matter here. */
+	memset(&set, 0, sizeof set);
+	char line[512];
+	int is = 0;
+	fp = fopen(path, "r");
+	while (fp && fgets(line, sizeof line, fp))
+		if (!strncmp(line, "scenario:", 9)) {
+			is = 1;
+			break;
+		}
+	if (fp)
+		fclose(fp);
+	return is;
+}

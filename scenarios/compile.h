@@ -1,0 +1,19 @@
+/* scenarios/compile.h: scenario YAML -> immutable step Program.
+ * Compile errors come back as one "file:line:col: what is wrong" line;
+ * they never reach the simulator, which only ever sees a valid Program. */
+#ifndef TLBSIM_COMPILE_H
+#define TLBSIM_COMPILE_H
+#include <stddef.h>
+#include "sim/program.h"
+#include "scenarios/yaml.h"
+
+/* Compiles the scenario at path for one variant (NULL: its first).
+ * src NULL reads the disk; a database record can stand in (replay).
+ * Returns the Program (free with prog_free), or NULL with err set. */
+Program *scn_compile(const char *path, const char *variant, const ScnSource *src,
+                     char *err, size_t errlen);
+/* 1 if the file at path is a scenario (has a top-level `scenario:` key),
+ * 0 if it is something else (a library), -1 if it cannot be read. */
+int scn_is_scenario(const char *path);
+
+#endif

@@ -1,0 +1,279 @@
+/* scenarios/yaml.c: libyaml documents to YNode trees, and includes.
+ * libyaml marks are 0-based; every node here stores them 1-based.
+ * Include paths are resolved lexically against the including file's
+ * folder, so the same tree loads the same way from disk or from a
+ * database record. */
+#include "scenarios/yaml.h"
+#include <yaml.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
+}
+
+static void ynode_free(YNode *n)
+{
+	if (!n)
+		return;
+	for (int i = 0; i < n->n; i++)
+		ynode_free(n->items[i]);
+	free(n->items);
+	free(n->str);
+	free(n);
+}
+
+YNode *ynode_get(const YNode *map, const char *key)
+{
+	if (!map || map->kind != YN_MAP)
+		return NULL;
+	for (int i = 0; i + 1 < map->n; i += 2)
+		if (strcmp(map->items[i]->str, key) == 0)
+			return map->items[i + 1];
+	return NULL;
+}
+
+/* Converts libyaml node id of doc into a YNode; depth guards aliases. */
+static YNode *convert(yaml_document_t *doc, int id, int file, int depth)
+{
+	yaml_node_t *yn = yaml_document_get_node(doc, id);
+	if (!yn || depth > 64)
+		return NULL;
+	YNode *n = xcalloc(1, sizeof *n);
+	n->file = file;
+	n->line = (int)yn->start_mark.line + 1;
+	n->col = (int)yn->start_mark.column + 1;
+	if (yn->type == YAML_SCALAR_NODE) {
+		n->kind = YN_SCALAR;
+		n->str = xstrdup((char *)yn->data.scalar.value);
+		n->quoted = yn->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+		            yn->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	} else if (yn->type == YAML_SEQUENCE_NODE) {
+		n->kind = YN_SEQ;
+		int cnt = (int)(yn->data.sequence.items.top - yn->data.sequence.items.start);
+		n->items = xcalloc((size_t)cnt, sizeof *n->items);
+		for (int i = 0; i < cnt; i++)
+			if ((n->items[n->n] = convert(doc, yn->data.sequence.items.start[i], file, depth + 1)))
+				n->n++;
+	} else {
+		n->kind = YN_MAP;
+		int cnt = (int)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
+		n->items = xcalloc((size_t)cnt * 2, sizeof *n->items);
+		for (int i = 0; i < cnt; i++) {
+			yaml_node_pair_t *p = &yn->data.mapping.pairs.start[i];
+			n->items[n->n++] = convert(doc, p->key, file, depth + 1);
+			n->items[n->n++] = convert(doc, p->value, file, depth + 1);
+		}
+	}
+	return n;
+}
+
+static int parse_text(YSet *set, int file)
+{
+	YFile *f = &set->files[file];
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int rc = 0;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)f->text, f->len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(set->err, sizeof set->err, "%s:%zu:%zu: YAML: %s%s%s", f->path,
+		         parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+		         parser.problem ? parser.problem : "syntax error",
+		         parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	if (!yaml_document_get_root_node(&doc)) {
+		snprintf(set->err, sizeof set->err, "%s:1:1: the file is empty", f->path);
+		rc = -1;
+	} else {
+		f->root = convert(&doc, 1, file, 0);
+		if (!f->root || f->root->kind != YN_MAP) {
+			snprintf(set->err, sizeof set->err, "%s:%d:%d: expected a mapping of keys at the top",
+			         f->path, f->root ? f->root->line : 1, f->root ? f->root->col : 1);
+			rc = -1;
+		} else {
+			for (int i = 0; i + 1 < f->root->n; i += 2)
+				if (f->root->items[i]->kind != YN_SCALAR) {
+					snprintf(set->err, sizeof set->err, "%s:%d:%d: keys must be plain words",
+					         f->path, f->root->items[i]->line, f->root->items[i]->col);
+					rc = -1;
+					break;
+				}
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+static char *read_disk(void *ctx, const char *path, size_t *len)
+{
+	(void)ctx;
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	for (size_t r; buf && (r = fread(buf + n, 1, cap - n - 1, fp)) > 0; ) {
+		n += r;
+		if (cap - n - 1 == 0)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(fp);
+	if (!buf)
+		abort();
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+char *ypath_join(const char *dir_of, const char *rel)
+{
+	size_t dl = 0;
+	if (dir_of && rel[0] != '/') {
+		const char *slash = strrchr(dir_of, '/');
+		dl = slash ? (size_t)(slash - dir_of) + 1 : 0;
+	}
+	char *tmp = xcalloc(dl + strlen(rel) + 1, 1);
+	memcpy(tmp, dir_of, dl);
+	strcpy(tmp + dl, rel);
+	/* split on '/', drop "." and fold "x/.." */
+	char *out = xcalloc(strlen(tmp) + 2, 1);
+	char **seg = xcalloc(strlen(tmp) + 1, sizeof *seg);
+	int ns = 0, abs = tmp[0] == '/';
+	for (char *save = NULL, *t = strtok_r(tmp, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (strcmp(t, ".") == 0)
+			continue;
+		if (strcmp(t, "..") == 0 && ns > 0 && strcmp(seg[ns - 1], "..") != 0)
+			ns--;
+		else
+			seg[ns++] = t;
+	}
+	if (abs)
+		strcat(out, "/");
+	for (int i = 0; i < ns; i++) {
+		strcat(out, seg[i]);
+		if (i + 1 < ns)
+			strcat(out, "/");
+	}
+	free(seg);
+	free(tmp);
+	return out;
+}
+
+/* Loads path (already normalised) as a new file; `stack` is the chain
+ * of including files, for the cycle message. */
+static int load_one(YSet *set, const char *path, const char **stack, int depth,
+                    const YNode *from);
+
+static int follow_includes(YSet *set, int file, const char **stack, int depth)
+{
+	YNode *inc = ynode_get(set->files[file].root, "include");
+	if (!inc)
+		return 0;
+	const char *fpath = set->files[file].path;
+	if (inc->kind != YN_SEQ) {
+		snprintf(set->err, sizeof set->err, "%s:%d:%d: include: expected a list of file names",
+		         fpath, inc->line, inc->col);
+		return -1;
+	}
+	for (int i = 0; i < inc->n; i++) {
+		YNode *it = inc->items[i];
+		if (it->kind != YN_SCALAR) {
+			snprintf(set->err, sizeof set->err, "%s:%d:%d: include: expected a file name",
+			         fpath, it->line, it->col);
+			return -1;
+		}
+		char *p = ypath_join(set->files[file].path, it->str);
+		int rc = load_one(set, p, stack, depth, it);
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int load_one(YSet *set, const char *path, const char **stack, int depth,
+                    const YNode *from)
+{
+	for (int i = 0; i < depth; i++) {
+		if (strcmp(stack[i], path) != 0)
+			continue;
+		const YFile *ff = &set->files[from->file];
+		int n = snprintf(set->err, sizeof set->err, "%s:%d:%d: include cycle: ", ff->path, from->line, from->col);
+		for (int k = i; k < depth && n < (int)sizeof set->err; k++)
+			n += snprintf(set->err + n, sizeof set->err - (size_t)n, "%s -> ", stack[k]);
+		if (n < (int)sizeof set->err)
+			snprintf(set->err + n, sizeof set->err - (size_t)n, "%s", path);
+		return -1;
+	}
+	for (int i = 0; i < set->nfiles; i++)
+		if (strcmp(set->files[i].path, path) == 0)
+			return 0;   /* included twice (a diamond): once is enough */
+	if (depth >= 32) {
+		snprintf(set->err, sizeof set->err, "%s: includes nested too deep", path);
+		return -1;
+	}
+	size_t len = 0;
+	char *text = set->src ? set->src->read(set->src->ctx, path, &len) : read_disk(NULL, path, &len);
+	if (!text) {
+		if (from)
+			snprintf(set->err, sizeof set->err, "%s:%d:%d: include '%s': %s",
+			         set->files[from->file].path, from->line, from->col, from->str,
+			         set->src ? "not in the recorded scenario" : strerror(errno));
+		else
+			snprintf(set->err, sizeof set->err, "%s: %s", path,
+			         set->src ? "not in the recorded scenario" : strerror(errno));
+		return -1;
+	}
+	if (set->nfiles == set->cap) {
+		set->cap = set->cap ? 2 * set->cap : 8;
+		set->files = realloc(set->files, sizeof *set->files * (size_t)set->cap);
+		if (!set->files)
+			abort();
+	}
+	int idx = set->nfiles++;
+	set->files[idx] = (YFile){ xstrdup(path), text, len, NULL };
+	if (parse_text(set, idx) < 0)
+		return -1;
+	stack[depth] = set->files[idx].path;
+	return follow_includes(set, idx, stack, depth + 1);
+}
+
+int yset_load(YSet *set, const char *path, const ScnSource *src)
+{
+	const char *stack[33];
+	memset(set, 0, sizeof *set);
+	set->src = src;
+	char *p = ypath_join(NULL, path);
+	int rc = load_one(set, p, stack, 0, NULL);
+	free(p);
+	return rc;
+}
+
+void yset_free(YSet *set)
+{
+	for (int i = 0; i < set->nfiles; i++) {
+		free(set->files[i].path);
+		free(set->files[i].text);
+		ynode_free(set->files[i].root);
+	}
+	free(set->files);
+	memset(set, 0, sizeof *set);
+}

@@ -1,0 +1,45 @@
+/* scenarios/yaml.h: a YAML file as a tree of nodes that remember where
+ * they were written (1-based line and column), and the reader that follows
+ * `include:` with cycle detection.  All errors are "file:line:col: what". */
+#ifndef TLBSIM_YAML_H
+#define TLBSIM_YAML_H
+#include <stddef.h>
+
+enum { YN_SCALAR, YN_SEQ, YN_MAP };
+
+typedef struct YNode {
+	int kind;
+	char *str;             /* scalar text */
+	int quoted;            /* scalar was quoted ('...' or "...") */
+	int file, line, col;   /* where it starts: file index, 1-based line/col */
+	struct YNode **items;  /* seq: items; map: key0, val0, key1, val1, ... */
+	int n;                 /* number of items (a map: 2 x pairs) */
+} YNode;
+
+/* Where source text comes from: the disk, or a database record (replay). */
+typedef struct ScnSource {
+	/* Returns a malloc'd NUL-terminated text of path, or NULL. */
+	char *(*read)(void *ctx, const char *path, size_t *len);
+	void *ctx;
+} ScnSource;
+
+typedef struct YFile { char *path; char *text; size_t len; YNode *root; } YFile;
+
+/* A scenario and everything it includes, in include order ([0] first). */
+typedef struct YSet {
+	YFile *files; int nfiles, cap;
+	const ScnSource *src;
+	char err[1024];
+} YSet;
+
+/* Loads path and, depth first, every file it includes.  Returns 0, or -1
+ * with set->err.  src NULL reads the disk. */
+int yset_load(YSet *set, const char *path, const ScnSource *src);
+void yset_free(YSet *set);
+
+/* Map lookup: the value node of key, or NULL. */
+YNode *ynode_get(const YNode *map, const char *key);
+/* Lexical path normalisation ("a/./b/../c" -> "a/c"); returns malloc'd. */
+char *ypath_join(const char *dir_of, const char *rel);
+
+#endif

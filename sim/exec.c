@@ -1,0 +1,866 @@
+/* sim/exec.c: the executor: one switch over the opcodes of sim/ops.def.
+ * Owns the canonical-parking invariant of sim/exec.h and the hardware
+ * sequence of a user access: TLB lookup -> (miss: walk | fault) ->
+ * (D=0: dirty-bit model step, its own interleaving point) -> data access.
+ * A CPU takes IPIs only between instructions: never while a user access
+ * is between its phases, never while its interrupts are off. */
+#include "sim/exec.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <inttypes.h>
+
+#define LOCAL_BUDGET 100000  /* local steps without a shared one: a loop */
+
+enum { R_NEXT, R_STAY, R_ERR };
+
+/* ---- errors and trace ---- */
+
+static int fail(Sim *S, const Step *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+	if (S->failed)
+		return R_ERR;
+	S->failed = 1;
+	if (s)
+		n = snprintf(S->err, sizeof S->err, "%s:%u:%u: ",
+		             S->P->files[s->file].path, s->line, s->col);
+	va_start(ap, fmt);
+	vsnprintf(S->err + n, sizeof S->err - (size_t)n, fmt, ap);
+	va_end(ap);
+	return R_ERR;
+}
+
+void trace_free(Trace *t)
+{
+	free(t->ev);
+	memset(t, 0, sizeof *t);
+}
+
+/* Appends an event for CPU c, or returns NULL when not tracing. */
+static TraceEv *ev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fmt, ...)
+{
+	Trace *t = S->trace;
+	va_list ap;
+	if (!t)
+		return NULL;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->ev = realloc(t->ev, sizeof *t->ev * (size_t)t->cap);
+		if (!t->ev)
+			abort();
+	}
+	TraceEv *e = &t->ev[t->n++];
+	memset(e, 0, sizeof *e);
+	e->cpu = (int16_t)c;
+	e->kind = (uint8_t)kind;
+	e->step = step;
+	e->choice = S->nchoice;
+	e->time = S->now;
+	e->depth = c <= S->L.ncpu ? w_cpu(&S->L, w, c)->depth : 0;
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+/* ---- operands ---- */
+
+static uint64_t *reg(Sim *S, uint8_t *w, int c, int slot)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	FrameState *f = w_frame(&S->L, w, c, cs->depth - 1);
+	return &w_regs(&S->L, w, c)[f->base + slot];
+}
+
+static uint64_t opv(Sim *S, uint8_t *w, int c, const Step *s, int i)
+{
+	const Operand *o = &s->a[i];
+	if (o->kind == OPD_REG)
+		return *reg(S, w, c, (int)o->v);
+	return o->v;
+}
+
+static void setdst(Sim *S, uint8_t *w, int c, const Step *s, uint64_t v)
+{
+	if (s->dst < 0)
+		return;
+	uint64_t *r = reg(S, w, c, s->dst);
+	*r = s->dst_or ? (*r | v) : v;
+}
+
+static const char *kind_name(int k)
+{
+	static const char *n[] = { "number", "mm", "vma", "file", "page", "lock" };
+	return k >= 0 && k <= HK_LOCK ? n[k] : "value";
+}
+
+/* Operand i as a handle of kind `want` (a vma is accepted as its mm);
+ * returns its index, or -1 after reporting the error. */
+static int obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want)
+{
+	uint64_t v = opv(S, w, c, s, i);
+	int k = h_kind(v);
+	int64_t idx = h_index(v);
+	const Program *P = S->P;
+	if (want == HK_MM && k == HK_VMA && idx < P->nvmas)
+		return P->vmas[idx].mm;
+	int n = want == HK_MM ? P->nmms : want == HK_VMA ? P->nvmas :
+	        want == HK_PAGE ? P->npages + 1 : want == HK_LOCK ? P->nlocks :
+	        want == HK_FILE ? P->nfilesys : 0;
+	if (k != want || idx >= n || (want == HK_PAGE && idx == 0)) {
+		fail(S, s, "%s: operand %d must be a %s, got 0x%" PRIx64,
+		     prog_ops[s->op].name, i + 1, kind_name(want), v);
+		return -1;
+	}
+	return (int)idx;
+}
+
+/* The PTE slot for (operand mi as mm, operand ai as address), or -1. */
+static int pte_slot(Sim *S, uint8_t *w, int c, const Step *s, int mi, int ai)
+{
+	int mm = obj(S, w, c, s, mi, HK_MM);
+	if (mm < 0)
+		return -1;
+	uint64_t addr = opv(S, w, c, s, ai);
+	int slot = prog_pte_slot(S->P, mm, addr);
+	if (slot < 0)
+		fail(S, s, "%s: no PTE for address 0x%" PRIx64 " in mm %s (not inside a VMA)",
+		     prog_ops[s->op].name, addr, S->P->mms[mm]);
+	return slot;
+}
+
+/* ---- PTE writes: the one place a PTE changes ---- */
+
+static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e)
+{
+	Mem m;
+	world_mem(&S->L, w, &m);
+	pte_t old = m.pte[slot];
+	m.pte[slot] = v;
+	if (!pte_present(v) && (v & (_PAGE_ACCESSED | _PAGE_DIRTY)))
+		w_hdr(w)->seen |= SEEN_DIRTY_NONPRESENT;
+	if (e && old != v) {
+		uint64_t addr = 0;
+		prog_slot_addr(S->P, slot, NULL, &addr);
+		snprintf(e->pte, sizeof e->pte, "PTE 0x%" PRIx64 ": 0x%" PRIx64 " -> 0x%" PRIx64,
+		         addr, old, v);
+	}
+}
+
+static pte_t pte_get(Sim *S, uint8_t *w, int slot)
+{
+	return ((pte_t *)(w + S->L.pte))[slot];
+}
+
+/* ---- calls and returns ---- */
+
+static int do_call(Sim *S, uint8_t *w, int c, int proc, int call_pc, int kind,
+                   const uint64_t *args, int nargs)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	const Proc *p = &S->P->procs[proc];
+	const Step *s = &S->P->steps[call_pc];
+	if (cs->depth >= S->L.depth)
+		return fail(S, s, "call depth %d exceeded calling %s", S->L.depth, p->name);
+	FrameState *cur = w_frame(&S->L, w, c, cs->depth - 1);
+	int base = cur->base + S->P->procs[cur->proc].nlocals;
+	if (base + p->nlocals > S->L.stack)
+		return fail(S, s, "register stack exceeded calling %s", p->name);
+	uint64_t *r = w_regs(&S->L, w, c) + base;
+	for (int i = 0; i < nargs; i++)
+		r[i] = args[i];
+	FrameState *f = w_frame(&S->L, w, c, cs->depth);
+	f->proc = (uint16_t)proc;
+	f->call_pc = (uint16_t)call_pc;
+	f->base = (uint16_t)base;
+	f->kind = (uint8_t)kind;
+	cs->depth++;
+	cs->pc = (uint16_t)p->entry;
+	return R_NEXT;
+}
+
+static int do_ret(Sim *S, uint8_t *w, int c, uint64_t v)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	FrameState f = *w_frame(&S->L, w, c, cs->depth - 1);
+	memset(w_regs(&S->L, w, c) + f.base, 0, sizeof(uint64_t) * (size_t)S->P->procs[f.proc].nlocals);
+	memset(w_frame(&S->L, w, c, cs->depth - 1), 0, sizeof(FrameState));
+	cs->depth--;
+	if (cs->depth == 0) {
+		cs->status = CPU_DONE;
+		cs->pc = 0;
+		cs->scratch = v;       /* the check CPU's answer */
+		return R_NEXT;
+	}
+	if (f.kind == FR_FAULT) {  /* retry the faulting access */
+		cs->pc = f.call_pc;
+		cs->phase = PH_START;
+		return R_NEXT;
+	}
+	setdst(S, w, c, &S->P->steps[f.call_pc], v);
+	cs->pc = (uint16_t)(f.call_pc + 1);
+	return R_NEXT;
+}
+
+/* ---- user accesses ---- */
+
+/* Enters the fault handler for (addr, write) on CPU c. */
+static int page_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, int write)
+{
+	const Program *P = S->P;
+	int mm = P->cpus[c].mm;
+	int vma = prog_vma_of(P, mm, addr);
+	if (vma < 0)
+		return fail(S, s, "%s 0x%" PRIx64 ": no VMA maps it (SIGSEGV)", write ? "store" : "load", addr);
+	if (P->fault_handler < 0)
+		return fail(S, s, "%s 0x%" PRIx64 " faults, and the scenario has no fault_handler",
+		            write ? "store" : "load", addr);
+	uint64_t args[3] = { h_make(HK_VMA, (uint64_t)vma), addr, (uint64_t)write };
+	w_cpu(&S->L, w, c)->phase = PH_START;
+	ev(S, w, c, EV_HW, -1, "page fault: %s(%s, 0x%" PRIx64 ", %s)",
+	   P->procs[P->fault_handler].name, P->vmas[vma].name, addr, write ? "write" : "read");
+	S->lat += P->cost.fault_entry;
+	return do_call(S, w, c, P->fault_handler, w_cpu(&S->L, w, c)->pc, FR_FAULT, args, 3);
+}
+
+/* The data access through TLB entry i; ends the instruction. */
+static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int write)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	TlbEntry *t = &w_tlb(&S->L, w, c)[i];
+	PageState *pg = (PageState *)(w + S->L.page) + t->pfn;
+	const char *pname = t->pfn >= 1 && t->pfn <= S->P->npages ? S->P->pages[t->pfn - 1].name : "?";
+	if (t->flags & TLB_STALE) {
+		w_hdr(w)->seen |= SEEN_STALE_TLB_WRITE * (write != 0);
+		ev(S, w, c, EV_HW, -1, "entry is STALE: a completed flush_tlb_page missed it");
+	}
+	S->lat += S->P->cost.mem;
+	if (write) {
+		pg->data++;
+		ev(S, w, c, EV_HW, s - S->P->steps, "data write lands in %s (content v%u)", pname, pg->data);
+	} else {
+		setdst(S, w, c, s, pg->data);
+		ev(S, w, c, EV_HW, s - S->P->steps, "data read from %s (content v%u)", pname, pg->data);
+	}
+	cs->phase = PH_START;
+	cs->acc_slot = 0;
+	cs->pc++;
+	return R_NEXT;
+}
+
+/* The dirty-bit step of a store through writable clean entry i. */
+static int dirty_step(Sim *S, uint8_t *w, int c, const Step *s, int i, uint64_t addr, int phase)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	TlbEntry *t = &w_tlb(&S->L, w, c)[i];
+	int slot = prog_pte_slot(S->P, t->mm, (uint64_t)t->vpn << 12);
+	pte_t v = pte_get(S, w, slot);
+	const char *note = "";
+	int r = S->model[c]->set_dirty(&v, phase, &cs->scratch, &note);
+	TraceEv *e = ev(S, w, c, EV_HW, -1, "%s", note);
+	pte_set(S, w, slot, v, e);
+	S->lat += S->P->cost.pte_atomic;
+	if (r == DIRTY_AGAIN) {
+		cs->phase = (uint8_t)(PH_DIRTY0 + phase + 1);
+		cs->acc_slot = (uint8_t)i;
+		return R_STAY;
+	}
+	cs->scratch = 0;
+	if (r == DIRTY_FAULT) {
+		tlb_invalidate(w_tlb(&S->L, w, c), S->L.tlb_size, t->mm, t->vpn);
+		return page_fault(S, w, c, s, addr, 1);
+	}
+	t->flags |= TLB_D;
+	cs->phase = PH_DATA;
+	cs->acc_slot = (uint8_t)i;
+	return R_STAY;
+}
+
+/* Phase PH_START of a load or store: TLB lookup, then hit or walk. */
+static int access_start(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, int write)
+{
+	const Program *P = S->P;
+	int mm = P->cpus[c].mm;
+	uint32_t vpn = (uint32_t)(addr >> 12);
+	TlbEntry *tlb = w_tlb(&S->L, w, c);
+	int i = tlb_lookup(tlb, S->L.tlb_size, mm, vpn);
+	const char *what = write ? "store" : "load";
+	if (i >= 0) {
+		S->lat += P->cost.tlb_hit;
+		ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB hit (W=%d D=%d)", what, addr,
+		   !!(tlb[i].flags & TLB_W), !!(tlb[i].flags & TLB_D));
+		if (write && !(tlb[i].flags & TLB_W)) {
+			tlb_invalidate(tlb, S->L.tlb_size, mm, vpn);
+			return page_fault(S, w, c, s, addr, 1);
+		}
+		if (!write || (tlb[i].flags & TLB_D))
+			return data_access(S, w, c, s, i, write);
+		return dirty_step(S, w, c, s, i, addr, 0);
+	}
+	int slot = prog_pte_slot(P, mm, addr);
+	S->lat += P->cost.walk;
+	if (slot < 0) {
+		ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB miss, no page table", what, addr);
+		return page_fault(S, w, c, s, addr, write);
+	}
+	pte_t v = pte_get(S, w, slot);
+	const char *note = "";
+	int ok = S->model[c]->walk(&v, write, &note);
+	TraceEv *e = ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB miss, %s", what, addr, note);
+	pte_set(S, w, slot, v, e);
+	if (!ok)
+		return page_fault(S, w, c, s, addr, write);
+	CpuState *cs = w_cpu(&S->L, w, c);
+	uint8_t fl = (uint8_t)((pte_write(v) ? TLB_W : 0) | (pte_dirty(v) ? TLB_D : 0));
+	cs->acc_slot = (uint8_t)tlb_fill(tlb, S->L.tlb_size, &cs->tlb_rr, mm, vpn, (uint16_t)pte_pfn(v), fl);
+	cs->phase = PH_DATA;
+	return R_STAY;
+}
+
+static int user_access(Sim *S, uint8_t *w, int c, const Step *s, int write)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	uint64_t addr = opv(S, w, c, s, 0);
+	if (S->P->cpus[c].mm < 0 || c >= S->L.ncpu)
+		return fail(S, s, "%s: CPU#%d runs no user mm", write ? "store" : "load", c);
+	if (cs->phase == PH_START)
+		return access_start(S, w, c, s, addr, write);
+	if (cs->phase == PH_DATA)
+		return data_access(S, w, c, s, cs->acc_slot, write);
+	return dirty_step(S, w, c, s, cs->acc_slot, addr, cs->phase - PH_DIRTY0);
+}
+
+/* ---- flush_tlb_page and its IPIs ---- */
+
+static int flush_start(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	int vma = obj(S, w, c, s, 0, HK_VMA);
+	if (vma < 0)
+		return R_ERR;
+	int mm = S->P->vmas[vma].mm;
+	uint32_t vpn = (uint32_t)(opv(S, w, c, s, 1) >> 12);
+	uint64_t targets = S->cpumask[mm] & ~(1ull << c);
+	char who[128] = "";
+	size_t n = 0;
+	if (c < S->L.ncpu)
+		tlb_invalidate(w_tlb(&S->L, w, c), S->L.tlb_size, mm, vpn);
+	for (int t = 0; t < S->L.ncpu; t++) {
+		if (t == c)
+			continue;
+		tlb_mark(w_tlb(&S->L, w, t), S->L.tlb_size, mm, vpn, TLB_DOOMED);
+		if (targets >> t & 1) {
+			w_cpu(&S->L, w, t)->ipi_from |= 1ull << c;
+			if (n < sizeof who)
+				n += (size_t)snprintf(who + n, sizeof who - n, "%sCPU#%d", n ? ", " : "", t);
+		}
+	}
+	cs->acks = (uint16_t)__builtin_popcountll(targets);
+	cs->flush_mm = (uint16_t)mm;
+	cs->flush_vpn = vpn;
+	cs->flush_targets = targets;
+	S->lat += S->P->cost.ipi_send;
+	ev(S, w, c, EV_STEP, s - S->P->steps, "%s: local flush%s%s", s->text,
+	   n ? ", IPI to " : ", no other CPU to IPI", who);
+	cs->phase = PH_WAIT;
+	return R_STAY;
+}
+
+static int flush_finish(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	for (int t = 0; t < S->L.ncpu; t++)
+		if (t != c && !(cs->flush_targets >> t & 1))
+			tlb_doom_to_stale(w_tlb(&S->L, w, t), S->L.tlb_size, cs->flush_mm, cs->flush_vpn);
+	if (cs->flush_targets)
+		ev(S, w, c, EV_STEP, s - S->P->steps, "flush_tlb_page: all IPIs acked");
+	cs->flush_mm = 0;
+	cs->flush_vpn = 0;
+	cs->flush_targets = 0;
+	cs->phase = PH_START;
+	cs->pc++;
+	return R_NEXT;
+}
+
+/* CPU c runs the flush handler for every pending IPI, then acks each. */
+static int take_ipis(Sim *S, uint8_t *w, int c)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	for (int from = 0; from < S->L.ncpu; from++) {
+		if (!(cs->ipi_from >> from & 1))
+			continue;
+		CpuState *fs = w_cpu(&S->L, w, from);
+		int had = tlb_invalidate(w_tlb(&S->L, w, c), S->L.tlb_size, fs->flush_mm, fs->flush_vpn);
+		fs->acks--;
+		ev(S, w, c, EV_IPI, -1, "IPI from CPU#%d: flush handler: %s 0x%" PRIx64 ", ack",
+		   from, had ? "invalidate TLB entry" : "no TLB entry for", (uint64_t)fs->flush_vpn << 12);
+	}
+	cs->ipi_from = 0;
+	S->lat += S->P->cost.ipi_delivery;
+	return 0;
+}
+
+/* ---- guards: may the step at pc run now? ---- */
+
+static int lock_free(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	uint64_t v = opv(S, w, c, s, 0);
+	if (h_kind(v) != HK_LOCK || h_index(v) >= (uint32_t)S->P->nlocks)
+		return 1;              /* let the step report the bad operand */
+	return w[S->L.lock + h_index(v)] == 0;
+}
+
+static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	uint64_t v = opv(S, w, c, s, 0);
+	if (h_kind(v) != HK_PAGE || h_index(v) == 0 || h_index(v) > (uint32_t)S->P->npages)
+		return 1;
+	return !(((PageState *)(w + S->L.page))[h_index(v)].flags & PG_locked);
+}
+
+static int can_run(Sim *S, uint8_t *w, int c)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	const Step *s = &S->P->steps[cs->pc];
+	switch (s->op) {
+	case OP_SPIN_LOCK:         return lock_free(S, w, c, s);
+	case OP_SPIN_LOCK_IRQSAVE: return cs->phase == PH_START || lock_free(S, w, c, s);
+	case OP_LOCK_PAGE:         return page_unlocked(S, w, c, s);
+	case OP_FLUSH_TLB_PAGE:    return cs->phase == PH_START || cs->acks == 0;
+	default:                   return 1;
+	}
+}
+
+static int in_instruction(Sim *S, uint8_t *w, int c)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	return cs->status == CPU_RUN && cs->phase != PH_START &&
+	       prog_ops[S->P->steps[cs->pc].op].cls == USER;
+}
+
+int sim_enabled(Sim *S, uint8_t *w, Choice *out)
+{
+	int n = 0;
+	for (int c = 0; c < S->L.ncpu; c++) {
+		CpuState *cs = w_cpu(&S->L, w, c);
+		if (cs->status == CPU_RUN && can_run(S, w, c))
+			out[n++] = CH_STEP(c);
+		if (cs->ipi_from && !cs->irq_off && !in_instruction(S, w, c))
+			out[n++] = CH_IPI(c);
+	}
+	return n;
+}
+
+/* ---- the step switch ---- */
+
+#define PAGE(i)  ((PageState *)(w + S->L.page) + pg_idx[i])
+
+static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	const Program *P = S->P;
+	int pc = cs->pc;
+	uint64_t a = s->nargs > 0 ? opv(S, w, c, s, 0) : 0;
+	uint64_t b = s->nargs > 1 ? opv(S, w, c, s, 1) : 0;
+	int slot, pg_idx[1] = { 0 };
+	TraceEv *e;
+	Mem m;
+
+	if (strchr(prog_ops[s->op].args, 'p') && (pg_idx[0] = obj(S, w, c, s, 0, HK_PAGE)) < 0)
+		return R_ERR;
+	switch ((OpCode)s->op) {
+	case OP_MOV:        setdst(S, w, c, s, a); break;
+	case OP_NOT:        setdst(S, w, c, s, !a); break;
+	case OP_JMP:        cs->pc = (uint16_t)s->target; S->lat += P->cost.local; return R_NEXT;
+	case OP_JZ:         cs->pc = (uint16_t)(a ? pc + 1 : s->target); S->lat += P->cost.local; return R_NEXT;
+	case OP_CALL: {
+		uint64_t args[STEP_MAXARGS];
+		for (int i = 0; i < s->nargs; i++)
+			args[i] = opv(S, w, c, s, i);
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		S->lat += P->cost.local;
+		return do_call(S, w, c, s->target, pc, FR_CALL, args, s->nargs);
+	}
+	case OP_RET:
+		ev(S, w, c, EV_STEP, pc, "return 0x%" PRIx64 "", a);
+		S->lat += P->cost.local;
+		return do_ret(S, w, c, a);
+	case OP_PTE_MKCLEAN:   setdst(S, w, c, s, pte_mkclean(a)); break;
+	case OP_PTE_MKDIRTY:   setdst(S, w, c, s, pte_mkdirty(a)); break;
+	case OP_PTE_WRPROTECT: setdst(S, w, c, s, pte_wrprotect(a)); break;
+	case OP_PTE_MKWRITE:   setdst(S, w, c, s, pte_mkwrite(a)); break;
+	case OP_PTE_MKYOUNG:   setdst(S, w, c, s, pte_mkyoung(a)); break;
+	case OP_PTE_MKOLD:     setdst(S, w, c, s, pte_mkold(a)); break;
+	case OP_PTE_DIRTY:     setdst(S, w, c, s, (uint64_t)pte_dirty(a)); break;
+	case OP_PTE_WRITE:     setdst(S, w, c, s, (uint64_t)pte_write(a)); break;
+	case OP_PTE_YOUNG:     setdst(S, w, c, s, (uint64_t)pte_young(a)); break;
+	case OP_PTE_PRESENT:   setdst(S, w, c, s, (uint64_t)pte_present(a)); break;
+	case OP_PTE_NONE:      setdst(S, w, c, s, (uint64_t)pte_none(a)); break;
+	case OP_PTE_SAME:      setdst(S, w, c, s, (uint64_t)pte_same(a, b)); break;
+	case OP_PTE_PFN:       setdst(S, w, c, s, pte_pfn(a)); break;
+	case OP_PTE_PAGE:      setdst(S, w, c, s, h_make(HK_PAGE, pte_pfn(a))); break;
+	case OP_MK_PTE:        setdst(S, w, c, s, pfn_pte((uint64_t)pg_idx[0], b)); break;
+	case OP_VMA_ADDRESS: {
+		int vma = obj(S, w, c, s, 1, HK_VMA);
+		if (vma < 0)
+			return R_ERR;
+		const VmaDesc *v = &P->vmas[vma];
+		const PageDesc *pd = &P->pages[pg_idx[0] - 1];
+		if (pd->file != v->file || pd->index < v->pgoff || v->start + ((uint64_t)(pd->index - v->pgoff) << 12) >= v->end)
+			return fail(S, s, "vma_address: vma %s does not map %s", v->name, pd->name);
+		setdst(S, w, c, s, v->start + ((uint64_t)(pd->index - v->pgoff) << 12));
+		break;
+	}
+	case OP_PTE_LOCKPTR: {
+		int mm = obj(S, w, c, s, 0, HK_MM);
+		if (mm < 0)
+			return R_ERR;
+		setdst(S, w, c, s, h_make(HK_LOCK, (uint64_t)mm));
+		break;
+	}
+	case OP_PTEP_GET:
+		if ((slot = pte_slot(S, w, c, s, 0, 1)) < 0)
+			return R_ERR;
+		setdst(S, w, c, s, pte_get(S, w, slot));
+		ev(S, w, c, EV_STEP, pc, "%s = 0x%" PRIx64, s->text, pte_get(S, w, slot));
+		S->lat += P->cost.mem;
+		break;
+	case OP_SET_PTE_AT:
+	case OP_PTE_CLEAR: {
+		if ((slot = pte_slot(S, w, c, s, 0, 1)) < 0)
+			return R_ERR;
+		pte_t v = s->op == OP_SET_PTE_AT ? opv(S, w, c, s, 2) : 0;
+		e = ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		pte_set(S, w, slot, v, e);
+		S->lat += P->cost.mem;
+		break;
+	}
+	case OP_PTEP_GET_AND_CLEAR:
+	case OP_PTEP_EXCHANGE:
+	case OP_PTEP_CMPXCHG: {
+		if ((slot = pte_slot(S, w, c, s, 0, 1)) < 0)
+			return R_ERR;
+		pte_t old = pte_get(S, w, slot), v = 0;
+		if (s->op == OP_PTEP_EXCHANGE)
+			v = opv(S, w, c, s, 2);
+		else if (s->op == OP_PTEP_CMPXCHG)
+			v = old == opv(S, w, c, s, 2) ? opv(S, w, c, s, 3) : old;
+		setdst(S, w, c, s, old);
+		e = ev(S, w, c, EV_STEP, pc, "%s = 0x%" PRIx64, s->text, old);
+		pte_set(S, w, slot, v, e);
+		S->lat += P->cost.pte_atomic;
+		break;
+	}
+	case OP_FLUSH_TLB_PAGE:
+		if (cs->phase == PH_START)
+			return flush_start(S, w, c, s);
+		return flush_finish(S, w, c, s);
+	case OP_LOCAL_FLUSH_TLB_PAGE: {
+		int vma = obj(S, w, c, s, 0, HK_VMA);
+		if (vma < 0)
+			return R_ERR;
+		if (c < S->L.ncpu)
+			tlb_invalidate(w_tlb(&S->L, w, c), S->L.tlb_size, P->vmas[vma].mm, (uint32_t)(b >> 12));
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		S->lat += P->cost.tlb_hit;
+		break;
+	}
+	case OP_SPIN_LOCK:
+	case OP_SPIN_LOCK_IRQSAVE: {
+		int l = obj(S, w, c, s, 0, HK_LOCK);
+		if (l < 0)
+			return R_ERR;
+		world_mem(&S->L, w, &m);
+		if (s->op == OP_SPIN_LOCK_IRQSAVE && cs->phase == PH_START)
+			cs->irq_off++;
+		S->lat += P->cost.lock;
+		if (!mem_spin_trylock(&m, l, c)) {   /* irqsave: spin with irqs off */
+			ev(S, w, c, EV_STEP, pc, "%s: interrupts off, spinning (held by CPU#%d)", s->text, m.lock[l] - 1);
+			cs->phase = PH_WAIT;
+			return R_STAY;
+		}
+		cs->phase = PH_START;
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		break;
+	}
+	case OP_SPIN_UNLOCK:
+	case OP_SPIN_UNLOCK_IRQRESTORE: {
+		int l = obj(S, w, c, s, 0, HK_LOCK);
+		if (l < 0)
+			return R_ERR;
+		world_mem(&S->L, w, &m);
+		if (mem_spin_unlock(&m, l, c) < 0)
+			return fail(S, s, "%s: CPU#%d does not hold %s", prog_ops[s->op].name, c, P->locks[l].name);
+		if (s->op == OP_SPIN_UNLOCK_IRQRESTORE && cs->irq_off)
+			cs->irq_off--;
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		S->lat += P->cost.lock;
+		break;
+	}
+	case OP_LOCAL_IRQ_DISABLE: cs->irq_off++; ev(S, w, c, EV_STEP, pc, "%s", s->text); break;
+	case OP_LOCAL_IRQ_ENABLE:  cs->irq_off = 0; ev(S, w, c, EV_STEP, pc, "%s", s->text); break;
+	case OP_LOCK_PAGE:
+	case OP_TRYLOCK_PAGE: {
+		int got = mem_trylock_page(PAGE(0), c);
+		if (s->op == OP_TRYLOCK_PAGE)
+			setdst(S, w, c, s, (uint64_t)got);
+		else if (!got)
+			return fail(S, s, "internal: lock_page ran while the page was locked");
+		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, s->op == OP_TRYLOCK_PAGE ? (got ? " = 1" : " = 0") : "");
+		S->lat += P->cost.lock;
+		break;
+	}
+	case OP_UNLOCK_PAGE:
+		if (mem_unlock_page(PAGE(0), c) < 0)
+			return fail(S, s, "unlock_page: CPU#%d does not hold the lock of %s", c, P->pages[pg_idx[0] - 1].name);
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		S->lat += P->cost.lock;
+		break;
+	case OP_SET_PAGE_DIRTY:
+		setdst(S, w, c, s, (uint64_t)mem_set_page_dirty(PAGE(0)));
+		ev(S, w, c, EV_STEP, pc, "%s: PG_dirty = 1", s->text);
+		S->lat += P->cost.mem;
+		break;
+	case OP_TEST_CLEAR_PAGE_DIRTY: {
+		int was = mem_test_clear_dirty(PAGE(0));
+		setdst(S, w, c, s, (uint64_t)was);
+		ev(S, w, c, EV_STEP, pc, "%s = %d: PG_dirty = 0", s->text, was);
+		S->lat += P->cost.pte_atomic;
+		break;
+	}
+	case OP_PAGE_DIRTY:
+		setdst(S, w, c, s, (uint64_t)!!(PAGE(0)->flags & PG_dirty));
+		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, !!(PAGE(0)->flags & PG_dirty));
+		S->lat += P->cost.mem;
+		break;
+	case OP_SET_PAGE_WRITEBACK:
+	case OP_END_PAGE_WRITEBACK:
+		if (s->op == OP_SET_PAGE_WRITEBACK)
+			PAGE(0)->flags |= PG_writeback;
+		else
+			PAGE(0)->flags &= (uint8_t)~PG_writeback;
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		S->lat += P->cost.mem;
+		break;
+	case OP_SUBMIT_BIO: {
+		const PageDesc *pd = &P->pages[pg_idx[0] - 1];
+		if (pd->file < 0)
+			return fail(S, s, "submit_bio: %s is not a file page", pd->name);
+		world_mem(&S->L, w, &m);
+		mem_submit_bio(&m, pg_idx[0], P->filesys[pd->file].first_slot + (int)pd->index);
+		ev(S, w, c, EV_STEP, pc, "%s: disk gets %s content v%u", s->text, pd->name, PAGE(0)->data);
+		S->lat += P->cost.io;
+		break;
+	}
+	case OP_STORE: return user_access(S, w, c, s, 1);
+	case OP_LOAD:  return user_access(S, w, c, s, 0);
+	case OP_BUG_ON:
+		if (a) {
+			w_hdr(w)->seen |= SEEN_BUG_ON;
+			cs->status = CPU_HALTED;
+			ev(S, w, c, EV_STEP, pc, "%s: kernel BUG at %s:%u!", s->text, prog_step_file(P, s), s->line);
+			return R_STAY;
+		}
+		break;
+	case OP__COUNT:
+		break;
+	}
+	if (prog_ops[s->op].cls == LOCAL)
+		S->lat += P->cost.local;
+	cs->pc = (uint16_t)(pc + 1);
+	return R_NEXT;
+}
+
+/* Runs CPU c: at most one shared step (none when !shared), then local
+ * steps up to the next shared one (the parking invariant). */
+static int run_cpu(Sim *S, uint8_t *w, int c, int shared)
+{
+	for (int budget = LOCAL_BUDGET; budget > 0; budget--) {
+		CpuState *cs = w_cpu(&S->L, w, c);
+		if (cs->status != CPU_RUN)
+			return 0;
+		const Step *s = &S->P->steps[cs->pc];
+		if (prog_ops[s->op].cls >= SHARED) {
+			if (!shared)
+				return 0;
+			shared = 0;
+		}
+		int r = exec_step(S, w, c, s);
+		if (r == R_ERR)
+			return -1;
+		if (r == R_STAY)
+			return 0;
+	}
+	const Step *s = &S->P->steps[w_cpu(&S->L, w, c)->pc];
+	return fail(S, s, "CPU#%d ran %d steps without touching shared state: an endless loop?", c, LOCAL_BUDGET) == R_ERR ? -1 : -1;
+}
+
+int sim_apply(Sim *S, uint8_t *w, Choice ch)
+{
+	int c = CH_CPU(ch);
+	S->lat = 0;
+	S->nchoice++;
+	if (CH_IS_IPI(ch))
+		return take_ipis(S, w, c);
+	return run_cpu(S, w, c, 1);
+}
+
+int sim_start(Sim *S, uint8_t *w)
+{
+	world_init(&S->L, S->P, w);
+	S->nchoice = 0;
+	for (int c = 0; c < S->L.ncpu; c++)
+		if (run_cpu(S, w, c, 0) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- outcomes at end states ---- */
+
+static int pte_maps_dirty(Sim *S, uint8_t *w, int pfn)
+{
+	const pte_t *pte = (const pte_t *)(w + S->L.pte);
+	for (int i = 0; i < S->L.npte; i++)
+		if (pte_dirty(pte[i]) && pte_pfn(pte[i]) == (uint64_t)pfn)
+			return 1;
+	return 0;
+}
+
+/* lost_dirty: a page-cache page whose content differs from the disk copy
+ * and that nothing marks for write-back (no PTE D, PG_dirty, PG_writeback). */
+static int lost_dirty(Sim *S, uint8_t *w)
+{
+	Mem m;
+	world_mem(&S->L, w, &m);
+	for (int i = 0; i < S->P->npages; i++) {
+		const PageDesc *pd = &S->P->pages[i];
+		int pfn = i + 1;
+		if (pd->file < 0)
+			continue;
+		int slot = S->P->filesys[pd->file].first_slot + (int)pd->index;
+		if (m.pcache[slot] != pfn || m.page[pfn].data == m.disk[slot])
+			continue;
+		if (!(m.page[pfn].flags & (PG_dirty | PG_writeback)) && !pte_maps_dirty(S, w, pfn))
+			return 1;
+	}
+	return 0;
+}
+
+/* Runs condition procedure proc on the check CPU over a copy of w. */
+static int check_cond(Sim *S, uint8_t *w, int proc, uint64_t *out)
+{
+	uint8_t *x = malloc(S->L.size);
+	int c = S->L.ncpu, r = 0;
+	if (!x)
+		abort();
+	memcpy(x, w, S->L.size);
+	Trace *saved = S->trace;
+	S->trace = NULL;
+	CpuState *cs = w_cpu(&S->L, x, c);
+	FrameState *f = w_frame(&S->L, x, c, 0);
+	cs->status = CPU_RUN;
+	cs->depth = 1;
+	cs->pc = (uint16_t)S->P->procs[proc].entry;
+	f->proc = (uint16_t)proc;
+	for (int n = 0; cs->status == CPU_RUN && r == 0; n++) {
+		const Step *s = &S->P->steps[cs->pc];
+		if (n > LOCAL_BUDGET || prog_ops[s->op].cls == USER || !can_run(S, x, c)) {
+			fail(S, s, "condition %s: %s", S->P->procs[proc].name,
+			     n > LOCAL_BUDGET ? "does not terminate" : "may not block or access user memory");
+			r = -1;
+			break;
+		}
+		r = exec_step(S, x, c, s) == R_ERR ? -1 : 0;
+	}
+	*out = cs->scratch;
+	S->trace = saved;
+	free(x);
+	return r;
+}
+
+uint32_t sim_outcomes(Sim *S, uint8_t *w)
+{
+	uint32_t o = 0, seen = w_hdr(w)->seen;
+	for (int c = 0; c < S->L.ncpu; c++)
+		if (w_cpu(&S->L, w, c)->status == CPU_RUN)
+			o |= 1u << OUT_DEADLOCK;
+	if (seen & SEEN_DIRTY_NONPRESENT)
+		o |= 1u << OUT_DIRTY_NONPRESENT_PTE;
+	if (seen & SEEN_STALE_TLB_WRITE)
+		o |= 1u << OUT_STALE_TLB_WRITE;
+	if (seen & SEEN_BUG_ON)
+		o |= 1u << OUT_BUG_ON;
+	if (lost_dirty(S, w))
+		o |= 1u << OUT_LOST_DIRTY;
+	for (int i = OUT__BUILTIN; i < S->P->noutcomes; i++) {
+		uint64_t v = 0;
+		if (check_cond(S, w, S->P->outcomes[i].proc, &v) < 0)
+			return 0;
+		if (v)
+			o |= 1u << i;
+	}
+	return o;
+}
+
+void sim_waits(Sim *S, uint8_t *w, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (int c = 0; c < S->L.ncpu && n < len; c++) {
+		CpuState *cs = w_cpu(&S->L, w, c);
+		if (cs->status != CPU_RUN)
+			continue;
+		const Step *s = &S->P->steps[cs->pc];
+		uint64_t v = s->nargs ? opv(S, w, c, s, 0) : 0;
+		char holder[64] = "";
+		if (s->op == OP_SPIN_LOCK || s->op == OP_SPIN_LOCK_IRQSAVE)
+			snprintf(holder, sizeof holder, " held by CPU#%d", w[S->L.lock + h_index(v)] - 1);
+		else if (s->op == OP_LOCK_PAGE)
+			snprintf(holder, sizeof holder, " held by CPU#%d",
+			         ((PageState *)(w + S->L.page))[h_index(v)].locker - 1);
+		else if (s->op == OP_FLUSH_TLB_PAGE) {
+			size_t k = (size_t)snprintf(holder, sizeof holder, " for IPI acks from");
+			for (int t = 0; t < S->L.ncpu; t++)
+				if (w_cpu(&S->L, w, t)->ipi_from >> c & 1 && k < sizeof holder)
+					k += (size_t)snprintf(holder + k, sizeof holder - k, " CPU#%d%s", t,
+					                      w_cpu(&S->L, w, t)->irq_off ? " (irqs off)" : "");
+		}
+		n += (size_t)snprintf(buf + n, len - n, "%sCPU#%d waits in %s%s (%s:%u)", n ? "; " : "",
+		                      c, s->text, holder, prog_step_file(S->P, s), s->line);
+	}
+}
+
+/* ---- setup ---- */
+
+int sim_init(Sim *S, const Program *P, const char *model, char *err, size_t errlen)
+{
+	memset(S, 0, sizeof *S);
+	S->P = P;
+	world_layout(&S->L, P);
+	const DirtyModel *dm = dirty_find(model);
+	if (!dm) {
+		snprintf(err, errlen, "unknown dirty-bit model '%s'", model);
+		return -1;
+	}
+	S->model_name = dm->name;
+	for (int c = 0; c < P->ncpu; c++)
+		S->model[c] = P->cpus[c].model >= 0 ? dirty_model(P->cpus[c].model) : dm;
+	S->cpumask = calloc((size_t)P->nmms + 1, sizeof *S->cpumask);
+	if (!S->cpumask)
+		abort();
+	for (int c = 0; c < P->ncpu; c++)
+		if (P->cpus[c].mm >= 0)
+			S->cpumask[P->cpus[c].mm] |= 1ull << c;
+	for (int i = 0; i < P->ntlbs; i++)
+		S->cpumask[P->tlbs[i].mm] |= 1ull << P->tlbs[i].cpu;
+	return 0;
+}
+
+void sim_free(Sim *S)
+{
+	free(S->cpumask);
+	S->cpumask = NULL;
+}

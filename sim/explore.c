@@ -1,0 +1,248 @@
+/* sim/explore.c: breadth-first exhaustive exploration (see explore.h).
+ * Invariants: state i's parent has a smaller index and its depth is
+ * minimal (BFS), so the first end state met with an outcome, in index
+ * order, gives a shortest witness; the edges of state i are
+ * edges[edge_start[i] .. edge_start[i+1]), in sim_enabled order. */
+#include "sim/explore.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+
+typedef struct Node { uint32_t parent; Choice choice; uint16_t depth; } Node;
+typedef struct EndState { uint64_t idx; uint32_t mask; } EndState;
+typedef struct Slot { uint64_t h1, h2; uint32_t idx1; uint32_t pad; } Slot; /* idx1 = index + 1, 0: empty */
+
+typedef struct Ex {
+	Sim *S;
+	size_t size;                 /* bytes per world */
+	Slot *tab; uint64_t tcap;    /* open addressing, power of two */
+	Node *node; uint64_t n, ncap;
+	uint64_t *estart;
+	uint32_t *edge; uint64_t ne, ecap;
+	uint8_t *q; uint64_t qbase, qcap;   /* blobs of states qbase .. n-1 */
+	EndState *ends; uint64_t nend, endcap;
+} Ex;
+
+static void *grow(void *p, uint64_t *cap, uint64_t need, size_t elem)
+{
+	if (need <= *cap)
+		return p;
+	uint64_t c = *cap ? *cap : 1024;
+	while (c < need)
+		c *= 2;
+	p = realloc(p, c * elem);
+	if (!p)
+		abort();
+	*cap = c;
+	return p;
+}
+
+static void rehash(Ex *x)
+{
+	uint64_t ncap = x->tcap ? x->tcap * 2 : 1u << 16;
+	Slot *t = calloc(ncap, sizeof *t);
+	if (!t)
+		abort();
+	for (uint64_t i = 0; i < x->tcap; i++) {
+		if (!x->tab[i].idx1)
+			continue;
+		uint64_t k = x->tab[i].h1 & (ncap - 1);
+		while (t[k].idx1)
+			k = (k + 1) & (ncap - 1);
+		t[k] = x->tab[i];
+	}
+	free(x->tab);
+	x->tab = t;
+	x->tcap = ncap;
+}
+
+/* Index of the state with hash h, inserting it (as index x->n) if new;
+ * *fresh tells which. */
+static uint64_t intern(Ex *x, XXH128_hash_t h, int *fresh)
+{
+	if ((x->n + 1) * 10 > x->tcap * 6)
+		rehash(x);
+	uint64_t k = h.low64 & (x->tcap - 1);
+	for (; x->tab[k].idx1; k = (k + 1) & (x->tcap - 1))
+		if (x->tab[k].h1 == h.low64 && x->tab[k].h2 == h.high64) {
+			*fresh = 0;
+			return x->tab[k].idx1 - 1;
+		}
+	x->tab[k] = (Slot){ h.low64, h.high64, (uint32_t)(x->n + 1), 0 };
+	*fresh = 1;
+	return x->n;
+}
+
+static void push_state(Ex *x, const uint8_t *w, uint32_t parent, Choice ch, uint16_t depth)
+{
+	x->node = grow(x->node, &x->ncap, x->n + 1, sizeof *x->node);
+	x->node[x->n] = (Node){ parent, ch, depth };
+	x->q = grow(x->q, &x->qcap, (x->n + 1 - x->qbase) * x->size, 1);
+	memcpy(x->q + (x->n - x->qbase) * x->size, w, x->size);
+	x->n++;
+}
+
+/* Drops the blobs of expanded states once they fill half the queue. */
+static void compact(Ex *x, uint64_t next)
+{
+	uint64_t done = next - x->qbase;
+	if (done < 4096 || done * 2 < x->n - x->qbase)
+		return;
+	memmove(x->q, x->q + done * x->size, (x->n - next) * x->size);
+	x->qbase = next;
+}
+
+static Choice *witness(Ex *x, uint64_t i, int *len)
+{
+	int n = x->node[i].depth;
+	Choice *w = malloc(sizeof *w * (size_t)(n + 1));
+	if (!w)
+		abort();
+	for (int k = n; k > 0; k--, i = x->node[i].parent)
+		w[k - 1] = x->node[i].choice;
+	*len = n;
+	return w;
+}
+
+static void end_state(Ex *x, ExploreResult *R, uint64_t i, uint32_t mask)
+{
+	x->ends = grow(x->ends, &x->endcap, x->nend + 1, sizeof *x->ends);
+	x->ends[x->nend++] = (EndState){ i, mask };
+	R->always = R->end_states ? (R->always & mask) : mask;
+	R->end_states++;
+	R->reach |= mask;
+	for (int o = 0; o < MAX_OUTCOMES; o++) {
+		if (!(mask >> o & 1))
+			continue;
+		if (!R->out[o].end_states++)
+			R->out[o].witness = witness(x, i, &R->out[o].wlen);
+	}
+}
+
+static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *tmp)
+{
+	Sim *S = x->S;
+	Choice ch[MAX_CHOICES];
+	uint8_t *w = x->q + (i - x->qbase) * x->size;
+	int nc = sim_enabled(S, w, ch);
+	x->estart[i] = x->ne;
+	if (nc == 0) {
+		uint32_t m = sim_outcomes(S, w);
+		if (S->failed)
+			return -1;
+		end_state(x, R, i, m);
+	}
+	for (int k = 0; k < nc; k++) {
+		memcpy(tmp, w, x->size);
+		if (sim_apply(S, tmp, ch[k]) < 0)
+			return -1;
+		int fresh;
+		uint64_t j = intern(x, XXH3_128bits(tmp, x->size), &fresh);
+		if (fresh) {
+			uint16_t d = x->node[i].depth;
+			push_state(x, tmp, (uint32_t)i, ch[k], (uint16_t)(d < 65535 ? d + 1 : d));
+			w = x->q + (i - x->qbase) * x->size;   /* the queue may have moved */
+		}
+		x->edge = grow(x->edge, &x->ecap, x->ne + 1, sizeof *x->edge);
+		x->edge[x->ne++] = (uint32_t)j;
+	}
+	R->transitions += (uint64_t)nc;
+	return 0;
+}
+
+/* Kahn's algorithm over the stored graph: paths from the root to every
+ * state; schedules ending with outcome o = sum over its end states. */
+static void count_paths(Ex *x, ExploreResult *R)
+{
+	uint32_t *indeg = calloc(x->n, sizeof *indeg), *queue = malloc(sizeof *queue * x->n);
+	uint64_t *paths = calloc(x->n, sizeof *paths), head = 0, tail = 0;
+	if (!indeg || !queue || !paths)
+		abort();
+	for (uint64_t e = 0; e < x->ne; e++)
+		indeg[x->edge[e]]++;
+	paths[0] = 1;
+	if (!indeg[0])
+		queue[tail++] = 0;
+	while (head < tail) {
+		uint32_t s = queue[head++];
+		for (uint64_t e = x->estart[s]; e < x->estart[s + 1]; e++) {
+			uint32_t t = x->edge[e];
+			uint64_t sum = paths[t] + paths[s];
+			if (sum < paths[t])
+				R->schedules_saturated = 1, sum = UINT64_MAX;
+			paths[t] = sum;
+			if (--indeg[t] == 0)
+				queue[tail++] = t;
+		}
+	}
+	R->schedules_cyclic = tail < x->n;
+	for (uint64_t k = 0; k < x->nend; k++) {
+		uint64_t p = paths[x->ends[k].idx];
+		R->schedules += p;
+		for (int o = 0; o < MAX_OUTCOMES; o++)
+			if (x->ends[k].mask >> o & 1)
+				R->out[o].schedules += p;
+	}
+	free(indeg);
+	free(queue);
+	free(paths);
+}
+
+static void ex_free(Ex *x)
+{
+	free(x->tab);
+	free(x->node);
+	free(x->estart);
+	free(x->edge);
+	free(x->q);
+	free(x->ends);
+}
+
+int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
+{
+	Ex x = { .S = S, .size = S->L.size };
+	struct timespec t0, t1;
+	uint8_t *tmp = malloc(x.size);
+	int fresh, rc = 0;
+	uint64_t ecap = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(R, 0, sizeof *R);
+	S->trace = NULL;
+	if (!tmp || sim_start(S, tmp) < 0) {
+		free(tmp);
+		return -1;
+	}
+	intern(&x, XXH3_128bits(tmp, x.size), &fresh);
+	push_state(&x, tmp, UINT32_MAX, 0, 0);
+	for (uint64_t i = 0; i < x.n && rc == 0; i++) {
+		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
+		rc = expand(&x, R, i, tmp);
+		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
+		compact(&x, i + 1);
+		if (o->max_states && x.n > o->max_states && rc == 0) {
+			snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states (--max-states): "
+			         "can the scenario run forever?", S->P->files[0].path, (unsigned long long)x.n);
+			S->failed = 1;
+			rc = -1;
+		}
+	}
+	if (rc == 0) {
+		x.estart[x.n] = x.ne;
+		R->states = x.n;
+		R->max_depth = x.node[x.n - 1].depth;
+		count_paths(&x, R);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	R->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ex_free(&x);
+	free(tmp);
+	return rc;
+}
+
+void explore_free(ExploreResult *R)
+{
+	for (int o = 0; o < MAX_OUTCOMES; o++)
+		free(R->out[o].witness);
+	memset(R, 0, sizeof *R);
+}

@@ -1,0 +1,39 @@
+/* sim/explore.h: exhaustive exploration of every interleaving of steps and
+ * IPI deliveries, breadth first, merging states already visited.
+ * Costs: one 128-bit hash (XXH3) per state in the visited set (hash
+ * compaction: two distinct states are merged only if their 128-bit hashes
+ * collide, odds below 1e-20 at a billion states), the frontier's blobs,
+ * and one 32-bit edge per transition, kept to count schedules exactly. */
+#ifndef TLBSIM_EXPLORE_H
+#define TLBSIM_EXPLORE_H
+#include <stdint.h>
+#include "sim/exec.h"
+
+typedef struct ExploreOpts {
+	uint64_t max_states;     /* stop (an error) beyond this many states */
+} ExploreOpts;
+
+typedef struct OutcomeStat {
+	uint64_t schedules;      /* complete schedules ending with it (saturating) */
+	uint64_t end_states;     /* distinct end states with it */
+	Choice *witness;         /* a shortest schedule reaching it (malloc'd) */
+	int wlen;
+} OutcomeStat;
+
+typedef struct ExploreResult {
+	uint64_t states, transitions, end_states, schedules;
+	int schedules_cyclic;    /* the state graph has a cycle: schedules unbounded */
+	int schedules_saturated; /* more than 2^64-1 */
+	int max_depth;
+	double seconds;
+	uint32_t reach;          /* outcomes in some end state */
+	uint32_t always;         /* outcomes in every end state */
+	OutcomeStat out[MAX_OUTCOMES];
+} ExploreResult;
+
+/* Explores every schedule of S's program from its initial state.
+ * Returns 0, or -1 with S->err set (a scenario error, or a bound hit). */
+int explore(Sim *S, const ExploreOpts *o, ExploreResult *R);
+void explore_free(ExploreResult *R);
+
+#endif

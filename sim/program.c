@@ -1,0 +1,167 @@
+/* sim/program.c: the opcode table, program listing (EXPLAIN) and static
+ * lookups over the machine description.  Nothing here changes a Program. */
+#include "sim/program.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+const OpInfo prog_ops[OP__COUNT] = {
+#define OP(e, name, args, dst, cls, doc) { name, args, dst, cls, doc },
+#include "sim/ops.def"
+#undef OP
+};
+
+int prog_op_lookup(const char *name)
+{
+	for (int i = 0; i < OP__COUNT; i++)
+		if (strcmp(prog_ops[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *prog_step_file(const Program *P, const Step *s)
+{
+	return P->files[s->file].path;
+}
+
+int prog_vma_of(const Program *P, int mm, uint64_t addr)
+{
+	for (int i = 0; i < P->nvmas; i++)
+		if (P->vmas[i].mm == mm && addr >= P->vmas[i].start && addr < P->vmas[i].end)
+			return i;
+	return -1;
+}
+
+int prog_pte_slot(const Program *P, int mm, uint64_t addr)
+{
+	int v = prog_vma_of(P, mm, addr);
+	if (v < 0)
+		return -1;
+	return P->vmas[v].first_pte + (int)((addr - P->vmas[v].start) >> 12);
+}
+
+int prog_slot_addr(const Program *P, int slot, int *mm, uint64_t *addr)
+{
+	for (int i = 0; i < P->nvmas; i++) {
+		const VmaDesc *v = &P->vmas[i];
+		int n = (int)((v->end - v->start) >> 12);
+		if (slot >= v->first_pte && slot < v->first_pte + n) {
+			if (mm)
+				*mm = v->mm;
+			*addr = v->start + ((uint64_t)(slot - v->first_pte) << 12);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int prog_outcome(const Program *P, const char *name)
+{
+	for (int i = 0; i < P->noutcomes; i++)
+		if (strcmp(P->outcomes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static const char *cls_name(int c)
+{
+	return c == LOCAL ? "local" : c == CTRL ? "ctrl" : c == SHARED ? "shared" : "user";
+}
+
+static void list_operand(const Program *P, const Proc *p, const Operand *o, FILE *out)
+{
+	(void)P;
+	if (o->kind == OPD_REG)
+		fprintf(out, " r%" PRIu64 ":%s", o->v, p->locals[o->v]);
+	else
+		fprintf(out, " 0x%" PRIx64, o->v);
+}
+
+void prog_list(const Program *P, FILE *out)
+{
+	fprintf(out, "scenario %s  variant %s  (%d steps, %d procedures)\n",
+	        P->name, P->variant ? P->variant : "-", P->nsteps, P->nprocs);
+	fprintf(out, "%-5s %-20s %-6s %-4s %-28s %s\n", "addr", "opcode", "class", "dst", "operands", "source");
+	for (int i = 0; i < P->nsteps; i++) {
+		const Step *s = &P->steps[i];
+		const Proc *p = &P->procs[s->proc];
+		if (p->entry == i)
+			fprintf(out, "%s(%d params, %d registers)  %s:%u\n", p->name, p->nparams,
+			        p->nlocals, P->files[p->file].path, p->line);
+		char ops[160] = "";
+		FILE *m = fmemopen(ops, sizeof ops - 1, "w");
+		for (int k = 0; k < s->nargs && m; k++)
+			list_operand(P, p, &s->a[k], m);
+		if (s->op == OP_JMP || s->op == OP_JZ)
+			fprintf(m, " -> %d", s->target);
+		if (s->op == OP_CALL)
+			fprintf(m, " -> %s", P->procs[s->target].name);
+		if (m)
+			fclose(m);
+		char dst[16] = "";
+		if (s->dst >= 0)
+			snprintf(dst, sizeof dst, "%sr%d", s->dst_or ? "|" : "", s->dst);
+		fprintf(out, "%-5d %-20s %-6s %-4s %-28s %s:%u  %s\n", i, prog_ops[s->op].name,
+		        cls_name(prog_ops[s->op].cls), dst, ops[0] ? ops + 1 : "",
+		        prog_step_file(P, s), s->line, s->text ? s->text : "");
+	}
+}
+
+static const char *arg_doc(char a)
+{
+	switch (a) {
+	case 'm': return "mm";
+	case 'v': return "vma";
+	case 'p': return "page";
+	case 'l': return "lock";
+	case 'f': return "file";
+	default:  return "value";
+	}
+}
+
+void prog_ops_markdown(FILE *out)
+{
+	fprintf(out, "| step | operands | returns | class | meaning |\n|---|---|---|---|---|\n");
+	for (int i = 0; i < OP__COUNT; i++) {
+		const OpInfo *o = &prog_ops[i];
+		if (o->cls == CTRL || i == OP_MOV || i == OP_NOT)
+			continue;    /* written as YAML structure, see docs/language.md */
+		fprintf(out, "| `%s` | ", o->name);
+		for (const char *a = o->args; *a; a++)
+			if (*a != '?')
+				fprintf(out, "%s%s%s", a == o->args ? "" : ", ", arg_doc(*a),
+				        a[1] == '?' ? " (optional)" : "");
+		if (!*o->args)
+			fprintf(out, "-");
+		fprintf(out, " | %s | %s | %s |\n", o->dst ? "yes" : "-", cls_name(o->cls), o->doc);
+	}
+}
+
+/* The arena is a chain of blocks, each headed by the next pointer. */
+void *prog_alloc(Program *P, size_t n)
+{
+	void **blk = calloc(1, sizeof(void *) * 2 + n);
+	if (!blk)
+		abort();
+	blk[0] = P->arena;
+	P->arena = blk;
+	return blk + 2;
+}
+
+char *prog_strdup(Program *P, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(prog_alloc(P, n), s, n);
+}
+
+void prog_free(Program *P)
+{
+	if (!P)
+		return;
+	for (void **blk = P->arena; blk; ) {
+		void **next = blk[0];
+		free(blk);
+		blk = next;
+	}
+	free(P);
+}

@@ -1,0 +1,34 @@
+/* sim/run.h: one timed run.  Discrete events ordered by simulated time:
+ * every CPU has the time it is ready for its next step, every pending IPI
+ * the time it arrives; the earliest enabled event runs next and costs its
+ * latency from the scenario's cost model.  --seed N (N > 0) jitters each
+ * latency by +-jitter_pct and breaks ties at random; seed 0 means no
+ * jitter and ties go to the lowest choice.  The PRNG is splitmix64, seeded
+ * explicitly: the same inputs give the same run on every build. */
+#ifndef TLBSIM_RUN_H
+#define TLBSIM_RUN_H
+#include <stdint.h>
+#include "sim/exec.h"
+
+typedef struct RunOpts {
+	uint64_t seed;
+	const Choice *schedule;  /* follow these choices first (NULL: none) */
+	int nschedule;
+	uint64_t max_events;     /* a bound on events (0: 1000000) */
+} RunOpts;
+
+typedef struct RunResult {
+	uint32_t outcomes;       /* at the end state */
+	uint64_t time;           /* simulated cycles at the end */
+	Choice *choices; int n;  /* what was scheduled (malloc'd) */
+	char waits[512];         /* deadlock: who waits for what */
+	uint8_t *final;          /* the end state (malloc'd, S->L.size bytes) */
+} RunResult;
+
+/* Runs S's program to its end.  With S->trace set, events are recorded.
+ * Returns 0, or -1 with S->err (a scenario error, a schedule that asks
+ * for a choice that is not enabled, or the event bound). */
+int sim_run(Sim *S, const RunOpts *o, RunResult *r);
+void run_free(RunResult *r);
+
+#endif

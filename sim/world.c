@@ -1,0 +1,98 @@
+/* sim/world.c: world layout and the initial state of a scenario. */
+#include "sim/world.h"
+#include <string.h>
+
+static size_t take(size_t *off, size_t n)
+{
+	size_t at = *off;
+	*off += (n + 7) & ~(size_t)7;
+	return at;
+}
+
+void world_layout(Layout *L, const Program *P)
+{
+	size_t off = sizeof(WorldHdr);
+	int ncpu1 = P->ncpu + 1;    /* + the check CPU */
+	memset(L, 0, sizeof *L);
+	L->ncpu = P->ncpu;
+	L->tlb_size = P->tlb_size;
+	L->depth = P->max_depth;
+	L->stack = P->max_stack;
+	L->npte = P->npte;
+	L->npages = P->npages;
+	L->nfiles = P->nfilesys;
+	L->nslots = P->nslots;
+	L->nlocks = P->nlocks;
+	L->cpu = take(&off, sizeof(CpuState) * ncpu1);
+	L->frames = take(&off, sizeof(FrameState) * ncpu1 * L->depth);
+	L->regs = take(&off, sizeof(uint64_t) * ncpu1 * L->stack);
+	L->tlb = take(&off, sizeof(TlbEntry) * P->ncpu * L->tlb_size);
+	L->pte = take(&off, sizeof(pte_t) * L->npte);
+	L->page = take(&off, sizeof(PageState) * (L->npages + 1));
+	L->file = take(&off, sizeof(FileState) * L->nfiles);
+	L->pcache = take(&off, sizeof(uint16_t) * L->nslots);
+	L->disk = take(&off, sizeof(uint32_t) * L->nslots);
+	L->lock = take(&off, L->nlocks);
+	L->size = off;
+}
+
+void world_mem(const Layout *L, uint8_t *w, Mem *m)
+{
+	m->pte = (pte_t *)(w + L->pte);
+	m->page = (PageState *)(w + L->page);
+	m->file = (FileState *)(w + L->file);
+	m->pcache = (uint16_t *)(w + L->pcache);
+	m->disk = (uint32_t *)(w + L->disk);
+	m->lock = w + L->lock;
+}
+
+static void init_mem(const Layout *L, const Program *P, uint8_t *w)
+{
+	Mem m;
+	world_mem(L, w, &m);
+	for (int i = 0; i < P->nfilesys; i++)
+		m.file[i].i_size = P->filesys[i].i_size;
+	for (int i = 0; i < P->npages; i++) {
+		const PageDesc *pd = &P->pages[i];
+		m.page[i + 1].flags = pd->flags;
+		if (pd->file >= 0)
+			m.pcache[P->filesys[pd->file].first_slot + pd->index] = (uint16_t)(i + 1);
+	}
+	for (int i = 0; i < P->nptes_init; i++) {
+		int slot = prog_pte_slot(P, P->ptes[i].mm, P->ptes[i].addr);
+		m.pte[slot] = P->ptes[i].val;
+	}
+}
+
+static void init_tlbs(const Layout *L, const Program *P, uint8_t *w)
+{
+	Mem m;
+	world_mem(L, w, &m);
+	for (int i = 0; i < P->ntlbs; i++) {
+		const TlbInit *t = &P->tlbs[i];
+		int slot = prog_pte_slot(P, t->mm, t->addr);
+		uint8_t fl = (uint8_t)((t->w ? TLB_W : 0) | (t->d ? TLB_D : 0));
+		CpuState *cs = w_cpu(L, w, t->cpu);
+		tlb_fill(w_tlb(L, w, t->cpu), L->tlb_size, &cs->tlb_rr, t->mm,
+		         (uint32_t)(t->addr >> 12), (uint16_t)pte_pfn(m.pte[slot]), fl);
+	}
+}
+
+void world_init(const Layout *L, const Program *P, uint8_t *w)
+{
+	memset(w, 0, L->size);
+	for (int c = 0; c <= P->ncpu; c++) {
+		CpuState *cs = w_cpu(L, w, c);
+		cs->status = CPU_DONE;
+		if (c < P->ncpu && P->cpus[c].proc >= 0) {
+			FrameState *f = w_frame(L, w, c, 0);
+			cs->status = CPU_RUN;
+			cs->pc = (uint16_t)P->procs[P->cpus[c].proc].entry;
+			cs->depth = 1;
+			f->proc = (uint16_t)P->cpus[c].proc;
+			f->kind = FR_CALL;
+		}
+	}
+	init_mem(L, P, w);
+	init_tlbs(L, P, w);
+}

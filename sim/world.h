@@ -1,0 +1,86 @@
+/* sim/world.h: one state of the whole machine as a flat, fixed-size blob.
+ * Layout (offsets) is computed once per Program; a world is copied with
+ * memcpy and hashed byte for byte, so:
+ *   - every byte of a blob is written by world_init (padding is zero) and
+ *     only fields are written afterwards;
+ *   - nothing in it depends on time, pointers or history: registers of
+ *     returned frames are zeroed, so equal machine states are equal bytes.
+ * CPU number ncpu is the "check CPU": it never runs in schedules and
+ * evaluates the scenario's named outcome conditions on end states. */
+#ifndef TLBSIM_WORLD_H
+#define TLBSIM_WORLD_H
+#include <stdint.h>
+#include <stddef.h>
+#include "mmu/mem.h"
+#include "cpus/tlb.h"
+#include "sim/program.h"
+
+#define MAX_CPUS 64
+
+enum CpuStatus { CPU_RUN, CPU_DONE, CPU_HALTED };
+
+/* Phase of the step at pc, for steps that take several transitions. */
+enum {
+	PH_START = 0,     /* not started */
+	PH_DATA = 1,      /* user access: translation done, data access pending */
+	PH_WAIT = 1,      /* flush_tlb_page: IPIs sent, waiting for acks; spin_lock_irqsave: irqs off, spinning */
+	PH_DIRTY0 = 2     /* user access: dirty-bit model step (phase - PH_DIRTY0) pending */
+};
+
+typedef struct CpuState {
+	uint16_t pc;          /* next step */
+	uint8_t  status;      /* enum CpuStatus */
+	uint8_t  depth;       /* call frames in use (0: not started or done) */
+	uint8_t  irq_off;     /* local_irq_disable nesting: > 0 holds off IPIs */
+	uint8_t  phase;       /* see PH_* */
+	uint8_t  tlb_rr;      /* TLB round-robin victim */
+	uint8_t  acc_slot;    /* TLB entry the pending data access goes through */
+	uint16_t acks;        /* flush IPIs this CPU still waits for */
+	uint16_t flush_mm;    /* the flush in progress (mm, vpn) */
+	uint32_t flush_vpn;
+	uint64_t ipi_from;    /* bit s: a flush IPI from CPU s is pending here */
+	uint64_t flush_targets; /* CPUs this CPU's flush IPIed */
+	uint64_t scratch;     /* dirty-model walker state between its phases */
+} CpuState;
+
+enum { FR_CALL, FR_FAULT };
+typedef struct FrameState {
+	uint16_t proc;        /* running procedure */
+	uint16_t call_pc;     /* the CALL (or faulting access) step to return to */
+	uint16_t base;        /* first register slot */
+	uint8_t  kind;        /* FR_CALL or FR_FAULT (retry the access on return) */
+	uint8_t  pad;
+} FrameState;
+
+/* Sticky flags: things that happened at some point on the way here. */
+#define SEEN_DIRTY_NONPRESENT 0x01
+#define SEEN_STALE_TLB_WRITE  0x02
+#define SEEN_BUG_ON           0x04
+
+typedef struct WorldHdr {
+	uint32_t seen;        /* SEEN_* */
+	uint32_t pad;
+} WorldHdr;
+
+typedef struct Layout {
+	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks;
+	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock;
+	size_t size;          /* bytes per world, a multiple of 8 */
+} Layout;
+
+void world_layout(Layout *L, const Program *P);
+/* Writes the initial state of P into w (L->size bytes). */
+void world_init(const Layout *L, const Program *P, uint8_t *w);
+
+static inline WorldHdr *w_hdr(uint8_t *w) { return (WorldHdr *)w; }
+static inline CpuState *w_cpu(const Layout *L, uint8_t *w, int c)
+{ return (CpuState *)(w + L->cpu) + c; }
+static inline FrameState *w_frame(const Layout *L, uint8_t *w, int c, int d)
+{ return (FrameState *)(w + L->frames) + c * L->depth + d; }
+static inline uint64_t *w_regs(const Layout *L, uint8_t *w, int c)
+{ return (uint64_t *)(w + L->regs) + c * L->stack; }
+static inline TlbEntry *w_tlb(const Layout *L, uint8_t *w, int c)
+{ return (TlbEntry *)(w + L->tlb) + c * L->tlb_size; }
+void world_mem(const Layout *L, uint8_t *w, Mem *m);
+
+#endif
