@@ -1,0 +1,985 @@
+/* reports/db.c: the results database on SQLite.  Owns the schema (see
+ * docs/schema.md) and its version in PRAGMA user_version; every SQL
+ * statement is prepared once per Db, reset after each use, finalized in
+ * db_close.  uint64 values are stored as int64 and cast back on reading. */
+#include "reports/db.h"
+#include "reports/matrix.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+enum {
+	DB_BUSY_MS = 5000,        /* wait this long for another writer */
+	DB_ZLEVEL = 6,            /* compress2 level for traces */
+	TABLE_MAXCOLS = 16        /* widest table db_print_runs builds */
+};
+
+#define DB_STR_(x) #x
+#define DB_STR(x) DB_STR_(x)
+
+/* Created once in an empty database, in one transaction with user_version. */
+static const char schema_sql[] =
+	"CREATE TABLE scenarios("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" hash TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE scenario_files("
+	" scenario_id INTEGER NOT NULL REFERENCES scenarios(id),"
+	" seq INTEGER NOT NULL,"
+	" path TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" PRIMARY KEY (scenario_id, seq));"
+	"CREATE TABLE runs("
+	" id INTEGER PRIMARY KEY,"
+	" scenario_id INTEGER NOT NULL REFERENCES scenarios(id),"
+	" variant TEXT NOT NULL,"
+	" model TEXT NOT NULL,"
+	" mode TEXT NOT NULL CHECK (mode IN ('explore', 'run')),"
+	" seed INTEGER NOT NULL,"
+	" schedule TEXT,"
+	" version TEXT NOT NULL,"
+	" seconds REAL NOT NULL,"
+	" states INTEGER NOT NULL,"
+	" transitions INTEGER NOT NULL,"
+	" schedules INTEGER NOT NULL,"
+	" end_states INTEGER NOT NULL,"
+	" trace_hash TEXT);"
+	"CREATE INDEX runs_cell ON runs(scenario_id, variant, model, mode);"
+	"CREATE TABLE outcomes("
+	" id INTEGER PRIMARY KEY,"
+	" run_id INTEGER NOT NULL REFERENCES runs(id),"
+	" name TEXT NOT NULL,"
+	" schedules INTEGER NOT NULL,"
+	" end_states INTEGER NOT NULL,"
+	" witness TEXT,"
+	" witness_steps INTEGER NOT NULL,"
+	" trace BLOB,"
+	" trace_len INTEGER);"
+	"CREATE INDEX outcomes_run ON outcomes(run_id);"
+	"PRAGMA user_version = " DB_STR(DB_SCHEMA_VERSION) ";";
+
+/* Every statement a Db runs after opening: X(id, sql). */
+#define DB_STMTS(X) \
+	X(ST_BEGIN,     "BEGIN IMMEDIATE") \
+	X(ST_COMMIT,    "COMMIT") \
+	X(ST_ROLLBACK,  "ROLLBACK") \
+	X(ST_SAVE,      "SAVEPOINT db_scenario") \
+	X(ST_RELEASE,   "RELEASE db_scenario") \
+	X(ST_UNDO,      "ROLLBACK TO db_scenario") \
+	X(ST_SCN_FIND,  "SELECT id FROM scenarios WHERE hash = ?1") \
+	X(ST_SCN_ADD,   "INSERT INTO scenarios(name, hash) VALUES (?1, ?2)") \
+	X(ST_FILE_ADD,  "INSERT INTO scenario_files(scenario_id, seq, path, text)" \
+	                " VALUES (?1, ?2, ?3, ?4)") \
+	X(ST_RUN_ADD,   "INSERT INTO runs(scenario_id, variant, model, mode, seed," \
+	                " schedule, version, seconds, states, transitions, schedules," \
+	                " end_states, trace_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7," \
+	                " ?8, ?9, ?10, ?11, ?12, ?13)") \
+	X(ST_OUT_ADD,   "INSERT INTO outcomes(run_id, name, schedules, end_states," \
+	                " witness, witness_steps, trace, trace_len)" \
+	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") \
+	X(ST_OUT_GET,   "SELECT run_id, name, witness, trace, trace_len" \
+	                " FROM outcomes WHERE id = ?1") \
+	X(ST_OUT_FIRST, "SELECT id FROM outcomes WHERE run_id = ?1 ORDER BY id LIMIT 1") \
+	X(ST_RUN_GET,   "SELECT s.name, s.hash, r.variant, r.model, r.mode, r.seed," \
+	                " r.schedule, s.id FROM runs r JOIN scenarios s" \
+	                " ON s.id = r.scenario_id WHERE r.id = ?1") \
+	X(ST_FILES,     "SELECT path, text FROM scenario_files" \
+	                " WHERE scenario_id = ?1 ORDER BY seq") \
+	X(ST_RUNS,      "SELECT r.id, s.name, r.variant, r.model, r.mode, r.seed," \
+	                " r.states, r.schedules FROM runs r JOIN scenarios s" \
+	                " ON s.id = r.scenario_id ORDER BY r.id DESC LIMIT ?1") \
+	X(ST_NAMES,     "SELECT DISTINCT name FROM outcomes WHERE run_id = ?1" \
+	                " ORDER BY name") \
+	X(ST_LATEST,    "SELECT s.name, r.variant, r.model, max(r.id)" \
+	                " FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
+	                " WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1)" \
+	                " GROUP BY s.name, r.variant, r.model" \
+	                " ORDER BY s.name, r.variant, r.model")
+
+#define ST_ENUM(id, sql) id,
+#define ST_SQL(id, sql) sql,
+typedef enum StmtId { DB_STMTS(ST_ENUM) ST_COUNT } StmtId;
+static const char *const stmt_sql[ST_COUNT] = { DB_STMTS(ST_SQL) };
+
+/* An open database.  Invariant: every st[] is reset (not mid-step) between
+ * calls, so COMMIT never meets a statement in progress. */
+struct Db {
+	sqlite3 *h;
+	sqlite3_stmt *st[ST_COUNT];
+	char err[512];             /* the last error, for db_errmsg */
+};
+
+/* One explore cell: the latest explore run's outcome names, comma-joined. */
+typedef struct Cell {
+	char *scenario, *variant, *model, *outcomes;
+} Cell;
+typedef struct Cells {
+	Cell *v;
+	int n, cap;
+} Cells;
+
+/* A text table: n strings row-major, ncols per row, row 0 the header. */
+typedef struct Table {
+	char **s;
+	int ncols, n, cap;
+} Table;
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* Records a formatted message as db's error; returns -1. */
+static int fail(Db *db, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(db->err, sizeof db->err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Records "what: <SQLite's message for h>"; returns -1. */
+static int fail_sql(Db *db, sqlite3 *h, const char *what)
+{
+	return fail(db, "%s: %s", what, sqlite3_errmsg(h));
+}
+
+/* Prefixes db's error with "prefix: "; returns -1. */
+static int fail_prefix(Db *db, const char *prefix)
+{
+	char old[sizeof db->err];
+	memcpy(old, db->err, sizeof old);
+	return fail(db, "%s: %s", prefix, old);
+}
+
+const char *db_errmsg(Db *db)
+{
+	return db ? db->err : "no database";
+}
+
+/* ---- statements ------------------------------------------------------ */
+
+static void st_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Steps st once expecting no row (INSERT, BEGIN...), then resets it.
+ * Returns 0, or -1 with the error recorded under what. */
+static int step_done(Db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		fail_sql(db, sqlite3_db_handle(st), what);
+	st_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Steps st expecting at most one row: 1 if there is one (st stays on it;
+ * the caller resets), 0 if none, -1 on error; resets st unless 1. */
+static int step_row(Db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		fail_sql(db, sqlite3_db_handle(st), what);
+	st_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs the bound INSERT st; bad is nonzero if a bind failed.  Returns the
+ * new rowid, or -1 with the error recorded. */
+static int64_t insert_row(Db *db, sqlite3_stmt *st, int bad, const char *what)
+{
+	if (bad) {
+		fail_sql(db, db->h, what);
+		st_done(st);
+		return -1;
+	}
+	return step_done(db, st, what) ? -1 : sqlite3_last_insert_rowid(db->h);
+}
+
+/* Binds s (NULL binds NULL); s must outlive the step. */
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int bind_u64(sqlite3_stmt *st, int i, uint64_t v)
+{
+	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+}
+
+/* Column i as text, "" for NULL. */
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
+/* Column i copied to the heap, NULL for SQL NULL; sets *oom on failure. */
+static char *col_dup(sqlite3_stmt *st, int i, int *oom)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	char *d;
+	if (!s)
+		return NULL;
+	d = strdup((const char *)s);
+	if (!d)
+		*oom = 1;
+	return d;
+}
+
+/* Runs one-off sql (setup only) on db's connection; 0 or -1. */
+static int exec(Db *db, const char *sql, const char *what)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fail_sql(db, db->h, what);
+	return 0;
+}
+
+/* Runs one-off sql on h and reads column 0 of its first row as text into
+ * buf (empty if no row).  Returns 0, or -1 with the error recorded. */
+static int query_text(Db *db, sqlite3 *h, const char *sql, char *buf, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		fail_sql(db, h, sql);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	snprintf(buf, n, "%s", rc == SQLITE_ROW ? col_text(st, 0) : "");
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int query_int(Db *db, sqlite3 *h, const char *sql, int *out)
+{
+	char buf[32];
+	if (query_text(db, h, sql, buf, sizeof buf))
+		return -1;
+	*out = atoi(buf);
+	return 0;
+}
+
+/* ---- open and close -------------------------------------------------- */
+
+/* Opens the connection with a busy timeout and foreign keys on. */
+static int open_conn(Db *db, const char *path)
+{
+	if (sqlite3_open(path, &db->h) != SQLITE_OK)
+		return fail_sql(db, db->h, "open");
+	sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+	return exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys");
+}
+
+/* Switches to WAL (persistent in the file), so readers never block the
+ * writer.  Done after the schema check: a refused file stays untouched. */
+static int use_wal(Db *db)
+{
+	char mode[16];
+	if (query_text(db, db->h, "PRAGMA journal_mode = WAL", mode, sizeof mode))
+		return -1;
+	/* An in-memory database reports "memory"; it has no journal file. */
+	if (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)
+		return fail(db, "cannot use WAL journal mode (got \"%s\")", mode);
+	return 0;
+}
+
+/* Creates the schema in an empty database, accepts one already at
+ * DB_SCHEMA_VERSION, and refuses anything else. */
+static int schema_apply(Db *db, int ver, int nobjs)
+{
+	if (ver == DB_SCHEMA_VERSION)
+		return 0;
+	if (ver != 0)
+		return fail(db, "database has schema version %d, this tlbsim "
+		            "reads version %d", ver, DB_SCHEMA_VERSION);
+	if (nobjs != 0)
+		return fail(db, "not a tlbsim database (user_version 0 but %d "
+		            "schema objects)", nobjs);
+	return exec(db, schema_sql, "create schema");
+}
+
+/* Checks or creates the schema under one write lock, so two processes
+ * opening a new file at once cannot both create it. */
+static int schema_init(Db *db)
+{
+	int ver = 0, nobjs = 0;
+	if (exec(db, "BEGIN IMMEDIATE", "BEGIN"))
+		return -1;
+	if (query_int(db, db->h, "PRAGMA user_version", &ver) ||
+	    query_int(db, db->h, "SELECT count(*) FROM sqlite_master", &nobjs) ||
+	    schema_apply(db, ver, nobjs) || exec(db, "COMMIT", "COMMIT")) {
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare_all(Db *db)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                       &db->st[i], NULL) != SQLITE_OK)
+			return fail_sql(db, db->h, stmt_sql[i]);
+	return 0;
+}
+
+Db *db_open(const char *path, char *err, size_t errlen)
+{
+	Db *db = calloc(1, sizeof *db);
+	if (!db) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	if (open_conn(db, path) || schema_init(db) || use_wal(db) || prepare_all(db)) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, db->err);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* Finalizes every statement and closes; an open transaction rolls back. */
+void db_close(Db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(db->st[i]);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+int db_begin(Db *db)
+{
+	return step_done(db, db->st[ST_BEGIN], "BEGIN");
+}
+
+int db_commit(Db *db)
+{
+	return step_done(db, db->st[ST_COMMIT], "COMMIT");
+}
+
+/* Rolls back the open transaction, if any.  Keeps db's error message: it
+ * is usually called after a failure, whose message matters more. */
+void db_rollback(Db *db)
+{
+	if (sqlite3_get_autocommit(db->h))
+		return;
+	sqlite3_step(db->st[ST_ROLLBACK]);
+	sqlite3_reset(db->st[ST_ROLLBACK]);
+}
+
+/* ---- writes ---------------------------------------------------------- */
+
+/* Id of the scenario with this hash, 0 if none, -1 on error. */
+static int64_t scenario_find(Db *db, const char *hash)
+{
+	sqlite3_stmt *st = db->st[ST_SCN_FIND];
+	int64_t id;
+	int rc;
+	bind_text(st, 1, hash);
+	rc = step_row(db, st, "find scenario");
+	if (rc <= 0)
+		return rc;
+	id = sqlite3_column_int64(st, 0);
+	st_done(st);
+	return id;
+}
+
+/* Inserts a scenario row and its files (seq = index); id or -1. */
+static int64_t scenario_insert(Db *db, const char *name, const char *hash,
+                               int nfiles, const char *const *paths,
+                               const char *const *texts)
+{
+	sqlite3_stmt *st = db->st[ST_SCN_ADD];
+	int64_t id = insert_row(db, st, bind_text(st, 1, name) |
+	                        bind_text(st, 2, hash), "insert scenario");
+	st = db->st[ST_FILE_ADD];
+	for (int i = 0; id > 0 && i < nfiles; i++) {
+		int bad = sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int(st, 2, i) |
+		          bind_text(st, 3, paths[i]) | bind_text(st, 4, texts[i]);
+		if (insert_row(db, st, bad, "insert scenario file") < 0)
+			id = -1;
+	}
+	return id;
+}
+
+/* A savepoint makes the insert all-or-nothing even outside db_begin. */
+int64_t db_scenario(Db *db, const char *name, const char *hash,
+                    int nfiles, const char *const *paths, const char *const *texts)
+{
+	int64_t id = scenario_find(db, hash);
+	if (id != 0)
+		return id;
+	if (nfiles > 0 && (!paths || !texts))
+		return fail(db, "db_scenario: %d files but no paths or texts", nfiles);
+	if (step_done(db, db->st[ST_SAVE], "SAVEPOINT"))
+		return -1;
+	id = scenario_insert(db, name, hash, nfiles, paths, texts);
+	if (id < 0) {
+		sqlite3_step(db->st[ST_UNDO]);
+		sqlite3_reset(db->st[ST_UNDO]);
+	}
+	if (step_done(db, db->st[ST_RELEASE], "RELEASE"))
+		return -1;
+	return id;
+}
+
+int64_t db_run(Db *db, const DbRun *r)
+{
+	sqlite3_stmt *st = db->st[ST_RUN_ADD];
+	int bad = sqlite3_bind_int64(st, 1, r->scenario_id) |
+	          bind_text(st, 2, r->variant) | bind_text(st, 3, r->model) |
+	          bind_text(st, 4, r->mode) | bind_u64(st, 5, r->seed) |
+	          bind_text(st, 6, r->schedule) | bind_text(st, 7, r->version) |
+	          sqlite3_bind_double(st, 8, r->seconds) |
+	          bind_u64(st, 9, r->states) | bind_u64(st, 10, r->transitions) |
+	          bind_u64(st, 11, r->schedules) | bind_u64(st, 12, r->end_states) |
+	          bind_text(st, 13, r->trace_hash);
+	return insert_row(db, st, bad, "insert run");
+}
+
+/* compress2 of len bytes of s into a new buffer *z of *zlen bytes. */
+static int deflate_text(Db *db, const char *s, size_t len,
+                        unsigned char **z, size_t *zlen)
+{
+	uLongf n = compressBound((uLong)len);
+	*z = malloc(n);
+	if (!*z)
+		return fail(db, "out of memory compressing a trace");
+	if (compress2(*z, &n, (const Bytef *)s, (uLong)len, DB_ZLEVEL) != Z_OK) {
+		free(*z);
+		*z = NULL;
+		return fail(db, "zlib compress2 failed");
+	}
+	*zlen = n;
+	return 0;
+}
+
+/* The trace is stored compressed with its uncompressed length.  A
+ * trace_len of 0 with a non-NULL trace means strlen(trace). */
+int64_t db_outcome(Db *db, const DbOutcome *o)
+{
+	sqlite3_stmt *st = db->st[ST_OUT_ADD];
+	unsigned char *z = NULL;
+	size_t zlen = 0, len = 0;
+	int64_t id;
+	int bad;
+	if (o->trace) {
+		len = o->trace_len ? o->trace_len : strlen(o->trace);
+		if (deflate_text(db, o->trace, len, &z, &zlen))
+			return -1;
+	}
+	bad = sqlite3_bind_int64(st, 1, o->run_id) | bind_text(st, 2, o->name) |
+	      bind_u64(st, 3, o->schedules) | bind_u64(st, 4, o->end_states) |
+	      bind_text(st, 5, o->witness) | sqlite3_bind_int(st, 6, o->witness_steps);
+	if (z)
+		bad |= sqlite3_bind_blob64(st, 7, z, zlen, SQLITE_STATIC) |
+		       bind_u64(st, 8, len);
+	id = insert_row(db, st, bad, "insert outcome");
+	free(z);
+	return id;
+}
+
+/* ---- witnesses ------------------------------------------------------- */
+
+/* Inflates zlen bytes at z, which must give exactly len bytes, into a new
+ * NUL-terminated string *out. */
+static int inflate_text(Db *db, const void *z, size_t zlen, sqlite3_int64 len,
+                        char **out)
+{
+	uLongf n = (uLongf)len;
+	if (len < 0 || !z)
+		return fail(db, "corrupt trace (length %lld)", (long long)len);
+	*out = malloc((size_t)len + 1);
+	if (!*out)
+		return fail(db, "out of memory inflating a trace");
+	if (uncompress((Bytef *)*out, &n, z, (uLong)zlen) != Z_OK ||
+	    n != (uLongf)len)
+		return fail(db, "corrupt trace (zlib uncompress failed)");
+	(*out)[len] = '\0';
+	return 0;
+}
+
+/* Fills w's outcome fields (id, run_id, outcome, schedule, trace) from
+ * outcome row id; -1 if there is none. */
+static int load_outcome(Db *db, int64_t id, DbWitness *w)
+{
+	sqlite3_stmt *st = db->st[ST_OUT_GET];
+	int oom = 0, rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = step_row(db, st, "load witness");
+	if (rc <= 0)
+		return rc < 0 ? -1 : fail(db, "no witness with id %lld", (long long)id);
+	w->id = id;
+	w->run_id = sqlite3_column_int64(st, 0);
+	w->outcome = col_dup(st, 1, &oom);
+	w->schedule = col_dup(st, 2, &oom);
+	if (oom)
+		rc = fail(db, "out of memory");
+	else if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+		rc = 0;
+	else
+		rc = inflate_text(db, sqlite3_column_blob(st, 3),
+		                  (size_t)sqlite3_column_bytes(st, 3),
+		                  sqlite3_column_int64(st, 4), &w->trace);
+	st_done(st);
+	return rc;
+}
+
+/* Appends the file in st's current row (path, text) to w. */
+static int add_file(DbWitness *w, sqlite3_stmt *st)
+{
+	int oom = 0;
+	char **p = realloc(w->paths, ((size_t)w->nfiles + 1) * sizeof *p);
+	if (!p)
+		return -1;
+	w->paths = p;
+	p = realloc(w->texts, ((size_t)w->nfiles + 1) * sizeof *p);
+	if (!p)
+		return -1;
+	w->texts = p;
+	w->paths[w->nfiles] = col_dup(st, 0, &oom);
+	w->texts[w->nfiles] = col_dup(st, 1, &oom);
+	w->nfiles++;
+	return oom ? -1 : 0;
+}
+
+static int load_files(Db *db, int64_t scenario_id, DbWitness *w)
+{
+	sqlite3_stmt *st = db->st[ST_FILES];
+	int rc, bad = 0;
+	sqlite3_bind_int64(st, 1, scenario_id);
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		bad = add_file(w, st);
+	if (bad)
+		fail(db, "out of memory");
+	else if (rc != SQLITE_DONE)
+		bad = fail_sql(db, db->h, "load scenario files");
+	st_done(st);
+	return bad ? -1 : 0;
+}
+
+/* Fills w's run and scenario fields from run run_id; schedule only if the
+ * outcome gave none. */
+static int load_run(Db *db, int64_t run_id, DbWitness *w)
+{
+	sqlite3_stmt *st = db->st[ST_RUN_GET];
+	int64_t sid;
+	int oom = 0, rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	rc = step_row(db, st, "load run");
+	if (rc <= 0)
+		return rc < 0 ? -1 : fail(db, "no run with id %lld", (long long)run_id);
+	w->run_id = run_id;
+	w->scenario = col_dup(st, 0, &oom);
+	w->hash = col_dup(st, 1, &oom);
+	w->variant = col_dup(st, 2, &oom);
+	w->model = col_dup(st, 3, &oom);
+	w->mode = col_dup(st, 4, &oom);
+	w->seed = (uint64_t)sqlite3_column_int64(st, 5);
+	if (!w->schedule)
+		w->schedule = col_dup(st, 6, &oom);
+	sid = sqlite3_column_int64(st, 7);
+	st_done(st);
+	return oom ? fail(db, "out of memory") : load_files(db, sid, w);
+}
+
+int db_witness(Db *db, int64_t id, DbWitness *w)
+{
+	memset(w, 0, sizeof *w);
+	if (load_outcome(db, id, w) || load_run(db, w->run_id, w)) {
+		db_witness_free(w);
+		return -1;
+	}
+	return 0;
+}
+
+/* The run's lowest-id outcome; a run without outcomes still loads, with
+ * id 0, outcome and trace NULL and schedule from the run row. */
+int db_run_witness(Db *db, int64_t run_id, DbWitness *w)
+{
+	sqlite3_stmt *st = db->st[ST_OUT_FIRST];
+	int64_t first = 0;
+	int rc;
+	memset(w, 0, sizeof *w);
+	sqlite3_bind_int64(st, 1, run_id);
+	rc = step_row(db, st, "find first witness");
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		first = sqlite3_column_int64(st, 0);
+		st_done(st);
+		return db_witness(db, first, w);
+	}
+	if (load_run(db, run_id, w)) {
+		db_witness_free(w);
+		return -1;
+	}
+	return 0;
+}
+
+void db_witness_free(DbWitness *w)
+{
+	if (!w)
+		return;
+	for (int i = 0; i < w->nfiles; i++) {
+		free(w->paths[i]);
+		free(w->texts[i]);
+	}
+	free(w->paths);
+	free(w->texts);
+	free(w->scenario);
+	free(w->hash);
+	free(w->variant);
+	free(w->model);
+	free(w->mode);
+	free(w->outcome);
+	free(w->schedule);
+	free(w->trace);
+	memset(w, 0, sizeof *w);
+}
+
+/* ---- reports --------------------------------------------------------- */
+
+/* Joins the distinct outcome names of run_id, sorted, with commas, into a
+ * new string *out ("" if none).  names is an ST_NAMES statement. */
+static int names_join(Db *db, sqlite3_stmt *names, int64_t run_id, char **out)
+{
+	size_t len = 0;
+	int rc, n = 0;
+	FILE *f = open_memstream(out, &len);
+	if (!f)
+		return fail(db, "out of memory");
+	sqlite3_bind_int64(names, 1, run_id);
+	while ((rc = sqlite3_step(names)) == SQLITE_ROW)
+		fprintf(f, "%s%s", n++ ? "," : "", col_text(names, 0));
+	if (rc != SQLITE_DONE)
+		fail_sql(db, sqlite3_db_handle(names), "outcome names");
+	st_done(names);
+	if (fclose(f) != 0 && rc == SQLITE_DONE)
+		rc = fail(db, "out of memory");
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void cells_free(Cells *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		free(c->v[i].scenario);
+		free(c->v[i].variant);
+		free(c->v[i].model);
+		free(c->v[i].outcomes);
+	}
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+
+/* Appends the cell in latest's current row (name, variant, model, run id). */
+static int cells_add(Db *db, sqlite3_stmt *latest, sqlite3_stmt *names, Cells *c)
+{
+	Cell *cell;
+	int oom = 0;
+	if (c->n == c->cap) {
+		int cap = c->cap ? 2 * c->cap : 16;
+		Cell *v = realloc(c->v, (size_t)cap * sizeof *v);
+		if (!v)
+			return fail(db, "out of memory");
+		c->v = v;
+		c->cap = cap;
+	}
+	cell = &c->v[c->n++];
+	memset(cell, 0, sizeof *cell);
+	cell->scenario = col_dup(latest, 0, &oom);
+	cell->variant = col_dup(latest, 1, &oom);
+	cell->model = col_dup(latest, 2, &oom);
+	if (oom)
+		return fail(db, "out of memory");
+	return names_join(db, names, sqlite3_column_int64(latest, 3), &cell->outcomes);
+}
+
+/* Loads the latest explore run of every (scenario name, variant, model),
+ * only runs of version if it is non-NULL, sorted by that key.  latest and
+ * names are ST_LATEST and ST_NAMES statements on any connection. */
+static int cells_load(Db *db, sqlite3_stmt *latest, sqlite3_stmt *names,
+                      const char *version, Cells *c)
+{
+	int rc, bad = 0;
+	bind_text(latest, 1, version);
+	while (!bad && (rc = sqlite3_step(latest)) == SQLITE_ROW)
+		bad = cells_add(db, latest, names, c);
+	if (!bad && rc != SQLITE_DONE)
+		bad = fail_sql(db, sqlite3_db_handle(latest), "latest explore runs");
+	st_done(latest);
+	return bad ? -1 : 0;
+}
+
+static int check_out(Db *db, FILE *out)
+{
+	return ferror(out) ? fail(db, "write error") : 0;
+}
+
+/* Appends a copy of s as the next cell of t; 0, or -1 if out of memory. */
+static int table_add(Table *t, const char *s)
+{
+	if (t->n == t->cap) {
+		int cap = t->cap ? 2 * t->cap : 64;
+		char **v = realloc(t->s, (size_t)cap * sizeof *v);
+		if (!v)
+			return -1;
+		t->s = v;
+		t->cap = cap;
+	}
+	if (!(t->s[t->n] = strdup(s)))
+		return -1;
+	t->n++;
+	return 0;
+}
+
+static int table_u64(Table *t, uint64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+	return table_add(t, buf);
+}
+
+static void table_free(Table *t)
+{
+	for (int i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	memset(t, 0, sizeof *t);
+}
+
+/* Prints row r of t padded to widths w, two spaces apart.  Padding is
+ * written only before a non-empty cell, so no line ends in spaces. */
+static void table_line(const Table *t, const size_t *w, int r, FILE *out)
+{
+	size_t pad = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		const char *s = t->s[r * t->ncols + c];
+		if (*s) {
+			fprintf(out, "%*s%s", (int)pad, "", s);
+			pad = 0;
+		}
+		pad += w[c] - strlen(s) + 2;
+	}
+	fputc('\n', out);
+}
+
+static void table_dashes(const Table *t, const size_t *w, FILE *out)
+{
+	for (int c = 0; c < t->ncols; c++) {
+		if (c)
+			fputs("  ", out);
+		for (size_t i = 0; i < w[c]; i++)
+			fputc('-', out);
+	}
+	fputc('\n', out);
+}
+
+/* Prints t with each column as wide as its widest cell, and a dashes line
+ * under the header (row 0). */
+static void table_print(const Table *t, FILE *out)
+{
+	size_t w[TABLE_MAXCOLS] = {0};
+	int rows = t->n / t->ncols;
+	for (int i = 0; i < rows * t->ncols; i++)
+		if (strlen(t->s[i]) > w[i % t->ncols])
+			w[i % t->ncols] = strlen(t->s[i]);
+	for (int r = 0; r < rows; r++) {
+		table_line(t, w, r, out);
+		if (r == 0)
+			table_dashes(t, w, out);
+	}
+}
+
+/* Adds the runs row in st's current row to t, outcomes last. */
+static int runs_row(Db *db, sqlite3_stmt *st, Table *t)
+{
+	char *names = NULL;
+	int bad = table_u64(t, (uint64_t)sqlite3_column_int64(st, 0));
+	for (int c = 1; c <= 4; c++)
+		bad |= table_add(t, col_text(st, c));
+	for (int c = 5; c <= 7; c++)
+		bad |= table_u64(t, (uint64_t)sqlite3_column_int64(st, c));
+	if (bad)
+		return fail(db, "out of memory");
+	if (names_join(db, db->st[ST_NAMES], sqlite3_column_int64(st, 0), &names))
+		return -1;
+	bad = table_add(t, *names ? names : "none");
+	free(names);
+	return bad ? fail(db, "out of memory") : 0;
+}
+
+/* Newest runs first (ORDER BY id DESC), at most limit (<= 0: all). */
+int db_print_runs(Db *db, FILE *out, int limit)
+{
+	static const char *const head[] = { "id", "scenario", "variant", "model",
+		"mode", "seed", "states", "schedules", "outcomes" };
+	sqlite3_stmt *st = db->st[ST_RUNS];
+	Table t = { .ncols = (int)(sizeof head / sizeof head[0]) };
+	int rc = 0, bad = 0;
+	for (int c = 0; c < t.ncols; c++)
+		bad |= table_add(&t, head[c]);
+	if (bad)
+		bad = fail(db, "out of memory");
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		bad = runs_row(db, st, &t);
+	if (!bad && rc != SQLITE_DONE)
+		bad = fail_sql(db, db->h, "list runs");
+	st_done(st);
+	if (!bad) {
+		table_print(&t, out);
+		bad = check_out(db, out);
+	}
+	table_free(&t);
+	return bad ? -1 : 0;
+}
+
+/* Prints the matrix of latest explore runs through rep_matrix_print. */
+int db_print_matrix(Db *db, FILE *out)
+{
+	Cells c = {0};
+	MatrixCell *m = NULL;
+	int rc = cells_load(db, db->st[ST_LATEST], db->st[ST_NAMES], NULL, &c);
+	if (rc == 0 && !(m = malloc(((size_t)c.n + 1) * sizeof *m)))
+		rc = fail(db, "out of memory");
+	if (rc == 0) {
+		for (int i = 0; i < c.n; i++)
+			m[i] = (MatrixCell){ c.v[i].scenario, c.v[i].variant,
+			                     c.v[i].model, c.v[i].outcomes };
+		rep_matrix_print(out, m, c.n);
+		rc = check_out(db, out);
+	}
+	free(m);
+	cells_free(&c);
+	return rc;
+}
+
+/* Opens another database read-only and checks its schema version;
+ * returns the handle, or NULL with db's error set. */
+static sqlite3 *open_other(Db *db, const char *path)
+{
+	sqlite3 *h = NULL;
+	int ver = 0;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		fail_sql(db, h, path);
+		sqlite3_close(h);
+		return NULL;
+	}
+	sqlite3_busy_timeout(h, DB_BUSY_MS);
+	if (query_int(db, h, "PRAGMA user_version", &ver))
+		fail_prefix(db, path);
+	else if (ver != DB_SCHEMA_VERSION)
+		fail(db, "%s: database has schema version %d, this tlbsim reads "
+		     "version %d", path, ver, DB_SCHEMA_VERSION);
+	else
+		return h;
+	sqlite3_close(h);
+	return NULL;
+}
+
+/* Latest explore cells of the database at path (of version, if non-NULL),
+ * through a second, read-only connection. */
+static int other_cells(Db *db, const char *path, const char *version, Cells *c)
+{
+	sqlite3_stmt *latest = NULL, *names = NULL;
+	sqlite3 *h = open_other(db, path);
+	int rc = -1;
+	if (!h)
+		return -1;
+	if (sqlite3_prepare_v2(h, stmt_sql[ST_LATEST], -1, &latest, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, stmt_sql[ST_NAMES], -1, &names, NULL) != SQLITE_OK)
+		fail_sql(db, h, path);
+	else
+		rc = cells_load(db, latest, names, version, c);
+	sqlite3_finalize(latest);
+	sqlite3_finalize(names);
+	sqlite3_close(h);
+	return rc;
+}
+
+static int cell_cmp(const Cell *a, const Cell *b)
+{
+	int d = strcmp(a->scenario, b->scenario);
+	if (!d)
+		d = strcmp(a->variant, b->variant);
+	return d ? d : strcmp(a->model, b->model);
+}
+
+static const char *or_none(const char *s)
+{
+	return *s ? s : "none";
+}
+
+/* Prints "scenario variant model: what" or "...: what -> after". */
+static void cell_line(FILE *out, const Cell *c, const char *what, const char *after)
+{
+	fprintf(out, "%s %s %s: %s", c->scenario, c->variant, c->model, what);
+	if (after)
+		fprintf(out, " -> %s", after);
+	fputc('\n', out);
+}
+
+/* Merges two key-sorted cell lists (SQL's BINARY order is strcmp order),
+ * printing changed and one-sided cells in key order; returns the number
+ * of cells whose outcome set changed. */
+static int cells_diff(const Cells *b, const Cells *a, FILE *out)
+{
+	int i = 0, j = 0, changed = 0;
+	while (i < b->n || j < a->n) {
+		int cmp = i == b->n ? 1 : j == a->n ? -1 : cell_cmp(&b->v[i], &a->v[j]);
+		if (cmp < 0)
+			cell_line(out, &b->v[i], "only in before", NULL);
+		else if (cmp > 0)
+			cell_line(out, &a->v[j], "only in after", NULL);
+		else if (strcmp(b->v[i].outcomes, a->v[j].outcomes) != 0) {
+			cell_line(out, &a->v[j], or_none(b->v[i].outcomes),
+			          or_none(a->v[j].outcomes));
+			changed++;
+		}
+		i += cmp <= 0;
+		j += cmp >= 0;
+	}
+	return changed;
+}
+
+/* before: other_path's latest cells (of v1 if given), or this database's
+ * runs of version v1; after: this database's latest cells (of v2 if given).
+ * Without other_path both versions are required. */
+int db_print_regressions(Db *db, const char *v1, const char *v2,
+                         const char *other_path, FILE *out)
+{
+	Cells before = {0}, after = {0};
+	int rc;
+	if (!other_path && (!v1 || !v2))
+		return fail(db, "regressions: give two versions or another database");
+	rc = other_path ? other_cells(db, other_path, v1, &before)
+	                : cells_load(db, db->st[ST_LATEST], db->st[ST_NAMES], v1, &before);
+	if (rc == 0)
+		rc = cells_load(db, db->st[ST_LATEST], db->st[ST_NAMES], v2, &after);
+	if (rc == 0)
+		rc = cells_diff(&before, &after, out);
+	if (rc >= 0 && check_out(db, out))
+		rc = -1;
+	cells_free(&before);
+	cells_free(&after);
+	return rc;
+}

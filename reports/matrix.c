@@ -1,0 +1,160 @@
+/* reports/matrix.c: the comparison matrix as a fixed-width text table.
+ * Rows (scenario, variant) and columns (model) keep first-seen order; no
+ * line ends in a space, so the output is deterministic and diffable. */
+#include "reports/matrix.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* The matrix laid out over cells[]: row r is keyed like cells[row[r]],
+ * column c like cells[col[c]], and at[r * ncols + c] is the index of the
+ * cell shown at (r, c), or -1 for none.  The first of duplicate cells wins. */
+typedef struct Grid {
+	const MatrixCell *cells;
+	int nrows, ncols;
+	int *row, *col, *at;
+} Grid;
+
+static const char *str(const char *s)
+{
+	return s ? s : "";
+}
+
+static int same(const char *a, const char *b)
+{
+	return strcmp(str(a), str(b)) == 0;
+}
+
+/* Row of cell k, appended if its (scenario, variant) is new.  O(rows) per
+ * call: a comparison has tens of rows, not thousands. */
+static int grid_row(Grid *g, int k)
+{
+	const MatrixCell *c = &g->cells[k];
+	for (int r = 0; r < g->nrows; r++) {
+		const MatrixCell *f = &g->cells[g->row[r]];
+		if (same(f->scenario, c->scenario) && same(f->variant, c->variant))
+			return r;
+	}
+	g->row[g->nrows] = k;
+	return g->nrows++;
+}
+
+/* Column of cell k, appended if its model is new.  O(columns) per call. */
+static int grid_col(Grid *g, int k)
+{
+	for (int c = 0; c < g->ncols; c++)
+		if (same(g->cells[g->col[c]].model, g->cells[k].model))
+			return c;
+	g->col[g->ncols] = k;
+	return g->ncols++;
+}
+
+/* Lays out n cells: rows and columns first, then which cell fills each
+ * slot.  Returns 0, or -1 if out of memory (free with grid_free either way). */
+static int grid_build(Grid *g, const MatrixCell *cells, int n)
+{
+	g->cells = cells;
+	g->row = malloc(((size_t)n + 1) * sizeof *g->row);
+	g->col = malloc(((size_t)n + 1) * sizeof *g->col);
+	if (!g->row || !g->col)
+		return -1;
+	for (int k = 0; k < n; k++) {
+		grid_row(g, k);
+		grid_col(g, k);
+	}
+	g->at = malloc(((size_t)g->nrows * (size_t)g->ncols + 1) * sizeof *g->at);
+	if (!g->at)
+		return -1;
+	for (int i = 0; i < g->nrows * g->ncols; i++)
+		g->at[i] = -1;
+	for (int k = 0; k < n; k++) {
+		int *slot = &g->at[grid_row(g, k) * g->ncols + grid_col(g, k)];
+		if (*slot < 0)
+			*slot = k;
+	}
+	return 0;
+}
+
+static void grid_free(Grid *g)
+{
+	free(g->row);
+	free(g->col);
+	free(g->at);
+}
+
+/* Text at row r (-1: the header) and column c (0 scenario, 1 variant, then
+ * one per model): the outcomes, "none" if empty, "-" if no cell. */
+static const char *grid_text(const Grid *g, int r, int c)
+{
+	int k;
+	if (r < 0)
+		return c == 0 ? "scenario" : c == 1 ? "variant"
+		                : str(g->cells[g->col[c - 2]].model);
+	if (c < 2) {
+		const MatrixCell *m = &g->cells[g->row[r]];
+		return str(c == 0 ? m->scenario : m->variant);
+	}
+	k = g->at[r * g->ncols + c - 2];
+	if (k < 0)
+		return "-";
+	return *str(g->cells[k].outcomes) ? g->cells[k].outcomes : "none";
+}
+
+/* Prints row r (-1: header) padded to widths w.  Padding is written only
+ * before a non-empty text, so no line ends in spaces. */
+static void grid_line(FILE *out, const Grid *g, const size_t *w, int r)
+{
+	size_t pad = 0;
+	for (int c = 0; c < g->ncols + 2; c++) {
+		const char *s = grid_text(g, r, c);
+		if (*s) {
+			fprintf(out, "%*s%s", (int)pad, "", s);
+			pad = 0;
+		}
+		pad += w[c] - strlen(s) + 2;
+	}
+	fputc('\n', out);
+}
+
+static void grid_dashes(FILE *out, const Grid *g, const size_t *w)
+{
+	for (int c = 0; c < g->ncols + 2; c++) {
+		if (c)
+			fputs("  ", out);
+		for (size_t i = 0; i < w[c]; i++)
+			fputc('-', out);
+	}
+	fputc('\n', out);
+}
+
+/* Width of every column: its widest text, header included.  Caller frees. */
+static size_t *grid_widths(const Grid *g)
+{
+	size_t *w = calloc((size_t)g->ncols + 2, sizeof *w);
+	if (!w)
+		return NULL;
+	for (int c = 0; c < g->ncols + 2; c++)
+		for (int r = -1; r < g->nrows; r++) {
+			size_t len = strlen(grid_text(g, r, c));
+			if (len > w[c])
+				w[c] = len;
+		}
+	return w;
+}
+
+/* Prints the header, a dashes line, then one line per (scenario, variant).
+ * Out of memory prints a one-line note instead (the interface is void). */
+void rep_matrix_print(FILE *out, const MatrixCell *cells, int n)
+{
+	Grid g = {0};
+	size_t *w = NULL;
+	if (grid_build(&g, cells, n > 0 ? n : 0) == 0 && (w = grid_widths(&g))) {
+		grid_line(out, &g, w, -1);
+		grid_dashes(out, &g, w);
+		for (int r = 0; r < g.nrows; r++)
+			grid_line(out, &g, w, r);
+	} else {
+		fputs("matrix: out of memory\n", out);
+	}
+	free(w);
+	grid_free(&g);
+}
