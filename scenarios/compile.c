@@ -882,9 +882,6 @@ static int statement(Cx *cx, const YNode *n)
 		return serr(cx, &st, 0, "expected a step: 'name(args)', 'x = name(args)', 'x = value', 'return x', 'break' or 'continue'");
 	char name[64];
 	tok_str(&st, 0, name, sizeof name);
-	uint64_t dummy;
-	if (local_slot(cx, name, 0) < 0 && named_const(cx, name, &dummy) == 0)
-		return serr(cx, &st, 0, "'%s' names a machine object; it cannot be assigned", name);
 	int dst_or = tok_is(&st, 1, "|=");
 	st.i = 2;
 	if (is_call(&st, 2)) {

@@ -60,6 +60,8 @@ static TraceEv *ev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fm
 	e->choice = S->nchoice;
 	e->time = S->now;
 	e->depth = c <= S->L.ncpu ? w_cpu(&S->L, w, c)->depth : 0;
+	if (kind == EV_HW)
+		e->depth++;          /* a hardware sub-step of the access above */
 	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof e->text, fmt, ap);
 	va_end(ap);
@@ -485,7 +487,8 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return do_call(S, w, c, s->target, pc, FR_CALL, args, s->nargs);
 	}
 	case OP_RET:
-		ev(S, w, c, EV_STEP, pc, "return 0x%" PRIx64 "", a);
+		if (cs->depth > 1)    /* a CPU's program ending is not news */
+			ev(S, w, c, EV_STEP, pc, a < 10 ? "return %" PRIu64 : "return 0x%" PRIx64, a);
 		S->lat += P->cost.local;
 		return do_ret(S, w, c, a);
 	case OP_PTE_MKCLEAN:   setdst(S, w, c, s, pte_mkclean(a)); break;

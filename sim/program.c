@@ -68,13 +68,32 @@ static const char *cls_name(int c)
 	return c == LOCAL ? "local" : c == CTRL ? "ctrl" : c == SHARED ? "shared" : "user";
 }
 
+const char *prog_value_name(const Program *P, uint64_t v, char *buf, size_t len)
+{
+	uint32_t i = h_index(v);
+	const char *name = NULL;
+	switch (h_kind(v)) {
+	case HK_MM:   name = i < (uint32_t)P->nmms ? P->mms[i] : NULL; break;
+	case HK_VMA:  name = i < (uint32_t)P->nvmas ? P->vmas[i].name : NULL; break;
+	case HK_FILE: name = i < (uint32_t)P->nfilesys ? P->filesys[i].name : NULL; break;
+	case HK_PAGE: name = i >= 1 && i <= (uint32_t)P->npages ? P->pages[i - 1].name : NULL; break;
+	case HK_LOCK: name = i < (uint32_t)P->nlocks ? P->locks[i].name : NULL; break;
+	default: break;
+	}
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "0x%" PRIx64, v);
+	return buf;
+}
+
 static void list_operand(const Program *P, const Proc *p, const Operand *o, FILE *out)
 {
-	(void)P;
+	char buf[64];
 	if (o->kind == OPD_REG)
 		fprintf(out, " r%" PRIu64 ":%s", o->v, p->locals[o->v]);
 	else
-		fprintf(out, " 0x%" PRIx64, o->v);
+		fprintf(out, " %s", prog_value_name(P, o->v, buf, sizeof buf));
 }
 
 void prog_list(const Program *P, FILE *out)

@@ -161,6 +161,8 @@ int prog_pte_slot(const Program *P, int mm, uint64_t addr); /* slot or -1 */
 /* The (mm, address) of PTE slot; returns 0, or -1 if there is no such slot. */
 int prog_slot_addr(const Program *P, int slot, int *mm, uint64_t *addr);
 int prog_outcome(const Program *P, const char *name);       /* index or -1 */
+/* The name of a handle value ("page0"), else its hex; returns buf. */
+const char *prog_value_name(const Program *P, uint64_t v, char *buf, size_t len);
 /* Markdown reference of every step, generated from sim/ops.def. */
 void prog_ops_markdown(FILE *out);
 

@@ -1,0 +1,2 @@
+build-san/cpus/tlb.o: cpus/tlb.c cpus/tlb.h
+cpus/tlb.h:

@@ -1,0 +1,2 @@
+build-san/mmu/pte.o: mmu/pte.c mmu/pte.h
+mmu/pte.h:

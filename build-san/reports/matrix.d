@@ -1,0 +1,2 @@
+build-san/reports/matrix.o: reports/matrix.c reports/matrix.h
+reports/matrix.h:

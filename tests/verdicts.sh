@@ -1,0 +1,9 @@
+#!/bin/sh
+# tests/verdicts.sh: every shipped scenario's expect: entries, judged by
+# `tlbsim check` (its ok/FAIL lines are counted by tests/run.sh), with the
+# optimised and the sanitizer build alike.
+set -u
+for bin in ./tlbsim ./tlbsim-san; do
+	[ -x "$bin" ] || continue
+	$bin check scenarios --no-db 2>/dev/null | sed "s|^ok |ok [$bin] |; s|^FAIL|FAIL [$bin]|"
+done
