@@ -58,7 +58,7 @@ static TraceEv *ev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fm
 	e->kind = (uint8_t)kind;
 	e->step = step;
 	e->choice = S->nchoice;
-	e->time = S->now;
+	e->time = S->now + S->lat;
 	e->depth = c <= S->L.ncpu ? w_cpu(&S->L, w, c)->depth : 0;
 	if (kind == EV_HW)
 		e->depth++;          /* a hardware sub-step of the access above */
