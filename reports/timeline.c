@@ -81,8 +81,30 @@ static void row(FILE *out, const char *left, int lw, int ncpu, const int *width,
 	fprintf(out, "%s\n", buf);
 }
 
-void rep_timeline(FILE *out, const Program *P, const Trace *t, int show_time)
+/* Timed traces: explore folds a CPU's local steps into the transition
+ * before them, so those events carry later times than other CPUs' events
+ * that follow them in the trace.  A stable sort by time puts every line
+ * where it happened; events of one CPU keep their order. */
+static TraceEv *time_order(const Trace *t)
 {
+	TraceEv *v = malloc(sizeof *v * (size_t)(t->n ? t->n : 1));
+	if (!v)
+		abort();
+	for (int i = 0; i < t->n; i++) {
+		int k = i;
+		while (k > 0 && v[k - 1].time > t->ev[i].time) {
+			v[k] = v[k - 1];
+			k--;
+		}
+		v[k] = t->ev[i];
+	}
+	return v;
+}
+
+void rep_timeline(FILE *out, const Program *P, const Trace *tr, int show_time)
+{
+	Trace sorted = { show_time ? time_order(tr) : tr->ev, tr->n, tr->n };
+	const Trace *t = &sorted;
 	int ncpu = P->ncpu, width[MAX_CPUS], lw = 4;
 	char left[64], lines[8][COL_MAX + 1];
 	for (int c = 0; c < ncpu; c++)
@@ -117,6 +139,8 @@ void rep_timeline(FILE *out, const Program *P, const Trace *t, int show_time)
 		for (int k = 0; k < nl; k++)
 			row(out, k ? "" : l0, lw, ncpu, width, e->cpu, lines[k]);
 	}
+	if (show_time)
+		free(sorted.ev);
 }
 
 char *rep_outcome_list(const Program *P, uint32_t mask, char *buf, size_t len)

@@ -151,7 +151,8 @@ char *ypath_join(const char *dir_of, const char *rel)
 		dl = slash ? (size_t)(slash - dir_of) + 1 : 0;
 	}
 	char *tmp = xcalloc(dl + strlen(rel) + 1, 1);
-	memcpy(tmp, dir_of, dl);
+	if (dl)
+		memcpy(tmp, dir_of, dl);
 	strcpy(tmp + dl, rel);
 	/* split on '/', drop "." and fold "x/.." */
 	char *out = xcalloc(strlen(tmp) + 2, 1);

@@ -1,0 +1,39 @@
+#!/bin/sh
+# tests/cli.sh: the command line end to end: help, the database round trip
+# (explore -> db runs/matrix -> replay, changed-file detection,
+# regressions), and docs that are generated from the code.
+set -u
+tmp=$(mktemp -d /tmp/tlbsim-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+T=./tlbsim
+
+check() {  # check NAME COMMAND...: ok when the command succeeds
+	name=$1; shift
+	if "$@" >"$tmp/out" 2>"$tmp/err"; then echo "ok cli: $name"
+	else echo "FAIL cli: $name"; tail -5 "$tmp/out" "$tmp/err"; fi
+}
+
+for c in run explore check compare list replay db ops models; do
+	check "$c --help" sh -c "$T $c --help | grep -q usage"
+done
+check "--help" sh -c "$T --help | grep -q 'usage: tlbsim'"
+$T ops --markdown >"$tmp/ops"
+check "docs/steps.md is current (./tlbsim ops --markdown)" sh -c "tail -n +3 docs/steps.md | cmp -s - $tmp/ops"
+
+# database round trip, on a private copy of the scenarios
+cp -r scenarios "$tmp/s"
+db="$tmp/t.db"
+check "explore records" sh -c "$T explore $tmp/s/mkclean.yaml --db $db --brief >/dev/null 2>$tmp/rec"
+check "db runs lists 4 explores" sh -c "test \$($T db runs --db $db | grep -c ' explore ') -eq 4"
+check "db matrix: old blind loses data" sh -c "$T db matrix --db $db | grep '^page_mkclean_one  old ' | grep -q 'dirty_nonpresent_pte,lost_dirty'"
+check "db matrix: fixed none" sh -c "$T db matrix --db $db | grep '^page_mkclean_one  fixed ' | grep -qv lost_dirty"
+id=$(sed -n 's/^recorded witness \([0-9]*\) (.* lost_dirty)$/\1/p' "$tmp/rec" | head -1)
+check "replay witness $id matches its recording" sh -c "$T replay ${id:-0} --db $db | grep -q 'matches the recorded'"
+echo "# edited" >> "$tmp/s/mkclean.yaml"
+check "replay notices a changed scenario" sh -c "$T replay ${id:-0} --db $db | grep -q 'changed since this was recorded'"
+check "replay of a missing id exits 2" sh -c "$T replay 99999 --db $db; test \$? -eq 2"
+check "regressions against itself: none" sh -c "$T db regressions --against $db --db $db"
+check "run records and replays by run id" sh -c "$T run $tmp/s/mkclean.yaml --db $db --seed 2 >$tmp/run 2>$tmp/rr && \
+	rid=\$(sed -n 's/^recorded run \([0-9]*\).*/\1/p' $tmp/rr) && $T replay --run \$rid --db $db | grep -q '^outcomes: none'"
+check "check prints a summary line" sh -c "$T check scenarios --no-db | tail -1 | grep -Eq '^[0-9]+ passed, 0 failed$'"
+check "compare prints the matrix" sh -c "$T compare scenarios/mkclean.yaml --no-db | grep -q '^page_mkclean_one  old '"
