@@ -49,7 +49,8 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	./$(BIN) compare --db tlbsim.db scenarios
+	./$(BIN) explore scenarios/mkclean.yaml --variant old --model blind --db tlbsim.db
+	./$(BIN) compare scenarios --db tlbsim.db
 
 bench: deps
 	@$(MAKE) --no-print-directory all

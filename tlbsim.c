@@ -523,6 +523,23 @@ static int cmd_check(int argc, char **argv)
 	return rc ? rc : failed ? 1 : 0;
 }
 
+/* A matrix cell: outcome names sorted by byte order, joined by ",", as
+ * reports/matrix.h wants and `tlbsim db matrix` prints them. */
+static char *cell_text(const Program *P, uint32_t mask, char *buf, size_t len)
+{
+	const char *names[MAX_OUTCOMES];
+	int n = 0;
+	size_t k = 0;
+	for (int o = 0; o < P->noutcomes; o++)
+		if (mask >> o & 1)
+			names[n++] = P->outcomes[o].name;
+	qsort(names, (size_t)n, sizeof *names, cmp_str);
+	buf[0] = 0;
+	for (int i = 0; i < n && k < len; i++)
+		k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? "," : "", names[i]);
+	return buf;
+}
+
 static int cmd_compare(int argc, char **argv)
 {
 	Opts o;
@@ -538,7 +555,7 @@ static int cmd_compare(int argc, char **argv)
 		for (int i = 0; i < b.n; i++) {
 			Combo *c = &b.c[i];
 			cells[i] = (MatrixCell){ c->P->name, c->P->variant ? c->P->variant : "-", c->model,
-			                         rep_outcome_list(c->P, c->R.reach, outs[i], sizeof outs[i]) };
+			                         cell_text(c->P, c->R.reach, outs[i], sizeof outs[i]) };
 		}
 		rep_matrix_print(stdout, cells, b.n);
 		free(cells);
