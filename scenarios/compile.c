@@ -1370,24 +1370,13 @@ Program *scn_compile(const char *path, const char *variant, const ScnSource *src
 
 int scn_is_scenario(const char *path)
 {
-	YSet set;
-	char *p = ypath_join(NULL, path);
-	FILE *fp = fopen(p, "r");
-	free(p);
-	if (!fp)
-		return -1;
-	fclose(fp);
-	/* Only the file itself is parsed: includes do not matter here. */
-	memset(&set, 0, sizeof set);
 	char line[512];
 	int is = 0;
-	fp = fopen(path, "r");
-	while (fp && fgets(line, sizeof line, fp))
-		if (!strncmp(line, "scenario:", 9)) {
-			is = 1;
-			break;
-		}
-	if (fp)
-		fclose(fp);
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	while (!is && fgets(line, sizeof line, fp))   /* a top-level key */
+		is = !strncmp(line, "scenario:", 9);
+	fclose(fp);
 	return is;
 }

@@ -697,8 +697,9 @@ static int run_cpu(Sim *S, uint8_t *w, int c, int shared)
 		if (r == R_STAY)
 			return 0;
 	}
-	const Step *s = &S->P->steps[w_cpu(&S->L, w, c)->pc];
-	return fail(S, s, "CPU#%d ran %d steps without touching shared state: an endless loop?", c, LOCAL_BUDGET) == R_ERR ? -1 : -1;
+	fail(S, &S->P->steps[w_cpu(&S->L, w, c)->pc],
+	     "CPU#%d ran %d steps without touching shared state: an endless loop?", c, LOCAL_BUDGET);
+	return -1;
 }
 
 int sim_apply(Sim *S, uint8_t *w, Choice ch)

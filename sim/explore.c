@@ -151,6 +151,15 @@ static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *tmp)
 	return 0;
 }
 
+static uint64_t sat_add(uint64_t a, uint64_t b, int *saturated)
+{
+	if (a + b < a) {
+		*saturated = 1;
+		return UINT64_MAX;
+	}
+	return a + b;
+}
+
 /* Kahn's algorithm over the stored graph: paths from the root to every
  * state; schedules ending with outcome o = sum over its end states. */
 static void count_paths(Ex *x, ExploreResult *R)
@@ -168,10 +177,7 @@ static void count_paths(Ex *x, ExploreResult *R)
 		uint32_t s = queue[head++];
 		for (uint64_t e = x->estart[s]; e < x->estart[s + 1]; e++) {
 			uint32_t t = x->edge[e];
-			uint64_t sum = paths[t] + paths[s];
-			if (sum < paths[t])
-				R->schedules_saturated = 1, sum = UINT64_MAX;
-			paths[t] = sum;
+			paths[t] = sat_add(paths[t], paths[s], &R->schedules_saturated);
 			if (--indeg[t] == 0)
 				queue[tail++] = t;
 		}
@@ -179,10 +185,10 @@ static void count_paths(Ex *x, ExploreResult *R)
 	R->schedules_cyclic = tail < x->n;
 	for (uint64_t k = 0; k < x->nend; k++) {
 		uint64_t p = paths[x->ends[k].idx];
-		R->schedules += p;
+		R->schedules = sat_add(R->schedules, p, &R->schedules_saturated);
 		for (int o = 0; o < MAX_OUTCOMES; o++)
 			if (x->ends[k].mask >> o & 1)
-				R->out[o].schedules += p;
+				R->out[o].schedules = sat_add(R->out[o].schedules, p, &R->schedules_saturated);
 	}
 	free(indeg);
 	free(queue);
