@@ -866,7 +866,7 @@ static int do_break(Cx *cx, Stmt *st, int is_break)
 }
 
 /* stmt := "return" [operand] | "break" | "continue"
- *       | IDENT ("=" | "|=") (call | "!" operand | operand) | call */
+ *       | IDENT ("=" | "|=") ["!"] (call | operand) | call */
 static int statement(Cx *cx, const YNode *n)
 {
 	Stmt st = { .n = n, .s = n->str };
@@ -892,6 +892,19 @@ static int statement(Cx *cx, const YNode *n)
 	}
 	int neg = tok_is(&st, 2, "!");
 	st.i += neg;
+	if (neg && is_call(&st, st.i)) {      /* x = !f(args): the call, then NOT */
+		int d = local_slot(cx, name, 1);
+		if (d == -2)
+			return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
+		if (call(cx, &st, d, 0, n->str))
+			return -1;
+		Step *s = emit(cx, OP_NOT, n, n->str);
+		s->a[0] = (Operand){ OPD_REG, (uint64_t)d };
+		s->nargs = 1;
+		s->dst = (int16_t)d;
+		s->dst_or = (uint8_t)dst_or;
+		return 0;
+	}
 	Operand o;
 	if (operand(cx, &st, &o))
 		return -1;
@@ -1043,7 +1056,7 @@ static int compile_proc(Cx *cx, int proc, const YNode *params, const YNode *b)
 	cx->procs[proc].entry = cx->nsteps;
 	if (body(cx, b, "body"))
 		return -1;
-	emit(cx, OP_RET, b, "return (end of body)");
+	emit(cx, OP_RET, b->kind == YN_SEQ && b->n ? b->items[b->n - 1] : b, "return (end of body)");
 	p = &cx->procs[proc];
 	p->nlocals = cx->nlocals;
 	p->locals = prog_alloc(cx->P, sizeof(char *) * (size_t)(cx->nlocals + 1));
@@ -1062,6 +1075,33 @@ static int drain_work(Cx *cx)
 }
 
 /* ---- CPUs, fault handler, outcomes, expectations ---- */
+
+/* mm_cpumask: {mm: [cpu, ...]}: the CPUs flush_tlb_page IPIs for mm,
+ * replacing the derived set (to model a flush that misses a CPU). */
+static int cpumasks(Cx *cx, const YNode *n)
+{
+	Program *P = cx->P;
+	P->cpumask = prog_alloc(P, sizeof(uint64_t) * (size_t)(P->nmms + 1));
+	if (!n)
+		return 0;
+	if (want(cx, n, YN_MAP, "mm_cpumask"))
+		return -1;
+	for (int i = 0; i + 1 < n->n; i += 2) {
+		int mm = lookup_obj(cx, n->items[i], "mm_cpumask", HK_MM);
+		const YNode *l = n->items[i + 1];
+		if (mm < 0 || want(cx, l, YN_SEQ, "mm_cpumask"))
+			return -1;
+		if (l->n == 0)
+			return cerr(cx, l, 0, "mm_cpumask: list at least one CPU");
+		for (int k = 0; k < l->n; k++) {
+			int c;
+			if (get_int(cx, l->items[k], "mm_cpumask", 0, P->ncpu - 1, &c))
+				return -1;
+			P->cpumask[mm] |= 1ull << c;
+		}
+	}
+	return 0;
+}
 
 static int cpus(Cx *cx, const YNode *n)
 {
@@ -1260,7 +1300,7 @@ static int sizes(Cx *cx)
 static int top_keys(Cx *cx)
 {
 	static const char *const scn[] = { "scenario", "description", "include", "variants", "machine",
-		"mms", "files", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
+		"mms", "mm_cpumask", "files", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
 		"expect", "procedures", NULL };
 	static const char *const lib[] = { "include", "description", "procedures", NULL };
 	if (check_keys(cx, cx->set.files[0].root, "scenario", scn))
@@ -1321,7 +1361,7 @@ static int compile_all(Cx *cx, const char *variant)
 	hash_files(cx);
 	if (header(cx, variant) || machine(cx, ynode_get(root, "machine")) || files(cx, ynode_get(root, "files")) ||
 	    vmas(cx, ynode_get(root, "vmas")) || ptes(cx, ynode_get(root, "ptes")) || tlbs(cx, ynode_get(root, "tlb")) ||
-	    locks(cx, ynode_get(root, "locks")) || collect_defs(cx))
+	    locks(cx, ynode_get(root, "locks")) || cpumasks(cx, ynode_get(root, "mm_cpumask")) || collect_defs(cx))
 		return -1;
 	P->fault_handler = -1;
 	if ((x = ynode_get(root, "fault_handler")) && (P->fault_handler = named_proc(cx, x, 3, "fault_handler")) < 0)

@@ -860,6 +860,9 @@ int sim_init(Sim *S, const Program *P, const char *model, char *err, size_t errl
 			S->cpumask[P->cpus[c].mm] |= 1ull << c;
 	for (int i = 0; i < P->ntlbs; i++)
 		S->cpumask[P->tlbs[i].mm] |= 1ull << P->tlbs[i].cpu;
+	for (int m = 0; m < P->nmms; m++)
+		if (P->cpumask && P->cpumask[m])
+			S->cpumask[m] = P->cpumask[m];
 	return 0;
 }
 

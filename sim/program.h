@@ -132,6 +132,7 @@ typedef struct Program {
 	const char **variants; int nvariants; /* all variants of the scenario */
 	VmaDesc *vmas; int nvmas;
 	const char **mms; int nmms;
+	uint64_t *cpumask;                    /* per mm: mm_cpumask override, 0: derived */
 	FileDesc *filesys; int nfilesys; int nslots;
 	PageDesc *pages; int npages;          /* pfn = index + 1 */
 	LockDesc *locks; int nlocks;

@@ -5,5 +5,5 @@
 set -u
 for bin in ./tlbsim ./tlbsim-san; do
 	[ -x "$bin" ] || continue
-	$bin check scenarios --no-db 2>/dev/null | sed "s|^ok |ok [$bin] |; s|^FAIL|FAIL [$bin]|"
+	$bin check scenarios tests/scenarios --no-db 2>/dev/null | sed "s|^ok |ok [$bin] |; s|^FAIL|FAIL [$bin]|"
 done
