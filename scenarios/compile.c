@@ -279,6 +279,10 @@ static int files(Cx *cx, const YNode *n)
 	if (want(cx, n, YN_SEQ, "files"))
 		return -1;
 	P->filesys = prog_alloc(P, sizeof(FileDesc) * (size_t)n->n);
+	if (count_pages(n) > 4096)
+		return cerr(cx, n, 0, "files: at most 4096 pages in all");
+	if (n->n > 255)
+		return cerr(cx, n, 0, "files: at most 255 files");
 	P->pages = prog_alloc(P, sizeof(PageDesc) * (size_t)(count_pages(n) + 1));
 	for (int i = 0; i < n->n; i++) {
 		const YNode *f = n->items[i], *v, *pages;
@@ -1333,7 +1337,11 @@ static int header(Cx *cx, const char *variant)
 	P->variant = variant ? prog_strdup(P, variant) : P->nvariants ? P->variants[0] : NULL;
 	if (!(x = ynode_get(root, "mms")))
 		return cerr(cx, root, 0, "scenario: missing key 'mms'");
-	return name_list(cx, x, "mms", &P->mms, &P->nmms);
+	if (name_list(cx, x, "mms", &P->mms, &P->nmms))
+		return -1;
+	if (P->nmms > 255 || P->nmms == 0)
+		return cerr(cx, x, 0, "mms: list 1 to 255 mm names");
+	return 0;
 }
 
 static void hash_files(Cx *cx)

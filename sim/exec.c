@@ -326,7 +326,7 @@ static int user_access(Sim *S, uint8_t *w, int c, const Step *s, int write)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
 	uint64_t addr = opv(S, w, c, s, 0);
-	if (S->P->cpus[c].mm < 0 || c >= S->L.ncpu)
+	if (c >= S->L.ncpu || S->P->cpus[c].mm < 0)
 		return fail(S, s, "%s: CPU#%d runs no user mm", write ? "store" : "load", c);
 	if (cs->phase == PH_START)
 		return access_start(S, w, c, s, addr, write);
