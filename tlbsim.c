@@ -348,16 +348,27 @@ static char *sched_str(const Choice *ch, int n)
 	return sched_format(ch, n, s, len);
 }
 
+/* A schedule count; counts saturate at 2^64-1, which prints as such. */
+static const char *count_text(uint64_t n, char *buf, size_t len)
+{
+	if (n == UINT64_MAX)
+		snprintf(buf, len, "more than 1.8e19");
+	else
+		snprintf(buf, len, "%" PRIu64, n);
+	return buf;
+}
+
 static void print_combo(FILE *out, const Combo *c, int brief)
 {
 	const Program *P = c->P;
+	char buf[32];
 	const ExploreResult *R = &c->R;
 	fprintf(out, "== %s  variant %s  model %s  (%s)\n", P->name, P->variant ? P->variant : "-", c->model, P->files[0].path);
 	fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
 	if (R->schedules_cyclic)
-		fprintf(out, "unbounded schedules (the state graph has a cycle)");
+		fprintf(out, "unbounded schedules (the state graph has a cycle: a CPU can loop forever)");
 	else
-		fprintf(out, "%s%" PRIu64 " schedules", R->schedules_saturated ? ">= " : "", R->schedules);
+		fprintf(out, "%s schedules", count_text(R->schedules, buf, sizeof buf));
 	fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n", R->end_states, R->max_depth);
 	if (!R->reach)
 		fprintf(out, "   outcomes: none\n");
@@ -366,8 +377,10 @@ static void print_combo(FILE *out, const Combo *c, int brief)
 		if (!os->witness)
 			continue;
 		char *s = sched_str(os->witness, os->wlen);
-		fprintf(out, "   %-22s %s in %" PRIu64 " of %" PRIu64 " schedules (%" PRIu64 " end states); witness: %s\n",
-		        P->outcomes[k].name, judge_observed(R->reach, R->always, k), os->schedules, R->schedules,
+		char b2[32];
+		fprintf(out, "   %-22s %s in %s of %s schedules (%" PRIu64 " end states); witness: %s\n",
+		        P->outcomes[k].name, judge_observed(R->reach, R->always, k),
+		        count_text(os->schedules, buf, sizeof buf), count_text(R->schedules, b2, sizeof b2),
 		        os->end_states, s);
 		free(s);
 	}

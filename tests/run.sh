@@ -21,8 +21,8 @@ echo "== unit tests (cmocka)"
 for t in build/tests/test_*; do
 	[ -x "$t" ] || continue
 	if "$t" >"$out/unit.log" 2>&1; then r=ok; else r=FAIL; fi
-	n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out/unit.log")
-	bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out/unit.log")
+	n=$(sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out/unit.log" | tail -1)
+	bad=$(sed -n 's/.*\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out/unit.log" | tail -1)
 	pass=$((pass + ${n:-0})); fail=$((fail + ${bad:-0}))
 	if [ "$r" = FAIL ] && [ -z "$bad" ]; then fail=$((fail + 1)); fi
 	echo "$r $(basename "$t"): ${n:-0} passed, ${bad:-0} failed"
