@@ -471,7 +471,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	TraceEv *e;
 	Mem m;
 
-	if (strchr(prog_ops[s->op].args, 'p') && (pg_idx[0] = obj(S, w, c, s, 0, HK_PAGE)) < 0)
+	if (prog_ops[s->op].args[0] == 'p' && (pg_idx[0] = obj(S, w, c, s, 0, HK_PAGE)) < 0)
 		return R_ERR;
 	switch ((OpCode)s->op) {
 	case OP_MOV:        setdst(S, w, c, s, a); break;

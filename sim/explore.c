@@ -10,8 +10,13 @@
 #include <xxhash.h>
 
 typedef struct Node { uint32_t parent; Choice choice; uint16_t depth; } Node;
+/* The frontier lives in chunks of QCHUNK blobs, freed once every state
+ * in them is expanded: no copying as the BFS advances. */
+#define QCHUNK 4096
+
 typedef struct EndState { uint64_t idx; uint32_t mask; } EndState;
-typedef struct Slot { uint64_t h1, h2; uint32_t idx1; uint32_t pad; } Slot; /* idx1 = index + 1, 0: empty */
+/* 32 bytes, table 64-byte aligned: a probe touches one cache line. */
+typedef struct Slot { uint64_t h1, h2; uint32_t idx1; uint32_t pad[3]; } Slot; /* idx1 = index + 1, 0: empty */
 
 typedef struct Ex {
 	Sim *S;
@@ -20,7 +25,7 @@ typedef struct Ex {
 	Node *node; uint64_t n, ncap;
 	uint64_t *estart;
 	uint32_t *edge; uint64_t ne, ecap;
-	uint8_t *q; uint64_t qbase, qcap;   /* blobs of states qbase .. n-1 */
+	uint8_t **chunk; uint64_t nchunk;   /* frontier blobs, QCHUNK states a chunk */
 	EndState *ends; uint64_t nend, endcap;
 } Ex;
 
@@ -41,9 +46,10 @@ static void *grow(void *p, uint64_t *cap, uint64_t need, size_t elem)
 static void rehash(Ex *x)
 {
 	uint64_t ncap = x->tcap ? x->tcap * 2 : 1u << 16;
-	Slot *t = calloc(ncap, sizeof *t);
+	Slot *t = aligned_alloc(64, ncap * sizeof *t);
 	if (!t)
 		abort();
+	memset(t, 0, ncap * sizeof *t);
 	for (uint64_t i = 0; i < x->tcap; i++) {
 		if (!x->tab[i].idx1)
 			continue;
@@ -69,28 +75,37 @@ static uint64_t intern(Ex *x, XXH128_hash_t h, int *fresh)
 			*fresh = 0;
 			return x->tab[k].idx1 - 1;
 		}
-	x->tab[k] = (Slot){ h.low64, h.high64, (uint32_t)(x->n + 1), 0 };
+	x->tab[k] = (Slot){ h.low64, h.high64, (uint32_t)(x->n + 1), { 0 } };
 	*fresh = 1;
 	return x->n;
+}
+
+static uint8_t *blob(Ex *x, uint64_t i)
+{
+	return x->chunk[i / QCHUNK] + (i % QCHUNK) * x->size;
 }
 
 static void push_state(Ex *x, const uint8_t *w, uint32_t parent, Choice ch, uint16_t depth)
 {
 	x->node = grow(x->node, &x->ncap, x->n + 1, sizeof *x->node);
 	x->node[x->n] = (Node){ parent, ch, depth };
-	x->q = grow(x->q, &x->qcap, (x->n + 1 - x->qbase) * x->size, 1);
-	memcpy(x->q + (x->n - x->qbase) * x->size, w, x->size);
+	if (x->n % QCHUNK == 0) {
+		x->chunk = realloc(x->chunk, sizeof *x->chunk * (size_t)(x->n / QCHUNK + 1));
+		if (!x->chunk || !(x->chunk[x->n / QCHUNK] = malloc(QCHUNK * x->size)))
+			abort();
+		x->nchunk = x->n / QCHUNK + 1;
+	}
+	memcpy(blob(x, x->n), w, x->size);
 	x->n++;
 }
 
-/* Drops the blobs of expanded states once they fill half the queue. */
-static void compact(Ex *x, uint64_t next)
+/* State i is expanded: free its chunk if it was the chunk's last. */
+static void retire(Ex *x, uint64_t i)
 {
-	uint64_t done = next - x->qbase;
-	if (done < 4096 || done * 2 < x->n - x->qbase)
-		return;
-	memmove(x->q, x->q + done * x->size, (x->n - next) * x->size);
-	x->qbase = next;
+	if (i % QCHUNK == QCHUNK - 1) {
+		free(x->chunk[i / QCHUNK]);
+		x->chunk[i / QCHUNK] = NULL;
+	}
 }
 
 static Choice *witness(Ex *x, uint64_t i, int *len)
@@ -124,7 +139,7 @@ static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *tmp)
 {
 	Sim *S = x->S;
 	Choice ch[MAX_CHOICES];
-	uint8_t *w = x->q + (i - x->qbase) * x->size;
+	uint8_t *w = blob(x, i);
 	int nc = sim_enabled(S, w, ch);
 	x->estart[i] = x->ne;
 	if (nc == 0) {
@@ -142,7 +157,6 @@ static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *tmp)
 		if (fresh) {
 			uint16_t d = x->node[i].depth;
 			push_state(x, tmp, (uint32_t)i, ch[k], (uint16_t)(d < 65535 ? d + 1 : d));
-			w = x->q + (i - x->qbase) * x->size;   /* the queue may have moved */
 		}
 		x->edge = grow(x->edge, &x->ecap, x->ne + 1, sizeof *x->edge);
 		x->edge[x->ne++] = (uint32_t)j;
@@ -201,7 +215,9 @@ static void ex_free(Ex *x)
 	free(x->node);
 	free(x->estart);
 	free(x->edge);
-	free(x->q);
+	for (uint64_t c = 0; c < x->nchunk; c++)
+		free(x->chunk[c]);
+	free(x->chunk);
 	free(x->ends);
 }
 
@@ -225,7 +241,7 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
 		rc = expand(&x, R, i, tmp);
 		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
-		compact(&x, i + 1);
+		retire(&x, i);
 		if (o->max_states && x.n > o->max_states && rc == 0) {
 			snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states (--max-states): "
 			         "can the scenario run forever?", S->P->files[0].path, (unsigned long long)x.n);
