@@ -37,11 +37,12 @@ typedef struct Combo {
 
 typedef struct Batch { Combo *c; int n, cap; Program **progs; int nprogs; } Batch;
 
+/* One line on stderr, exit status 2. */
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
 	fprintf(stderr, "tlbsim %s: ", cmd);
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see 'tlbsim %s --help')\n", cmd);
+	fprintf(stderr, " (see 'tlbsim %s --help')\n", cmd);
 	return 2;
 }
 
@@ -643,8 +644,10 @@ static int cmd_run(int argc, char **argv)
 		return rc;
 	if (o.nargs != 1)
 		return usage_error("run", "expected one scenario FILE%s", "");
-	if (o.schedule && (n = sched_parse(o.schedule, &ch, err, sizeof err)) < 0)
-		return usage_error("run", "%s", err);
+	if (o.schedule && (n = sched_parse(o.schedule, &ch, err, sizeof err)) < 0) {
+		fprintf(stderr, "tlbsim run: %s\n", err);
+		return 2;
+	}
 	Program *P = scn_compile(o.args[0], o.variant, NULL, err, sizeof err);
 	if (!P) {
 		fprintf(stderr, "%s\n", err);

@@ -44,18 +44,36 @@ typedef struct Cx {
 
 /* ---- errors ---- */
 
-static int cerr(Cx *cx, const YNode *n, int off, const char *fmt, ...)
+/* Reports an error at node n, or (off >= 0 with text set) at character
+ * off of a scalar's text, past its opening quote.  Returns -1. */
+static int verr(Cx *cx, const YNode *n, int off, const char *fmt, va_list ap)
 {
-	va_list ap;
 	if (cx->failed)
 		return -1;
 	cx->failed = 1;
 	int k = 0;
 	if (n)
 		k = snprintf(cx->err, cx->errlen, "%s:%d:%d: ", cx->set.files[n->file].path,
-		             n->line, n->col + off + (off && n->quoted ? 1 : 0));
-	va_start(ap, fmt);
+		             n->line, n->col + (off >= 0 ? off + n->quoted : 0));
 	vsnprintf(cx->err + k, cx->errlen - (size_t)k, fmt, ap);
+	return -1;
+}
+
+static int cerr(Cx *cx, const YNode *n, int unused, const char *fmt, ...)
+{
+	va_list ap;
+	(void)unused;
+	va_start(ap, fmt);
+	verr(cx, n, -1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int terr(Cx *cx, const YNode *n, int off, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verr(cx, n, off, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -120,6 +138,21 @@ static int check_keys(Cx *cx, const YNode *map, const char *what, const char *co
 			ok = !strcmp(keys[j], k->str);
 		if (!ok)
 			return cerr(cx, k, 0, "%s: unknown key '%s'", what, k->str);
+		if (ynode_key(map, k->str) != k)
+			return cerr(cx, k, 0, "%s: duplicate key '%s'", what, k->str);
+	}
+	return 0;
+}
+
+/* For maps whose keys are names (expect:, mm_cpumask:): plain, once. */
+static int plain_keys(Cx *cx, const YNode *map, const char *what)
+{
+	for (int i = 0; i + 1 < map->n; i += 2) {
+		const YNode *k = map->items[i];
+		if (k->kind != YN_SCALAR)
+			return cerr(cx, k, 0, "%s: keys must be plain words", what);
+		if (ynode_key(map, k->str) != k)
+			return cerr(cx, k, 0, "%s: duplicate key '%s'", what, k->str);
 	}
 	return 0;
 }
@@ -290,6 +323,9 @@ static int files(Cx *cx, const YNode *n)
 		int size = 0, max_index = -1;
 		if (check_keys(cx, f, "file", keys) || !(v = need(cx, f, "name", "file")) || want(cx, v, YN_SCALAR, "file.name"))
 			return -1;
+		for (int k = 0; k < i; k++)
+			if (!strcmp(P->filesys[k].name, v->str))
+				return cerr(cx, v, 0, "file '%s' is declared twice", v->str);
 		fd->name = prog_strdup(P, v->str);
 		P->nfilesys = i + 1;
 		if ((v = ynode_get(f, "size")) && get_int(cx, v, "file.size", 0, 1 << 24, &size))
@@ -344,6 +380,10 @@ static int one_vma(Cx *cx, const YNode *n, VmaDesc *v)
 		return cerr(cx, x, 0, "vma.start: 0x%" PRIx64 " is not page aligned", start);
 	if ((x = ynode_get(n, "pages")) && get_int(cx, x, "vma.pages", 1, 4096, &pages))
 		return -1;
+	if (start + ((uint64_t)pages << 12) < start || start + ((uint64_t)pages << 12) == 0)
+		return cerr(cx, ynode_get(n, "pages") ? ynode_get(n, "pages") : x, 0,
+		            "vma.pages: %d page%s from 0x%" PRIx64 " run past the end of the address space",
+		            pages, pages == 1 ? "" : "s", start);
 	v->start = start;
 	v->end = start + ((uint64_t)pages << 12);
 	v->file = -1;
@@ -412,9 +452,16 @@ static int ptes(Cx *cx, const YNode *n)
 		if (check_keys(cx, e, "pte", keys) || !(x = need(cx, e, "mm", "pte")) ||
 		    (pi->mm = lookup_obj(cx, x, "pte.mm", HK_MM)) < 0 || init_addr(cx, e, pi->mm, &pi->addr))
 			return -1;
+		for (int k = 0; k < i; k++)
+			if (P->ptes[k].mm == pi->mm && P->ptes[k].addr >> 12 == pi->addr >> 12)
+				return cerr(cx, ynode_get(e, "addr"), 0, "pte: addr 0x%" PRIx64 " of mm '%s' is given twice",
+				            pi->addr, P->mms[pi->mm]);
 		if ((x = ynode_get(e, "value"))) {
 			if (get_u64(cx, x, "pte.value", &pi->val))
 				return -1;
+			if (pte_present(pi->val) && (pte_pfn(pi->val) < 1 || pte_pfn(pi->val) > (uint64_t)P->npages))
+				return cerr(cx, x, 0, "pte.value: 0x%" PRIx64 " maps pfn 0x%" PRIx64 ", which is not a page of the scenario",
+				            pi->val, pte_pfn(pi->val));
 		} else {
 			int pg;
 			if (!(x = need(cx, e, "page", "pte")) || (pg = lookup_obj(cx, x, "pte.page", HK_PAGE)) < 0)
@@ -478,6 +525,9 @@ static int locks(Cx *cx, const YNode *n)
 	for (int i = 0; i < n->n; i++) {
 		if (want(cx, n->items[i], YN_SCALAR, "locks"))
 			return -1;
+		for (int k = 0; k < P->nlocks; k++)
+			if (!strcmp(P->locks[k].name, n->items[i]->str))
+				return cerr(cx, n->items[i], 0, "locks: '%s' is listed twice", n->items[i]->str);
 		P->locks[P->nlocks++] = (LockDesc){ prog_strdup(P, n->items[i]->str), -1, 0 };
 	}
 	return 0;
@@ -604,7 +654,7 @@ static int serr(Cx *cx, const Stmt *st, int ti, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return cerr(cx, st->n, st->t[ti].off, "%s", msg);
+	return terr(cx, st->n, st->t[ti].off, "%s", msg);
 }
 
 static int tokenize(Cx *cx, Stmt *st)
@@ -618,7 +668,7 @@ static int tokenize(Cx *cx, Stmt *st)
 		Tok *t = &st->t[st->nt];
 		t->off = i;
 		if (st->nt == 47)
-			return cerr(cx, st->n, i, "step is too long");
+			return terr(cx, st->n, i, "step is too long");
 		if (!s[i]) {
 			t->kind = T_END;
 			t->len = 0;
@@ -633,7 +683,7 @@ static int tokenize(Cx *cx, Stmt *st)
 			errno = 0;
 			t->num = strtoull(s + i, &end, 0);
 			if (errno || isalnum((unsigned char)*end) || *end == '_')
-				return cerr(cx, st->n, i, "bad number");
+				return terr(cx, st->n, i, "bad number");
 			i = (int)(end - s);
 			t->kind = T_NUM;
 		} else if (s[i] == '|' && s[i + 1] == '=') {
@@ -643,7 +693,7 @@ static int tokenize(Cx *cx, Stmt *st)
 			i++;
 			t->kind = T_PUNCT;
 		} else {
-			return cerr(cx, st->n, i, "unexpected character '%c'", s[i]);
+			return terr(cx, st->n, i, "unexpected character '%c'", s[i]);
 		}
 		t->len = i - t->off;
 		st->nt++;
@@ -780,8 +830,10 @@ static int op_arity(int op, int *min)
 }
 
 /* call := IDENT "(" [operand {"," operand}] ")".  Emits the step with
- * result into dst (-1: discard). */
-static int call(Cx *cx, Stmt *st, int dst, int dst_or, const char *text)
+ * its result into register dst_name (declared only after the operands are
+ * read, so `x = f(x)` needs an x), or into slot dst (dst_name NULL; -1:
+ * discard). */
+static int call(Cx *cx, Stmt *st, const char *dst_name, int dst, int dst_or, const char *text)
 {
 	char name[64];
 	int nt = st->i, argtok[STEP_MAXARGS + 1];
@@ -803,6 +855,8 @@ static int call(Cx *cx, Stmt *st, int dst, int dst_or, const char *text)
 	st->i++;
 	if (st->t[st->i].kind != T_END)
 		return serr(cx, st, st->i, "unexpected text after ')'");
+	if (dst_name && (dst = local_slot(cx, dst_name, 1)) == -2)
+		return serr(cx, st, 0, "too many registers (at most %d)", MAX_LOCALS);
 	int op = prog_op_lookup(name);
 	Step *s;
 	if (op >= 0 && prog_ops[op].cls != CTRL && op != OP_MOV && op != OP_NOT) {
@@ -881,32 +935,34 @@ static int statement(Cx *cx, const YNode *n)
 	if (tok_is(&st, 0, "break") || tok_is(&st, 0, "continue"))
 		return do_break(cx, &st, tok_is(&st, 0, "break"));
 	if (is_call(&st, 0))
-		return call(cx, &st, -1, 0, n->str);
+		return call(cx, &st, NULL, -1, 0, n->str);
 	if (st.t[0].kind != T_IDENT || !(tok_is(&st, 1, "=") || tok_is(&st, 1, "|=")))
 		return serr(cx, &st, 0, "expected a step: 'name(args)', 'x = name(args)', 'x = value', 'return x', 'break' or 'continue'");
 	char name[64];
 	tok_str(&st, 0, name, sizeof name);
 	int dst_or = tok_is(&st, 1, "|=");
 	st.i = 2;
-	if (is_call(&st, 2)) {
-		int d = local_slot(cx, name, 1);
-		if (d == -2)
-			return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
-		return call(cx, &st, d, dst_or, n->str);
-	}
+	if (is_call(&st, 2))
+		return call(cx, &st, name, -1, dst_or, n->str);
 	int neg = tok_is(&st, 2, "!");
 	st.i += neg;
-	if (neg && is_call(&st, st.i)) {      /* x = !f(args): the call, then NOT */
+	if (neg && is_call(&st, st.i)) {      /* x = !f(args): f into the temp, NOT into x */
+		if (cx->tmp < 0 && (cx->tmp = local_slot(cx, "(cond)", 1)) < 0)
+			return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
+		if (call(cx, &st, NULL, cx->tmp, 0, n->str))
+			return -1;
 		int d = local_slot(cx, name, 1);
 		if (d == -2)
 			return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
-		if (call(cx, &st, d, 0, n->str))
-			return -1;
 		Step *s = emit(cx, OP_NOT, n, n->str);
-		s->a[0] = (Operand){ OPD_REG, (uint64_t)d };
+		s->a[0] = (Operand){ OPD_REG, (uint64_t)cx->tmp };
 		s->nargs = 1;
 		s->dst = (int16_t)d;
 		s->dst_or = (uint8_t)dst_or;
+		s = emit(cx, OP_MOV, n, n->str);     /* the temp never outlives the step */
+		s->a[0] = (Operand){ OPD_CONST, 0 };
+		s->nargs = 1;
+		s->dst = (int16_t)cx->tmp;
 		return 0;
 	}
 	Operand o;
@@ -944,7 +1000,7 @@ static int condition(Cx *cx, const YNode *n, const char *what)
 		clear = 1;
 	}
 	if (is_call(&st, st.i)) {
-		if (call(cx, &st, cx->tmp, 0, n->str + st.t[st.i].off))
+		if (call(cx, &st, NULL, cx->tmp, 0, n->str + st.t[st.i].off))
 			return -1;
 		o = (Operand){ OPD_REG, (uint64_t)cx->tmp };
 	} else {
@@ -1028,6 +1084,8 @@ static int body(Cx *cx, const YNode *list, const char *what)
 		int rc;
 		if (it->kind == YN_SCALAR)
 			rc = statement(cx, it);
+		else if (it->kind == YN_MAP && plain_keys(cx, it, what))
+			rc = -1;
 		else if (it->kind == YN_MAP && ynode_get(it, "if"))
 			rc = do_if(cx, it);
 		else if (it->kind == YN_MAP && (ynode_get(it, "while") || ynode_get(it, "loop")))
@@ -1088,7 +1146,7 @@ static int cpumasks(Cx *cx, const YNode *n)
 	P->cpumask = prog_alloc(P, sizeof(uint64_t) * (size_t)(P->nmms + 1));
 	if (!n)
 		return 0;
-	if (want(cx, n, YN_MAP, "mm_cpumask"))
+	if (want(cx, n, YN_MAP, "mm_cpumask") || plain_keys(cx, n, "mm_cpumask"))
 		return -1;
 	for (int i = 0; i + 1 < n->n; i += 2) {
 		int mm = lookup_obj(cx, n->items[i], "mm_cpumask", HK_MM);
@@ -1118,6 +1176,8 @@ static int cpus(Cx *cx, const YNode *n)
 		return cerr(cx, cx->set.files[0].root, 0, "scenario: missing key 'cpus'");
 	if (want(cx, n, YN_SEQ, "cpus"))
 		return -1;
+	if (n->n == 0)
+		return cerr(cx, n, 0, "cpus: list at least one CPU program");
 	for (int i = 0; i < n->n; i++) {
 		const YNode *e = n->items[i], *x;
 		int c;
@@ -1224,13 +1284,15 @@ static int expects(Cx *cx, const YNode *n)
 	P->expects = prog_alloc(P, sizeof(Expect) * (size_t)(total + 1));
 	for (int i = 0; i < n->n; i++) {
 		const YNode *e = n->items[i], *v = ynode_get(e, "variant"), *m = ynode_get(e, "model");
-		if (want(cx, e, YN_MAP, "expect"))
+		if (want(cx, e, YN_MAP, "expect") || plain_keys(cx, e, "expect"))
 			return -1;
 		if (v && (want(cx, v, YN_SCALAR, "expect.variant") ||
 		          (P->nvariants ? find_name(P->variants, P->nvariants, v->str) < 0 : 1)))
 			return cx->failed ? -1 : cerr(cx, v, 0, "expect: no variant named '%s'", v->str);
 		if (m && (want(cx, m, YN_SCALAR, "expect.model") || !dirty_find(m->str)))
 			return cx->failed ? -1 : cerr(cx, m, 0, "unknown dirty-bit model '%s'", m->str);
+		if (m && find_name(P->models, P->nmodels, m->str) < 0)
+			return cerr(cx, m, 0, "expect: model '%s' is not in machine.models, so it is never explored", m->str);
 		for (int k = 0; k + 1 < e->n; k += 2) {
 			const YNode *key = e->items[k];
 			if (!strcmp(key->str, "variant") || !strcmp(key->str, "model"))
@@ -1311,7 +1373,8 @@ static int top_keys(Cx *cx)
 		return -1;
 	for (int f = 1; f < cx->set.nfiles; f++)
 		if (ynode_get(cx->set.files[f].root, "scenario"))
-			return cerr(cx, cx->set.files[f].root, 0, "an included file must be a library (procedures only), not a scenario");
+			return cerr(cx, ynode_key(cx->set.files[f].root, "scenario"), 0,
+			            "an included file must be a library (procedures only), not a scenario");
 		else if (check_keys(cx, cx->set.files[f].root, "library", lib))
 			return -1;
 	return 0;

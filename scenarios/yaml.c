@@ -42,44 +42,161 @@ YNode *ynode_get(const YNode *map, const char *key)
 	if (!map || map->kind != YN_MAP)
 		return NULL;
 	for (int i = 0; i + 1 < map->n; i += 2)
-		if (strcmp(map->items[i]->str, key) == 0)
+		if (map->items[i]->kind == YN_SCALAR && strcmp(map->items[i]->str, key) == 0)
 			return map->items[i + 1];
 	return NULL;
 }
 
-/* Converts libyaml node id of doc into a YNode; depth guards aliases. */
-static YNode *convert(yaml_document_t *doc, int id, int file, int depth)
+YNode *ynode_key(const YNode *map, const char *key)
 {
-	yaml_node_t *yn = yaml_document_get_node(doc, id);
-	if (!yn || depth > 64)
+	if (!map || map->kind != YN_MAP)
 		return NULL;
+	for (int i = 0; i + 1 < map->n; i += 2)
+		if (map->items[i]->kind == YN_SCALAR && strcmp(map->items[i]->str, key) == 0)
+			return map->items[i];
+	return NULL;
+}
+
+#define MAX_DEPTH 64        /* nesting levels */
+#define MAX_NODES 200000    /* nodes, aliases expanded (an alias bomb stops here) */
+
+typedef struct Conv {
+	YSet *set;
+	yaml_document_t *doc;
+	const char *text;       /* the file, to place block scalars */
+	int file, nodes;
+} Conv;
+
+static int conv_err(Conv *cv, yaml_node_t *yn, const char *msg)
+{
+	snprintf(cv->set->err, sizeof cv->set->err, "%s:%zu:%zu: %s", cv->set->files[cv->file].path,
+	         yn->start_mark.line + 1, yn->start_mark.column + 1, msg);
+	return -1;
+}
+
+/* A block scalar (| or >) starts at its indicator; its text starts on the
+ * next non-empty line, which is where statement columns count from. */
+static void place_block_scalar(const Conv *cv, YNode *n)
+{
+	const char *p = cv->text;
+	int line = 1;
+	while (*p && line < n->line + 1)
+		line += *p++ == '\n';
+	while (*p) {
+		const char *q = p;
+		while (*q == ' ')
+			q++;
+		if (*q && *q != '\n') {
+			n->line = line;
+			n->col = (int)(q - p) + 1;
+			return;
+		}
+		p = *q ? q + 1 : q;
+		line++;
+	}
+}
+
+/* Converts libyaml node id into *out; returns 0 or -1 with set->err. */
+static int convert(Conv *cv, int id, int depth, YNode **out)
+{
+	yaml_node_t *yn = yaml_document_get_node(cv->doc, id);
+	*out = NULL;
+	if (!yn)
+		return 0;
+	if (depth > MAX_DEPTH)
+		return conv_err(cv, yn, "nested too deep (at most 64 levels)");
+	if (++cv->nodes > MAX_NODES)
+		return conv_err(cv, yn, "YAML: aliases expand to too many nodes");
 	YNode *n = xcalloc(1, sizeof *n);
-	n->file = file;
+	*out = n;
+	n->file = cv->file;
 	n->line = (int)yn->start_mark.line + 1;
 	n->col = (int)yn->start_mark.column + 1;
 	if (yn->type == YAML_SCALAR_NODE) {
+		yaml_scalar_style_t st = yn->data.scalar.style;
 		n->kind = YN_SCALAR;
 		n->str = xstrdup((char *)yn->data.scalar.value);
-		n->quoted = yn->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-		            yn->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-	} else if (yn->type == YAML_SEQUENCE_NODE) {
-		n->kind = YN_SEQ;
-		int cnt = (int)(yn->data.sequence.items.top - yn->data.sequence.items.start);
-		n->items = xcalloc((size_t)cnt, sizeof *n->items);
-		for (int i = 0; i < cnt; i++)
-			if ((n->items[n->n] = convert(doc, yn->data.sequence.items.start[i], file, depth + 1)))
-				n->n++;
-	} else {
-		n->kind = YN_MAP;
-		int cnt = (int)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
-		n->items = xcalloc((size_t)cnt * 2, sizeof *n->items);
-		for (int i = 0; i < cnt; i++) {
-			yaml_node_pair_t *p = &yn->data.mapping.pairs.start[i];
-			n->items[n->n++] = convert(doc, p->key, file, depth + 1);
-			n->items[n->n++] = convert(doc, p->value, file, depth + 1);
-		}
+		n->quoted = st == YAML_SINGLE_QUOTED_SCALAR_STYLE || st == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+		if (st == YAML_LITERAL_SCALAR_STYLE || st == YAML_FOLDED_SCALAR_STYLE)
+			place_block_scalar(cv, n);
+		return 0;
 	}
-	return n;
+	int seq = yn->type == YAML_SEQUENCE_NODE;
+	int cnt = seq ? (int)(yn->data.sequence.items.top - yn->data.sequence.items.start)
+	              : (int)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
+	n->kind = seq ? YN_SEQ : YN_MAP;
+	n->items = xcalloc((size_t)cnt * (seq ? 1 : 2), sizeof *n->items);
+	for (int i = 0; i < cnt; i++) {
+		YNode *k = NULL, *v = NULL;
+		int rc;
+		if (seq) {
+			rc = convert(cv, yn->data.sequence.items.start[i], depth + 1, &v);
+		} else {
+			yaml_node_pair_t *p = &yn->data.mapping.pairs.start[i];
+			rc = convert(cv, p->key, depth + 1, &k);
+			if (rc == 0)
+				rc = convert(cv, p->value, depth + 1, &v);
+		}
+		if (rc || !v || (!seq && !k)) {   /* children are owned by n only when whole */
+			ynode_free(k);
+			ynode_free(v);
+			if (rc)
+				return -1;
+			continue;
+		}
+		if (!seq)
+			n->items[n->n++] = k;
+		n->items[n->n++] = v;
+	}
+	return 0;
+}
+
+/* A second document in the file is an error, not silently ignored. */
+static int no_second_document(YSet *set, const YFile *f, yaml_parser_t *parser)
+{
+	yaml_document_t doc2;
+	if (!yaml_parser_load(parser, &doc2)) {
+		snprintf(set->err, sizeof set->err, "%s:%zu:%zu: YAML: %s", f->path,
+		         parser->problem_mark.line + 1, parser->problem_mark.column + 1,
+		         parser->problem ? parser->problem : "syntax error");
+		return -1;
+	}
+	yaml_node_t *r = yaml_document_get_root_node(&doc2);
+	int rc = 0;
+	if (r) {
+		snprintf(set->err, sizeof set->err, "%s:%zu:%zu: a scenario file holds one YAML document; a second one starts here",
+		         f->path, r->start_mark.line + 1, r->start_mark.column + 1);
+		rc = -1;
+	}
+	yaml_document_delete(&doc2);
+	return rc;
+}
+
+/* The libyaml error, where it is most useful: an unterminated quoted
+ * scalar is reported where its quote opens, not at the end of the file. */
+static void yaml_error(YSet *set, const YFile *f, const yaml_parser_t *p)
+{
+	yaml_mark_t m = p->problem_mark;
+	if (p->context && strstr(p->context, "quoted scalar"))
+		m = p->context_mark;
+	snprintf(set->err, sizeof set->err, "%s:%zu:%zu: YAML: %s%s%s", f->path, m.line + 1, m.column + 1,
+	         p->problem ? p->problem : "syntax error", p->context ? " " : "", p->context ? p->context : "");
+}
+
+static int check_root(YSet *set, YFile *f)
+{
+	if (!f->root || f->root->kind != YN_MAP) {
+		snprintf(set->err, sizeof set->err, "%s:%d:%d: expected a mapping of keys at the top",
+		         f->path, f->root ? f->root->line : 1, f->root ? f->root->col : 1);
+		return -1;
+	}
+	for (int i = 0; i + 1 < f->root->n; i += 2)
+		if (f->root->items[i]->kind != YN_SCALAR) {
+			snprintf(set->err, sizeof set->err, "%s:%d:%d: keys must be plain words",
+			         f->path, f->root->items[i]->line, f->root->items[i]->col);
+			return -1;
+		}
+	return 0;
 }
 
 static int parse_text(YSet *set, int file)
@@ -91,10 +208,7 @@ static int parse_text(YSet *set, int file)
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)f->text, f->len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(set->err, sizeof set->err, "%s:%zu:%zu: YAML: %s%s%s", f->path,
-		         parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-		         parser.problem ? parser.problem : "syntax error",
-		         parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_error(set, f, &parser);
 		yaml_parser_delete(&parser);
 		return -1;
 	}
@@ -102,20 +216,12 @@ static int parse_text(YSet *set, int file)
 		snprintf(set->err, sizeof set->err, "%s:1:1: the file is empty", f->path);
 		rc = -1;
 	} else {
-		f->root = convert(&doc, 1, file, 0);
-		if (!f->root || f->root->kind != YN_MAP) {
-			snprintf(set->err, sizeof set->err, "%s:%d:%d: expected a mapping of keys at the top",
-			         f->path, f->root ? f->root->line : 1, f->root ? f->root->col : 1);
-			rc = -1;
-		} else {
-			for (int i = 0; i + 1 < f->root->n; i += 2)
-				if (f->root->items[i]->kind != YN_SCALAR) {
-					snprintf(set->err, sizeof set->err, "%s:%d:%d: keys must be plain words",
-					         f->path, f->root->items[i]->line, f->root->items[i]->col);
-					rc = -1;
-					break;
-				}
-		}
+		Conv cv = { set, &doc, f->text, file, 0 };
+		rc = convert(&cv, 1, 0, &f->root);
+		if (rc == 0)
+			rc = check_root(set, f);
+		if (rc == 0)
+			rc = no_second_document(set, f, &parser);
 	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
@@ -135,9 +241,16 @@ static char *read_disk(void *ctx, const char *path, size_t *len)
 		if (cap - n - 1 == 0)
 			buf = realloc(buf, cap *= 2);
 	}
-	fclose(fp);
 	if (!buf)
 		abort();
+	if (ferror(fp)) {          /* a directory: EISDIR */
+		int e = errno;
+		fclose(fp);
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	fclose(fp);
 	buf[n] = 0;
 	*len = n;
 	return buf;

@@ -39,6 +39,8 @@ void yset_free(YSet *set);
 
 /* Map lookup: the value node of key, or NULL. */
 YNode *ynode_get(const YNode *map, const char *key);
+/* Map lookup: the key node of key, or NULL (to point errors at keys). */
+YNode *ynode_key(const YNode *map, const char *key);
 /* Lexical path normalisation ("a/./b/../c" -> "a/c"); returns malloc'd. */
 char *ypath_join(const char *dir_of, const char *rel);
 

@@ -112,9 +112,18 @@ static int obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want)
 	int n = want == HK_MM ? P->nmms : want == HK_VMA ? P->nvmas :
 	        want == HK_PAGE ? P->npages + 1 : want == HK_LOCK ? P->nlocks :
 	        want == HK_FILE ? P->nfilesys : 0;
-	if (k != want || idx >= n || (want == HK_PAGE && idx == 0)) {
-		fail(S, s, "%s: operand %d must be a %s, got 0x%" PRIx64,
-		     prog_ops[s->op].name, i + 1, kind_name(want), v);
+	if (k != want) {
+		char buf[64];
+		if (k > HK_INT && k <= HK_LOCK)
+			fail(S, s, "%s: operand %d must be a %s, got a %s (%s)", prog_ops[s->op].name, i + 1,
+			     kind_name(want), kind_name(k), prog_value_name(P, v, buf, sizeof buf));
+		else
+			fail(S, s, "%s: operand %d must be a %s, got the number 0x%" PRIx64, prog_ops[s->op].name,
+			     i + 1, kind_name(want), v);
+		return -1;
+	}
+	if (idx >= n || (want == HK_PAGE && idx == 0)) {
+		fail(S, s, "%s: operand %d: no %s 0x%" PRIx64, prog_ops[s->op].name, i + 1, kind_name(want), v);
 		return -1;
 	}
 	return (int)idx;
@@ -139,6 +148,8 @@ static int pte_slot(Sim *S, uint8_t *w, int c, const Step *s, int mi, int ai)
 static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e)
 {
 	Mem m;
+	/* callers of kernel steps check pte_frame_ok() first; hardware only
+	 * changes A/D bits, never the frame */
 	world_mem(&S->L, w, &m);
 	pte_t old = m.pte[slot];
 	m.pte[slot] = v;
@@ -155,6 +166,17 @@ static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e)
 static pte_t pte_get(Sim *S, uint8_t *w, int slot)
 {
 	return ((pte_t *)(w + S->L.pte))[slot];
+}
+
+/* A present PTE must map a frame of the scenario: the TLB and the data
+ * access index struct pages by its pfn. */
+static int pte_frame_ok(Sim *S, const Step *s, pte_t v)
+{
+	if (!pte_present(v) || (pte_pfn(v) >= 1 && pte_pfn(v) <= (uint64_t)S->P->npages))
+		return 1;
+	fail(S, s, "%s: 0x%" PRIx64 " maps pfn 0x%" PRIx64 ", which is not a page of the scenario",
+	     prog_ops[s->op].name, v, pte_pfn(v));
+	return 0;
 }
 
 /* ---- calls and returns ---- */
@@ -477,7 +499,12 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_MOV:        setdst(S, w, c, s, a); break;
 	case OP_NOT:        setdst(S, w, c, s, !a); break;
 	case OP_JMP:        cs->pc = (uint16_t)s->target; S->lat += P->cost.local; return R_NEXT;
-	case OP_JZ:         cs->pc = (uint16_t)(a ? pc + 1 : s->target); S->lat += P->cost.local; return R_NEXT;
+	case OP_JZ:         /* dst: the condition temp, cleared so it never lingers in the state */
+		if (s->dst >= 0)
+			*reg(S, w, c, s->dst) = 0;
+		cs->pc = (uint16_t)(a ? pc + 1 : s->target);
+		S->lat += P->cost.local;
+		return R_NEXT;
 	case OP_CALL: {
 		uint64_t args[STEP_MAXARGS];
 		for (int i = 0; i < s->nargs; i++)
@@ -536,6 +563,8 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 		if ((slot = pte_slot(S, w, c, s, 0, 1)) < 0)
 			return R_ERR;
 		pte_t v = s->op == OP_SET_PTE_AT ? opv(S, w, c, s, 2) : 0;
+		if (!pte_frame_ok(S, s, v))
+			return R_ERR;
 		e = ev(S, w, c, EV_STEP, pc, "%s", s->text);
 		pte_set(S, w, slot, v, e);
 		S->lat += P->cost.mem;
@@ -551,6 +580,8 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 			v = opv(S, w, c, s, 2);
 		else if (s->op == OP_PTEP_CMPXCHG)
 			v = old == opv(S, w, c, s, 2) ? opv(S, w, c, s, 3) : old;
+		if (!pte_frame_ok(S, s, v))
+			return R_ERR;
 		setdst(S, w, c, s, old);
 		e = ev(S, w, c, EV_STEP, pc, "%s = 0x%" PRIx64, s->text, old);
 		pte_set(S, w, slot, v, e);

@@ -3,10 +3,12 @@
  * IPIs".  Everything the simulator does to a world goes through here, for
  * explore, timed runs and replays alike.
  * Invariant (canonical parking): after sim_start and after every
- * sim_apply, each running CPU stands before a SHARED or USER step (or a
- * RET of its main procedure's end): LOCAL and CTRL steps are run eagerly,
- * since they touch only the CPU's registers and commute with every other
- * transition.  Traces still show every step. */
+ * sim_apply, each running CPU stands before a SHARED or USER step: LOCAL
+ * and CTRL steps are run eagerly, since they touch only the CPU's
+ * registers and commute with every other transition (a CPU whose program
+ * ends this way is done).  Traces show every shared step, every call and
+ * return, and every hardware step; register arithmetic shows in its
+ * results. */
 #ifndef TLBSIM_EXEC_H
 #define TLBSIM_EXEC_H
 #include <stdint.h>

@@ -52,18 +52,20 @@ static Choice pick(Clock *k, const Sim *S, uint64_t seed, const Choice *ch, int 
 		if (t == best)
 			idx[nbest++] = i;
 	}
-	int i = seed && nbest > 1 ? idx[splitmix64(&k->rng) % (uint64_t)nbest] : idx[0];
-	k->now = best;
-	return ch[i];
+	return ch[seed && nbest > 1 ? idx[splitmix64(&k->rng) % (uint64_t)nbest] : idx[0]];
 }
 
+/* A running CPU with no enabled step waits (a lock, a page lock, acks);
+ * when it gets going again it pays the lock hand-off latency once. */
 static void note_blocked(Clock *k, Sim *S, uint8_t *w, const Choice *ch, int n)
 {
-	for (int c = 0; c < S->L.ncpu; c++)
-		k->blocked[c] = w_cpu(&S->L, w, c)->status == CPU_RUN;
+	uint8_t enabled[MAX_CPUS] = { 0 };
 	for (int i = 0; i < n; i++)
 		if (!CH_IS_IPI(ch[i]))
-			k->blocked[CH_CPU(ch[i])] = 0;
+			enabled[CH_CPU(ch[i])] = 1;
+	for (int c = 0; c < S->L.ncpu; c++)
+		if (w_cpu(&S->L, w, c)->status == CPU_RUN && !enabled[c])
+			k->blocked[c] = 1;
 }
 
 static int apply(Sim *S, Clock *k, uint8_t *w, Choice ch, uint64_t seed)
@@ -77,6 +79,8 @@ static int apply(Sim *S, Clock *k, uint8_t *w, Choice ch, uint64_t seed)
 		return -1;
 	uint64_t done = k->now + jitter(k, S, seed, S->lat);
 	k->ready[c] = CH_IS_IPI(ch) && k->ready[c] > done ? k->ready[c] : done;
+	if (!CH_IS_IPI(ch))
+		k->blocked[c] = 0;
 	for (int t = 0; t < S->L.ncpu; t++)
 		if (!before[t] && w_cpu(&S->L, w, t)->ipi_from)
 			k->ipi_at[t] = k->now + jitter(k, S, seed, S->P->cost.ipi_delivery);
@@ -119,15 +123,18 @@ int sim_run(Sim *S, const RunOpts *o, RunResult *r)
 			return -1;
 		}
 		note_blocked(&k, S, r->final, ch, n);
-		Choice c = pick(&k, S, o->seed, ch, n);
-		if ((int)ev < o->nschedule) {
+		Choice c;
+		if ((int)ev < o->nschedule) {   /* the schedule decides; time follows */
 			c = o->schedule[ev];
 			int ok = 0;
 			for (int i = 0; i < n; i++)
 				ok |= ch[i] == c;
 			if (!ok)
 				return bad_choice(S, (int)ev, c);
+		} else {
+			c = pick(&k, S, o->seed, ch, n);
 		}
+		k.now = when(&k, S, c);
 		if (r->n == cap && !(r->choices = realloc(r->choices, sizeof *r->choices * (size_t)(cap *= 2))))
 			abort();
 		r->choices[r->n++] = c;
@@ -141,6 +148,8 @@ int sim_run(Sim *S, const RunOpts *o, RunResult *r)
 		return -1;
 	}
 	r->time = k.now;
+	for (int c = 0; c < S->L.ncpu; c++)   /* when the last step finished */
+		r->time = k.ready[c] > r->time ? k.ready[c] : r->time;
 	r->outcomes = sim_outcomes(S, r->final);
 	if (r->outcomes >> OUT_DEADLOCK & 1)
 		sim_waits(S, r->final, r->waits, sizeof r->waits);
