@@ -1,2 +1,0 @@
-build-san/cpus/tlb.o: cpus/tlb.c cpus/tlb.h
-cpus/tlb.h:

@@ -1,2 +1,0 @@
-build-san/reports/matrix.o: reports/matrix.c reports/matrix.h
-reports/matrix.h:

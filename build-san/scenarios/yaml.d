@@ -1,2 +1,0 @@
-build-san/scenarios/yaml.o: scenarios/yaml.c scenarios/yaml.h
-scenarios/yaml.h:

@@ -1,3 +1,0 @@
-build-san/sim/program.o: sim/program.c sim/program.h sim/ops.def
-sim/program.h:
-sim/ops.def:
