@@ -21,7 +21,7 @@
 #define TLBSIM_VERSION "0.1.0"
 
 typedef struct Opts {
-	const char *variant, *model, *db, *schedule, *from, *to, *against;
+	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario;
 	uint64_t seed, max_states;
 	int no_db, brief, markdown, limit, run_id;
 	const char *args[64]; int nargs;
@@ -86,10 +86,13 @@ static const char *const help_text[][2] = {
 	  "Explores every scenario under every variant and model and prints the matrix:\n"
 	  "rows scenario and variant, columns dirty-bit models, cells the reachable outcomes.\n" },
 	{ "list", "usage: tlbsim list FILE [--variant V]\n\nPrints the compiled step program, one step per line with its source line.\n" },
-	{ "replay", "usage: tlbsim replay ID [--db PATH]\n       tlbsim replay --run ID [--db PATH]\n\n"
-	  "Replays witness ID (as printed on stderr by explore and run) from the database and\n"
-	  "prints its timeline.  If the scenario file changed since, says so and replays the\n"
-	  "recorded text.\n" },
+	{ "replay", "usage: tlbsim replay ID [--db PATH]\n"
+	  "       tlbsim replay OUTCOME [--scenario NAME] [--db PATH]\n"
+	  "       tlbsim replay --run ID [--db PATH]\n\n"
+	  "Replays a witness recorded in the database and prints its timeline: witness ID\n"
+	  "(as printed on stderr by explore and run), the newest witness of an outcome\n"
+	  "(e.g. lost_dirty, optionally in one scenario), or the first one of run ID.  If\n"
+	  "the scenario file changed since, says so and replays the recorded text.\n" },
 	{ "db", "usage: tlbsim db runs [--limit N] [--db PATH]\n"
 	  "       tlbsim db matrix [--db PATH]\n"
 	  "       tlbsim db regressions --from VERSION --to VERSION [--db PATH]\n"
@@ -158,6 +161,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const char *allowe
 		else if (!strcmp(name, "--from")) o->from = val;
 		else if (!strcmp(name, "--to")) o->to = val;
 		else if (!strcmp(name, "--against")) o->against = val;
+		else if (!strcmp(name, "--scenario")) o->scenario = val;
 		else if (!strcmp(name, "--no-db")) o->no_db = 1;
 		else if (!strcmp(name, "--brief")) o->brief = 1;
 		else if (!strcmp(name, "--markdown")) o->markdown = 1;
@@ -752,21 +756,32 @@ static int cmd_replay(int argc, char **argv)
 	char err[512];
 	uint64_t id;
 	DbWitness w;
-	int rc = parse_opts("replay", argc, argv, "--db --run", &o);
+	int rc = parse_opts("replay", argc, argv, "--db --run --scenario", &o);
 	if (rc)
 		return rc;
-	if (o.nargs != 1 || parse_u64("replay", o.args[0], &id))
-		return usage_error("replay", "expected one witness ID%s", "");
+	if (o.nargs != 1)
+		return usage_error("replay", "expected one witness ID or outcome name%s", "");
+	int by_name = o.args[0][0] < '0' || o.args[0][0] > '9';
+	if ((by_name && o.run_id) || (!by_name && parse_u64("replay", o.args[0], &id)))
+		return usage_error("replay", "expected a number after --run%s", "");
 	Db *db = db_open(o.db, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "tlbsim: %s\n", err);
 		return 2;
 	}
 	memset(&w, 0, sizeof w);
-	rc = o.run_id ? db_run_witness(db, (int64_t)id, &w) : db_witness(db, (int64_t)id, &w);
+	if (by_name) {
+		int64_t found = db_find_witness(db, o.args[0], o.scenario);
+		id = found > 0 ? (uint64_t)found : 0;
+	}
+	rc = o.run_id ? db_run_witness(db, (int64_t)id, &w) : id ? db_witness(db, (int64_t)id, &w) : -1;
 	db_close(db);
 	if (rc < 0) {
-		fprintf(stderr, "tlbsim replay: %s %" PRIu64 " is not in %s\n", o.run_id ? "run" : "witness", id, o.db);
+		if (by_name)
+			fprintf(stderr, "tlbsim replay: no witness of %s%s%s in %s\n", o.args[0],
+			        o.scenario ? " in scenario " : "", o.scenario ? o.scenario : "", o.db);
+		else
+			fprintf(stderr, "tlbsim replay: %s %" PRIu64 " is not in %s\n", o.run_id ? "run" : "witness", id, o.db);
 		return 2;
 	}
 	rc = replay(&w);

@@ -83,6 +83,9 @@ static const char schema_sql[] =
 	X(ST_OUT_GET,   "SELECT run_id, name, witness, trace, trace_len" \
 	                " FROM outcomes WHERE id = ?1") \
 	X(ST_OUT_FIRST, "SELECT id FROM outcomes WHERE run_id = ?1 ORDER BY id LIMIT 1") \
+	X(ST_OUT_LAST,  "SELECT o.id FROM outcomes o JOIN runs r ON r.id = o.run_id" \
+	                " JOIN scenarios s ON s.id = r.scenario_id WHERE o.name = ?1" \
+	                " AND (?2 IS NULL OR s.name = ?2) ORDER BY o.id DESC LIMIT 1") \
 	X(ST_RUN_GET,   "SELECT s.name, s.hash, r.variant, r.model, r.mode, r.seed," \
 	                " r.schedule, s.id FROM runs r JOIN scenarios s" \
 	                " ON s.id = r.scenario_id WHERE r.id = ?1") \
@@ -628,6 +631,20 @@ int db_run_witness(Db *db, int64_t run_id, DbWitness *w)
 		return -1;
 	}
 	return 0;
+}
+
+int64_t db_find_witness(Db *db, const char *outcome, const char *scenario)
+{
+	sqlite3_stmt *st = db->st[ST_OUT_LAST];
+	int64_t id = 0;
+	bind_text(st, 1, outcome);
+	bind_text(st, 2, scenario);
+	int rc = step_row(db, st, "find witness");
+	if (rc > 0) {
+		id = sqlite3_column_int64(st, 0);
+		st_done(st);
+	}
+	return rc < 0 ? -1 : id;
 }
 
 void db_witness_free(DbWitness *w)

@@ -66,6 +66,9 @@ int db_witness(Db *db, int64_t id, DbWitness *w);
 /* Loads the first witness of run id for `tlbsim replay --run ID`. */
 int db_run_witness(Db *db, int64_t run_id, DbWitness *w);
 void db_witness_free(DbWitness *w);
+/* The newest witness of outcome (in scenario, if not NULL): its id, 0 if
+ * there is none, -1 on error. */
+int64_t db_find_witness(Db *db, const char *outcome, const char *scenario);
 
 /* Reports for `tlbsim db ...`; each returns 0, or -1 with db_errmsg set. */
 int db_print_runs(Db *db, FILE *out, int limit);

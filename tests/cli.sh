@@ -31,6 +31,8 @@ id=$(sed -n 's/^recorded witness \([0-9]*\) (.* lost_dirty)$/\1/p' "$tmp/rec" | 
 check "replay witness $id matches its recording" sh -c "$T replay ${id:-0} --db $db | grep -q 'matches the recorded'"
 echo "# edited" >> "$tmp/s/mkclean.yaml"
 check "replay notices a changed scenario" sh -c "$T replay ${id:-0} --db $db | grep -q 'changed since this was recorded'"
+check "replay by outcome name" sh -c "$T replay lost_dirty --scenario page_mkclean_one --db $db | grep -q '^outcomes: .*lost_dirty'"
+check "replay of an outcome never seen exits 2" sh -c "$T replay deadlock --scenario page_mkclean_one --db $db; test \$? -eq 2"
 check "replay of a missing id exits 2" sh -c "$T replay 99999 --db $db; test \$? -eq 2"
 check "regressions against itself: none" sh -c "$T db regressions --against $db --db $db"
 check "run records and replays by run id" sh -c "$T run $tmp/s/mkclean.yaml --db $db --seed 2 >$tmp/run 2>$tmp/rr && \
