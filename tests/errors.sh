@@ -1,0 +1,148 @@
+#!/bin/sh
+# tests/errors.sh: bad input gets exactly one line on stderr,
+# "file:line:col: what is wrong", exit status 2, nothing on stdout, no
+# crash, no hang, and nothing written to the database.
+#
+# Each tests/errors/*.yaml (lib/ holds only files they include) starts with
+#   # expect: <the exact stderr line>
+# and may go on with
+#   # cmd: run | explore | check     (default: list)
+#   # args: <more options, shell-quoted>
+# The case runs from the repo root as `./tlbsim CMD tests/errors/NAME.yaml
+# [--no-db] ARGS` (list takes no --no-db), with ./tlbsim and, when it is
+# built, ./tlbsim-san.  One line per case per binary:
+#   ok errors/NAME (tlbsim)
+#   FAIL errors/NAME (tlbsim): expected '...', got '...' (exit N)
+# Then a few command-line usage errors and a database check.
+#
+# A case may not take more than 20 s or about 1 GB (ulimit -v for the plain
+# build, ASan's hard_rss_limit_mb for the sanitizer build), so a runaway
+# case fails instead of taking the machine down.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+tmp=$(mktemp -d /tmp/tlbsim-errors.XXXXXX) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+bins=./tlbsim
+[ -x ./tlbsim-san ] && bins="$bins ./tlbsim-san"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=1024"
+export ASAN_OPTIONS
+
+# run BIN ARGS...: runs one command with the time and memory limits,
+# stdout to $tmp/out, stderr to $tmp/err; sets rc (128+N: killed by signal
+# N, 124: timed out).  Run in the background and waited for, so that no
+# shell adds a "Segmentation fault" notice to the captured stderr.
+run() {
+	lim='ulimit -v 1048576 2>/dev/null;'
+	case $1 in *-san) lim= ;; esac
+	sh -c "$lim"' o=$0; timeout 20 "$@" >"$o.out" 2>"$o.err" & wait $!' "$tmp/r" "$@" 2>/dev/null
+	rc=$?
+	mv "$tmp/r.out" "$tmp/out"
+	mv "$tmp/r.err" "$tmp/err"
+}
+
+# what_went_wrong EXPECTED: a short description of $tmp/err, $tmp/out, rc.
+what_went_wrong() {
+	n=$(wc -l <"$tmp/err" | tr -d ' ')
+	got=$(head -n 1 "$tmp/err")
+	more=""
+	[ "$n" -gt 1 ] && more=" (+$((n - 1)) more stderr lines)"
+	[ -s "$tmp/err" ] && [ "$(tail -c 1 "$tmp/err" | od -An -c | tr -d ' ')" != '\n' ] && more="$more (no newline at the end)"
+	[ -s "$tmp/out" ] && more="$more (stdout not empty: $(head -c 60 "$tmp/out" | head -n 1)...)"
+	case $rc in
+	124) more="$more (timed out after 20 s)" ;;
+	13[0-9]) more="$more (killed by signal $((rc - 128)))" ;;
+	esac
+	printf '%s\n' "expected '$1', got '$got'$more (exit $rc)"
+}
+
+for f in tests/errors/*.yaml; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f" .yaml)
+	expect=$(sed -n '1s/^# expect: //p' "$f")
+	cmd=$(sed -n '2,3s/^# cmd: *//p' "$f")
+	args=$(sed -n '2,4s/^# args: *//p' "$f")
+	[ -n "$cmd" ] || cmd=list
+	nodb=--no-db
+	[ "$cmd" = list ] && nodb=
+	for b in $bins; do
+		label="errors/$name (${b#./})"
+		if [ -z "$expect" ]; then
+			printf '%s\n' "FAIL $label: the first line is not '# expect: <message>'"
+			continue
+		fi
+		eval "set -- $args"
+		run "$b" "$cmd" "$f" $nodb "$@"
+		printf '%s\n' "$expect" >"$tmp/want"
+		if [ "$rc" -eq 2 ] && cmp -s "$tmp/want" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+			printf '%s\n' "ok $label"
+		else
+			printf '%s\n' "FAIL $label: $(what_went_wrong "$expect")"
+			sed -n '2,6s/^/  | /p' "$tmp/err"
+		fi
+	done
+done
+
+# ---- command-line usage: exit 2 and something on stderr ----
+usage_case() {   # usage_case NAME ARGS...
+	uname=$1; shift
+	for b in $bins; do
+		run "$b" "$@"
+		if [ "$rc" -eq 2 ] && [ -s "$tmp/err" ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -le 2 ]; then
+			printf '%s\n' "ok errors/usage: $uname (${b#./})"
+		else
+			printf '%s\n' "FAIL errors/usage: $uname (${b#./}): expected exit 2 and a short message on stderr, got '$(head -n 1 "$tmp/err")' ($(wc -l <"$tmp/err" | tr -d ' ') stderr lines, $(wc -c <"$tmp/out" | tr -d ' ') stdout bytes, exit $rc)"
+		fi
+	done
+}
+usage_case "unknown command" frobnicate scenarios/mkclean.yaml
+usage_case "unknown option" list scenarios/mkclean.yaml --frobnicate
+usage_case "option of another command" list scenarios/mkclean.yaml --seed 1
+usage_case "missing FILE" list
+usage_case "missing FILE (run)" run --no-db
+usage_case "two FILEs" explore scenarios/mkclean.yaml scenarios/mkclean.yaml --no-db
+usage_case "--seed abc" run scenarios/mkclean.yaml --no-db --seed abc
+usage_case "--seed -1" run scenarios/mkclean.yaml --no-db --seed -1
+usage_case "--seed out of range" run scenarios/mkclean.yaml --no-db --seed 99999999999999999999999
+usage_case "--seed without a value" run scenarios/mkclean.yaml --no-db --seed
+usage_case "--max-states 12x" explore scenarios/mkclean.yaml --no-db --max-states 12x
+usage_case "unknown --model" run scenarios/mkclean.yaml --no-db --model sloppy
+usage_case "check of a path that does not exist" check tests/errors/no_such_dir --no-db
+
+# ---- files that cannot be read: exactly "path: why" ----
+exact_case() {   # exact_case NAME EXPECTED ARGS...
+	ename=$1; want=$2; shift 2
+	for b in $bins; do
+		run "$b" "$@"
+		printf '%s\n' "$want" >"$tmp/want"
+		if [ "$rc" -eq 2 ] && cmp -s "$tmp/want" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+			printf '%s\n' "ok errors/usage: $ename (${b#./})"
+		else
+			printf '%s\n' "FAIL errors/usage: $ename (${b#./}): $(what_went_wrong "$want")"
+		fi
+	done
+}
+exact_case "FILE that does not exist" "tests/errors/no_such_file.yaml: No such file or directory" \
+	list tests/errors/no_such_file.yaml
+exact_case "FILE that is a folder" "tests/errors: Is a directory" list tests/errors
+exact_case "run of a FILE that does not exist" "tests/errors/no_such_file.yaml: No such file or directory" \
+	run tests/errors/no_such_file.yaml --no-db
+
+# ---- an error run records nothing, and does not even create the database ----
+db="$tmp/never.db"
+for b in $bins; do
+	rm -f "$db"
+	run "$b" run tests/errors/run_spin_unlock_not_held.yaml --db "$db"
+	r1=$rc
+	run "$b" explore tests/errors/unknown_step.yaml --db "$db"
+	r2=$rc
+	run "$b" check tests/errors/explore_spin_unlock_not_held.yaml --db "$db"
+	r3=$rc
+	if [ ! -e "$db" ] && [ "$r1" -eq 2 ] && [ "$r2" -eq 2 ] && [ "$r3" -eq 2 ]; then
+		printf '%s\n' "ok errors/no database written on bad input (${b#./})"
+	else
+		printf '%s\n' "FAIL errors/no database written on bad input (${b#./}): exits $r1 $r2 $r3, $db $([ -e "$db" ] && echo exists || echo 'does not exist')"
+	fi
+done
+exit 0
