@@ -12,6 +12,7 @@
 #include "reports/db.h"
 #include "reports/matrix.h"
 #include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,9 +119,10 @@ static int help(const char *cmd)
 static int parse_u64(const char *cmd, const char *s, uint64_t *out)
 {
 	char *end;
+	errno = 0;
 	*out = strtoull(s, &end, 0);
-	if (!*s || *end || *s == '-')
-		return usage_error(cmd, "expected a number, got '%s'", s);
+	if (!*s || *end || *s == '-' || errno == ERANGE)
+		return usage_error(cmd, "expected a number below 2^64, got '%s'", s);
 	return 0;
 }
 
@@ -169,6 +171,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, const char *allowe
 		else if (parse_u64(cmd, val, &n)) return 2;
 		else if (!strcmp(name, "--seed")) o->seed = n;
 		else if (!strcmp(name, "--max-states")) o->max_states = n;
+		else if (!strcmp(name, "--limit") && n > 1000000000)
+			return usage_error(cmd, "%s is too large", a);
 		else if (!strcmp(name, "--limit")) o->limit = (int)n;
 	}
 	return 0;
@@ -851,8 +855,12 @@ int main(int argc, char **argv)
 		{ "compare", cmd_compare }, { "list", cmd_list }, { "replay", cmd_replay },
 		{ "db", cmd_db }, { "ops", cmd_ops }, { "models", cmd_models },
 	};
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
-		return help("") == 0 && argc >= 2 ? 0 : (argc < 2 ? 2 : 0);
+	if (argc < 2) {
+		fprintf(stderr, "usage: tlbsim COMMAND [options] (see 'tlbsim --help')\n");
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return help("");
 	if (!strcmp(argv[1], "--version")) {
 		printf("tlbsim " TLBSIM_VERSION "\n");
 		return 0;

@@ -44,17 +44,61 @@ typedef struct Cx {
 
 /* ---- errors ---- */
 
-/* Reports an error at node n, or (off >= 0 with text set) at character
- * off of a scalar's text, past its opening quote.  Returns -1. */
+static int ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Where character off of scalar n's value was written.  YAML folds line
+ * breaks and expands escapes, so offsets do not add up; instead the token
+ * at off is looked for in the source, from where the scalar starts: its
+ * k-th occurrence in the value is its k-th occurrence in the source. */
+static void text_pos(Cx *cx, const YNode *n, int off, int *line, int *col)
+{
+	const char *v = n->str, *src = cx->set.files[n->file].text;
+	int len = ident_char(v[off]) ? 0 : v[off] != 0;
+	while (ident_char(v[off + len]))
+		len++;
+	*line = n->line;
+	*col = n->col + off + n->quoted;
+	if (len == 0)
+		return;
+	int occ = 0;
+	for (int i = 0; i + len <= off; i++)
+		occ += !strncmp(v + i, v + off, (size_t)len) && (i == 0 || !ident_char(v[i - 1]) || !ident_char(v[i]));
+	/* first as a whole word; then anywhere (an escape such as \t may
+	 * glue it to a letter in the source) */
+	for (int strict = 1; strict >= 0; strict--) {
+		const char *p = src;
+		int l = 1, c = 1, k = occ;
+		for (; *p && (l < n->line || (l == n->line && c < n->col)); p++, c++)
+			if (*p == '\n')
+				l++, c = 0;
+		for (; *p; p++, c++) {
+			int at_word = !strict || p == src || !ident_char(p[-1]) || !ident_char(p[0]);
+			if (at_word && !strncmp(p, v + off, (size_t)len) && k-- == 0) {
+				*line = l;
+				*col = c;
+				return;
+			}
+			if (*p == '\n')
+				l++, c = 0;
+		}
+	}
+}
+
+/* Reports an error at node n, or (off >= 0) at character off of a
+ * scalar's text (see text_pos).  Returns -1. */
 static int verr(Cx *cx, const YNode *n, int off, const char *fmt, va_list ap)
 {
 	if (cx->failed)
 		return -1;
 	cx->failed = 1;
-	int k = 0;
+	int k = 0, line = n ? n->line : 0, col = n ? n->col : 0;
+	if (n && off >= 0)
+		text_pos(cx, n, off, &line, &col);
 	if (n)
-		k = snprintf(cx->err, cx->errlen, "%s:%d:%d: ", cx->set.files[n->file].path,
-		             n->line, n->col + (off >= 0 ? off + n->quoted : 0));
+		k = snprintf(cx->err, cx->errlen, "%s:%d:%d: ", cx->set.files[n->file].path, line, col);
 	vsnprintf(cx->err + k, cx->errlen - (size_t)k, fmt, ap);
 	return -1;
 }
@@ -663,7 +707,7 @@ static int tokenize(Cx *cx, Stmt *st)
 	int i = 0;
 	st->nt = 0;
 	for (;;) {
-		while (s[i] == ' ' || s[i] == '\t')
+		while (s[i] && isspace((unsigned char)s[i]))
 			i++;
 		Tok *t = &st->t[st->nt];
 		t->off = i;
@@ -683,7 +727,7 @@ static int tokenize(Cx *cx, Stmt *st)
 			errno = 0;
 			t->num = strtoull(s + i, &end, 0);
 			if (errno || isalnum((unsigned char)*end) || *end == '_')
-				return terr(cx, st->n, i, "bad number");
+				return terr(cx, st->n, i, "bad number '%.*s'", (int)strcspn(s + i, " \t\n,()"), s + i);
 			i = (int)(end - s);
 			t->kind = T_NUM;
 		} else if (s[i] == '|' && s[i + 1] == '=') {
@@ -693,7 +737,8 @@ static int tokenize(Cx *cx, Stmt *st)
 			i++;
 			t->kind = T_PUNCT;
 		} else {
-			return terr(cx, st->n, i, "unexpected character '%c'", s[i]);
+			return isprint((unsigned char)s[i]) ? terr(cx, st->n, i, "unexpected character '%c'", s[i])
+			                                    : terr(cx, st->n, i, "unexpected character \\x%02x", (unsigned char)s[i]);
 		}
 		t->len = i - t->off;
 		st->nt++;

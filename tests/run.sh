@@ -29,7 +29,7 @@ for t in build/tests/test_*; do
 	[ "$r" = ok ] || sed 's/^/  | /' "$out/unit.log"
 done
 
-for part in tests/errors.sh tests/verdicts.sh tests/determinism.sh tests/cli.sh; do
+for part in tests/errors.sh tests/fuzz.sh tests/verdicts.sh tests/determinism.sh tests/cli.sh; do
 	[ -f "$part" ] || continue
 	echo "== $part"
 	sh "$part" >"$out/part.log" 2>&1
