@@ -716,7 +716,7 @@ static void test_errors(void **state)
 	expect_err(HEAD "cpus:\n  - cpu: 0\n    body:\n      - \"lock_page(mm)\"\n",
 	           "F:7:20: lock_page: argument 1 must be a page, got a mm");
 	expect_err(HEAD "cpus:\n  - cpu: 0\n    body:\n      - \"x = 0x1z\"\n",
-	           "F:7:14: bad number");
+	           "F:7:14: bad number '0x1z'");
 	expect_err(HEAD "cpus:\n  - cpu: 0\n    body: [\"f(1)\"]\n"
 	           "procedures:\n  - name: f\n    params: [a, b]\n    body: [\"return a\"]\n",
 	           "F:6:13: f takes 2 arguments, got 1");
