@@ -417,6 +417,16 @@ static void print_combo(FILE *out, const Combo *c, int brief)
 
 /* ---- recording ---- */
 
+/* Opens the database at path, or says on stderr why not. */
+static Db *open_db(const char *path)
+{
+	char err[512];
+	Db *db = db_open(path, err, sizeof err);
+	if (!db)
+		fprintf(stderr, "tlbsim: %s\n", err);
+	return db;
+}
+
 static int64_t record_scenario(Db *db, const Program *P)
 {
 	const char *paths[64], *texts[64];
@@ -456,14 +466,11 @@ static int record_combo(Db *db, const Combo *c, int64_t *first_witness)
 /* Records every combo of b in one transaction. */
 static int record_batch(const Opts *o, const Batch *b)
 {
-	char err[512];
 	if (o->no_db)
 		return 0;
-	Db *db = db_open(o->db, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "tlbsim: %s\n", err);
+	Db *db = open_db(o->db);
+	if (!db)
 		return 2;
-	}
 	int rc = db_begin(db);
 	for (int i = 0; i < b->n && rc == 0; i++)
 		rc = record_combo(db, &b->c[i], NULL);
@@ -609,14 +616,11 @@ static int cmd_list(int argc, char **argv)
 static int record_run(const Opts *o, const Program *P, const char *model, const RunResult *r,
                       const char *sched, const char *hash, const char *text)
 {
-	char err[512];
 	if (o->no_db)
 		return 0;
-	Db *db = db_open(o->db, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "tlbsim: %s\n", err);
+	Db *db = open_db(o->db);
+	if (!db)
 		return 2;
-	}
 	int rc = db_begin(db);
 	int64_t sid = rc ? -1 : record_scenario(db, P);
 	DbRun run = { sid, P->variant ? P->variant : "-", model, "run", o->seed, sched, TLBSIM_VERSION,
@@ -757,7 +761,6 @@ static int replay(const DbWitness *w)
 static int cmd_replay(int argc, char **argv)
 {
 	Opts o;
-	char err[512];
 	uint64_t id;
 	DbWitness w;
 	int rc = parse_opts("replay", argc, argv, "--db --run --scenario", &o);
@@ -768,11 +771,9 @@ static int cmd_replay(int argc, char **argv)
 	int by_name = o.args[0][0] < '0' || o.args[0][0] > '9';
 	if ((by_name && o.run_id) || (!by_name && parse_u64("replay", o.args[0], &id)))
 		return usage_error("replay", "expected a number after --run%s", "");
-	Db *db = db_open(o.db, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "tlbsim: %s\n", err);
+	Db *db = open_db(o.db);
+	if (!db)
 		return 2;
-	}
 	memset(&w, 0, sizeof w);
 	if (by_name) {
 		int64_t found = db_find_witness(db, o.args[0], o.scenario);
@@ -796,7 +797,6 @@ static int cmd_replay(int argc, char **argv)
 static int cmd_db(int argc, char **argv)
 {
 	Opts o;
-	char err[512];
 	int rc = parse_opts("db", argc, argv, "--db --limit --from --to --against", &o);
 	if (rc)
 		return rc;
@@ -805,11 +805,9 @@ static int cmd_db(int argc, char **argv)
 		return usage_error("db", "expected runs, matrix or regressions%s", "");
 	if (!strcmp(sub, "regressions") && !o.against && !(o.from && o.to))
 		return usage_error("db", "regressions needs --from and --to, or --against%s", "");
-	Db *db = db_open(o.db, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "tlbsim: %s\n", err);
+	Db *db = open_db(o.db);
+	if (!db)
 		return 2;
-	}
 	if (!strcmp(sub, "runs"))
 		rc = db_print_runs(db, stdout, o.limit);
 	else if (!strcmp(sub, "matrix"))
