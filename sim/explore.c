@@ -10,9 +10,18 @@
 #include <xxhash.h>
 
 typedef struct Node { uint32_t parent; Choice choice; uint16_t depth; } Node;
-/* The frontier lives in chunks of QCHUNK blobs, freed once every state
- * in them is expanded: no copying as the BFS advances. */
+/* The frontier lives in chunks of QCHUNK states, freed once every state
+ * in them is expanded: no copying as the BFS advances.  States are kept,
+ * and hashed, packed: most of a world is zero words (idle register
+ * stacks, empty TLB slots), so a run-length code of the zero words makes
+ * them several times smaller.  Hashing is done on the raw world (XXH3 is
+ * faster than packing); only new states are packed, for storage. */
 #define QCHUNK 4096
+
+typedef struct Chunk {
+	uint64_t *data; size_t len, cap;   /* packed states, in words */
+	uint32_t off[QCHUNK];              /* where each state starts */
+} Chunk;
 
 typedef struct EndState { uint64_t idx; uint32_t mask; } EndState;
 /* 32 bytes, table 64-byte aligned: a probe touches one cache line. */
@@ -25,7 +34,8 @@ typedef struct Ex {
 	Node *node; uint64_t n, ncap;
 	uint64_t *estart;
 	uint32_t *edge; uint64_t ne, ecap;
-	uint8_t **chunk; uint64_t nchunk;   /* frontier blobs, QCHUNK states a chunk */
+	Chunk **chunk; uint64_t nchunk;     /* the frontier */
+	uint64_t *packed; size_t plen;      /* the last state packed */
 	EndState *ends; uint64_t nend, endcap;
 } Ex;
 
@@ -80,29 +90,86 @@ static uint64_t intern(Ex *x, XXH128_hash_t h, int *fresh)
 	return x->n;
 }
 
-static uint8_t *blob(Ex *x, uint64_t i)
+/* Packs n words: groups of a header (zero words << 32 | literal words)
+ * followed by the literal words.  out holds at least n + n / 2 + 1.
+ * One pass, no calls: this runs for every new state. */
+static size_t pack(const uint64_t *w, size_t n, uint64_t *out)
 {
-	return x->chunk[i / QCHUNK] + (i % QCHUNK) * x->size;
+	size_t k = 0, hdr = 0;
+	uint64_t z = 0, l = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v = w[i];
+		if (v) {
+			if (!l)
+				hdr = k++;      /* a group's literals start */
+			out[k++] = v;
+			l++;
+		} else {
+			if (l) {            /* the group ends */
+				out[hdr] = z << 32 | l;
+				z = l = 0;
+			}
+			z++;
+		}
+	}
+	if (l)
+		out[hdr] = z << 32 | l;
+	else if (z)
+		out[k++] = z << 32;
+	return k;
 }
 
-static void push_state(Ex *x, const uint8_t *w, uint32_t parent, Choice ch, uint16_t depth)
+static void unpack(const uint64_t *p, size_t n, uint64_t *w)
+{
+	for (size_t i = 0; i < n; ) {
+		size_t z = (size_t)(*p >> 32), l = (size_t)(*p & 0xffffffffu);
+		p++;
+		memset(w + i, 0, z * sizeof *w);
+		memcpy(w + i + z, p, l * sizeof *w);
+		p += l;
+		i += z + l;
+	}
+}
+
+/* Appends the state in x->packed (its parent, the choice, its depth). */
+static void push_state(Ex *x, uint32_t parent, Choice ch, uint16_t depth)
 {
 	x->node = grow(x->node, &x->ncap, x->n + 1, sizeof *x->node);
 	x->node[x->n] = (Node){ parent, ch, depth };
 	if (x->n % QCHUNK == 0) {
 		x->chunk = realloc(x->chunk, sizeof *x->chunk * (size_t)(x->n / QCHUNK + 1));
-		if (!x->chunk || !(x->chunk[x->n / QCHUNK] = malloc(QCHUNK * x->size)))
+		if (!x->chunk || !(x->chunk[x->n / QCHUNK] = calloc(1, sizeof(Chunk))))
 			abort();
 		x->nchunk = x->n / QCHUNK + 1;
 	}
-	memcpy(blob(x, x->n), w, x->size);
+	Chunk *c = x->chunk[x->n / QCHUNK];
+	uint64_t cap = c->cap;
+	c->data = grow(c->data, &cap, c->len + x->plen, sizeof *c->data);
+	c->cap = cap;
+	c->off[x->n % QCHUNK] = (uint32_t)c->len;
+	memcpy(c->data + c->len, x->packed, x->plen * sizeof *c->data);
+	c->len += x->plen;
 	x->n++;
+}
+
+/* Unpacks state i into w. */
+static void load_state(Ex *x, uint64_t i, uint8_t *w)
+{
+	Chunk *c = x->chunk[i / QCHUNK];
+	unpack(c->data + c->off[i % QCHUNK], x->size / 8, (uint64_t *)w);
+}
+
+/* Packs w into x->packed, to be stored. */
+static void pack_state(Ex *x, const uint8_t *w)
+{
+	x->plen = pack((const uint64_t *)w, x->size / 8, x->packed);
 }
 
 /* State i is expanded: free its chunk if it was the chunk's last. */
 static void retire(Ex *x, uint64_t i)
 {
 	if (i % QCHUNK == QCHUNK - 1) {
+		free(x->chunk[i / QCHUNK]->data);
 		free(x->chunk[i / QCHUNK]);
 		x->chunk[i / QCHUNK] = NULL;
 	}
@@ -135,11 +202,15 @@ static void end_state(Ex *x, ExploreResult *R, uint64_t i, uint32_t mask)
 	}
 }
 
-static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *tmp)
+/* Expands state i: every successor is computed and hashed first, its
+ * table slot prefetched, and only then looked up, so the cache misses of
+ * the lookups overlap.  tmp holds MAX_CHOICES worlds. */
+static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *w, uint8_t *tmp)
 {
 	Sim *S = x->S;
 	Choice ch[MAX_CHOICES];
-	uint8_t *w = blob(x, i);
+	XXH128_hash_t h[MAX_CHOICES];
+	load_state(x, i, w);
 	int nc = sim_enabled(S, w, ch);
 	x->estart[i] = x->ne;
 	if (nc == 0) {
@@ -149,14 +220,20 @@ static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *tmp)
 		end_state(x, R, i, m);
 	}
 	for (int k = 0; k < nc; k++) {
-		memcpy(tmp, w, x->size);
-		if (sim_apply(S, tmp, ch[k]) < 0)
+		uint8_t *t = tmp + (size_t)k * x->size;
+		memcpy(t, w, x->size);
+		if (sim_apply(S, t, ch[k]) < 0)
 			return -1;
+		h[k] = XXH3_128bits(t, x->size);
+		__builtin_prefetch(&x->tab[h[k].low64 & (x->tcap - 1)]);
+	}
+	for (int k = 0; k < nc; k++) {
 		int fresh;
-		uint64_t j = intern(x, XXH3_128bits(tmp, x->size), &fresh);
+		uint64_t j = intern(x, h[k], &fresh);
 		if (fresh) {
 			uint16_t d = x->node[i].depth;
-			push_state(x, tmp, (uint32_t)i, ch[k], (uint16_t)(d < 65535 ? d + 1 : d));
+			pack_state(x, tmp + (size_t)k * x->size);
+			push_state(x, (uint32_t)i, ch[k], (uint16_t)(d < 65535 ? d + 1 : d));
 		}
 		x->edge = grow(x->edge, &x->ecap, x->ne + 1, sizeof *x->edge);
 		x->edge[x->ne++] = (uint32_t)j;
@@ -216,8 +293,12 @@ static void ex_free(Ex *x)
 	free(x->estart);
 	free(x->edge);
 	for (uint64_t c = 0; c < x->nchunk; c++)
-		free(x->chunk[c]);
+		if (x->chunk[c]) {
+			free(x->chunk[c]->data);
+			free(x->chunk[c]);
+		}
 	free(x->chunk);
+	free(x->packed);
 	free(x->ends);
 }
 
@@ -225,21 +306,25 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 {
 	Ex x = { .S = S, .size = S->L.size };
 	struct timespec t0, t1;
-	uint8_t *tmp = malloc(x.size);
+	uint8_t *tmp = malloc(x.size * MAX_CHOICES), *cur = malloc(x.size);
+	x.packed = malloc(sizeof *x.packed * (x.size / 8 + x.size / 16 + 2));
 	int fresh, rc = 0;
 	uint64_t ecap = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(R, 0, sizeof *R);
 	S->trace = NULL;
-	if (!tmp || sim_start(S, tmp) < 0) {
+	if (!tmp || !cur || !x.packed || sim_start(S, tmp) < 0) {
 		free(tmp);
+		free(cur);
+		free(x.packed);
 		return -1;
 	}
 	intern(&x, XXH3_128bits(tmp, x.size), &fresh);
-	push_state(&x, tmp, UINT32_MAX, 0, 0);
+	pack_state(&x, tmp);
+	push_state(&x, UINT32_MAX, 0, 0);
 	for (uint64_t i = 0; i < x.n && rc == 0; i++) {
 		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
-		rc = expand(&x, R, i, tmp);
+		rc = expand(&x, R, i, cur, tmp);
 		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
 		retire(&x, i);
 		if (o->max_states && x.n > o->max_states && rc == 0) {
@@ -259,6 +344,7 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 	R->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ex_free(&x);
 	free(tmp);
+	free(cur);
 	return rc;
 }
 
