@@ -1358,6 +1358,66 @@ static int expects(Cx *cx, const YNode *n)
 	return 0;
 }
 
+/* ---- liveness: which registers are dead after each step ---- */
+
+static uint64_t step_uses(const Step *s)
+{
+	uint64_t u = 0;
+	for (int i = 0; i < s->nargs; i++)
+		if (s->a[i].kind == OPD_REG)
+			u |= 1ull << s->a[i].v;
+	if (s->dst >= 0 && s->dst_or)
+		u |= 1ull << s->dst;
+	return u;
+}
+
+static uint64_t step_defs(const Step *s)
+{
+	return s->dst >= 0 && !s->dst_or ? 1ull << s->dst : 0;
+}
+
+/* Backward dataflow over procedure p's steps [first, end): live_in(s) =
+ * uses(s) | (live_out(s) & ~defs(s)); live_out(s) = the union over its
+ * successors.  A faulting user access is retried from its own step, so
+ * what it reads stays live until it completes: it is in uses(s). */
+static void liveness(Cx *cx, int first, int end)
+{
+	int n = end - first;
+	uint64_t *in = calloc((size_t)n + 1, sizeof *in);
+	if (!in)
+		abort();
+	for (int changed = 1; changed; ) {
+		changed = 0;
+		for (int i = n - 1; i >= 0; i--) {
+			Step *s = &cx->steps[first + i];
+			uint64_t out = 0;
+			int t = s->target - first;
+			if (s->op == OP_JMP || s->op == OP_JZ)
+				out |= t >= 0 && t < n ? in[t] : 0;
+			if (s->op != OP_JMP && s->op != OP_RET && i + 1 < n)
+				out |= in[i + 1];
+			uint64_t v = step_uses(s) | (out & ~step_defs(s));
+			s->dead = ~out;
+			changed |= v != in[i];
+			in[i] = v;
+		}
+	}
+	free(in);
+}
+
+static void all_liveness(Cx *cx)
+{
+	for (int p = 0; p < cx->nprocs; p++) {
+		int first = cx->procs[p].entry, end = first;
+		while (end < cx->nsteps && cx->steps[end].proc == p)
+			end++;
+		liveness(cx, first, end);
+		uint64_t mask = cx->procs[p].nlocals >= 64 ? ~0ull : (1ull << cx->procs[p].nlocals) - 1;
+		for (int i = first; i < end; i++)
+			cx->steps[i].dead &= mask;
+	}
+}
+
 /* ---- call graph: recursion and stack sizes ---- */
 
 static int stack_of(Cx *cx, int p, int *color, int *stk, int *dep, int fault)
@@ -1487,6 +1547,7 @@ static int compile_all(Cx *cx, const char *variant)
 		return -1;
 	if (cx->nsteps > 65000)
 		return cerr(cx, root, 0, "program too large (%d steps)", cx->nsteps);
+	all_liveness(cx);
 	return 0;
 }
 

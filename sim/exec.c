@@ -708,6 +708,19 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	return R_NEXT;
 }
 
+/* After step s completed in frame d of CPU c: zero the registers no
+ * continuation reads, so that states differing only in dead values are
+ * one state (sound: a dead register is never read again, and callees
+ * cannot see their caller's registers). */
+static void kill_dead(Sim *S, uint8_t *w, int c, int d, const Step *s)
+{
+	if (!s->dead)
+		return;
+	uint64_t *r = w_regs(&S->L, w, c) + w_frame(&S->L, w, c, d)->base;
+	for (uint64_t m = s->dead; m; m &= m - 1)
+		r[__builtin_ctzll(m)] = 0;
+}
+
 /* Runs CPU c: at most one shared step (none when !shared), then local
  * steps up to the next shared one (the parking invariant). */
 static int run_cpu(Sim *S, uint8_t *w, int c, int shared)
@@ -722,11 +735,15 @@ static int run_cpu(Sim *S, uint8_t *w, int c, int shared)
 				return 0;
 			shared = 0;
 		}
+		int depth = cs->depth;
 		int r = exec_step(S, w, c, s);
 		if (r == R_ERR)
 			return -1;
 		if (r == R_STAY)
 			return 0;
+		/* the step is done in its frame, unless it returned or faulted */
+		if (s->op == OP_CALL || (cs->depth == depth && s->op != OP_RET))
+			kill_dead(S, w, c, depth - 1, s);
 	}
 	fail(S, &S->P->steps[w_cpu(&S->L, w, c)->pc],
 	     "CPU#%d ran %d steps without touching shared state: an endless loop?", c, LOCAL_BUDGET);

@@ -51,6 +51,8 @@ typedef struct Step {
 	uint32_t line, col;      /* 1-based */
 	const char *text;        /* the statement as written (for list and traces) */
 	uint16_t proc;           /* the procedure this step belongs to */
+	uint64_t dead;           /* registers no continuation reads once this step
+	                            is done: the executor zeroes them (liveness) */
 } Step;
 
 typedef struct Proc {
