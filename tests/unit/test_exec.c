@@ -529,7 +529,9 @@ static void test_lock_page(void **state)
 		"      - \"x = trylock_page(page0)\"\n"
 		"      - \"y = trylock_page(page1)\"\n"
 		"      - \"lock_page(page0)\"\n"
-		"      - \"unlock_page(page0)\"\n";
+		"      - \"unlock_page(page0)\"\n"
+		"      - \"BUG_ON(x)\"\n"          /* keep x and y live (dead */
+		"      - \"BUG_ON(y)\"\n";         /* registers are zeroed)   */
 	start(f, text, NULL, "validating");
 	apply(f, CH_STEP(0));
 	assert_int_equal(page(f, 1)->flags, PG_locked);
