@@ -14,11 +14,27 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* The location of e ("rmap.yaml:22"), or "" for an event with no step.
+ * Paths are short in practice, but the buffer bounds nothing: the left
+ * column is as wide as the longest location (LOC_MAX is the cap). */
+#define LOC_MAX 200
 static void where(const Program *P, const TraceEv *e, char *buf, size_t n)
 {
 	buf[0] = 0;
 	if (e->step >= 0)
 		snprintf(buf, n, "%s:%u", base_name(P->files[P->steps[e->step].file].path), P->steps[e->step].line);
+}
+
+/* The left cell of an event's first line: its location, after its
+ * simulated cycle right-aligned in 8 when show_time. */
+static void left_cell(const Program *P, const TraceEv *e, int show_time, char *buf, size_t n)
+{
+	char w[LOC_MAX];
+	where(P, e, w, sizeof w);
+	if (show_time)
+		snprintf(buf, n, "%8" PRIu64 " %s", e->time, w);
+	else
+		snprintf(buf, n, "%s", w);
 }
 
 /* The lines an event shows: its text (wrapped) then its PTE change. */
@@ -68,17 +84,21 @@ static int col_width(const Trace *t, int c)
 	return w > COL_MAX ? COL_MAX : w;
 }
 
-static void row(FILE *out, const char *left, int lw, int ncpu, const int *width, int c, const char *text)
+/* A row buffer: long enough for the left column and every CPU column. */
+typedef struct Row { char *buf; size_t cap; int lw, ncpu; const int *width; } Row;
+
+/* Prints one line: left in the left column, then text in CPU c's column
+ * (c < 0: cells[k] in column k), trailing spaces dropped. */
+static void row(FILE *out, Row *r, const char *left, int c, const char *text, const char *const *cells)
 {
-	char buf[1024];
-	int n = snprintf(buf, sizeof buf, "%-*s", lw, left);
-	for (int k = 0; k < ncpu && n < (int)sizeof buf; k++) {
-		const char *cell = k == c ? text : "";
-		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%-*s", k ? " | " : "  ", width[k], cell);
+	int n = snprintf(r->buf, r->cap, "%-*s", r->lw, left);
+	for (int k = 0; k < r->ncpu; k++) {
+		const char *cell = c < 0 ? cells[k] : k == c ? text : "";
+		n += snprintf(r->buf + n, r->cap - (size_t)n, "%s%-*s", k ? " | " : "  ", r->width[k], cell);
 	}
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = 0;
-	fprintf(out, "%s\n", buf);
+	while (n > 0 && r->buf[n - 1] == ' ')
+		r->buf[--n] = 0;
+	fprintf(out, "%s\n", r->buf);
 }
 
 /* Timed traces: explore folds a CPU's local steps into the transition
@@ -101,44 +121,48 @@ static TraceEv *time_order(const Trace *t)
 	return v;
 }
 
+/* The header label of the left column: "line" above the locations and,
+ * timed, "cycle" ending where the 8-digit cycle ends. */
+static const char *left_label(int show_time)
+{
+	return show_time ? "   cycle line" : "line";
+}
+
 void rep_timeline(FILE *out, const Program *P, const Trace *tr, int show_time)
 {
 	Trace sorted = { show_time ? time_order(tr) : tr->ev, tr->n, tr->n };
 	const Trace *t = &sorted;
-	int ncpu = P->ncpu, width[MAX_CPUS], lw = 4;
-	char left[64], lines[8][COL_MAX + 1];
+	int ncpu = P->ncpu, width[MAX_CPUS], lw = (int)strlen(left_label(show_time));
+	char left[LOC_MAX + 16], lines[8][COL_MAX + 1];
+	/* a cell is at most COL_MAX wide even where it overflows its column */
+	size_t cap = 1 + (size_t)ncpu * (COL_MAX + 3);
 	for (int c = 0; c < ncpu; c++)
 		width[c] = col_width(t, c);
 	for (int i = 0; i < t->n; i++) {
-		where(P, &t->ev[i], left, sizeof left);
-		int l = (int)strlen(left) + (show_time ? 9 : 0);
+		left_cell(P, &t->ev[i], show_time, left, sizeof left);
+		int l = (int)strlen(left);
 		lw = l > lw ? l : lw;
 	}
-	char head[MAX_CPUS][16];
-	for (int c = 0; c < ncpu; c++)
-		snprintf(head[c], sizeof head[c], "CPU#%d", c);
-	for (int pass = 0; pass < 2; pass++) {
-		char buf[1024];
-		int n = snprintf(buf, sizeof buf, "%-*s", lw, pass ? "" : (show_time ? "   cycle  line" : "line"));
-		for (int c = 0; c < ncpu && n < (int)sizeof buf; c++)
-			n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%-*s", c ? " | " : "  ", width[c],
-			              pass ? "-----" : head[c]);
-		while (n > 0 && buf[n - 1] == ' ')
-			buf[--n] = 0;
-		fprintf(out, "%s\n", buf);
+	Row r = { malloc(cap + (size_t)lw), cap + (size_t)lw, lw, ncpu, width };
+	const char *head[MAX_CPUS], *dash[MAX_CPUS];
+	char names[MAX_CPUS][16];
+	if (!r.buf)
+		abort();
+	for (int c = 0; c < ncpu; c++) {
+		snprintf(names[c], sizeof names[c], "CPU#%d", c);
+		head[c] = names[c];
+		dash[c] = "-----";
 	}
+	row(out, &r, left_label(show_time), -1, NULL, head);
+	row(out, &r, "", -1, NULL, dash);
 	for (int i = 0; i < t->n; i++) {
 		const TraceEv *e = &t->ev[i];
-		char w[48], l0[64];
-		where(P, e, w, sizeof w);
-		if (show_time)
-			snprintf(l0, sizeof l0, "%8" PRIu64 " %s", e->time, w);
-		else
-			snprintf(l0, sizeof l0, "%s", w);
+		left_cell(P, e, show_time, left, sizeof left);
 		int nl = ev_lines(e, width[e->cpu], lines, 8);
 		for (int k = 0; k < nl; k++)
-			row(out, k ? "" : l0, lw, ncpu, width, e->cpu, lines[k]);
+			row(out, &r, k ? "" : left, e->cpu, lines[k], NULL);
 	}
+	free(r.buf);
 	if (show_time)
 		free(sorted.ev);
 }
