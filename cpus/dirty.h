@@ -14,9 +14,17 @@ enum DirtyStep {
 	DIRTY_AGAIN     /* one more hardware step (a separate interleaving point) */
 };
 
+/* Properties of a model that the executor, not the model's functions,
+ * acts on. */
+#define DM_SW_DIRTY     0x1  /* no hardware D: a TLB entry is writable only if
+                                the PTE is RW and already D (swfault) */
+#define DM_STORAGE_KEY  0x2  /* dirty state per frame, outside the PTE: every
+                                data write sets the frame's change bit (s390) */
+
 typedef struct DirtyModel {
 	const char *name;     /* as written in scenarios and on the command line */
 	const char *summary;  /* one line, for --help and reports */
+	unsigned flags;       /* DM_* */
 	/* The dirty-bit step of a store through a writable entry with D=0.
 	 * phase counts the model's hardware steps from 0; *scratch keeps the
 	 * CPU's walker state across them (0 before phase 0).  *note gets a

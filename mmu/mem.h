@@ -12,17 +12,28 @@
 #define PG_writeback 0x04  /* write-back I/O in flight */
 #define PG_uptodate  0x08
 
+#define FRAME_FREE   0x01  /* PageState.frame: the frame (a DAX block) was freed */
+
 /* struct page and the content of the frame it describes. */
 typedef struct PageState {
-	uint32_t data;     /* content version: bumped by every store */
+	uint32_t data;     /* content version: bumped by every write to the frame */
 	uint8_t  flags;    /* PG_* */
 	uint8_t  locker;   /* CPU + 1 holding PG_locked (0: none) */
-	uint16_t pad;
+	uint8_t  skey;     /* storage-key change bit (s390): set by any write
+	                      under a DM_STORAGE_KEY model */
+	uint8_t  frame;    /* FRAME_* */
 } PageState;
 
+/* A file (its inode and address_space). */
 typedef struct FileState {
 	uint32_t i_size;   /* bytes */
-	uint32_t mtime;    /* bumped by file_update_time */
+	uint32_t mtime;    /* bumped by file_update_time; starts at 0 */
+	uint64_t i_mmap_readers;  /* CPUs holding i_mmap_rwsem for read */
+	uint8_t  i_mmap_writer;   /* CPU + 1 holding it for write (0: none) */
+	uint8_t  mapped_write;    /* a user store changed the file's data
+	                             through a mapping (for mtime_missed) */
+	uint16_t pad;
+	uint32_t pad2;
 } FileState;
 
 /* A view of the memory part of one world (pointers into its blob). */
@@ -33,6 +44,7 @@ typedef struct Mem {
 	uint16_t  *pcache; /* [nslots] page cache: file page -> pfn (0: none) */
 	uint32_t  *disk;   /* [nslots] content version on disk */
 	uint8_t   *lock;   /* [nlocks] spinlock holder CPU + 1 (0: free) */
+	uint64_t  *var;    /* [nvars] scenario state variables */
 } Mem;
 
 /* Sets PG_dirty; returns 1 if it was clear (set_page_dirty). */

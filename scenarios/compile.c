@@ -5,7 +5,7 @@
  * outcome checks, for the chosen variant, compiled to steps (chibicc-like
  * recursive descent over each statement string).  Then call-graph checks
  * (arity, recursion) and the register stack each CPU needs. */
-#include "scenarios/compile.h"
+#include "scenarios/compileInt.h"
 #include "cpus/dirty.h"
 #include "mmu/mem.h"
 #include <ctype.h>
@@ -16,31 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
-
-#define MAX_LOCALS 64
-#define MAX_LOOPS 16
-
-typedef struct ProcDef {
-	const char *name, *variant;
-	const YNode *node, *params, *body;
-	int proc;                /* index in P->procs once referenced, else -1 */
-} ProcDef;
-
-typedef struct Cx {
-	Program *P;
-	YSet set;
-	char *err; size_t errlen;
-	int failed;
-	ProcDef *defs; int ndefs;
-	Step *steps; int nsteps, scap;
-	Proc *procs; int nprocs, pcap;
-	int *work; int nwork;    /* procedures referenced, bodies not compiled */
-	/* the procedure being compiled */
-	const char *locals[MAX_LOCALS]; int nlocals;
-	int cur, tmp;            /* proc index, condition temp slot (-1 none) */
-	int loop_top[MAX_LOOPS], nloops;
-	int breaks[MAX_LOOPS][32], nbreaks[MAX_LOOPS];
-} Cx;
 
 /* ---- errors ---- */
 
@@ -103,7 +78,7 @@ static int verr(Cx *cx, const YNode *n, int off, const char *fmt, va_list ap)
 	return -1;
 }
 
-static int cerr(Cx *cx, const YNode *n, int unused, const char *fmt, ...)
+int cx_err(Cx *cx, const YNode *n, int unused, const char *fmt, ...)
 {
 	va_list ap;
 	(void)unused;
@@ -129,452 +104,92 @@ static const char *kind_word(int k)
 	return k == YN_SCALAR ? "a value" : k == YN_SEQ ? "a list" : "a mapping";
 }
 
-static int want(Cx *cx, const YNode *n, int kind, const char *what)
+int cx_want(Cx *cx, const YNode *n, int kind, const char *what)
 {
 	if (n->kind == kind)
 		return 0;
-	return cerr(cx, n, 0, "%s: expected %s, got %s", what, kind_word(kind), kind_word(n->kind));
+	return cx_err(cx, n, 0, "%s: expected %s, got %s", what, kind_word(kind), kind_word(n->kind));
 }
 
-static int get_u64(Cx *cx, const YNode *n, const char *what, uint64_t *out)
+int cx_u64(Cx *cx, const YNode *n, const char *what, uint64_t *out)
 {
 	char *end;
-	if (want(cx, n, YN_SCALAR, what))
+	if (cx_want(cx, n, YN_SCALAR, what))
 		return -1;
 	errno = 0;
 	*out = strtoull(n->str, &end, 0);
 	if (!n->str[0] || *end || n->str[0] == '-' || errno)
-		return cerr(cx, n, 0, "%s: expected a number, got '%s'", what, n->str);
+		return cx_err(cx, n, 0, "%s: expected a number, got '%s'", what, n->str);
 	return 0;
 }
 
-static int get_int(Cx *cx, const YNode *n, const char *what, int lo, int hi, int *out)
+int cx_int(Cx *cx, const YNode *n, const char *what, int lo, int hi, int *out)
 {
 	uint64_t v;
-	if (get_u64(cx, n, what, &v))
+	if (cx_u64(cx, n, what, &v))
 		return -1;
 	if (v < (uint64_t)lo || v > (uint64_t)hi)
-		return cerr(cx, n, 0, "%s: %" PRIu64 " is out of range (%d to %d)", what, v, lo, hi);
+		return cx_err(cx, n, 0, "%s: %" PRIu64 " is out of range (%d to %d)", what, v, lo, hi);
 	*out = (int)v;
 	return 0;
 }
 
-static int get_bool(Cx *cx, const YNode *n, const char *what, int *out)
+int cx_bool(Cx *cx, const YNode *n, const char *what, int *out)
 {
-	if (want(cx, n, YN_SCALAR, what))
+	if (cx_want(cx, n, YN_SCALAR, what))
 		return -1;
 	if (!strcmp(n->str, "true") || !strcmp(n->str, "yes")) { *out = 1; return 0; }
 	if (!strcmp(n->str, "false") || !strcmp(n->str, "no")) { *out = 0; return 0; }
-	return cerr(cx, n, 0, "%s: expected true or false, got '%s'", what, n->str);
+	return cx_err(cx, n, 0, "%s: expected true or false, got '%s'", what, n->str);
 }
 
 /* Checks that every key of map is one of keys (NULL-terminated). */
-static int check_keys(Cx *cx, const YNode *map, const char *what, const char *const *keys)
+int cx_keys(Cx *cx, const YNode *map, const char *what, const char *const *keys)
 {
-	if (want(cx, map, YN_MAP, what))
+	if (cx_want(cx, map, YN_MAP, what))
 		return -1;
 	for (int i = 0; i + 1 < map->n; i += 2) {
 		const YNode *k = map->items[i];
 		int ok = 0;
 		if (k->kind != YN_SCALAR)
-			return cerr(cx, k, 0, "%s: keys must be plain words", what);
+			return cx_err(cx, k, 0, "%s: keys must be plain words", what);
 		for (int j = 0; keys[j] && !ok; j++)
 			ok = !strcmp(keys[j], k->str);
 		if (!ok)
-			return cerr(cx, k, 0, "%s: unknown key '%s'", what, k->str);
+			return cx_err(cx, k, 0, "%s: unknown key '%s'", what, k->str);
 		if (ynode_key(map, k->str) != k)
-			return cerr(cx, k, 0, "%s: duplicate key '%s'", what, k->str);
+			return cx_err(cx, k, 0, "%s: duplicate key '%s'", what, k->str);
 	}
 	return 0;
 }
 
 /* For maps whose keys are names (expect:, mm_cpumask:): plain, once. */
-static int plain_keys(Cx *cx, const YNode *map, const char *what)
+int cx_plain_keys(Cx *cx, const YNode *map, const char *what)
 {
 	for (int i = 0; i + 1 < map->n; i += 2) {
 		const YNode *k = map->items[i];
 		if (k->kind != YN_SCALAR)
-			return cerr(cx, k, 0, "%s: keys must be plain words", what);
+			return cx_err(cx, k, 0, "%s: keys must be plain words", what);
 		if (ynode_key(map, k->str) != k)
-			return cerr(cx, k, 0, "%s: duplicate key '%s'", what, k->str);
+			return cx_err(cx, k, 0, "%s: duplicate key '%s'", what, k->str);
 	}
 	return 0;
 }
 
-static const YNode *need(Cx *cx, const YNode *map, const char *key, const char *what)
+const YNode *cx_need(Cx *cx, const YNode *map, const char *key, const char *what)
 {
 	const YNode *v = ynode_get(map, key);
 	if (!v)
-		cerr(cx, map, 0, "%s: missing key '%s'", what, key);
+		cx_err(cx, map, 0, "%s: missing key '%s'", what, key);
 	return v;
 }
 
-static int find_name(const char *const *names, int n, const char *s)
+int cx_find_name(const char *const *names, int n, const char *s)
 {
 	for (int i = 0; i < n; i++)
 		if (!strcmp(names[i], s))
 			return i;
 	return -1;
-}
-
-/* ---- pass 1: the machine ---- */
-
-static int name_list(Cx *cx, const YNode *n, const char *what, const char ***out, int *cnt)
-{
-	if (want(cx, n, YN_SEQ, what))
-		return -1;
-	*out = prog_alloc(cx->P, sizeof(char *) * (size_t)(n->n + 1));
-	for (int i = 0; i < n->n; i++) {
-		if (want(cx, n->items[i], YN_SCALAR, what))
-			return -1;
-		if (find_name(*out, i, n->items[i]->str) >= 0)
-			return cerr(cx, n->items[i], 0, "%s: '%s' is listed twice", what, n->items[i]->str);
-		(*out)[i] = prog_strdup(cx->P, n->items[i]->str);
-	}
-	*cnt = n->n;
-	return 0;
-}
-
-static int cost_model(Cx *cx, const YNode *n)
-{
-	static const char *const keys[] = { "local", "tlb_hit", "walk", "pte_atomic", "mem", "lock",
-		"lock_handoff", "ipi_send", "ipi_delivery", "fault_entry", "io", "jitter_pct", NULL };
-	CostModel *c = &cx->P->cost;
-	uint32_t *f[] = { &c->local, &c->tlb_hit, &c->walk, &c->pte_atomic, &c->mem, &c->lock,
-		&c->lock_handoff, &c->ipi_send, &c->ipi_delivery, &c->fault_entry, &c->io, &c->jitter_pct };
-	if (check_keys(cx, n, "machine.cost", keys))
-		return -1;
-	for (int i = 0; keys[i]; i++) {
-		const YNode *v = ynode_get(n, keys[i]);
-		int x;
-		if (v && get_int(cx, v, keys[i], 0, i == 11 ? 100 : 1000000, &x))
-			return -1;
-		if (v)
-			*f[i] = (uint32_t)x;
-	}
-	return 0;
-}
-
-static int machine(Cx *cx, const YNode *n)
-{
-	static const char *const keys[] = { "cpus", "tlb_entries", "models", "cost", NULL };
-	Program *P = cx->P;
-	P->cost = (CostModel){ 1, 1, 30, 20, 4, 10, 40, 100, 400, 200, 1000, 20 };
-	P->tlb_size = 8;
-	if (!n)
-		return cerr(cx, cx->set.files[0].root, 0, "scenario: missing key 'machine'");
-	if (check_keys(cx, n, "machine", keys))
-		return -1;
-	const YNode *v = need(cx, n, "cpus", "machine");
-	if (!v || get_int(cx, v, "machine.cpus", 1, 64, &P->ncpu))
-		return -1;
-	if ((v = ynode_get(n, "tlb_entries")) && get_int(cx, v, "machine.tlb_entries", 1, 64, &P->tlb_size))
-		return -1;
-	if ((v = ynode_get(n, "cost")) && cost_model(cx, v))
-		return -1;
-	if ((v = ynode_get(n, "models"))) {
-		if (name_list(cx, v, "machine.models", &P->models, &P->nmodels))
-			return -1;
-		for (int i = 0; i < v->n; i++)
-			if (!dirty_find(v->items[i]->str))
-				return cerr(cx, v->items[i], 0, "unknown dirty-bit model '%s'", v->items[i]->str);
-	} else {
-		P->models = prog_alloc(P, 2 * sizeof(char *));
-		P->models[0] = "validating";
-		P->models[1] = "blind";
-		P->nmodels = 2;
-	}
-	return 0;
-}
-
-static int page_flags(Cx *cx, const YNode *n, uint8_t *out)
-{
-	static const struct { const char *name; uint8_t bit; } fl[] = {
-		{ "PG_locked", PG_locked }, { "PG_dirty", PG_dirty },
-		{ "PG_writeback", PG_writeback }, { "PG_uptodate", PG_uptodate },
-	};
-	if (want(cx, n, YN_SEQ, "flags"))
-		return -1;
-	for (int i = 0; i < n->n; i++) {
-		int k = 0;
-		if (want(cx, n->items[i], YN_SCALAR, "flags"))
-			return -1;
-		while (k < 4 && strcmp(fl[k].name, n->items[i]->str))
-			k++;
-		if (k == 4)
-			return cerr(cx, n->items[i], 0, "unknown page flag '%s' (PG_locked, PG_dirty, PG_writeback, PG_uptodate)", n->items[i]->str);
-		if (fl[k].bit == PG_locked)
-			return cerr(cx, n->items[i], 0, "a page cannot start locked: no CPU would hold the lock");
-		*out |= fl[k].bit;
-	}
-	return 0;
-}
-
-static int count_pages(const YNode *files)
-{
-	int n = 0;
-	for (int i = 0; files && i < files->n; i++) {
-		const YNode *pg = ynode_get(files->items[i], "pages");
-		n += pg && pg->kind == YN_SEQ ? pg->n : 0;
-	}
-	return n;
-}
-
-static int one_page(Cx *cx, const YNode *n, int file, int *max_index)
-{
-	static const char *const keys[] = { "name", "index", "flags", NULL };
-	Program *P = cx->P;
-	PageDesc *pd = &P->pages[P->npages];
-	const YNode *v;
-	int idx = 0;
-	if (check_keys(cx, n, "page", keys) || !(v = need(cx, n, "name", "page")) || want(cx, v, YN_SCALAR, "page.name"))
-		return -1;
-	for (int i = 0; i < P->npages; i++)
-		if (!strcmp(P->pages[i].name, v->str))
-			return cerr(cx, v, 0, "page '%s' is declared twice", v->str);
-	pd->name = prog_strdup(P, v->str);
-	pd->file = file;
-	if ((v = ynode_get(n, "index")) && get_int(cx, v, "page.index", 0, 4095, &idx))
-		return -1;
-	for (int i = 0; i < P->npages; i++)
-		if (P->pages[i].file == file && (int)P->pages[i].index == idx)
-			return cerr(cx, n, 0, "file '%s' has two pages at index %d", P->filesys[file].name, idx);
-	pd->index = (uint32_t)idx;
-	if ((v = ynode_get(n, "flags")) && page_flags(cx, v, &pd->flags))
-		return -1;
-	*max_index = idx > *max_index ? idx : *max_index;
-	P->npages++;
-	return 0;
-}
-
-static int files(Cx *cx, const YNode *n)
-{
-	static const char *const keys[] = { "name", "size", "pages", NULL };
-	Program *P = cx->P;
-	if (!n)
-		return 0;
-	if (want(cx, n, YN_SEQ, "files"))
-		return -1;
-	P->filesys = prog_alloc(P, sizeof(FileDesc) * (size_t)n->n);
-	if (count_pages(n) > 4096)
-		return cerr(cx, n, 0, "files: at most 4096 pages in all");
-	if (n->n > 255)
-		return cerr(cx, n, 0, "files: at most 255 files");
-	P->pages = prog_alloc(P, sizeof(PageDesc) * (size_t)(count_pages(n) + 1));
-	for (int i = 0; i < n->n; i++) {
-		const YNode *f = n->items[i], *v, *pages;
-		FileDesc *fd = &P->filesys[i];
-		int size = 0, max_index = -1;
-		if (check_keys(cx, f, "file", keys) || !(v = need(cx, f, "name", "file")) || want(cx, v, YN_SCALAR, "file.name"))
-			return -1;
-		for (int k = 0; k < i; k++)
-			if (!strcmp(P->filesys[k].name, v->str))
-				return cerr(cx, v, 0, "file '%s' is declared twice", v->str);
-		fd->name = prog_strdup(P, v->str);
-		P->nfilesys = i + 1;
-		if ((v = ynode_get(f, "size")) && get_int(cx, v, "file.size", 0, 1 << 24, &size))
-			return -1;
-		fd->i_size = (uint32_t)size;
-		if ((pages = ynode_get(f, "pages")) && want(cx, pages, YN_SEQ, "file.pages"))
-			return -1;
-		for (int k = 0; pages && k < pages->n; k++)
-			if (one_page(cx, pages->items[k], i, &max_index))
-				return -1;
-		fd->npages = (size + 4095) / 4096 > max_index + 1 ? (size + 4095) / 4096 : max_index + 1;
-		fd->first_slot = P->nslots;
-		P->nslots += fd->npages;
-	}
-	return 0;
-}
-
-static int lookup_obj(Cx *cx, const YNode *n, const char *what, int kind)
-{
-	Program *P = cx->P;
-	int i = -1;
-	if (want(cx, n, YN_SCALAR, what))
-		return -1;
-	if (kind == HK_MM)
-		i = find_name(P->mms, P->nmms, n->str);
-	for (int k = 0; kind == HK_FILE && k < P->nfilesys; k++)
-		if (!strcmp(P->filesys[k].name, n->str))
-			i = k;
-	for (int k = 0; kind == HK_PAGE && k < P->npages; k++)
-		if (!strcmp(P->pages[k].name, n->str))
-			i = k;
-	if (i < 0)
-		cerr(cx, n, 0, "%s: no %s named '%s'", what,
-		     kind == HK_MM ? "mm" : kind == HK_FILE ? "file" : "page", n->str);
-	return i;
-}
-
-static int one_vma(Cx *cx, const YNode *n, VmaDesc *v)
-{
-	static const char *const keys[] = { "name", "mm", "start", "pages", "file", "pgoff", "writable", "shared", NULL };
-	const YNode *x;
-	uint64_t start;
-	int pages = 1, pgoff = 0;
-	if (check_keys(cx, n, "vma", keys) || !(x = need(cx, n, "name", "vma")) || want(cx, x, YN_SCALAR, "vma.name"))
-		return -1;
-	v->name = prog_strdup(cx->P, x->str);
-	if (!(x = need(cx, n, "mm", "vma")) || (v->mm = lookup_obj(cx, x, "vma.mm", HK_MM)) < 0)
-		return -1;
-	if (!(x = need(cx, n, "start", "vma")) || get_u64(cx, x, "vma.start", &start))
-		return -1;
-	if (start & 0xfff)
-		return cerr(cx, x, 0, "vma.start: 0x%" PRIx64 " is not page aligned", start);
-	if ((x = ynode_get(n, "pages")) && get_int(cx, x, "vma.pages", 1, 4096, &pages))
-		return -1;
-	if (start + ((uint64_t)pages << 12) < start || start + ((uint64_t)pages << 12) == 0)
-		return cerr(cx, ynode_get(n, "pages") ? ynode_get(n, "pages") : x, 0,
-		            "vma.pages: %d page%s from 0x%" PRIx64 " run past the end of the address space",
-		            pages, pages == 1 ? "" : "s", start);
-	v->start = start;
-	v->end = start + ((uint64_t)pages << 12);
-	v->file = -1;
-	if ((x = ynode_get(n, "file")) && (v->file = lookup_obj(cx, x, "vma.file", HK_FILE)) < 0)
-		return -1;
-	if ((x = ynode_get(n, "pgoff")) && get_int(cx, x, "vma.pgoff", 0, 1 << 20, &pgoff))
-		return -1;
-	v->pgoff = (uint32_t)pgoff;
-	v->writable = v->shared = 1;
-	if ((x = ynode_get(n, "writable")) && get_bool(cx, x, "vma.writable", &v->writable))
-		return -1;
-	if ((x = ynode_get(n, "shared")) && get_bool(cx, x, "vma.shared", &v->shared))
-		return -1;
-	v->first_pte = cx->P->npte;
-	cx->P->npte += pages;
-	return 0;
-}
-
-static int vmas(Cx *cx, const YNode *n)
-{
-	Program *P = cx->P;
-	if (!n)
-		return 0;
-	if (want(cx, n, YN_SEQ, "vmas"))
-		return -1;
-	P->vmas = prog_alloc(P, sizeof(VmaDesc) * (size_t)n->n);
-	for (int i = 0; i < n->n; i++) {
-		if (one_vma(cx, n->items[i], &P->vmas[i]))
-			return -1;
-		for (int k = 0; k < i; k++) {
-			const VmaDesc *a = &P->vmas[k], *b = &P->vmas[i];
-			if (!strcmp(a->name, b->name))
-				return cerr(cx, n->items[i], 0, "vma '%s' is declared twice", b->name);
-			if (a->mm == b->mm && a->start < b->end && b->start < a->end)
-				return cerr(cx, n->items[i], 0, "vma '%s' overlaps vma '%s'", b->name, a->name);
-		}
-		P->nvmas = i + 1;
-	}
-	return 0;
-}
-
-/* An address operand of an init entry: must lie in a VMA of mm. */
-static int init_addr(Cx *cx, const YNode *map, int mm, uint64_t *addr)
-{
-	const YNode *x = need(cx, map, "addr", "entry");
-	if (!x || get_u64(cx, x, "addr", addr))
-		return -1;
-	if (prog_vma_of(cx->P, mm, *addr) < 0)
-		return cerr(cx, x, 0, "addr 0x%" PRIx64 " is not inside a VMA of mm '%s'", *addr, cx->P->mms[mm]);
-	return 0;
-}
-
-static int ptes(Cx *cx, const YNode *n)
-{
-	static const char *const keys[] = { "mm", "addr", "page", "prot", "value", NULL };
-	Program *P = cx->P;
-	if (!n)
-		return 0;
-	if (want(cx, n, YN_SEQ, "ptes"))
-		return -1;
-	P->ptes = prog_alloc(P, sizeof(PteInit) * (size_t)n->n);
-	for (int i = 0; i < n->n; i++) {
-		const YNode *e = n->items[i], *x;
-		PteInit *pi = &P->ptes[i];
-		uint64_t prot = 0;
-		if (check_keys(cx, e, "pte", keys) || !(x = need(cx, e, "mm", "pte")) ||
-		    (pi->mm = lookup_obj(cx, x, "pte.mm", HK_MM)) < 0 || init_addr(cx, e, pi->mm, &pi->addr))
-			return -1;
-		for (int k = 0; k < i; k++)
-			if (P->ptes[k].mm == pi->mm && P->ptes[k].addr >> 12 == pi->addr >> 12)
-				return cerr(cx, ynode_get(e, "addr"), 0, "pte: addr 0x%" PRIx64 " of mm '%s' is given twice",
-				            pi->addr, P->mms[pi->mm]);
-		if ((x = ynode_get(e, "value"))) {
-			if (get_u64(cx, x, "pte.value", &pi->val))
-				return -1;
-			if (pte_present(pi->val) && (pte_pfn(pi->val) < 1 || pte_pfn(pi->val) > (uint64_t)P->npages))
-				return cerr(cx, x, 0, "pte.value: 0x%" PRIx64 " maps pfn 0x%" PRIx64 ", which is not a page of the scenario",
-				            pi->val, pte_pfn(pi->val));
-		} else {
-			int pg;
-			if (!(x = need(cx, e, "page", "pte")) || (pg = lookup_obj(cx, x, "pte.page", HK_PAGE)) < 0)
-				return -1;
-			if ((x = ynode_get(e, "prot")) && get_u64(cx, x, "pte.prot", &prot))
-				return -1;
-			if (prot > PTE_FLAGS_MASK)
-				return cerr(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits above 0xfff", prot);
-			pi->val = pfn_pte((uint64_t)pg + 1, prot);
-		}
-		P->nptes_init = i + 1;
-	}
-	return 0;
-}
-
-static int tlbs(Cx *cx, const YNode *n)
-{
-	static const char *const keys[] = { "cpu", "mm", "addr", "writable", "dirty", NULL };
-	Program *P = cx->P;
-	if (!n)
-		return 0;
-	if (want(cx, n, YN_SEQ, "tlb"))
-		return -1;
-	P->tlbs = prog_alloc(P, sizeof(TlbInit) * (size_t)n->n);
-	for (int i = 0; i < n->n; i++) {
-		const YNode *e = n->items[i], *x;
-		TlbInit *t = &P->tlbs[i];
-		if (check_keys(cx, e, "tlb", keys) || !(x = need(cx, e, "cpu", "tlb")) ||
-		    get_int(cx, x, "tlb.cpu", 0, P->ncpu - 1, &t->cpu) || !(x = need(cx, e, "mm", "tlb")) ||
-		    (t->mm = lookup_obj(cx, x, "tlb.mm", HK_MM)) < 0 || init_addr(cx, e, t->mm, &t->addr))
-			return -1;
-		if ((x = ynode_get(e, "writable")) && get_bool(cx, x, "tlb.writable", &t->w))
-			return -1;
-		if ((x = ynode_get(e, "dirty")) && get_bool(cx, x, "tlb.dirty", &t->d))
-			return -1;
-		int present = 0;
-		for (int k = 0; k < P->nptes_init; k++)
-			if (P->ptes[k].mm == t->mm && P->ptes[k].addr >> 12 == t->addr >> 12)
-				present = pte_present(P->ptes[k].val);
-		if (!present)
-			return cerr(cx, e, 0, "tlb: no present PTE for 0x%" PRIx64 " to cache (x86 never caches P=0)", t->addr);
-		P->ntlbs = i + 1;
-	}
-	return 0;
-}
-
-static int locks(Cx *cx, const YNode *n)
-{
-	Program *P = cx->P;
-	int extra = n && n->kind == YN_SEQ ? n->n : 0;
-	P->locks = prog_alloc(P, sizeof(LockDesc) * (size_t)(P->nmms + extra));
-	for (int i = 0; i < P->nmms; i++) {     /* one page-table lock per mm */
-		char buf[96];
-		snprintf(buf, sizeof buf, P->nmms == 1 ? "ptl" : "ptl(%s)", P->mms[i]);
-		P->locks[P->nlocks++] = (LockDesc){ prog_strdup(P, buf), i, 0 };
-	}
-	if (!n)
-		return 0;
-	if (want(cx, n, YN_SEQ, "locks"))
-		return -1;
-	for (int i = 0; i < n->n; i++) {
-		if (want(cx, n->items[i], YN_SCALAR, "locks"))
-			return -1;
-		for (int k = 0; k < P->nlocks; k++)
-			if (!strcmp(P->locks[k].name, n->items[i]->str))
-				return cerr(cx, n->items[i], 0, "locks: '%s' is listed twice", n->items[i]->str);
-		P->locks[P->nlocks++] = (LockDesc){ prog_strdup(P, n->items[i]->str), -1, 0 };
-	}
-	return 0;
 }
 
 /* ---- pass 2: procedure definitions ---- */
@@ -592,29 +207,29 @@ static int collect_defs(Cx *cx)
 		const YNode *ps = ynode_get(cx->set.files[f].root, "procedures"), *x;
 		if (!ps)
 			continue;
-		if (want(cx, ps, YN_SEQ, "procedures"))
+		if (cx_want(cx, ps, YN_SEQ, "procedures"))
 			return -1;
 		for (int i = 0; i < ps->n; i++) {
 			const YNode *d = ps->items[i];
 			ProcDef *pd = &cx->defs[cx->ndefs];
-			if (check_keys(cx, d, "procedure", keys) || !(x = need(cx, d, "name", "procedure")) ||
-			    want(cx, x, YN_SCALAR, "procedure.name"))
+			if (cx_keys(cx, d, "procedure", keys) || !(x = cx_need(cx, d, "name", "procedure")) ||
+			    cx_want(cx, x, YN_SCALAR, "procedure.name"))
 				return -1;
 			pd->name = x->str;
 			pd->node = d;
 			pd->proc = -1;
-			if ((x = ynode_get(d, "variant")) && want(cx, x, YN_SCALAR, "procedure.variant"))
+			if ((x = ynode_get(d, "variant")) && cx_want(cx, x, YN_SCALAR, "procedure.variant"))
 				return -1;
 			pd->variant = x ? x->str : NULL;
-			if ((pd->params = ynode_get(d, "params")) && want(cx, pd->params, YN_SEQ, "procedure.params"))
+			if ((pd->params = ynode_get(d, "params")) && cx_want(cx, pd->params, YN_SEQ, "procedure.params"))
 				return -1;
-			if (!(pd->body = need(cx, d, "body", "procedure")) || want(cx, pd->body, YN_SEQ, "procedure.body"))
+			if (!(pd->body = cx_need(cx, d, "body", "procedure")) || cx_want(cx, pd->body, YN_SEQ, "procedure.body"))
 				return -1;
 			for (int k = 0; k < cx->ndefs; k++) {
 				const ProcDef *o = &cx->defs[k];
 				if (!strcmp(o->name, pd->name) && ((!o->variant && !pd->variant) ||
 				    (o->variant && pd->variant && !strcmp(o->variant, pd->variant))))
-					return cerr(cx, d, 0, "procedure '%s'%s%s is defined twice (first at %s:%d)",
+					return cx_err(cx, d, 0, "procedure '%s'%s%s is defined twice (first at %s:%d)",
 					            pd->name, pd->variant ? " variant " : "", pd->variant ? pd->variant : "",
 					            cx->set.files[o->node->file].path, o->node->line);
 			}
@@ -775,7 +390,7 @@ static Step *emit(Cx *cx, int op, const YNode *at, const char *text)
 
 static int local_slot(Cx *cx, const char *name, int declare)
 {
-	int i = find_name(cx->locals, cx->nlocals, name);
+	int i = cx_find_name(cx->locals, cx->nlocals, name);
 	if (i >= 0 || !declare)
 		return i;
 	if (cx->nlocals == MAX_LOCALS)
@@ -790,12 +405,17 @@ static int named_const(Cx *cx, const char *name, uint64_t *v)
 		{ "_PAGE_PRESENT", _PAGE_PRESENT }, { "_PAGE_RW", _PAGE_RW }, { "_PAGE_USER", _PAGE_USER },
 		{ "_PAGE_ACCESSED", _PAGE_ACCESSED }, { "_PAGE_DIRTY", _PAGE_DIRTY },
 		{ "true", 1 }, { "false", 0 }, { "NULL", 0 },
+		{ "PAGE_SIZE", 4096 }, { "PAGE_SHIFT", 12 },
+		/* include/linux/mm.h, as of 2.6.30-4.x */
+		{ "VM_FAULT_OOM", 0x1 }, { "VM_FAULT_SIGBUS", 0x2 }, { "VM_FAULT_MAJOR", 0x4 },
+		{ "VM_FAULT_NOPAGE", 0x100 }, { "VM_FAULT_LOCKED", 0x200 }, { "VM_FAULT_RETRY", 0x400 },
+		{ "VM_FAULT_ERROR", 0x1 | 0x2 | 0x10 | 0x20 },
 	};
 	const Program *P = cx->P;
 	int i;
 	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++)
 		if (!strcmp(k[j].name, name)) { *v = k[j].v; return 0; }
-	if ((i = find_name(P->mms, P->nmms, name)) >= 0) { *v = h_make(HK_MM, (uint64_t)i); return 0; }
+	if ((i = cx_find_name(P->mms, P->nmms, name)) >= 0) { *v = h_make(HK_MM, (uint64_t)i); return 0; }
 	for (i = 0; i < P->nvmas; i++)
 		if (!strcmp(P->vmas[i].name, name)) { *v = h_make(HK_VMA, (uint64_t)i); return 0; }
 	for (i = 0; i < P->nfilesys; i++)
@@ -804,6 +424,8 @@ static int named_const(Cx *cx, const char *name, uint64_t *v)
 		if (!strcmp(P->pages[i].name, name)) { *v = h_make(HK_PAGE, (uint64_t)i + 1); return 0; }
 	for (i = 0; i < P->nlocks; i++)
 		if (!strcmp(P->locks[i].name, name)) { *v = h_make(HK_LOCK, (uint64_t)i); return 0; }
+	for (i = 0; i < P->nvars; i++)
+		if (!strcmp(P->vars[i].name, name)) { *v = h_make(HK_VAR, (uint64_t)i); return 0; }
 	return -1;
 }
 
@@ -833,12 +455,13 @@ static int operand(Cx *cx, Stmt *st, Operand *o)
 
 static int arg_letter_kind(char a)
 {
-	return a == 'm' ? HK_MM : a == 'v' ? HK_VMA : a == 'p' ? HK_PAGE : a == 'l' ? HK_LOCK : a == 'f' ? HK_FILE : -1;
+	return a == 'm' ? HK_MM : a == 'v' ? HK_VMA : a == 'p' ? HK_PAGE : a == 'l' ? HK_LOCK : a == 'f' ? HK_FILE :
+	       a == 'x' ? HK_VAR : -1;
 }
 
 static const char *hk_word(int k)
 {
-	static const char *w[] = { "number", "mm", "vma", "file", "page", "lock" };
+	static const char *w[] = { "number", "mm", "vma", "file", "page", "lock", "variable" };
 	return w[k];
 }
 
@@ -904,7 +527,8 @@ static int call(Cx *cx, Stmt *st, const char *dst_name, int dst, int dst_or, con
 		return serr(cx, st, 0, "too many registers (at most %d)", MAX_LOCALS);
 	int op = prog_op_lookup(name);
 	Step *s;
-	if (op >= 0 && prog_ops[op].cls != CTRL && op != OP_MOV && op != OP_NOT) {
+	if (op >= 0 && (prog_ops[op].cls != CTRL || op == OP_PAGE_MKWRITE || op == OP_PFN_MKWRITE) &&
+	    op != OP_MOV && op != OP_NOT) {
 		int min, max = op_arity(op, &min);
 		if (na < min || na > max)
 			return serr(cx, st, nt, "%s takes %d argument%s, got %d", name, max, max == 1 ? "" : "s", na);
@@ -1033,7 +657,7 @@ static int condition(Cx *cx, const YNode *n, const char *what)
 {
 	Stmt st = { .n = n, .s = n->str };
 	Operand o;
-	if (want(cx, n, YN_SCALAR, what) || tokenize(cx, &st))
+	if (cx_want(cx, n, YN_SCALAR, what) || tokenize(cx, &st))
 		return -1;
 	int neg = tok_is(&st, 0, "!"), clear = 0;
 	st.i = neg;
@@ -1074,7 +698,7 @@ static int do_if(Cx *cx, const YNode *m)
 {
 	static const char *const keys[] = { "if", "then", "else", NULL };
 	const YNode *th, *el;
-	if (check_keys(cx, m, "if", keys) || !(th = need(cx, m, "then", "if")))
+	if (cx_keys(cx, m, "if", keys) || !(th = cx_need(cx, m, "then", "if")))
 		return -1;
 	int jz = condition(cx, ynode_get(m, "if"), "if");
 	if (jz < 0 || body(cx, th, "then"))
@@ -1098,13 +722,13 @@ static int do_loop(Cx *cx, const YNode *m)
 	static const char *const kl[] = { "loop", NULL };
 	const YNode *w = ynode_get(m, "while"), *b;
 	if (cx->nloops == MAX_LOOPS)
-		return cerr(cx, m, 0, "loops nested too deep");
-	if (check_keys(cx, m, w ? "while" : "loop", w ? kw : kl))
+		return cx_err(cx, m, 0, "loops nested too deep");
+	if (cx_keys(cx, m, w ? "while" : "loop", w ? kw : kl))
 		return -1;
 	int l = cx->nloops++, jz = -1;
 	cx->loop_top[l] = cx->nsteps;
 	cx->nbreaks[l] = 0;
-	if (w && ((jz = condition(cx, w, "while")) < 0 || !(b = need(cx, m, "do", "while"))))
+	if (w && ((jz = condition(cx, w, "while")) < 0 || !(b = cx_need(cx, m, "do", "while"))))
 		return -1;
 	if (!w)
 		b = ynode_get(m, "loop");
@@ -1122,23 +746,23 @@ static int do_loop(Cx *cx, const YNode *m)
 
 static int body(Cx *cx, const YNode *list, const char *what)
 {
-	if (want(cx, list, YN_SEQ, what))
+	if (cx_want(cx, list, YN_SEQ, what))
 		return -1;
 	for (int i = 0; i < list->n; i++) {
 		const YNode *it = list->items[i];
 		int rc;
 		if (it->kind == YN_SCALAR)
 			rc = statement(cx, it);
-		else if (it->kind == YN_MAP && plain_keys(cx, it, what))
+		else if (it->kind == YN_MAP && cx_plain_keys(cx, it, what))
 			rc = -1;
 		else if (it->kind == YN_MAP && ynode_get(it, "if"))
 			rc = do_if(cx, it);
 		else if (it->kind == YN_MAP && (ynode_get(it, "while") || ynode_get(it, "loop")))
 			rc = do_loop(cx, it);
 		else if (it->kind == YN_MAP && it->n)
-			rc = cerr(cx, it->items[0], 0, "unknown key '%s' (a step is a string, or if:/while:/loop:)", it->items[0]->str);
+			rc = cx_err(cx, it->items[0], 0, "unknown key '%s' (a step is a string, or if:/while:/loop:)", it->items[0]->str);
 		else
-			rc = cerr(cx, it, 0, "%s: expected a step", what);
+			rc = cx_err(cx, it, 0, "%s: expected a step", what);
 		if (rc)
 			return -1;
 	}
@@ -1154,10 +778,10 @@ static int compile_proc(Cx *cx, int proc, const YNode *params, const YNode *b)
 	cx->tmp = -1;
 	cx->nloops = 0;
 	for (int i = 0; params && i < params->n; i++) {
-		if (want(cx, params->items[i], YN_SCALAR, "params"))
+		if (cx_want(cx, params->items[i], YN_SCALAR, "params"))
 			return -1;
 		if (local_slot(cx, params->items[i]->str, 0) >= 0)
-			return cerr(cx, params->items[i], 0, "parameter '%s' is listed twice", params->items[i]->str);
+			return cx_err(cx, params->items[i], 0, "parameter '%s' is listed twice", params->items[i]->str);
 		local_slot(cx, params->items[i]->str, 1);
 	}
 	cx->procs[proc].entry = cx->nsteps;
@@ -1183,33 +807,6 @@ static int drain_work(Cx *cx)
 
 /* ---- CPUs, fault handler, outcomes, expectations ---- */
 
-/* mm_cpumask: {mm: [cpu, ...]}: the CPUs flush_tlb_page IPIs for mm,
- * replacing the derived set (to model a flush that misses a CPU). */
-static int cpumasks(Cx *cx, const YNode *n)
-{
-	Program *P = cx->P;
-	P->cpumask = prog_alloc(P, sizeof(uint64_t) * (size_t)(P->nmms + 1));
-	if (!n)
-		return 0;
-	if (want(cx, n, YN_MAP, "mm_cpumask") || plain_keys(cx, n, "mm_cpumask"))
-		return -1;
-	for (int i = 0; i + 1 < n->n; i += 2) {
-		int mm = lookup_obj(cx, n->items[i], "mm_cpumask", HK_MM);
-		const YNode *l = n->items[i + 1];
-		if (mm < 0 || want(cx, l, YN_SEQ, "mm_cpumask"))
-			return -1;
-		if (l->n == 0)
-			return cerr(cx, l, 0, "mm_cpumask: list at least one CPU");
-		for (int k = 0; k < l->n; k++) {
-			int c;
-			if (get_int(cx, l->items[k], "mm_cpumask", 0, P->ncpu - 1, &c))
-				return -1;
-			P->cpumask[mm] |= 1ull << c;
-		}
-	}
-	return 0;
-}
-
 static int cpus(Cx *cx, const YNode *n)
 {
 	static const char *const keys[] = { "cpu", "mm", "model", "body", NULL };
@@ -1218,32 +815,32 @@ static int cpus(Cx *cx, const YNode *n)
 	for (int c = 0; c < P->ncpu; c++)
 		P->cpus[c] = (CpuDesc){ -1, -1, -1 };
 	if (!n)
-		return cerr(cx, cx->set.files[0].root, 0, "scenario: missing key 'cpus'");
-	if (want(cx, n, YN_SEQ, "cpus"))
+		return cx_err(cx, cx->set.files[0].root, 0, "scenario: missing key 'cpus'");
+	if (cx_want(cx, n, YN_SEQ, "cpus"))
 		return -1;
 	if (n->n == 0)
-		return cerr(cx, n, 0, "cpus: list at least one CPU program");
+		return cx_err(cx, n, 0, "cpus: list at least one CPU program");
 	for (int i = 0; i < n->n; i++) {
 		const YNode *e = n->items[i], *x;
 		int c;
 		char name[16];
-		if (check_keys(cx, e, "cpu", keys) || !(x = need(cx, e, "cpu", "cpu")) ||
-		    get_int(cx, x, "cpu", 0, P->ncpu - 1, &c))
+		if (cx_keys(cx, e, "cpu", keys) || !(x = cx_need(cx, e, "cpu", "cpu")) ||
+		    cx_int(cx, x, "cpu", 0, P->ncpu - 1, &c))
 			return -1;
 		if (P->cpus[c].proc >= 0)
-			return cerr(cx, x, 0, "CPU#%d has two programs", c);
-		if ((x = ynode_get(e, "mm")) && (P->cpus[c].mm = lookup_obj(cx, x, "cpu.mm", HK_MM)) < 0)
+			return cx_err(cx, x, 0, "CPU#%d has two programs", c);
+		if ((x = ynode_get(e, "mm")) && (P->cpus[c].mm = cx_lookup_obj(cx, x, "cpu.mm", HK_MM)) < 0)
 			return -1;
 		if ((x = ynode_get(e, "model"))) {
-			if (want(cx, x, YN_SCALAR, "cpu.model"))
+			if (cx_want(cx, x, YN_SCALAR, "cpu.model"))
 				return -1;
 			for (int k = 0; dirty_model(k); k++)
 				if (!strcmp(dirty_model(k)->name, x->str))
 					P->cpus[c].model = k;
 			if (P->cpus[c].model < 0)
-				return cerr(cx, x, 0, "unknown dirty-bit model '%s'", x->str);
+				return cx_err(cx, x, 0, "unknown dirty-bit model '%s'", x->str);
 		}
-		if (!(x = need(cx, e, "body", "cpu")))
+		if (!(x = cx_need(cx, e, "body", "cpu")))
 			return -1;
 		snprintf(name, sizeof name, "CPU#%d", c);
 		P->cpus[c].proc = new_proc(cx, name, NULL, 0, e);
@@ -1255,17 +852,38 @@ static int cpus(Cx *cx, const YNode *n)
 
 static int named_proc(Cx *cx, const YNode *x, int nparams, const char *what)
 {
-	if (want(cx, x, YN_SCALAR, what))
+	if (cx_want(cx, x, YN_SCALAR, what))
 		return -1;
 	int d = find_def(cx, x->str);
 	if (d < 0)
-		return cerr(cx, x, 0, "%s: no procedure named '%s'", what, x->str);
+		return cx_err(cx, x, 0, "%s: no procedure named '%s'", what, x->str);
 	int np = cx->defs[d].params ? cx->defs[d].params->n : 0;
 	if (np != nparams)
-		return cerr(cx, x, 0, "%s: '%s' must take %d parameter%s, it takes %d", what, x->str,
+		return cx_err(cx, x, 0, "%s: '%s' must take %d parameter%s, it takes %d", what, x->str,
 		            nparams, nparams == 1 ? "" : "s", np);
 	int p = proc_ref(cx, x->str);
 	return drain_work(cx) ? -1 : p;
+}
+
+/* vmas: vm_ops: {page_mkwrite: P, pfn_mkwrite: P}: each a procedure of
+ * two parameters, (vma, page) and (vma, address). */
+static int vm_ops(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "page_mkwrite", "pfn_mkwrite", NULL };
+	static const char *const what[] = { "vm_ops.page_mkwrite", "vm_ops.pfn_mkwrite" };
+	for (int i = 0; n && i < n->n; i++) {
+		const YNode *ops = ynode_get(n->items[i], "vm_ops");
+		if (!ops)
+			continue;
+		if (cx_keys(cx, ops, "vm_ops", keys))
+			return -1;
+		for (int k = 0; k < VMOPS__COUNT; k++) {
+			const YNode *x = ynode_get(ops, keys[k]);
+			if (x && (cx->P->vmas[i].vm_ops[k] = named_proc(cx, x, 2, what[k])) < 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 static const char *const builtin_doc[OUT__BUILTIN][2] = {
@@ -1274,6 +892,9 @@ static const char *const builtin_doc[OUT__BUILTIN][2] = {
 	{ "stale_tlb_write", "a store went through a TLB entry that a completed flush should have removed" },
 	{ "deadlock", "every unfinished CPU is blocked" },
 	{ "bug_on", "a BUG_ON in the scenario fired" },
+	{ "stale_mapping", "at the end a PTE maps a page that is no longer the file's page at that index, or lies beyond i_size" },
+	{ "use_after_free", "a PTE maps, or an access reached, a freed block" },
+	{ "mtime_missed", "file data changed through a mapping and the file's mtime never changed" },
 };
 
 static int outcomes(Cx *cx, const YNode *n)
@@ -1284,22 +905,22 @@ static int outcomes(Cx *cx, const YNode *n)
 		P->outcomes[P->noutcomes++] = (OutcomeDesc){ builtin_doc[i][0], -1, builtin_doc[i][1] };
 	if (!n)
 		return 0;
-	if (want(cx, n, YN_SEQ, "outcomes"))
+	if (cx_want(cx, n, YN_SEQ, "outcomes"))
 		return -1;
 	for (int i = 0; i < n->n; i++) {
 		const YNode *e = n->items[i], *x;
 		OutcomeDesc *o = &P->outcomes[P->noutcomes];
 		if (P->noutcomes == MAX_OUTCOMES)
-			return cerr(cx, e, 0, "too many outcomes (at most %d)", MAX_OUTCOMES);
-		if (check_keys(cx, e, "outcome", keys) || !(x = need(cx, e, "name", "outcome")) ||
-		    want(cx, x, YN_SCALAR, "outcome.name"))
+			return cx_err(cx, e, 0, "too many outcomes (at most %d)", MAX_OUTCOMES);
+		if (cx_keys(cx, e, "outcome", keys) || !(x = cx_need(cx, e, "name", "outcome")) ||
+		    cx_want(cx, x, YN_SCALAR, "outcome.name"))
 			return -1;
 		if (prog_outcome(P, x->str) >= 0)
-			return cerr(cx, x, 0, "outcome '%s' is defined twice", x->str);
+			return cx_err(cx, x, 0, "outcome '%s' is defined twice", x->str);
 		o->name = prog_strdup(P, x->str);
-		if (!(x = need(cx, e, "check", "outcome")) || (o->proc = named_proc(cx, x, 0, "outcome.check")) < 0)
+		if (!(x = cx_need(cx, e, "check", "outcome")) || (o->proc = named_proc(cx, x, 0, "outcome.check")) < 0)
 			return -1;
-		if ((x = ynode_get(e, "doc")) && !want(cx, x, YN_SCALAR, "outcome.doc"))
+		if ((x = ynode_get(e, "doc")) && !cx_want(cx, x, YN_SCALAR, "outcome.doc"))
 			o->doc = prog_strdup(P, x->str);
 		P->noutcomes++;
 	}
@@ -1309,11 +930,11 @@ static int outcomes(Cx *cx, const YNode *n)
 static int quant(Cx *cx, const YNode *v, int *q)
 {
 	static const char *const w[] = { "never", "sometimes", "always" };
-	if (want(cx, v, YN_SCALAR, "expectation"))
+	if (cx_want(cx, v, YN_SCALAR, "expectation"))
 		return -1;
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(v->str, w[i])) { *q = i; return 0; }
-	return cerr(cx, v, 0, "expected never, sometimes or always, got '%s'", v->str);
+	return cx_err(cx, v, 0, "expected never, sometimes or always, got '%s'", v->str);
 }
 
 static int expects(Cx *cx, const YNode *n)
@@ -1321,7 +942,7 @@ static int expects(Cx *cx, const YNode *n)
 	Program *P = cx->P;
 	if (!n)
 		return 0;
-	if (want(cx, n, YN_SEQ, "expect"))
+	if (cx_want(cx, n, YN_SEQ, "expect"))
 		return -1;
 	int total = 0;
 	for (int i = 0; i < n->n; i++)
@@ -1329,22 +950,22 @@ static int expects(Cx *cx, const YNode *n)
 	P->expects = prog_alloc(P, sizeof(Expect) * (size_t)(total + 1));
 	for (int i = 0; i < n->n; i++) {
 		const YNode *e = n->items[i], *v = ynode_get(e, "variant"), *m = ynode_get(e, "model");
-		if (want(cx, e, YN_MAP, "expect") || plain_keys(cx, e, "expect"))
+		if (cx_want(cx, e, YN_MAP, "expect") || cx_plain_keys(cx, e, "expect"))
 			return -1;
-		if (v && (want(cx, v, YN_SCALAR, "expect.variant") ||
-		          (P->nvariants ? find_name(P->variants, P->nvariants, v->str) < 0 : 1)))
-			return cx->failed ? -1 : cerr(cx, v, 0, "expect: no variant named '%s'", v->str);
-		if (m && (want(cx, m, YN_SCALAR, "expect.model") || !dirty_find(m->str)))
-			return cx->failed ? -1 : cerr(cx, m, 0, "unknown dirty-bit model '%s'", m->str);
-		if (m && find_name(P->models, P->nmodels, m->str) < 0)
-			return cerr(cx, m, 0, "expect: model '%s' is not in machine.models, so it is never explored", m->str);
+		if (v && (cx_want(cx, v, YN_SCALAR, "expect.variant") ||
+		          (P->nvariants ? cx_find_name(P->variants, P->nvariants, v->str) < 0 : 1)))
+			return cx->failed ? -1 : cx_err(cx, v, 0, "expect: no variant named '%s'", v->str);
+		if (m && (cx_want(cx, m, YN_SCALAR, "expect.model") || !dirty_find(m->str)))
+			return cx->failed ? -1 : cx_err(cx, m, 0, "unknown dirty-bit model '%s'", m->str);
+		if (m && cx_find_name(P->models, P->nmodels, m->str) < 0)
+			return cx_err(cx, m, 0, "expect: model '%s' is not in machine.models, so it is never explored", m->str);
 		for (int k = 0; k + 1 < e->n; k += 2) {
 			const YNode *key = e->items[k];
 			if (!strcmp(key->str, "variant") || !strcmp(key->str, "model"))
 				continue;
 			Expect *x = &P->expects[P->nexpects];
 			if ((x->outcome = prog_outcome(P, key->str)) < 0)
-				return cerr(cx, key, 0, "expect: unknown outcome '%s'", key->str);
+				return cx_err(cx, key, 0, "expect: unknown outcome '%s'", key->str);
 			if (quant(cx, e->items[k + 1], &x->quant))
 				return -1;
 			x->variant = v ? prog_strdup(P, v->str) : NULL;
@@ -1420,27 +1041,38 @@ static void all_liveness(Cx *cx)
 
 /* ---- call graph: recursion and stack sizes ---- */
 
+/* The k-th procedure step s may call (-1: none there), -2 past the last:
+ * a call's target, the fault handler for a user access, and for a
+ * vm_ops call every vma's callback of that kind. */
+static int callee_k(Cx *cx, const Step *s, int fault, int k)
+{
+	if (s->op == OP_PAGE_MKWRITE || s->op == OP_PFN_MKWRITE)
+		return k < cx->P->nvmas ? cx->P->vmas[k].vm_ops[s->op == OP_PFN_MKWRITE] : -2;
+	if (k > 0)
+		return -2;
+	return s->op == OP_CALL ? s->target : prog_ops[s->op].cls == USER ? fault : -1;
+}
+
 static int stack_of(Cx *cx, int p, int *color, int *stk, int *dep, int fault)
 {
 	if (color[p] == 2)
 		return 0;
 	if (color[p] == 1) {
 		const Proc *pr = &cx->procs[p];
-		return cerr(cx, &(YNode){ .file = pr->file, .line = (int)pr->line, .col = (int)pr->col }, 0,
+		return cx_err(cx, &(YNode){ .file = pr->file, .line = (int)pr->line, .col = (int)pr->col }, 0,
 		            "procedure '%s' calls itself (directly or through others): recursion is not allowed", pr->name);
 	}
 	color[p] = 1;
 	int best = 0, bestd = 0;
-	for (int i = cx->procs[p].entry; i < cx->nsteps && cx->steps[i].proc == p; i++) {
-		int callee = cx->steps[i].op == OP_CALL ? cx->steps[i].target :
-		             prog_ops[cx->steps[i].op].cls == USER ? fault : -1;
-		if (callee < 0)
-			continue;
-		if (stack_of(cx, callee, color, stk, dep, fault))
-			return -1;
-		best = stk[callee] > best ? stk[callee] : best;
-		bestd = dep[callee] > bestd ? dep[callee] : bestd;
-	}
+	for (int i = cx->procs[p].entry; i < cx->nsteps && cx->steps[i].proc == p; i++)
+		for (int k = 0, callee; (callee = callee_k(cx, &cx->steps[i], fault, k)) != -2; k++) {
+			if (callee < 0)
+				continue;
+			if (stack_of(cx, callee, color, stk, dep, fault))
+				return -1;
+			best = stk[callee] > best ? stk[callee] : best;
+			bestd = dep[callee] > bestd ? dep[callee] : bestd;
+		}
 	stk[p] = cx->procs[p].nlocals + best;
 	dep[p] = 1 + bestd;
 	color[p] = 2;
@@ -1462,7 +1094,7 @@ static int sizes(Cx *cx)
 	}
 	free(color);
 	if (!rc && (P->max_depth > 250 || P->max_stack > 60000))
-		return cerr(cx, cx->set.files[0].root, 0, "calls nest too deep");
+		return cx_err(cx, cx->set.files[0].root, 0, "calls nest too deep");
 	return rc;
 }
 
@@ -1471,16 +1103,16 @@ static int sizes(Cx *cx)
 static int top_keys(Cx *cx)
 {
 	static const char *const scn[] = { "scenario", "description", "include", "variants", "machine",
-		"mms", "mm_cpumask", "files", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
+		"mms", "mm_cpumask", "files", "vars", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
 		"expect", "procedures", NULL };
 	static const char *const lib[] = { "include", "description", "procedures", NULL };
-	if (check_keys(cx, cx->set.files[0].root, "scenario", scn))
+	if (cx_keys(cx, cx->set.files[0].root, "scenario", scn))
 		return -1;
 	for (int f = 1; f < cx->set.nfiles; f++)
 		if (ynode_get(cx->set.files[f].root, "scenario"))
-			return cerr(cx, ynode_key(cx->set.files[f].root, "scenario"), 0,
+			return cx_err(cx, ynode_key(cx->set.files[f].root, "scenario"), 0,
 			            "an included file must be a library (procedures only), not a scenario");
-		else if (check_keys(cx, cx->set.files[f].root, "library", lib))
+		else if (cx_keys(cx, cx->set.files[f].root, "library", lib))
 			return -1;
 	return 0;
 }
@@ -1490,25 +1122,25 @@ static int header(Cx *cx, const char *variant)
 	Program *P = cx->P;
 	const YNode *root = cx->set.files[0].root, *x;
 	if (!(x = ynode_get(root, "scenario")))
-		return cerr(cx, root, 0, "not a scenario: missing key 'scenario' (a library is used through include:)");
-	if (want(cx, x, YN_SCALAR, "scenario"))
+		return cx_err(cx, root, 0, "not a scenario: missing key 'scenario' (a library is used through include:)");
+	if (cx_want(cx, x, YN_SCALAR, "scenario"))
 		return -1;
 	P->name = prog_strdup(P, x->str);
-	if ((x = ynode_get(root, "description")) && !want(cx, x, YN_SCALAR, "description"))
+	if ((x = ynode_get(root, "description")) && !cx_want(cx, x, YN_SCALAR, "description"))
 		P->description = prog_strdup(P, x->str);
 	if (cx->failed || top_keys(cx))
 		return -1;
-	if ((x = ynode_get(root, "variants")) && name_list(cx, x, "variants", &P->variants, &P->nvariants))
+	if ((x = ynode_get(root, "variants")) && cx_name_list(cx, x, "variants", &P->variants, &P->nvariants))
 		return -1;
-	if (variant && find_name(P->variants, P->nvariants, variant) < 0)
-		return cerr(cx, x ? x : root, 0, "scenario %s has no variant '%s'", P->name, variant);
+	if (variant && cx_find_name(P->variants, P->nvariants, variant) < 0)
+		return cx_err(cx, x ? x : root, 0, "scenario %s has no variant '%s'", P->name, variant);
 	P->variant = variant ? prog_strdup(P, variant) : P->nvariants ? P->variants[0] : NULL;
 	if (!(x = ynode_get(root, "mms")))
-		return cerr(cx, root, 0, "scenario: missing key 'mms'");
-	if (name_list(cx, x, "mms", &P->mms, &P->nmms))
+		return cx_err(cx, root, 0, "scenario: missing key 'mms'");
+	if (cx_name_list(cx, x, "mms", &P->mms, &P->nmms))
 		return -1;
 	if (P->nmms > 255 || P->nmms == 0)
-		return cerr(cx, x, 0, "mms: list 1 to 255 mm names");
+		return cx_err(cx, x, 0, "mms: list 1 to 255 mm names");
 	return 0;
 }
 
@@ -1535,18 +1167,18 @@ static int compile_all(Cx *cx, const char *variant)
 	const YNode *root = cx->set.files[0].root, *x;
 	Program *P = cx->P;
 	hash_files(cx);
-	if (header(cx, variant) || machine(cx, ynode_get(root, "machine")) || files(cx, ynode_get(root, "files")) ||
-	    vmas(cx, ynode_get(root, "vmas")) || ptes(cx, ynode_get(root, "ptes")) || tlbs(cx, ynode_get(root, "tlb")) ||
-	    locks(cx, ynode_get(root, "locks")) || cpumasks(cx, ynode_get(root, "mm_cpumask")) || collect_defs(cx))
+	if (header(cx, variant) || cx_machine(cx, root) || collect_defs(cx))
 		return -1;
 	P->fault_handler = -1;
 	if ((x = ynode_get(root, "fault_handler")) && (P->fault_handler = named_proc(cx, x, 3, "fault_handler")) < 0)
+		return -1;
+	if (vm_ops(cx, ynode_get(root, "vmas")))
 		return -1;
 	if (cpus(cx, ynode_get(root, "cpus")) || outcomes(cx, ynode_get(root, "outcomes")) ||
 	    expects(cx, ynode_get(root, "expect")) || sizes(cx))
 		return -1;
 	if (cx->nsteps > 65000)
-		return cerr(cx, root, 0, "program too large (%d steps)", cx->nsteps);
+		return cx_err(cx, root, 0, "program too large (%d steps)", cx->nsteps);
 	all_liveness(cx);
 	return 0;
 }

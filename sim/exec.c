@@ -95,8 +95,8 @@ static void setdst(Sim *S, uint8_t *w, int c, const Step *s, uint64_t v)
 
 static const char *kind_name(int k)
 {
-	static const char *n[] = { "number", "mm", "vma", "file", "page", "lock" };
-	return k >= 0 && k <= HK_LOCK ? n[k] : "value";
+	static const char *n[] = { "number", "mm", "vma", "file", "page", "lock", "variable" };
+	return k >= 0 && k <= HK_VAR ? n[k] : "value";
 }
 
 /* Operand i as a handle of kind `want` (a vma is accepted as its mm);
@@ -111,10 +111,10 @@ static int obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want)
 		return P->vmas[idx].mm;
 	int n = want == HK_MM ? P->nmms : want == HK_VMA ? P->nvmas :
 	        want == HK_PAGE ? P->npages + 1 : want == HK_LOCK ? P->nlocks :
-	        want == HK_FILE ? P->nfilesys : 0;
+	        want == HK_FILE ? P->nfilesys : want == HK_VAR ? P->nvars : 0;
 	if (k != want) {
 		char buf[64];
-		if (k > HK_INT && k <= HK_LOCK)
+		if (k > HK_INT && k <= HK_VAR)
 			fail(S, s, "%s: operand %d must be a %s, got a %s (%s)", prog_ops[s->op].name, i + 1,
 			     kind_name(want), kind_name(k), prog_value_name(P, v, buf, sizeof buf));
 		else
@@ -250,24 +250,65 @@ static int page_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, i
 	return do_call(S, w, c, P->fault_handler, w_cpu(&S->L, w, c)->pc, FR_FAULT, args, 3);
 }
 
-/* The data access through TLB entry i; ends the instruction. */
+/* A fault of the access s: the fault handler, or for a copy with page
+ * faults disabled a short copy (PAGE_SIZE not copied) that ends it. */
+static int access_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, int write)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	if (s->op != OP_COPY_FROM_USER_INATOMIC)
+		return page_fault(S, w, c, s, addr, write);
+	ev(S, w, c, EV_HW, -1, "page faults disabled: no fault handler, short copy");
+	setdst(S, w, c, s, 4096);
+	cs->phase = PH_START;
+	cs->acc_slot = 0;
+	cs->pc++;
+	return R_NEXT;
+}
+
+/* Every write to frame pfn, by a CPU or by the kernel: the content
+ * version, the storage key, and what the write means for its file. */
+static void frame_written(Sim *S, uint8_t *w, int c, int pfn, int user)
+{
+	PageState *pg = (PageState *)(w + S->L.page) + pfn;
+	const PageDesc *pd = &S->P->pages[pfn - 1];
+	pg->data++;
+	if (S->model[c]->flags & DM_STORAGE_KEY)
+		pg->skey = 1;
+	if (user && pd->file >= 0)
+		((FileState *)(w + S->L.file))[pd->file].mapped_write = 1;
+}
+
+/* The data access through TLB entry i; ends the instruction.  A kernel
+ * copy (copy_from_user) reads the user page and writes the page of its
+ * first operand. */
 static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int write)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
 	TlbEntry *t = &w_tlb(&S->L, w, c)[i];
 	PageState *pg = (PageState *)(w + S->L.page) + t->pfn;
 	const char *pname = t->pfn >= 1 && t->pfn <= S->P->npages ? S->P->pages[t->pfn - 1].name : "?";
+	int step = (int)(s - S->P->steps);
 	if (t->flags & TLB_STALE) {
 		w_hdr(w)->seen |= SEEN_STALE_TLB_WRITE * (write != 0);
 		ev(S, w, c, EV_HW, -1, "entry is STALE: a completed flush_tlb_page missed it");
 	}
+	if (pg->frame & FRAME_FREE) {
+		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
+		ev(S, w, c, EV_HW, -1, "%s was freed: use after free", pname);
+	}
 	S->lat += S->P->cost.mem;
 	if (write) {
-		pg->data++;
-		ev(S, w, c, EV_HW, s - S->P->steps, "data write lands in %s (content v%u)", pname, pg->data);
+		frame_written(S, w, c, t->pfn, 1);
+		ev(S, w, c, EV_HW, step, "data write lands in %s (content v%u)", pname, pg->data);
+	} else if (prog_ops[s->op].args[0] == 'p') {   /* copy_from_user */
+		int dst = (int)h_index(opv(S, w, c, s, 0));
+		frame_written(S, w, c, dst, 0);
+		setdst(S, w, c, s, 0);
+		ev(S, w, c, EV_HW, step, "copy: read %s (content v%u), write %s (content v%u)", pname, pg->data,
+		   S->P->pages[dst - 1].name, ((PageState *)(w + S->L.page))[dst].data);
 	} else {
 		setdst(S, w, c, s, pg->data);
-		ev(S, w, c, EV_HW, s - S->P->steps, "data read from %s (content v%u)", pname, pg->data);
+		ev(S, w, c, EV_HW, step, "data read from %s (content v%u)", pname, pg->data);
 	}
 	cs->phase = PH_START;
 	cs->acc_slot = 0;
@@ -295,7 +336,7 @@ static int dirty_step(Sim *S, uint8_t *w, int c, const Step *s, int i, uint64_t 
 	cs->scratch = 0;
 	if (r == DIRTY_FAULT) {
 		tlb_invalidate(w_tlb(&S->L, w, c), S->L.tlb_size, t->mm, t->vpn);
-		return page_fault(S, w, c, s, addr, 1);
+		return access_fault(S, w, c, s, addr, 1);
 	}
 	t->flags |= TLB_D;
 	cs->phase = PH_DATA;
@@ -311,14 +352,14 @@ static int access_start(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 	uint32_t vpn = (uint32_t)(addr >> 12);
 	TlbEntry *tlb = w_tlb(&S->L, w, c);
 	int i = tlb_lookup(tlb, S->L.tlb_size, mm, vpn);
-	const char *what = write ? "store" : "load";
+	const char *what = write ? "store" : s->op == OP_LOAD ? "load" : prog_ops[s->op].name;
 	if (i >= 0) {
 		S->lat += P->cost.tlb_hit;
 		ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB hit (W=%d D=%d)", what, addr,
 		   !!(tlb[i].flags & TLB_W), !!(tlb[i].flags & TLB_D));
 		if (write && !(tlb[i].flags & TLB_W)) {
 			tlb_invalidate(tlb, S->L.tlb_size, mm, vpn);
-			return page_fault(S, w, c, s, addr, 1);
+			return access_fault(S, w, c, s, addr, 1);
 		}
 		if (!write || (tlb[i].flags & TLB_D))
 			return data_access(S, w, c, s, i, write);
@@ -328,7 +369,7 @@ static int access_start(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 	S->lat += P->cost.walk;
 	if (slot < 0) {
 		ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB miss, no page table", what, addr);
-		return page_fault(S, w, c, s, addr, write);
+		return access_fault(S, w, c, s, addr, write);
 	}
 	pte_t v = pte_get(S, w, slot);
 	const char *note = "";
@@ -336,18 +377,22 @@ static int access_start(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 	TraceEv *e = ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB miss, %s", what, addr, note);
 	pte_set(S, w, slot, v, e);
 	if (!ok)
-		return page_fault(S, w, c, s, addr, write);
+		return access_fault(S, w, c, s, addr, write);
 	CpuState *cs = w_cpu(&S->L, w, c);
-	uint8_t fl = (uint8_t)((pte_write(v) ? TLB_W : 0) | (pte_dirty(v) ? TLB_D : 0));
+	/* with no hardware dirty bit a clean PTE is read-only to the MMU */
+	int hw_w = pte_write(v) && (pte_dirty(v) || !(S->model[c]->flags & DM_SW_DIRTY));
+	uint8_t fl = (uint8_t)((hw_w ? TLB_W : 0) | (pte_dirty(v) ? TLB_D : 0));
 	cs->acc_slot = (uint8_t)tlb_fill(tlb, S->L.tlb_size, &cs->tlb_rr, mm, vpn, (uint16_t)pte_pfn(v), fl);
 	cs->phase = PH_DATA;
 	return R_STAY;
 }
 
+/* load/store (address: operand 0) and the kernel's copies from user
+ * memory (a read of operand 1). */
 static int user_access(Sim *S, uint8_t *w, int c, const Step *s, int write)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
-	uint64_t addr = opv(S, w, c, s, 0);
+	uint64_t addr = opv(S, w, c, s, prog_ops[s->op].args[0] == 'p');
 	if (c >= S->L.ncpu || S->P->cpus[c].mm < 0)
 		return fail(S, s, "%s: CPU#%d runs no user mm", write ? "store" : "load", c);
 	if (cs->phase == PH_START)
@@ -445,6 +490,15 @@ static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
 	return !(((PageState *)(w + S->L.page))[h_index(v)].flags & PG_locked);
 }
 
+static int rwsem_free(Sim *S, uint8_t *w, int c, const Step *s, int write)
+{
+	uint64_t v = opv(S, w, c, s, 0);
+	if (h_kind(v) != HK_FILE || h_index(v) >= (uint32_t)S->P->nfilesys)
+		return 1;
+	const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
+	return !fs->i_mmap_writer && (!write || !fs->i_mmap_readers);
+}
+
 static int can_run(Sim *S, uint8_t *w, int c)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
@@ -454,6 +508,8 @@ static int can_run(Sim *S, uint8_t *w, int c)
 	case OP_SPIN_LOCK_IRQSAVE: return cs->phase == PH_START || lock_free(S, w, c, s);
 	case OP_LOCK_PAGE:         return page_unlocked(S, w, c, s);
 	case OP_FLUSH_TLB_PAGE:    return cs->phase == PH_START || cs->acks == 0;
+	case OP_I_MMAP_LOCK_READ:  return rwsem_free(S, w, c, s, 0);
+	case OP_I_MMAP_LOCK_WRITE: return rwsem_free(S, w, c, s, 1);
 	default:                   return 1;
 	}
 }
@@ -478,6 +534,203 @@ int sim_enabled(Sim *S, uint8_t *w, Choice *out)
 	return n;
 }
 
+/* ---- files, the page cache, DAX blocks, state variables ---- */
+
+/* Ends a shared step: its cost, the next pc. */
+static int next(Sim *S, uint8_t *w, int c, uint32_t cost)
+{
+	S->lat += cost;
+	w_cpu(&S->L, w, c)->pc++;
+	return R_NEXT;
+}
+
+/* The page-cache (or block-map) slot of file f at index, or -1. */
+static int file_slot(Sim *S, int f, uint64_t index)
+{
+	const FileDesc *fd = &S->P->filesys[f];
+	return index < (uint64_t)fd->npages ? fd->first_slot + (int)index : -1;
+}
+
+static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint64_t b)
+{
+	const Program *P = S->P;
+	int pc = w_cpu(&S->L, w, c)->pc;
+	int f = s->op == OP_READ_ONCE || s->op == OP_WRITE_ONCE ? obj(S, w, c, s, 0, HK_VAR) : obj(S, w, c, s, 0, HK_FILE);
+	Mem m;
+	(void)a;
+	if (f < 0)
+		return R_ERR;
+	world_mem(&S->L, w, &m);
+	FileState *fs = &m.file[f];
+	int slot = file_slot(S, f, b), pfn = 0;
+	switch (s->op) {
+	case OP_READ_ONCE:
+		setdst(S, w, c, s, m.var[f]);
+		ev(S, w, c, EV_STEP, pc, "%s = %" PRIu64, s->text, m.var[f]);
+		break;
+	case OP_WRITE_ONCE:
+		m.var[f] = b;
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		break;
+	case OP_I_SIZE_READ:
+		setdst(S, w, c, s, fs->i_size);
+		ev(S, w, c, EV_STEP, pc, "%s = %u", s->text, fs->i_size);
+		break;
+	case OP_I_SIZE_WRITE:
+		if (b > 0xffffffffu)
+			return fail(S, s, "i_size_write: %" PRIu64 " is too large", b);
+		fs->i_size = (uint32_t)b;
+		ev(S, w, c, EV_STEP, pc, "%s: i_size = %u", s->text, fs->i_size);
+		break;
+	case OP_FILE_UPDATE_TIME:
+		fs->mtime++;
+		ev(S, w, c, EV_STEP, pc, "%s: mtime = %u", s->text, fs->mtime);
+		break;
+	case OP_FIND_GET_PAGE:
+	case OP_GET_BLOCK:
+		if (slot >= 0 && P->filesys[f].dax == (s->op == OP_GET_BLOCK))
+			pfn = m.pcache[slot];
+		setdst(S, w, c, s, s->op == OP_GET_BLOCK ? (uint64_t)pfn : pfn ? h_make(HK_PAGE, (uint64_t)pfn) : 0);
+		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, pfn ? P->pages[pfn - 1].name : "NULL");
+		break;
+	case OP_FREE_BLOCK:
+		if (slot < 0 || !P->filesys[f].dax || !m.pcache[slot])
+			return fail(S, s, "free_block: file %s has no block at index %" PRIu64, P->filesys[f].name, b);
+		pfn = m.pcache[slot];
+		m.pcache[slot] = 0;
+		m.page[pfn].frame |= FRAME_FREE;
+		ev(S, w, c, EV_STEP, pc, "%s: %s (pfn %d) is free", s->text, P->pages[pfn - 1].name, pfn);
+		break;
+	}
+	return next(S, w, c, P->cost.mem);
+}
+
+/* 1 if a present PTE maps pfn. */
+static int pfn_mapped(Sim *S, uint8_t *w, int pfn)
+{
+	const pte_t *pte = (const pte_t *)(w + S->L.pte);
+	for (int i = 0; i < S->L.npte; i++)
+		if (pte_present(pte[i]) && pte_pfn(pte[i]) == (uint64_t)pfn)
+			return 1;
+	return 0;
+}
+
+/* The page-cache slot page pfn was declared in, if it is still there. */
+static int page_cache_slot(Sim *S, uint8_t *w, int pfn)
+{
+	const PageDesc *pd = &S->P->pages[pfn - 1];
+	int slot = pd->file >= 0 ? file_slot(S, pd->file, pd->index) : -1;
+	return slot >= 0 && ((uint16_t *)(w + S->L.pcache))[slot] == pfn ? slot : -1;
+}
+
+static int page_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
+{
+	const Program *P = S->P;
+	PageState *pg = (PageState *)(w + S->L.page) + pfn;
+	int pc = w_cpu(&S->L, w, c)->pc, slot = page_cache_slot(S, w, pfn);
+	uint64_t v = 0;
+	switch (s->op) {
+	case OP_DELETE_FROM_PAGE_CACHE:
+		if (slot >= 0)
+			((uint16_t *)(w + S->L.pcache))[slot] = 0;
+		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, slot >= 0 ? "" : ": not in the page cache");
+		return next(S, w, c, P->cost.mem);
+	case OP_PAGE_MAPPING:
+		v = slot >= 0 ? h_make(HK_FILE, (uint64_t)P->pages[pfn - 1].file) : 0;
+		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, slot >= 0 ? P->filesys[P->pages[pfn - 1].file].name : "NULL");
+		break;
+	case OP_PAGE_MAPPED:
+		v = (uint64_t)pfn_mapped(S, w, pfn);
+		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, (int)v);
+		break;
+	case OP_PAGE_TEST_AND_CLEAR_DIRTY:
+		v = pg->skey;
+		pg->skey = 0;
+		ev(S, w, c, EV_STEP, pc, "%s = %d%s", s->text, (int)v, v ? ": storage key change bit cleared" : "");
+		break;
+	}
+	setdst(S, w, c, s, v);
+	return next(S, w, c, P->cost.mem);
+}
+
+/* i_mmap_rwsem.  The lock steps run only when can_run says the
+ * semaphore is free enough; unlocking one not held is a scenario error. */
+static int rwsem_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int f = obj(S, w, c, s, 0, HK_FILE);
+	if (f < 0)
+		return R_ERR;
+	FileState *fs = (FileState *)(w + S->L.file) + f;
+	uint64_t me = 1ull << c;
+	switch (s->op) {
+	case OP_I_MMAP_LOCK_READ:   fs->i_mmap_readers |= me; break;
+	case OP_I_MMAP_LOCK_WRITE:  fs->i_mmap_writer = (uint8_t)(c + 1); break;
+	case OP_I_MMAP_UNLOCK_READ:
+		if (!(fs->i_mmap_readers & me))
+			return fail(S, s, "i_mmap_unlock_read: CPU#%d does not hold i_mmap_rwsem of %s for read",
+			            c, S->P->filesys[f].name);
+		fs->i_mmap_readers &= ~me;
+		break;
+	case OP_I_MMAP_UNLOCK_WRITE:
+		if (fs->i_mmap_writer != c + 1)
+			return fail(S, s, "i_mmap_unlock_write: CPU#%d does not hold i_mmap_rwsem of %s for write",
+			            c, S->P->filesys[f].name);
+		fs->i_mmap_writer = 0;
+		break;
+	}
+	ev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, "%s", s->text);
+	return next(S, w, c, S->P->cost.lock);
+}
+
+/* VMA arithmetic and the (static) i_mmap walk. */
+static int vma_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint64_t b)
+{
+	const Program *P = S->P;
+	uint64_t v = 0;
+	(void)a;
+	if (s->op == OP_VMA_INTERVAL_TREE_NEXT) {
+		int f = obj(S, w, c, s, 0, HK_FILE), from = 0;
+		if (f < 0 || (b && (from = obj(S, w, c, s, 1, HK_VMA) + 1) <= 0))
+			return R_ERR;
+		for (int i = from; i < P->nvmas && !v; i++)
+			if (P->vmas[i].file == f)
+				v = h_make(HK_VMA, (uint64_t)i);
+	} else {
+		int vi = obj(S, w, c, s, 0, HK_VMA);
+		if (vi < 0)
+			return R_ERR;
+		const VmaDesc *vm = &P->vmas[vi];
+		uint64_t npages = (vm->end - vm->start) >> 12;
+		if (s->op == OP_VMA_FILE)
+			v = vm->file >= 0 ? h_make(HK_FILE, (uint64_t)vm->file) : 0;
+		else if (s->op == OP_LINEAR_PAGE_INDEX)
+			v = vm->pgoff + ((b - vm->start) >> 12);
+		else if (b >= vm->pgoff && b - vm->pgoff < npages)
+			v = vm->start + ((b - vm->pgoff) << 12);
+	}
+	setdst(S, w, c, s, v);
+	return next(S, w, c, P->cost.local);
+}
+
+/* vma->vm_ops->page_mkwrite / ->pfn_mkwrite: a call of the procedure
+ * the vma names (its shape was checked by the compiler). */
+static int vm_ops_call(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int vi = obj(S, w, c, s, 0, HK_VMA);
+	if (vi < 0)
+		return R_ERR;
+	int k = s->op == OP_PAGE_MKWRITE ? VMOPS_PAGE_MKWRITE : VMOPS_PFN_MKWRITE;
+	int proc = S->P->vmas[vi].vm_ops[k];
+	if (proc < 0)
+		return fail(S, s, "%s: vma %s has no vm_ops %s", prog_ops[s->op].name, S->P->vmas[vi].name,
+		            prog_ops[s->op].name);
+	uint64_t args[2] = { opv(S, w, c, s, 0), opv(S, w, c, s, 1) };
+	int pc = w_cpu(&S->L, w, c)->pc;
+	ev(S, w, c, EV_STEP, pc, "%s: ->%s = %s", s->text, prog_ops[s->op].name, S->P->procs[proc].name);
+	S->lat += S->P->cost.local;
+	return do_call(S, w, c, proc, pc, FR_CALL, args, 2);
+}
+
 /* ---- the step switch ---- */
 
 #define PAGE(i)  ((PageState *)(w + S->L.page) + pg_idx[i])
@@ -495,6 +748,9 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 
 	if (prog_ops[s->op].args[0] == 'p' && (pg_idx[0] = obj(S, w, c, s, 0, HK_PAGE)) < 0)
 		return R_ERR;
+	if (pg_idx[0] && P->pages[pg_idx[0] - 1].nopage && s->op != OP_PAGE_MAPPED)
+		return fail(S, s, "%s: %s is a DAX block: it has no struct page", prog_ops[s->op].name,
+		            P->pages[pg_idx[0] - 1].name);
 	switch ((OpCode)s->op) {
 	case OP_MOV:        setdst(S, w, c, s, a); break;
 	case OP_NOT:        setdst(S, w, c, s, !a); break;
@@ -690,7 +946,49 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 		break;
 	}
 	case OP_STORE: return user_access(S, w, c, s, 1);
-	case OP_LOAD:  return user_access(S, w, c, s, 0);
+	case OP_LOAD:
+	case OP_COPY_FROM_USER:
+	case OP_COPY_FROM_USER_INATOMIC:
+		return user_access(S, w, c, s, 0);
+	case OP_PFN_PTE:  setdst(S, w, c, s, pfn_pte(a, b)); break;
+	case OP_AND:      setdst(S, w, c, s, a & b); break;
+	case OP_ADD:      setdst(S, w, c, s, a + b); break;
+	case OP_SUB:      setdst(S, w, c, s, a - b); break;
+	case OP_EQ:       setdst(S, w, c, s, a == b); break;
+	case OP_LT:       setdst(S, w, c, s, a < b); break;
+	case OP_GE:       setdst(S, w, c, s, a >= b); break;
+	case OP_DIV_ROUND_UP:
+		if (!b)
+			return fail(S, s, "DIV_ROUND_UP: division by 0");
+		setdst(S, w, c, s, a / b + (a % b != 0));
+		break;
+	case OP_VMA_FILE:
+	case OP_LINEAR_PAGE_INDEX:
+	case OP_VMA_PGOFF_ADDRESS:
+	case OP_VMA_INTERVAL_TREE_NEXT:
+		return vma_step(S, w, c, s, a, b);
+	case OP_PAGE_MKWRITE:
+	case OP_PFN_MKWRITE:
+		return vm_ops_call(S, w, c, s);
+	case OP_I_MMAP_LOCK_READ:
+	case OP_I_MMAP_UNLOCK_READ:
+	case OP_I_MMAP_LOCK_WRITE:
+	case OP_I_MMAP_UNLOCK_WRITE:
+		return rwsem_step(S, w, c, s);
+	case OP_READ_ONCE:
+	case OP_WRITE_ONCE:
+	case OP_I_SIZE_READ:
+	case OP_I_SIZE_WRITE:
+	case OP_FILE_UPDATE_TIME:
+	case OP_FIND_GET_PAGE:
+	case OP_GET_BLOCK:
+	case OP_FREE_BLOCK:
+		return file_step(S, w, c, s, a, b);
+	case OP_DELETE_FROM_PAGE_CACHE:
+	case OP_PAGE_MAPPING:
+	case OP_PAGE_MAPPED:
+	case OP_PAGE_TEST_AND_CLEAR_DIRTY:
+		return page_step(S, w, c, s, pg_idx[0]);
 	case OP_BUG_ON:
 		if (a) {
 			w_hdr(w)->seen |= SEEN_BUG_ON;
@@ -742,7 +1040,8 @@ static int run_cpu(Sim *S, uint8_t *w, int c, int shared)
 		if (r == R_STAY)
 			return 0;
 		/* the step is done in its frame, unless it returned or faulted */
-		if (s->op == OP_CALL || (cs->depth == depth && s->op != OP_RET))
+		if (s->op == OP_CALL || s->op == OP_PAGE_MKWRITE || s->op == OP_PFN_MKWRITE ||
+		    (cs->depth == depth && s->op != OP_RET))
 			kill_dead(S, w, c, depth - 1, s);
 	}
 	fail(S, &S->P->steps[w_cpu(&S->L, w, c)->pc],
@@ -782,7 +1081,8 @@ static int pte_maps_dirty(Sim *S, uint8_t *w, int pfn)
 }
 
 /* lost_dirty: a page-cache page whose content differs from the disk copy
- * and that nothing marks for write-back (no PTE D, PG_dirty, PG_writeback). */
+ * and that nothing marks for write-back (no PTE D, PG_dirty, PG_writeback,
+ * storage-key change bit).  DAX blocks are the disk: never lost so. */
 static int lost_dirty(Sim *S, uint8_t *w)
 {
 	Mem m;
@@ -793,11 +1093,52 @@ static int lost_dirty(Sim *S, uint8_t *w)
 		if (pd->file < 0)
 			continue;
 		int slot = S->P->filesys[pd->file].first_slot + (int)pd->index;
-		if (m.pcache[slot] != pfn || m.page[pfn].data == m.disk[slot])
+		if (pd->nopage || m.pcache[slot] != pfn || m.page[pfn].data == m.disk[slot])
 			continue;
-		if (!(m.page[pfn].flags & (PG_dirty | PG_writeback)) && !pte_maps_dirty(S, w, pfn))
+		if (!(m.page[pfn].flags & (PG_dirty | PG_writeback)) && !m.page[pfn].skey && !pte_maps_dirty(S, w, pfn))
 			return 1;
 	}
+	return 0;
+}
+
+/* stale_mapping: a present PTE of a file VMA maps a frame that is not
+ * the file's page (or block) at that index, or lies beyond i_size.
+ * use_after_free: a present PTE maps a freed frame (an access to one is
+ * the sticky SEEN_USE_AFTER_FREE). */
+static uint32_t mapping_outcomes(Sim *S, uint8_t *w)
+{
+	Mem m;
+	uint32_t o = 0;
+	world_mem(&S->L, w, &m);
+	for (int v = 0; v < S->P->nvmas; v++) {
+		const VmaDesc *vm = &S->P->vmas[v];
+		for (int k = 0; k < (int)((vm->end - vm->start) >> 12); k++) {
+			pte_t p = m.pte[vm->first_pte + k];
+			if (!pte_present(p))
+				continue;
+			if (m.page[pte_pfn(p)].frame & FRAME_FREE)
+				o |= 1u << OUT_USE_AFTER_FREE;
+			if (vm->file < 0)
+				continue;
+			uint64_t index = vm->pgoff + (uint64_t)k;
+			int slot = file_slot(S, vm->file, index);
+			if ((index << 12) >= m.file[vm->file].i_size || slot < 0 || m.pcache[slot] != pte_pfn(p))
+				o |= 1u << OUT_STALE_MAPPING;
+		}
+	}
+	return o;
+}
+
+/* mtime_missed: file data changed through a mapping, and the file's mtime
+ * never changed (xfstests generic/080: mwrite, then check mtime).  Only
+ * for files whose mappings all start write-protected (mtime_watch): a
+ * mapping writable at the start took its write fault before the run. */
+static int mtime_missed(Sim *S, uint8_t *w)
+{
+	const FileState *fs = (const FileState *)(w + S->L.file);
+	for (int f = 0; f < S->L.nfiles; f++)
+		if (S->P->filesys[f].mtime_watch && fs[f].mapped_write && fs[f].mtime == 0)
+			return 1;
 	return 0;
 }
 
@@ -845,8 +1186,13 @@ uint32_t sim_outcomes(Sim *S, uint8_t *w)
 		o |= 1u << OUT_STALE_TLB_WRITE;
 	if (seen & SEEN_BUG_ON)
 		o |= 1u << OUT_BUG_ON;
+	if (seen & SEEN_USE_AFTER_FREE)
+		o |= 1u << OUT_USE_AFTER_FREE;
 	if (lost_dirty(S, w))
 		o |= 1u << OUT_LOST_DIRTY;
+	if (mtime_missed(S, w))
+		o |= 1u << OUT_MTIME_MISSED;
+	o |= mapping_outcomes(S, w);
 	for (int i = OUT__BUILTIN; i < S->P->noutcomes; i++) {
 		uint64_t v = 0;
 		if (check_cond(S, w, S->P->outcomes[i].proc, &v) < 0)
@@ -873,6 +1219,14 @@ void sim_waits(Sim *S, uint8_t *w, char *buf, size_t len)
 		else if (s->op == OP_LOCK_PAGE)
 			snprintf(holder, sizeof holder, " held by CPU#%d",
 			         ((PageState *)(w + S->L.page))[h_index(v)].locker - 1);
+		else if (s->op == OP_I_MMAP_LOCK_READ || s->op == OP_I_MMAP_LOCK_WRITE) {
+			const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
+			size_t k = (size_t)snprintf(holder, sizeof holder, " held by");
+			for (int t = 0; t < S->L.ncpu && k < sizeof holder; t++)
+				if (fs->i_mmap_writer == t + 1 || fs->i_mmap_readers >> t & 1)
+					k += (size_t)snprintf(holder + k, sizeof holder - k, " CPU#%d (%s)", t,
+					                      fs->i_mmap_writer == t + 1 ? "write" : "read");
+		}
 		else if (s->op == OP_FLUSH_TLB_PAGE) {
 			size_t k = (size_t)snprintf(holder, sizeof holder, " for IPI acks from");
 			for (int t = 0; t < S->L.ncpu; t++)

@@ -78,6 +78,7 @@ const char *prog_value_name(const Program *P, uint64_t v, char *buf, size_t len)
 	case HK_FILE: name = i < (uint32_t)P->nfilesys ? P->filesys[i].name : NULL; break;
 	case HK_PAGE: name = i >= 1 && i <= (uint32_t)P->npages ? P->pages[i - 1].name : NULL; break;
 	case HK_LOCK: name = i < (uint32_t)P->nlocks ? P->locks[i].name : NULL; break;
+	case HK_VAR:  name = i < (uint32_t)P->nvars ? P->vars[i].name : NULL; break;
 	default: break;
 	}
 	if (name)
@@ -134,6 +135,7 @@ static const char *arg_doc(char a)
 	case 'p': return "page";
 	case 'l': return "lock";
 	case 'f': return "file";
+	case 'x': return "variable";
 	default:  return "value";
 	}
 }
@@ -143,7 +145,7 @@ void prog_ops_markdown(FILE *out)
 	fprintf(out, "| step | operands | returns | class | meaning |\n|---|---|---|---|---|\n");
 	for (int i = 0; i < OP__COUNT; i++) {
 		const OpInfo *o = &prog_ops[i];
-		if (o->cls == CTRL || i == OP_MOV || i == OP_NOT)
+		if ((o->cls == CTRL && i != OP_PAGE_MKWRITE && i != OP_PFN_MKWRITE) || i == OP_MOV || i == OP_NOT)
 			continue;    /* written as YAML structure, see docs/language.md */
 		fprintf(out, "| `%s` | ", o->name);
 		for (const char *a = o->args; *a; a++)

@@ -30,7 +30,7 @@ int prog_op_lookup(const char *name);   /* OP_* or -1 */
 /* Values are 64-bit.  Handles to machine objects carry their kind in the
  * top byte so that steps can check what they were given; PTE values,
  * addresses and numbers have kind 0 (HK_INT). */
-enum HandleKind { HK_INT, HK_MM, HK_VMA, HK_FILE, HK_PAGE, HK_LOCK };
+enum HandleKind { HK_INT, HK_MM, HK_VMA, HK_FILE, HK_PAGE, HK_LOCK, HK_VAR };
 #define HK_SHIFT 56
 static inline uint64_t h_make(int kind, uint64_t idx) { return ((uint64_t)kind << HK_SHIFT) | idx; }
 static inline int h_kind(uint64_t v) { return (int)(v >> HK_SHIFT); }
@@ -72,13 +72,23 @@ typedef struct VmaDesc {
 	uint32_t pgoff;          /* file page of start */
 	int writable, shared;
 	int first_pte;           /* PTE slot of start */
+	int vm_ops[2];           /* VMOPS_*: the callback's procedure, -1: none */
 } VmaDesc;
+
+/* vma->vm_ops callbacks a scenario may give (vmas: vm_ops:). */
+enum { VMOPS_PAGE_MKWRITE, VMOPS_PFN_MKWRITE, VMOPS__COUNT };
 
 typedef struct FileDesc {
 	const char *name;
 	int npages;              /* pages the file can hold */
 	int first_slot;          /* its slots in the page cache and disk arrays */
 	uint32_t i_size;         /* initial size in bytes */
+	int dax;                 /* DAX: its slots map blocks (frames with no
+	                            struct page), not page-cache pages */
+	int mtime_watch;         /* every mapping of it starts write-protected
+	                            (no writable initial PTE or TLB entry), so a
+	                            store needs a write fault in the run, which
+	                            must update mtime (mtime_missed) */
 } FileDesc;
 
 typedef struct PageDesc {    /* a physical frame and its struct page */
@@ -86,7 +96,10 @@ typedef struct PageDesc {    /* a physical frame and its struct page */
 	int file;                /* -1: not in a page cache */
 	uint32_t index;
 	uint8_t flags;           /* initial PG_* */
+	uint8_t nopage;          /* a DAX block: no struct page to lock or dirty */
 } PageDesc;
+
+typedef struct VarDesc { const char *name; uint64_t init; } VarDesc;  /* vars: */
 
 typedef struct LockDesc { const char *name; int mm; uint64_t addr; } LockDesc; /* mm >= 0: a PTL */
 
@@ -109,7 +122,8 @@ typedef struct Expect {
 
 /* Built-in outcomes first, then the scenario's named conditions. */
 enum { OUT_LOST_DIRTY, OUT_DIRTY_NONPRESENT_PTE, OUT_STALE_TLB_WRITE,
-       OUT_DEADLOCK, OUT_BUG_ON, OUT__BUILTIN };
+       OUT_DEADLOCK, OUT_BUG_ON, OUT_STALE_MAPPING, OUT_USE_AFTER_FREE,
+       OUT_MTIME_MISSED, OUT__BUILTIN };
 #define MAX_OUTCOMES 32
 typedef struct OutcomeDesc { const char *name; int proc; /* -1: built in */ const char *doc; } OutcomeDesc;
 
@@ -138,6 +152,7 @@ typedef struct Program {
 	FileDesc *filesys; int nfilesys; int nslots;
 	PageDesc *pages; int npages;          /* pfn = index + 1 */
 	LockDesc *locks; int nlocks;
+	VarDesc *vars; int nvars;             /* scenario state variables */
 	PteInit *ptes; int nptes_init;
 	TlbInit *tlbs; int ntlbs;
 	int npte;                             /* PTE slots (all VMA pages) */

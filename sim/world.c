@@ -33,6 +33,8 @@ void world_layout(Layout *L, const Program *P)
 	L->pcache = take(&off, sizeof(uint16_t) * L->nslots);
 	L->disk = take(&off, sizeof(uint32_t) * L->nslots);
 	L->lock = take(&off, L->nlocks);
+	L->nvars = P->nvars;
+	L->var = take(&off, sizeof(uint64_t) * L->nvars);
 	L->size = off;
 }
 
@@ -44,6 +46,7 @@ void world_mem(const Layout *L, uint8_t *w, Mem *m)
 	m->pcache = (uint16_t *)(w + L->pcache);
 	m->disk = (uint32_t *)(w + L->disk);
 	m->lock = w + L->lock;
+	m->var = (uint64_t *)(w + L->var);
 }
 
 static void init_mem(const Layout *L, const Program *P, uint8_t *w)
@@ -58,6 +61,8 @@ static void init_mem(const Layout *L, const Program *P, uint8_t *w)
 		if (pd->file >= 0)
 			m.pcache[P->filesys[pd->file].first_slot + pd->index] = (uint16_t)(i + 1);
 	}
+	for (int i = 0; i < P->nvars; i++)
+		m.var[i] = P->vars[i].init;
 	for (int i = 0; i < P->nptes_init; i++) {
 		int slot = prog_pte_slot(P, P->ptes[i].mm, P->ptes[i].addr);
 		m.pte[slot] = P->ptes[i].val;

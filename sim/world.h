@@ -56,6 +56,7 @@ typedef struct FrameState {
 #define SEEN_DIRTY_NONPRESENT 0x01
 #define SEEN_STALE_TLB_WRITE  0x02
 #define SEEN_BUG_ON           0x04
+#define SEEN_USE_AFTER_FREE   0x08
 
 typedef struct WorldHdr {
 	uint32_t seen;        /* SEEN_* */
@@ -63,8 +64,8 @@ typedef struct WorldHdr {
 } WorldHdr;
 
 typedef struct Layout {
-	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks;
-	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock;
+	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks, nvars;
+	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var;
 	size_t size;          /* bytes per world, a multiple of 8 */
 } Layout;
 

@@ -1,7 +1,8 @@
-/* tests/unit/test_dirty.c: unit tests of cpus/dirty.c: the dirty-bit
- * step of the validating and blind models on present-writable,
- * present-read-only and cleared PTEs, the x86 page walk, and the model
- * table (dirty_find, dirty_model). */
+/* tests/unit/test_dirty.c: unit tests of cpus/dirty.c: the model table
+ * (dirty_find, dirty_model, names, summaries, DM_* flags), the dirty-bit
+ * step of every model on present-writable, present-read-only and cleared
+ * PTEs (nonatomic's two phases included), the x86 page walk of the models
+ * that use it, and the walks of swfault and storagekey. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,27 +33,44 @@ static int set_dirty(const DirtyModel *m, pte_t *pte)
 	return r;
 }
 
+/* The models, in table order, with their DM_* flags. */
+static const struct { const char *name; unsigned flags; } expect[] = {
+	{ "validating", 0 },
+	{ "blind", 0 },
+	{ "knl4", 0 },
+	{ "precet", 0 },
+	{ "nonatomic", 0 },
+	{ "swfault", DM_SW_DIRTY },
+	{ "storagekey", DM_STORAGE_KEY },
+};
+#define NMODELS ((int)(sizeof expect / sizeof expect[0]))
+
 static void test_table(void **state)
 {
 	(void)state;
-	assert_non_null(dirty_model(0));
-	assert_non_null(dirty_model(1));
-	assert_null(dirty_model(2));
-	assert_null(dirty_model(-1));
-	assert_string_equal(dirty_model(0)->name, "validating");
-	assert_string_equal(dirty_model(1)->name, "blind");
-	for (int i = 0; dirty_model(i); i++) {
+	for (int i = 0; i < NMODELS; i++) {
 		const DirtyModel *m = dirty_model(i);
+		assert_non_null(m);
+		assert_non_null(m->name);
+		assert_string_equal(m->name, expect[i].name);
+		assert_int_equal(m->flags, expect[i].flags);
 		assert_ptr_equal(dirty_find(m->name), m);
+		assert_ptr_equal(dirty_find(expect[i].name), m);
 		assert_non_null(m->summary);
 		assert_true(strlen(m->summary) > 0);
 		assert_non_null(m->set_dirty);
 		assert_non_null(m->walk);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(dirty_model(j)->name, m->name);
 	}
+	assert_null(dirty_model(NMODELS));
+	assert_null(dirty_model(NMODELS + 1));
+	assert_null(dirty_model(-1));
 	assert_null(dirty_find("nope"));
 	assert_null(dirty_find(""));
 	assert_null(dirty_find("Blind"));        /* names are exact */
 	assert_null(dirty_find("validatin"));
+	assert_null(dirty_find("swfault "));
 }
 
 static void test_validating_present_writable(void **state)
@@ -120,12 +138,16 @@ static void test_blind_nonpresent(void **state)
 	assert_true(pte_none(p));
 }
 
-static void test_walk(void **state)
+/* The models whose page walk is the x86 one (walk_x86). */
+static const char *const x86_walkers[] = {
+	"validating", "blind", "knl4", "precet", "nonatomic",
+};
+
+static void test_walk_x86(void **state)
 {
 	(void)state;
-	/* both models walk like x86 */
-	for (int i = 0; dirty_model(i); i++) {
-		const DirtyModel *m = dirty_model(i);
+	for (size_t k = 0; k < sizeof x86_walkers / sizeof x86_walkers[0]; k++) {
+		const DirtyModel *m = model(x86_walkers[k]);
 		const char *note = NULL;
 		pte_t p;
 
@@ -160,6 +182,278 @@ static void test_walk(void **state)
 	}
 }
 
+/* swfault: no hardware A/D, so the walk never writes the PTE; a store
+ * needs P, RW and D already set. */
+static void test_walk_swfault(void **state)
+{
+	const DirtyModel *m = model("swfault");
+	const char *note = NULL;
+	pte_t p;
+	(void)state;
+
+	p = 0x1007;                          /* present, writable, clean, not accessed */
+	assert_int_equal(m->walk(&p, 0, &note), 1);
+	assert_int_equal(p, 0x1007);          /* no A written */
+	assert_string_equal(note, "walk: fill TLB (no hardware A/D)");
+	note = NULL;
+	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(p, 0x1007);          /* no D written */
+	assert_string_equal(note, "walk: PTE clean (no hardware dirty bit): page fault");
+
+	p = 0x1027;                          /* accessed but clean: still faults */
+	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(p, 0x1027);
+	assert_string_equal(note, "walk: PTE clean (no hardware dirty bit): page fault");
+
+	p = 0x1047;                          /* dirty (set by the kernel), A clear */
+	assert_int_equal(m->walk(&p, 1, &note), 1);
+	assert_int_equal(p, 0x1047);          /* A stays clear */
+	assert_string_equal(note, "walk: fill TLB (no hardware A/D)");
+	p = 0x1067;
+	assert_int_equal(m->walk(&p, 1, &note), 1);
+	assert_int_equal(p, 0x1067);
+
+	p = 0x1005;                          /* read-only, clean */
+	assert_int_equal(m->walk(&p, 0, &note), 1);
+	assert_int_equal(p, 0x1005);
+	assert_string_equal(note, "walk: fill TLB (no hardware A/D)");
+	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(p, 0x1005);
+	assert_string_equal(note, "walk: PTE read-only: page fault");
+	p = 0x1045;                          /* read-only and dirty: read-only wins */
+	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(p, 0x1045);
+	assert_string_equal(note, "walk: PTE read-only: page fault");
+
+	for (int write = 0; write <= 1; write++) {
+		static const pte_t np[] = { 0, 0x40, 0x60, 0x1066 };  /* P=0 */
+		for (size_t k = 0; k < sizeof np / sizeof np[0]; k++) {
+			p = np[k];
+			assert_int_equal(m->walk(&p, write, &note), 0);
+			assert_int_equal(p, np[k]);
+			assert_string_equal(note, "walk: PTE not present: page fault");
+		}
+	}
+}
+
+/* storagekey: nothing in the PTE is written (the change bit is per
+ * frame); a store needs P and RW, D does not matter. */
+static void test_walk_storagekey(void **state)
+{
+	const DirtyModel *m = model("storagekey");
+	const char *note = NULL;
+	pte_t p;
+	(void)state;
+
+	p = 0x1007;                          /* present, writable, clean, not accessed */
+	assert_int_equal(m->walk(&p, 0, &note), 1);
+	assert_int_equal(p, 0x1007);
+	assert_string_equal(note, "walk: fill TLB (no A/D in the PTE)");
+	note = NULL;
+	assert_int_equal(m->walk(&p, 1, &note), 1);
+	assert_int_equal(p, 0x1007);          /* a store walk writes no D either */
+	assert_string_equal(note, "walk: fill TLB (no A/D in the PTE)");
+
+	p = 0x1005;                          /* read-only */
+	assert_int_equal(m->walk(&p, 0, &note), 1);
+	assert_int_equal(p, 0x1005);
+	assert_string_equal(note, "walk: fill TLB (no A/D in the PTE)");
+	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(p, 0x1005);
+	assert_string_equal(note, "walk: PTE read-only: page fault");
+
+	for (int write = 0; write <= 1; write++) {
+		static const pte_t np[] = { 0, 0x40, 0x60, 0x1066 };  /* P=0 */
+		for (size_t k = 0; k < sizeof np / sizeof np[0]; k++) {
+			p = np[k];
+			assert_int_equal(m->walk(&p, write, &note), 0);
+			assert_int_equal(p, np[k]);
+			assert_string_equal(note, "walk: PTE not present: page fault");
+		}
+	}
+}
+
+/* knl4: validating, except that a non-present PTE gets A|D ORed in. */
+static void test_knl4(void **state)
+{
+	const DirtyModel *m = model("knl4");
+	pte_t p;
+	(void)state;
+
+	p = 0x1027;                          /* present, writable */
+	assert_int_equal(set_dirty(m, &p), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+	p = 0x1007;                          /* A set too when clear */
+	assert_int_equal(set_dirty(m, &p), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+
+	p = 0x1025;                          /* present, read-only: unchanged */
+	assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+	assert_int_equal(p, 0x1025);
+
+	p = 0;                               /* cleared: stray A|D, the store faults */
+	assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+	assert_int_equal(p, 0x60);
+	assert_false(pte_present(p));
+	assert_true(pte_none(p));             /* what Linux's pte_none() masks */
+	p = 0x1066;                          /* P=0, pfn and RW left */
+	assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+	assert_int_equal(p, 0x1066);
+	p = 0x1004;
+	assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+	assert_int_equal(p, 0x1064);
+}
+
+/* precet: validating, except that a read-only present PTE gets D. */
+static void test_precet(void **state)
+{
+	const DirtyModel *m = model("precet");
+	pte_t p;
+	(void)state;
+
+	p = 0x1027;                          /* present, writable */
+	assert_int_equal(set_dirty(m, &p), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+	p = 0x1007;
+	assert_int_equal(set_dirty(m, &p), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+
+	p = 0x1025;                          /* read-only: Write=0, Dirty=1 left, faults */
+	assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+	assert_int_equal(p, 0x1065);
+	assert_false(pte_write(p));
+	assert_true(pte_dirty(p));
+	p = 0x1005;                          /* only D is set, not A */
+	assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+	assert_int_equal(p, 0x1045);
+
+	p = 0;                               /* not present: unchanged */
+	assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+	assert_int_equal(p, 0);
+	p = 0x1066;
+	assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+	assert_int_equal(p, 0x1066);
+}
+
+/* One nonatomic phase: the PTE changes only as *pte says, a note is given. */
+static int nonatomic_phase(pte_t *pte, int phase, uint64_t *scratch)
+{
+	const DirtyModel *m = model("nonatomic");
+	const char *note = NULL;
+	int r = m->set_dirty(pte, phase, scratch, &note);
+	assert_non_null(note);
+	assert_true(strlen(note) > 0);
+	return r;
+}
+
+/* Phase 0 on read: DIRTY_AGAIN, the PTE unchanged, the value kept. */
+static void nonatomic_read(pte_t *pte, uint64_t *scratch)
+{
+	pte_t before = *pte;
+	*scratch = 0;
+	assert_int_equal(nonatomic_phase(pte, 0, scratch), DIRTY_AGAIN);
+	assert_int_equal(*pte, before);
+	assert_int_not_equal(*scratch, 0);   /* "read done", even for a 0 PTE */
+	assert_int_equal(*scratch & ~(1ull << 63), before);
+}
+
+static void test_nonatomic_present_writable(void **state)
+{
+	pte_t p = 0x1027;
+	uint64_t scratch;
+	(void)state;
+	nonatomic_read(&p, &scratch);
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+	p = 0x1007;                          /* A set too */
+	nonatomic_read(&p, &scratch);
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+}
+
+static void test_nonatomic_resurrects(void **state)
+{
+	pte_t p = 0x1027;
+	uint64_t scratch;
+	(void)state;
+	/* another CPU clears the PTE between the read and the store back:
+	 * the old value comes back with A|D (QEMU x86 before 4a1e9d4d11cd) */
+	nonatomic_read(&p, &scratch);
+	p = 0;
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+
+	/* write-protected in between: RW comes back too */
+	p = 0x1027;
+	nonatomic_read(&p, &scratch);
+	p = 0x1025;
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+
+	/* remapped to another frame in between: the old frame comes back */
+	p = 0x1027;
+	nonatomic_read(&p, &scratch);
+	p = 0x2027;
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_PROCEED);
+	assert_int_equal(p, 0x1067);
+}
+
+static void test_nonatomic_faults(void **state)
+{
+	pte_t p;
+	uint64_t scratch;
+	(void)state;
+
+	p = 0x1025;                          /* read-only when read */
+	nonatomic_read(&p, &scratch);
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_FAULT);
+	assert_int_equal(p, 0x1025);
+
+	p = 0;                               /* not present when read */
+	nonatomic_read(&p, &scratch);
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_FAULT);
+	assert_int_equal(p, 0);
+
+	/* the check is of the value read, and a fault writes nothing, even
+	 * if the PTE became valid in between */
+	p = 0;
+	nonatomic_read(&p, &scratch);
+	p = 0x1027;
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_FAULT);
+	assert_int_equal(p, 0x1027);
+	p = 0x1025;
+	nonatomic_read(&p, &scratch);
+	p = 0x1027;
+	assert_int_equal(nonatomic_phase(&p, 1, &scratch), DIRTY_FAULT);
+	assert_int_equal(p, 0x1027);
+}
+
+/* swfault: the dirty-bit step always faults and writes nothing. */
+static void test_swfault(void **state)
+{
+	const DirtyModel *m = model("swfault");
+	static const pte_t ptes[] = { 0x1027, 0x1007, 0x1025, 0, 0x1066 };
+	(void)state;
+	for (size_t k = 0; k < sizeof ptes / sizeof ptes[0]; k++) {
+		pte_t p = ptes[k];
+		assert_int_equal(set_dirty(m, &p), DIRTY_FAULT);
+		assert_int_equal(p, ptes[k]);
+	}
+}
+
+/* storagekey: the dirty-bit step proceeds and writes nothing. */
+static void test_storagekey(void **state)
+{
+	const DirtyModel *m = model("storagekey");
+	static const pte_t ptes[] = { 0x1027, 0x1007, 0x1025, 0, 0x1066 };
+	(void)state;
+	for (size_t k = 0; k < sizeof ptes / sizeof ptes[0]; k++) {
+		pte_t p = ptes[k];
+		assert_int_equal(set_dirty(m, &p), DIRTY_PROCEED);
+		assert_int_equal(p, ptes[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,7 +464,16 @@ int main(void)
 		cmocka_unit_test(test_blind_present_writable),
 		cmocka_unit_test(test_blind_readonly),
 		cmocka_unit_test(test_blind_nonpresent),
-		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_knl4),
+		cmocka_unit_test(test_precet),
+		cmocka_unit_test(test_nonatomic_present_writable),
+		cmocka_unit_test(test_nonatomic_resurrects),
+		cmocka_unit_test(test_nonatomic_faults),
+		cmocka_unit_test(test_swfault),
+		cmocka_unit_test(test_storagekey),
+		cmocka_unit_test(test_walk_x86),
+		cmocka_unit_test(test_walk_swfault),
+		cmocka_unit_test(test_walk_storagekey),
 	};
 	return cmocka_run_group_tests_name("dirty", tests, NULL, NULL);
 }

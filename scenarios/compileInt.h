@@ -1,0 +1,57 @@
+/* scenarios/compileInt.h: what the scenario compiler's files share (the
+ * compile context Cx and its typed YAML accessors); private to
+ * scenarios/, like SQLite's vdbeInt.h.  Every helper that reports an
+ * error returns -1 (or NULL) with cx->err set to "file:line:col: ...". */
+#ifndef TLBSIM_COMPILEINT_H
+#define TLBSIM_COMPILEINT_H
+#include "scenarios/compile.h"
+#include <stdint.h>
+
+#define MAX_LOCALS 64
+#define MAX_LOOPS 16
+
+typedef struct ProcDef {
+	const char *name, *variant;
+	const YNode *node, *params, *body;
+	int proc;                /* index in P->procs once referenced, else -1 */
+} ProcDef;
+
+typedef struct Cx {
+	Program *P;
+	YSet set;
+	char *err; size_t errlen;
+	int failed;
+	ProcDef *defs; int ndefs;
+	Step *steps; int nsteps, scap;
+	Proc *procs; int nprocs, pcap;
+	int *work; int nwork;    /* procedures referenced, bodies not compiled */
+	/* the procedure being compiled */
+	const char *locals[MAX_LOCALS]; int nlocals;
+	int cur, tmp;            /* proc index, condition temp slot (-1 none) */
+	int loop_top[MAX_LOOPS], nloops;
+	int breaks[MAX_LOOPS][32], nbreaks[MAX_LOOPS];
+} Cx;
+
+/* Errors and typed access to YAML nodes (compile.c). */
+int cx_err(Cx *cx, const YNode *n, int unused, const char *fmt, ...);
+int cx_want(Cx *cx, const YNode *n, int kind, const char *what);
+int cx_u64(Cx *cx, const YNode *n, const char *what, uint64_t *out);
+int cx_int(Cx *cx, const YNode *n, const char *what, int lo, int hi, int *out);
+int cx_bool(Cx *cx, const YNode *n, const char *what, int *out);
+/* Every key of map is one of keys (NULL-terminated), at most once. */
+int cx_keys(Cx *cx, const YNode *map, const char *what, const char *const *keys);
+/* For maps whose keys are names (expect:, mm_cpumask:): plain, once. */
+int cx_plain_keys(Cx *cx, const YNode *map, const char *what);
+const YNode *cx_need(Cx *cx, const YNode *map, const char *key, const char *what);
+int cx_find_name(const char *const *names, int n, const char *s);
+
+/* Pass 1, the machine (machine.c): machine:, files:, vmas:, ptes:, tlb:,
+ * locks:, mm_cpumask: and vars: of the scenario root. */
+int cx_machine(Cx *cx, const YNode *root);
+/* A list of unique names into *out (owned by the Program). */
+int cx_name_list(Cx *cx, const YNode *n, const char *what, const char ***out, int *cnt);
+/* The index of the object of kind HK_MM, HK_FILE or HK_PAGE (its index
+ * in P->pages, not its pfn) named by n, or -1. */
+int cx_lookup_obj(Cx *cx, const YNode *n, const char *what, int kind);
+
+#endif

@@ -1,0 +1,456 @@
+/* scenarios/machine.c: pass 1 of the scenario compiler: the machine a
+ * scenario describes (CPUs and cost model, files and their pages, VMAs,
+ * initial PTEs and TLB entries, locks, mm_cpumask), checked and laid out
+ * into the Program before any procedure is compiled. */
+#include "scenarios/compileInt.h"
+#include "cpus/dirty.h"
+#include "mmu/mem.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+
+int cx_name_list(Cx *cx, const YNode *n, const char *what, const char ***out, int *cnt)
+{
+	if (cx_want(cx, n, YN_SEQ, what))
+		return -1;
+	*out = prog_alloc(cx->P, sizeof(char *) * (size_t)(n->n + 1));
+	for (int i = 0; i < n->n; i++) {
+		if (cx_want(cx, n->items[i], YN_SCALAR, what))
+			return -1;
+		if (cx_find_name(*out, i, n->items[i]->str) >= 0)
+			return cx_err(cx, n->items[i], 0, "%s: '%s' is listed twice", what, n->items[i]->str);
+		(*out)[i] = prog_strdup(cx->P, n->items[i]->str);
+	}
+	*cnt = n->n;
+	return 0;
+}
+
+static int cost_model(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "local", "tlb_hit", "walk", "pte_atomic", "mem", "lock",
+		"lock_handoff", "ipi_send", "ipi_delivery", "fault_entry", "io", "jitter_pct", NULL };
+	CostModel *c = &cx->P->cost;
+	uint32_t *f[] = { &c->local, &c->tlb_hit, &c->walk, &c->pte_atomic, &c->mem, &c->lock,
+		&c->lock_handoff, &c->ipi_send, &c->ipi_delivery, &c->fault_entry, &c->io, &c->jitter_pct };
+	if (cx_keys(cx, n, "machine.cost", keys))
+		return -1;
+	for (int i = 0; keys[i]; i++) {
+		const YNode *v = ynode_get(n, keys[i]);
+		int x;
+		if (v && cx_int(cx, v, keys[i], 0, i == 11 ? 100 : 1000000, &x))
+			return -1;
+		if (v)
+			*f[i] = (uint32_t)x;
+	}
+	return 0;
+}
+
+static int machine(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "cpus", "tlb_entries", "models", "cost", NULL };
+	Program *P = cx->P;
+	P->cost = (CostModel){ 1, 1, 30, 20, 4, 10, 40, 100, 400, 200, 1000, 20 };
+	P->tlb_size = 8;
+	if (!n)
+		return cx_err(cx, cx->set.files[0].root, 0, "scenario: missing key 'machine'");
+	if (cx_keys(cx, n, "machine", keys))
+		return -1;
+	const YNode *v = cx_need(cx, n, "cpus", "machine");
+	if (!v || cx_int(cx, v, "machine.cpus", 1, 64, &P->ncpu))
+		return -1;
+	if ((v = ynode_get(n, "tlb_entries")) && cx_int(cx, v, "machine.tlb_entries", 1, 64, &P->tlb_size))
+		return -1;
+	if ((v = ynode_get(n, "cost")) && cost_model(cx, v))
+		return -1;
+	if ((v = ynode_get(n, "models"))) {
+		if (cx_name_list(cx, v, "machine.models", &P->models, &P->nmodels))
+			return -1;
+		for (int i = 0; i < v->n; i++)
+			if (!dirty_find(v->items[i]->str))
+				return cx_err(cx, v->items[i], 0, "unknown dirty-bit model '%s'", v->items[i]->str);
+	} else {
+		P->models = prog_alloc(P, 2 * sizeof(char *));
+		P->models[0] = "validating";
+		P->models[1] = "blind";
+		P->nmodels = 2;
+	}
+	return 0;
+}
+
+static int page_flags(Cx *cx, const YNode *n, uint8_t *out)
+{
+	static const struct { const char *name; uint8_t bit; } fl[] = {
+		{ "PG_locked", PG_locked }, { "PG_dirty", PG_dirty },
+		{ "PG_writeback", PG_writeback }, { "PG_uptodate", PG_uptodate },
+	};
+	if (cx_want(cx, n, YN_SEQ, "flags"))
+		return -1;
+	for (int i = 0; i < n->n; i++) {
+		int k = 0;
+		if (cx_want(cx, n->items[i], YN_SCALAR, "flags"))
+			return -1;
+		while (k < 4 && strcmp(fl[k].name, n->items[i]->str))
+			k++;
+		if (k == 4)
+			return cx_err(cx, n->items[i], 0, "unknown page flag '%s' (PG_locked, PG_dirty, PG_writeback, PG_uptodate)", n->items[i]->str);
+		if (fl[k].bit == PG_locked)
+			return cx_err(cx, n->items[i], 0, "a page cannot start locked: no CPU would hold the lock");
+		*out |= fl[k].bit;
+	}
+	return 0;
+}
+
+static int count_pages(const YNode *files)
+{
+	int n = 0;
+	for (int i = 0; files && i < files->n; i++)
+		for (int k = 0; k < 2; k++) {
+			const YNode *pg = ynode_get(files->items[i], k ? "blocks" : "pages");
+			n += pg && pg->kind == YN_SEQ ? pg->n : 0;
+		}
+	return n;
+}
+
+/* A page (dax: a block, a frame with no struct page) of file. */
+static int one_page(Cx *cx, const YNode *n, int file, int dax, int *max_index)
+{
+	static const char *const keys[] = { "name", "index", "flags", NULL };
+	static const char *const bkeys[] = { "name", "index", NULL };
+	Program *P = cx->P;
+	PageDesc *pd = &P->pages[P->npages];
+	const YNode *v;
+	int idx = 0;
+	if (cx_keys(cx, n, dax ? "block" : "page", dax ? bkeys : keys) || !(v = cx_need(cx, n, "name", dax ? "block" : "page")) ||
+	    cx_want(cx, v, YN_SCALAR, "page.name"))
+		return -1;
+	pd->nopage = (uint8_t)dax;
+	for (int i = 0; i < P->npages; i++)
+		if (!strcmp(P->pages[i].name, v->str))
+			return cx_err(cx, v, 0, "page '%s' is declared twice", v->str);
+	pd->name = prog_strdup(P, v->str);
+	pd->file = file;
+	if ((v = ynode_get(n, "index")) && cx_int(cx, v, "page.index", 0, 4095, &idx))
+		return -1;
+	for (int i = 0; i < P->npages; i++)
+		if (P->pages[i].file == file && (int)P->pages[i].index == idx)
+			return cx_err(cx, n, 0, "file '%s' has two pages at index %d", P->filesys[file].name, idx);
+	pd->index = (uint32_t)idx;
+	if ((v = ynode_get(n, "flags")) && page_flags(cx, v, &pd->flags))
+		return -1;
+	*max_index = idx > *max_index ? idx : *max_index;
+	P->npages++;
+	return 0;
+}
+
+static int files(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "name", "size", "dax", "pages", "blocks", NULL };
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (cx_want(cx, n, YN_SEQ, "files"))
+		return -1;
+	P->filesys = prog_alloc(P, sizeof(FileDesc) * (size_t)n->n);
+	if (count_pages(n) > 4096)
+		return cx_err(cx, n, 0, "files: at most 4096 pages in all");
+	if (n->n > 255)
+		return cx_err(cx, n, 0, "files: at most 255 files");
+	P->pages = prog_alloc(P, sizeof(PageDesc) * (size_t)(count_pages(n) + 1));
+	for (int i = 0; i < n->n; i++) {
+		const YNode *f = n->items[i], *v, *pages;
+		FileDesc *fd = &P->filesys[i];
+		int size = 0, max_index = -1;
+		if (cx_keys(cx, f, "file", keys) || !(v = cx_need(cx, f, "name", "file")) || cx_want(cx, v, YN_SCALAR, "file.name"))
+			return -1;
+		for (int k = 0; k < i; k++)
+			if (!strcmp(P->filesys[k].name, v->str))
+				return cx_err(cx, v, 0, "file '%s' is declared twice", v->str);
+		fd->name = prog_strdup(P, v->str);
+		P->nfilesys = i + 1;
+		if ((v = ynode_get(f, "size")) && cx_int(cx, v, "file.size", 0, 1 << 24, &size))
+			return -1;
+		fd->i_size = (uint32_t)size;
+		if ((v = ynode_get(f, "dax")) && cx_bool(cx, v, "file.dax", &fd->dax))
+			return -1;
+		if ((v = ynode_get(f, fd->dax ? "pages" : "blocks")))
+			return cx_err(cx, v, 0, fd->dax ? "file %s is DAX: it has blocks:, not pages: (no page cache)"
+			                                : "file %s has pages:; blocks: are for a DAX file (dax: true)", fd->name);
+		const char *key = fd->dax ? "blocks" : "pages";
+		if ((pages = ynode_get(f, key)) && cx_want(cx, pages, YN_SEQ, fd->dax ? "file.blocks" : "file.pages"))
+			return -1;
+		for (int k = 0; pages && k < pages->n; k++)
+			if (one_page(cx, pages->items[k], i, fd->dax, &max_index))
+				return -1;
+		fd->npages = (size + 4095) / 4096 > max_index + 1 ? (size + 4095) / 4096 : max_index + 1;
+		fd->first_slot = P->nslots;
+		P->nslots += fd->npages;
+	}
+	return 0;
+}
+
+int cx_lookup_obj(Cx *cx, const YNode *n, const char *what, int kind)
+{
+	Program *P = cx->P;
+	int i = -1;
+	if (cx_want(cx, n, YN_SCALAR, what))
+		return -1;
+	if (kind == HK_MM)
+		i = cx_find_name(P->mms, P->nmms, n->str);
+	for (int k = 0; kind == HK_FILE && k < P->nfilesys; k++)
+		if (!strcmp(P->filesys[k].name, n->str))
+			i = k;
+	for (int k = 0; kind == HK_PAGE && k < P->npages; k++)
+		if (!strcmp(P->pages[k].name, n->str))
+			i = k;
+	if (i < 0)
+		cx_err(cx, n, 0, "%s: no %s named '%s'", what,
+		     kind == HK_MM ? "mm" : kind == HK_FILE ? "file" : "page", n->str);
+	return i;
+}
+
+static int one_vma(Cx *cx, const YNode *n, VmaDesc *v)
+{
+	static const char *const keys[] = { "name", "mm", "start", "pages", "file", "pgoff", "writable", "shared",
+		"vm_ops", NULL };
+	const YNode *x;
+	uint64_t start;
+	int pages = 1, pgoff = 0;
+	if (cx_keys(cx, n, "vma", keys) || !(x = cx_need(cx, n, "name", "vma")) || cx_want(cx, x, YN_SCALAR, "vma.name"))
+		return -1;
+	v->name = prog_strdup(cx->P, x->str);
+	if (!(x = cx_need(cx, n, "mm", "vma")) || (v->mm = cx_lookup_obj(cx, x, "vma.mm", HK_MM)) < 0)
+		return -1;
+	if (!(x = cx_need(cx, n, "start", "vma")) || cx_u64(cx, x, "vma.start", &start))
+		return -1;
+	if (start & 0xfff)
+		return cx_err(cx, x, 0, "vma.start: 0x%" PRIx64 " is not page aligned", start);
+	if ((x = ynode_get(n, "pages")) && cx_int(cx, x, "vma.pages", 1, 4096, &pages))
+		return -1;
+	if (start + ((uint64_t)pages << 12) < start || start + ((uint64_t)pages << 12) == 0)
+		return cx_err(cx, ynode_get(n, "pages") ? ynode_get(n, "pages") : x, 0,
+		            "vma.pages: %d page%s from 0x%" PRIx64 " run past the end of the address space",
+		            pages, pages == 1 ? "" : "s", start);
+	v->start = start;
+	v->end = start + ((uint64_t)pages << 12);
+	v->file = -1;
+	if ((x = ynode_get(n, "file")) && (v->file = cx_lookup_obj(cx, x, "vma.file", HK_FILE)) < 0)
+		return -1;
+	if ((x = ynode_get(n, "pgoff")) && cx_int(cx, x, "vma.pgoff", 0, 1 << 20, &pgoff))
+		return -1;
+	v->pgoff = (uint32_t)pgoff;
+	v->writable = v->shared = 1;
+	if ((x = ynode_get(n, "writable")) && cx_bool(cx, x, "vma.writable", &v->writable))
+		return -1;
+	if ((x = ynode_get(n, "shared")) && cx_bool(cx, x, "vma.shared", &v->shared))
+		return -1;
+	v->vm_ops[VMOPS_PAGE_MKWRITE] = v->vm_ops[VMOPS_PFN_MKWRITE] = -1;   /* resolved in pass 2 */
+	v->first_pte = cx->P->npte;
+	cx->P->npte += pages;
+	return 0;
+}
+
+static int vmas(Cx *cx, const YNode *n)
+{
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (cx_want(cx, n, YN_SEQ, "vmas"))
+		return -1;
+	P->vmas = prog_alloc(P, sizeof(VmaDesc) * (size_t)n->n);
+	for (int i = 0; i < n->n; i++) {
+		if (one_vma(cx, n->items[i], &P->vmas[i]))
+			return -1;
+		for (int k = 0; k < i; k++) {
+			const VmaDesc *a = &P->vmas[k], *b = &P->vmas[i];
+			if (!strcmp(a->name, b->name))
+				return cx_err(cx, n->items[i], 0, "vma '%s' is declared twice", b->name);
+			if (a->mm == b->mm && a->start < b->end && b->start < a->end)
+				return cx_err(cx, n->items[i], 0, "vma '%s' overlaps vma '%s'", b->name, a->name);
+		}
+		P->nvmas = i + 1;
+	}
+	return 0;
+}
+
+/* An address operand of an init entry: must lie in a VMA of mm. */
+static int init_addr(Cx *cx, const YNode *map, int mm, uint64_t *addr)
+{
+	const YNode *x = cx_need(cx, map, "addr", "entry");
+	if (!x || cx_u64(cx, x, "addr", addr))
+		return -1;
+	if (prog_vma_of(cx->P, mm, *addr) < 0)
+		return cx_err(cx, x, 0, "addr 0x%" PRIx64 " is not inside a VMA of mm '%s'", *addr, cx->P->mms[mm]);
+	return 0;
+}
+
+static int ptes(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "mm", "addr", "page", "prot", "value", NULL };
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (cx_want(cx, n, YN_SEQ, "ptes"))
+		return -1;
+	P->ptes = prog_alloc(P, sizeof(PteInit) * (size_t)n->n);
+	for (int i = 0; i < n->n; i++) {
+		const YNode *e = n->items[i], *x;
+		PteInit *pi = &P->ptes[i];
+		uint64_t prot = 0;
+		if (cx_keys(cx, e, "pte", keys) || !(x = cx_need(cx, e, "mm", "pte")) ||
+		    (pi->mm = cx_lookup_obj(cx, x, "pte.mm", HK_MM)) < 0 || init_addr(cx, e, pi->mm, &pi->addr))
+			return -1;
+		for (int k = 0; k < i; k++)
+			if (P->ptes[k].mm == pi->mm && P->ptes[k].addr >> 12 == pi->addr >> 12)
+				return cx_err(cx, ynode_get(e, "addr"), 0, "pte: addr 0x%" PRIx64 " of mm '%s' is given twice",
+				            pi->addr, P->mms[pi->mm]);
+		if ((x = ynode_get(e, "value"))) {
+			if (cx_u64(cx, x, "pte.value", &pi->val))
+				return -1;
+			if (pte_present(pi->val) && (pte_pfn(pi->val) < 1 || pte_pfn(pi->val) > (uint64_t)P->npages))
+				return cx_err(cx, x, 0, "pte.value: 0x%" PRIx64 " maps pfn 0x%" PRIx64 ", which is not a page of the scenario",
+				            pi->val, pte_pfn(pi->val));
+		} else {
+			int pg;
+			if (!(x = cx_need(cx, e, "page", "pte")) || (pg = cx_lookup_obj(cx, x, "pte.page", HK_PAGE)) < 0)
+				return -1;
+			if ((x = ynode_get(e, "prot")) && cx_u64(cx, x, "pte.prot", &prot))
+				return -1;
+			if (prot > PTE_FLAGS_MASK)
+				return cx_err(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits above 0xfff", prot);
+			pi->val = pfn_pte((uint64_t)pg + 1, prot);
+		}
+		P->nptes_init = i + 1;
+	}
+	return 0;
+}
+
+static int tlbs(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "cpu", "mm", "addr", "writable", "dirty", NULL };
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (cx_want(cx, n, YN_SEQ, "tlb"))
+		return -1;
+	P->tlbs = prog_alloc(P, sizeof(TlbInit) * (size_t)n->n);
+	for (int i = 0; i < n->n; i++) {
+		const YNode *e = n->items[i], *x;
+		TlbInit *t = &P->tlbs[i];
+		if (cx_keys(cx, e, "tlb", keys) || !(x = cx_need(cx, e, "cpu", "tlb")) ||
+		    cx_int(cx, x, "tlb.cpu", 0, P->ncpu - 1, &t->cpu) || !(x = cx_need(cx, e, "mm", "tlb")) ||
+		    (t->mm = cx_lookup_obj(cx, x, "tlb.mm", HK_MM)) < 0 || init_addr(cx, e, t->mm, &t->addr))
+			return -1;
+		if ((x = ynode_get(e, "writable")) && cx_bool(cx, x, "tlb.writable", &t->w))
+			return -1;
+		if ((x = ynode_get(e, "dirty")) && cx_bool(cx, x, "tlb.dirty", &t->d))
+			return -1;
+		int present = 0;
+		for (int k = 0; k < P->nptes_init; k++)
+			if (P->ptes[k].mm == t->mm && P->ptes[k].addr >> 12 == t->addr >> 12)
+				present = pte_present(P->ptes[k].val);
+		if (!present)
+			return cx_err(cx, e, 0, "tlb: no present PTE for 0x%" PRIx64 " to cache (x86 never caches P=0)", t->addr);
+		P->ntlbs = i + 1;
+	}
+	return 0;
+}
+
+static int locks(Cx *cx, const YNode *n)
+{
+	Program *P = cx->P;
+	int extra = n && n->kind == YN_SEQ ? n->n : 0;
+	P->locks = prog_alloc(P, sizeof(LockDesc) * (size_t)(P->nmms + extra));
+	for (int i = 0; i < P->nmms; i++) {     /* one page-table lock per mm */
+		char buf[96];
+		snprintf(buf, sizeof buf, P->nmms == 1 ? "ptl" : "ptl(%s)", P->mms[i]);
+		P->locks[P->nlocks++] = (LockDesc){ prog_strdup(P, buf), i, 0 };
+	}
+	if (!n)
+		return 0;
+	if (cx_want(cx, n, YN_SEQ, "locks"))
+		return -1;
+	for (int i = 0; i < n->n; i++) {
+		if (cx_want(cx, n->items[i], YN_SCALAR, "locks"))
+			return -1;
+		for (int k = 0; k < P->nlocks; k++)
+			if (!strcmp(P->locks[k].name, n->items[i]->str))
+				return cx_err(cx, n->items[i], 0, "locks: '%s' is listed twice", n->items[i]->str);
+		P->locks[P->nlocks++] = (LockDesc){ prog_strdup(P, n->items[i]->str), -1, 0 };
+	}
+	return 0;
+}
+
+/* mm_cpumask: {mm: [cpu, ...]}: the CPUs flush_tlb_page IPIs for mm,
+ * replacing the derived set (to model a flush that misses a CPU). */
+static int cpumasks(Cx *cx, const YNode *n)
+{
+	Program *P = cx->P;
+	P->cpumask = prog_alloc(P, sizeof(uint64_t) * (size_t)(P->nmms + 1));
+	if (!n)
+		return 0;
+	if (cx_want(cx, n, YN_MAP, "mm_cpumask") || cx_plain_keys(cx, n, "mm_cpumask"))
+		return -1;
+	for (int i = 0; i + 1 < n->n; i += 2) {
+		int mm = cx_lookup_obj(cx, n->items[i], "mm_cpumask", HK_MM);
+		const YNode *l = n->items[i + 1];
+		if (mm < 0 || cx_want(cx, l, YN_SEQ, "mm_cpumask"))
+			return -1;
+		if (l->n == 0)
+			return cx_err(cx, l, 0, "mm_cpumask: list at least one CPU");
+		for (int k = 0; k < l->n; k++) {
+			int c;
+			if (cx_int(cx, l->items[k], "mm_cpumask", 0, P->ncpu - 1, &c))
+				return -1;
+			P->cpumask[mm] |= 1ull << c;
+		}
+	}
+	return 0;
+}
+
+/* vars: {name: initial value, ...}: the scenario's state variables. */
+static int vars(Cx *cx, const YNode *n)
+{
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (cx_want(cx, n, YN_MAP, "vars") || cx_plain_keys(cx, n, "vars"))
+		return -1;
+	if (n->n / 2 > 64)
+		return cx_err(cx, n, 0, "vars: at most 64 variables");
+	P->vars = prog_alloc(P, sizeof(VarDesc) * (size_t)(n->n / 2 + 1));
+	for (int i = 0; i + 1 < n->n; i += 2) {
+		VarDesc *v = &P->vars[P->nvars];
+		v->name = prog_strdup(P, n->items[i]->str);
+		if (cx_u64(cx, n->items[i + 1], v->name, &v->init))
+			return -1;
+		P->nvars++;
+	}
+	return 0;
+}
+
+/* mtime_missed watches the files no mapping of which starts writable. */
+static void mtime_watch(Program *P)
+{
+	for (int f = 0; f < P->nfilesys; f++)
+		P->filesys[f].mtime_watch = 1;
+	for (int i = 0; i < P->nptes_init; i++) {
+		int v = prog_vma_of(P, P->ptes[i].mm, P->ptes[i].addr);
+		if (P->vmas[v].file >= 0 && pte_present(P->ptes[i].val) && pte_write(P->ptes[i].val))
+			P->filesys[P->vmas[v].file].mtime_watch = 0;
+	}
+	for (int i = 0; i < P->ntlbs; i++) {
+		int v = prog_vma_of(P, P->tlbs[i].mm, P->tlbs[i].addr);
+		if (P->vmas[v].file >= 0 && P->tlbs[i].w)
+			P->filesys[P->vmas[v].file].mtime_watch = 0;
+	}
+}
+
+int cx_machine(Cx *cx, const YNode *root)
+{
+	return machine(cx, ynode_get(root, "machine")) || files(cx, ynode_get(root, "files")) ||
+	       vars(cx, ynode_get(root, "vars")) ||
+	       vmas(cx, ynode_get(root, "vmas")) || ptes(cx, ynode_get(root, "ptes")) ||
+	       tlbs(cx, ynode_get(root, "tlb")) || locks(cx, ynode_get(root, "locks")) ||
+	       cpumasks(cx, ynode_get(root, "mm_cpumask")) ? -1 : (mtime_watch(cx->P), 0);
+}
