@@ -407,7 +407,7 @@ static int named_const(Cx *cx, const char *name, uint64_t *v)
 		{ "true", 1 }, { "false", 0 }, { "NULL", 0 },
 		{ "PAGE_SIZE", 4096 }, { "PAGE_SHIFT", 12 },
 		/* include/linux/mm.h, as of 2.6.30-4.x */
-		{ "VM_FAULT_OOM", 0x1 }, { "VM_FAULT_SIGBUS", 0x2 }, { "VM_FAULT_MAJOR", 0x4 },
+		{ "VM_FAULT_OOM", 0x1 }, { "VM_FAULT_SIGBUS", 0x2 }, { "VM_FAULT_MAJOR", 0x4 }, { "VM_FAULT_WRITE", 0x8 },
 		{ "VM_FAULT_NOPAGE", 0x100 }, { "VM_FAULT_LOCKED", 0x200 }, { "VM_FAULT_RETRY", 0x400 },
 		{ "VM_FAULT_ERROR", 0x1 | 0x2 | 0x10 | 0x20 },
 	};
