@@ -24,6 +24,15 @@ static int ident_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
+int cx_is_ident(const char *s)
+{
+	if (!*s || isdigit((unsigned char)*s))
+		return 0;
+	while (ident_char(*s))
+		s++;
+	return *s == 0;
+}
+
 /* Where character off of scalar n's value was written.  YAML folds line
  * breaks and expands escapes, so offsets do not add up; instead the token
  * at off is looked for in the source, from where the scalar starts: its
@@ -409,7 +418,7 @@ static int named_const(Cx *cx, const char *name, uint64_t *v)
 		/* include/linux/mm.h, as of 2.6.30-4.x */
 		{ "VM_FAULT_OOM", 0x1 }, { "VM_FAULT_SIGBUS", 0x2 }, { "VM_FAULT_MAJOR", 0x4 }, { "VM_FAULT_WRITE", 0x8 },
 		{ "VM_FAULT_NOPAGE", 0x100 }, { "VM_FAULT_LOCKED", 0x200 }, { "VM_FAULT_RETRY", 0x400 },
-		{ "VM_FAULT_ERROR", 0x1 | 0x2 | 0x10 | 0x20 },
+		{ "VM_FAULT_ERROR", VM_FAULT_ERROR_BITS },
 	};
 	const Program *P = cx->P;
 	int i;
@@ -865,6 +874,21 @@ static int named_proc(Cx *cx, const YNode *x, int nparams, const char *what)
 	return drain_work(cx) ? -1 : p;
 }
 
+/* A variable's name may not be a constant's or another object's: an
+ * operand resolves to the first match, so the variable could never be
+ * named (see named_const). */
+static int var_names(Cx *cx, const YNode *n)
+{
+	for (int i = 0; i < cx->P->nvars; i++) {
+		uint64_t v;
+		named_const(cx, cx->P->vars[i].name, &v);
+		if (h_kind(v) != HK_VAR || h_index(v) != (uint32_t)i)
+			return cx_err(cx, n->items[2 * i], 0, "vars: '%s' is already the name of a%s %s", cx->P->vars[i].name,
+			              h_kind(v) == HK_MM ? "n" : "", h_kind(v) == HK_INT ? "constant" : hk_word(h_kind(v)));
+	}
+	return 0;
+}
+
 /* vmas: vm_ops: {page_mkwrite: P, pfn_mkwrite: P}: each a procedure of
  * two parameters, (vma, page) and (vma, address). */
 static int vm_ops(Cx *cx, const YNode *n)
@@ -1167,7 +1191,7 @@ static int compile_all(Cx *cx, const char *variant)
 	const YNode *root = cx->set.files[0].root, *x;
 	Program *P = cx->P;
 	hash_files(cx);
-	if (header(cx, variant) || cx_machine(cx, root) || collect_defs(cx))
+	if (header(cx, variant) || cx_machine(cx, root) || var_names(cx, ynode_get(root, "vars")) || collect_defs(cx))
 		return -1;
 	P->fault_handler = -1;
 	if ((x = ynode_get(root, "fault_handler")) && (P->fault_handler = named_proc(cx, x, 3, "fault_handler")) < 0)

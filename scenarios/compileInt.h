@@ -44,6 +44,8 @@ int cx_keys(Cx *cx, const YNode *map, const char *what, const char *const *keys)
 int cx_plain_keys(Cx *cx, const YNode *map, const char *what);
 const YNode *cx_need(Cx *cx, const YNode *map, const char *key, const char *what);
 int cx_find_name(const char *const *names, int n, const char *s);
+/* 1 if s is an identifier of the statement language. */
+int cx_is_ident(const char *s);
 
 /* Pass 1, the machine (machine.c): machine:, files:, vmas:, ptes:, tlb:,
  * locks:, mm_cpumask: and vars: of the scenario root. */

@@ -173,9 +173,9 @@ static int files(Cx *cx, const YNode *n)
 		fd->i_size = (uint32_t)size;
 		if ((v = ynode_get(f, "dax")) && cx_bool(cx, v, "file.dax", &fd->dax))
 			return -1;
-		if ((v = ynode_get(f, fd->dax ? "pages" : "blocks")))
+		if ((v = ynode_key(f, fd->dax ? "pages" : "blocks")))
 			return cx_err(cx, v, 0, fd->dax ? "file %s is DAX: it has blocks:, not pages: (no page cache)"
-			                                : "file %s has pages:; blocks: are for a DAX file (dax: true)", fd->name);
+			                                : "file %s is not DAX: blocks: are for a DAX file (dax: true)", fd->name);
 		const char *key = fd->dax ? "blocks" : "pages";
 		if ((pages = ynode_get(f, key)) && cx_want(cx, pages, YN_SEQ, fd->dax ? "file.blocks" : "file.pages"))
 			return -1;
@@ -421,8 +421,13 @@ static int vars(Cx *cx, const YNode *n)
 	P->vars = prog_alloc(P, sizeof(VarDesc) * (size_t)(n->n / 2 + 1));
 	for (int i = 0; i + 1 < n->n; i += 2) {
 		VarDesc *v = &P->vars[P->nvars];
-		v->name = prog_strdup(P, n->items[i]->str);
-		if (cx_u64(cx, n->items[i + 1], v->name, &v->init))
+		const char *name = n->items[i]->str;
+		char what[96];
+		if (!cx_is_ident(name))
+			return cx_err(cx, n->items[i], 0, "vars: '%s' is not a name ([A-Za-z_][A-Za-z0-9_]*)", name);
+		v->name = prog_strdup(P, name);
+		snprintf(what, sizeof what, "vars.%s", name);
+		if (cx_u64(cx, n->items[i + 1], what, &v->init))
 			return -1;
 		P->nvars++;
 	}

@@ -206,6 +206,43 @@ static int do_call(Sim *S, uint8_t *w, int c, int proc, int call_pc, int kind,
 	return R_NEXT;
 }
 
+/* The task on CPU c is killed (SIGBUS from a user access): its frames and
+ * registers are cleared, its program is over. */
+static int kill_task(Sim *S, uint8_t *w, int c)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	memset(w_regs(&S->L, w, c), 0, sizeof(uint64_t) * (size_t)S->L.stack);
+	memset(w_frame(&S->L, w, c, 0), 0, sizeof(FrameState) * (size_t)S->L.depth);
+	cs->depth = 0;
+	cs->pc = 0;
+	cs->phase = PH_START;
+	cs->acc_slot = 0;
+	cs->status = CPU_DONE;
+	return R_NEXT;
+}
+
+/* The fault handler returned v for the access at step pc: retry it, or
+ * on a VM_FAULT_ERROR bit end it: a kernel copy returns PAGE_SIZE not
+ * copied (-EFAULT), a user load or store kills the task with SIGBUS. */
+static int fault_return(Sim *S, uint8_t *w, int c, int pc, uint64_t v)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	const Step *s = &S->P->steps[pc];
+	cs->phase = PH_START;
+	if (!(v & VM_FAULT_ERROR_BITS)) {
+		cs->pc = (uint16_t)pc;     /* retry the faulting access */
+		return R_NEXT;
+	}
+	if (prog_ops[s->op].args[0] == 'p') {
+		ev(S, w, c, EV_HW, pc, "fault handler returned 0x%" PRIx64 ": -EFAULT, nothing copied", v);
+		setdst(S, w, c, s, 4096);
+		cs->pc = (uint16_t)(pc + 1);
+		return R_NEXT;
+	}
+	ev(S, w, c, EV_HW, pc, "fault handler returned 0x%" PRIx64 ": SIGBUS, the task is killed", v);
+	return kill_task(S, w, c);
+}
+
 static int do_ret(Sim *S, uint8_t *w, int c, uint64_t v)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
@@ -219,17 +256,20 @@ static int do_ret(Sim *S, uint8_t *w, int c, uint64_t v)
 		cs->scratch = v;       /* the check CPU's answer */
 		return R_NEXT;
 	}
-	if (f.kind == FR_FAULT) {  /* retry the faulting access */
-		cs->pc = f.call_pc;
-		cs->phase = PH_START;
-		return R_NEXT;
-	}
+	if (f.kind == FR_FAULT)
+		return fault_return(S, w, c, f.call_pc, v);
 	setdst(S, w, c, &S->P->steps[f.call_pc], v);
 	cs->pc = (uint16_t)(f.call_pc + 1);
 	return R_NEXT;
 }
 
 /* ---- user accesses ---- */
+
+/* What the access s is called in messages: store, load, copy_from_user. */
+static const char *access_name(const Step *s, int write)
+{
+	return write ? "store" : s->op == OP_LOAD ? "load" : prog_ops[s->op].name;
+}
 
 /* Enters the fault handler for (addr, write) on CPU c. */
 static int page_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, int write)
@@ -238,10 +278,11 @@ static int page_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, i
 	int mm = P->cpus[c].mm;
 	int vma = prog_vma_of(P, mm, addr);
 	if (vma < 0)
-		return fail(S, s, "%s 0x%" PRIx64 ": no VMA maps it (SIGSEGV)", write ? "store" : "load", addr);
+		return fail(S, s, "%s 0x%" PRIx64 ": no VMA maps it (%s)", access_name(s, write), addr,
+		            s->op == OP_LOAD || s->op == OP_STORE ? "SIGSEGV" : "EFAULT");
 	if (P->fault_handler < 0)
 		return fail(S, s, "%s 0x%" PRIx64 " faults, and the scenario has no fault_handler",
-		            write ? "store" : "load", addr);
+		            access_name(s, write), addr);
 	uint64_t args[3] = { h_make(HK_VMA, (uint64_t)vma), addr, (uint64_t)write };
 	w_cpu(&S->L, w, c)->phase = PH_START;
 	ev(S, w, c, EV_HW, -1, "page fault: %s(%s, 0x%" PRIx64 ", %s)",
@@ -352,7 +393,7 @@ static int access_start(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 	uint32_t vpn = (uint32_t)(addr >> 12);
 	TlbEntry *tlb = w_tlb(&S->L, w, c);
 	int i = tlb_lookup(tlb, S->L.tlb_size, mm, vpn);
-	const char *what = write ? "store" : s->op == OP_LOAD ? "load" : prog_ops[s->op].name;
+	const char *what = access_name(s, write);
 	if (i >= 0) {
 		S->lat += P->cost.tlb_hit;
 		ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB hit (W=%d D=%d)", what, addr,
@@ -394,7 +435,7 @@ static int user_access(Sim *S, uint8_t *w, int c, const Step *s, int write)
 	CpuState *cs = w_cpu(&S->L, w, c);
 	uint64_t addr = opv(S, w, c, s, prog_ops[s->op].args[0] == 'p');
 	if (c >= S->L.ncpu || S->P->cpus[c].mm < 0)
-		return fail(S, s, "%s: CPU#%d runs no user mm", write ? "store" : "load", c);
+		return fail(S, s, "%s: CPU#%d runs no user mm", access_name(s, write), c);
 	if (cs->phase == PH_START)
 		return access_start(S, w, c, s, addr, write);
 	if (cs->phase == PH_DATA)
@@ -561,8 +602,8 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint6
 	if (f < 0)
 		return R_ERR;
 	world_mem(&S->L, w, &m);
-	FileState *fs = &m.file[f];
-	int slot = file_slot(S, f, b), pfn = 0;
+	FileState *fs = f < P->nfilesys ? &m.file[f] : NULL;     /* NULL for a variable */
+	int slot = fs ? file_slot(S, f, b) : -1, pfn = 0;
 	switch (s->op) {
 	case OP_READ_ONCE:
 		setdst(S, w, c, s, m.var[f]);
@@ -594,7 +635,9 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint6
 		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, pfn ? P->pages[pfn - 1].name : "NULL");
 		break;
 	case OP_FREE_BLOCK:
-		if (slot < 0 || !P->filesys[f].dax || !m.pcache[slot])
+		if (!P->filesys[f].dax)
+			return fail(S, s, "free_block: file %s is not a DAX file (it has pages, not blocks)", P->filesys[f].name);
+		if (slot < 0 || !m.pcache[slot])
 			return fail(S, s, "free_block: file %s has no block at index %" PRIu64, P->filesys[f].name, b);
 		pfn = m.pcache[slot];
 		m.pcache[slot] = 0;

@@ -120,6 +120,10 @@ typedef struct Expect {
 	uint16_t file; uint32_t line, col;
 } Expect;
 
+/* VM_FAULT_ERROR of include/linux/mm.h (OOM|SIGBUS|HWPOISON|HWPOISON_LARGE):
+ * a fault handler returning one of these bits does not retry the access. */
+#define VM_FAULT_ERROR_BITS 0x33
+
 /* Built-in outcomes first, then the scenario's named conditions. */
 enum { OUT_LOST_DIRTY, OUT_DIRTY_NONPRESENT_PTE, OUT_STALE_TLB_WRITE,
        OUT_DEADLOCK, OUT_BUG_ON, OUT_STALE_MAPPING, OUT_USE_AFTER_FREE,
