@@ -877,13 +877,13 @@ static int named_proc(Cx *cx, const YNode *x, int nparams, const char *what)
 /* A variable's name may not be a constant's or another object's: an
  * operand resolves to the first match, so the variable could never be
  * named (see named_const). */
-static int var_names(Cx *cx, const YNode *n)
+static int var_names(Cx *cx)
 {
 	for (int i = 0; i < cx->P->nvars; i++) {
 		uint64_t v;
 		named_const(cx, cx->P->vars[i].name, &v);
 		if (h_kind(v) != HK_VAR || h_index(v) != (uint32_t)i)
-			return cx_err(cx, n->items[2 * i], 0, "vars: '%s' is already the name of a%s %s", cx->P->vars[i].name,
+			return cx_err(cx, cx->var_at[i], 0, "vars: '%s' is already the name of a%s %s", cx->P->vars[i].name,
 			              h_kind(v) == HK_MM ? "n" : "", h_kind(v) == HK_INT ? "constant" : hk_word(h_kind(v)));
 	}
 	return 0;
@@ -1129,7 +1129,7 @@ static int top_keys(Cx *cx)
 	static const char *const scn[] = { "scenario", "description", "include", "variants", "machine",
 		"mms", "mm_cpumask", "files", "vars", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
 		"expect", "procedures", NULL };
-	static const char *const lib[] = { "include", "description", "procedures", NULL };
+	static const char *const lib[] = { "include", "description", "vars", "procedures", NULL };
 	if (cx_keys(cx, cx->set.files[0].root, "scenario", scn))
 		return -1;
 	for (int f = 1; f < cx->set.nfiles; f++)
@@ -1191,7 +1191,7 @@ static int compile_all(Cx *cx, const char *variant)
 	const YNode *root = cx->set.files[0].root, *x;
 	Program *P = cx->P;
 	hash_files(cx);
-	if (header(cx, variant) || cx_machine(cx, root) || var_names(cx, ynode_get(root, "vars")) || collect_defs(cx))
+	if (header(cx, variant) || cx_machine(cx, root) || var_names(cx) || collect_defs(cx))
 		return -1;
 	P->fault_handler = -1;
 	if ((x = ynode_get(root, "fault_handler")) && (P->fault_handler = named_proc(cx, x, 3, "fault_handler")) < 0)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define MAX_LOCALS 64
+#define MAX_VARS 64
 #define MAX_LOOPS 16
 
 typedef struct ProcDef {
@@ -30,6 +31,7 @@ typedef struct Cx {
 	int cur, tmp;            /* proc index, condition temp slot (-1 none) */
 	int loop_top[MAX_LOOPS], nloops;
 	int breaks[MAX_LOOPS][32], nbreaks[MAX_LOOPS];
+	const YNode *var_at[MAX_VARS];  /* the key that declared each variable */
 } Cx;
 
 /* Errors and typed access to YAML nodes (compile.c). */

@@ -408,28 +408,42 @@ static int cpumasks(Cx *cx, const YNode *n)
 	return 0;
 }
 
-/* vars: {name: initial value, ...}: the scenario's state variables. */
-static int vars(Cx *cx, const YNode *n)
+/* vars: {name: initial value, ...}: state variables, of the scenario and
+ * of its libraries (a library's own state, e.g. a ghost variable), one
+ * name space; cx->var_at keeps each one's key for later messages. */
+static int vars_of(Cx *cx, const YNode *n)
 {
 	Program *P = cx->P;
-	if (!n)
-		return 0;
 	if (cx_want(cx, n, YN_MAP, "vars") || cx_plain_keys(cx, n, "vars"))
 		return -1;
-	if (n->n / 2 > 64)
-		return cx_err(cx, n, 0, "vars: at most 64 variables");
-	P->vars = prog_alloc(P, sizeof(VarDesc) * (size_t)(n->n / 2 + 1));
 	for (int i = 0; i + 1 < n->n; i += 2) {
-		VarDesc *v = &P->vars[P->nvars];
 		const char *name = n->items[i]->str;
 		char what[96];
+		if (P->nvars == MAX_VARS)
+			return cx_err(cx, n->items[i], 0, "vars: at most %d variables", MAX_VARS);
 		if (!cx_is_ident(name))
 			return cx_err(cx, n->items[i], 0, "vars: '%s' is not a name ([A-Za-z_][A-Za-z0-9_]*)", name);
+		for (int k = 0; k < P->nvars; k++)
+			if (!strcmp(P->vars[k].name, name))
+				return cx_err(cx, n->items[i], 0, "vars: '%s' is declared twice (first at %s:%d:%d)", name,
+				              cx->set.files[cx->var_at[k]->file].path, cx->var_at[k]->line, cx->var_at[k]->col);
+		VarDesc *v = &P->vars[P->nvars];
 		v->name = prog_strdup(P, name);
 		snprintf(what, sizeof what, "vars.%s", name);
 		if (cx_u64(cx, n->items[i + 1], what, &v->init))
 			return -1;
-		P->nvars++;
+		cx->var_at[P->nvars++] = n->items[i];
+	}
+	return 0;
+}
+
+static int vars(Cx *cx)
+{
+	cx->P->vars = prog_alloc(cx->P, sizeof(VarDesc) * MAX_VARS);
+	for (int f = 0; f < cx->set.nfiles; f++) {
+		const YNode *n = ynode_get(cx->set.files[f].root, "vars");
+		if (n && vars_of(cx, n))
+			return -1;
 	}
 	return 0;
 }
@@ -454,7 +468,7 @@ static void mtime_watch(Program *P)
 int cx_machine(Cx *cx, const YNode *root)
 {
 	return machine(cx, ynode_get(root, "machine")) || files(cx, ynode_get(root, "files")) ||
-	       vars(cx, ynode_get(root, "vars")) ||
+	       vars(cx) ||
 	       vmas(cx, ynode_get(root, "vmas")) || ptes(cx, ynode_get(root, "ptes")) ||
 	       tlbs(cx, ynode_get(root, "tlb")) || locks(cx, ynode_get(root, "locks")) ||
 	       cpumasks(cx, ynode_get(root, "mm_cpumask")) ? -1 : (mtime_watch(cx->P), 0);
