@@ -25,6 +25,7 @@ typedef struct Opts {
 	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario;
 	uint64_t seed, max_states;
 	int no_db, brief, markdown, limit, run_id;
+	int all_models;          /* compare: every dirty-bit model, not machine.models */
 	const char *args[64]; int nargs;
 } Opts;
 
@@ -84,8 +85,10 @@ static const char *const help_text[][2] = {
 	  "its expect: entries.  Prints one line per expectation and a last line\n"
 	  "'N passed, N failed'.  Exit 1 if any failed.\n" },
 	{ "compare", "usage: tlbsim compare [PATH...] [--db PATH | --no-db]\n\n"
-	  "Explores every scenario under every variant and model and prints the matrix:\n"
-	  "rows scenario and variant, columns dirty-bit models, cells the reachable outcomes.\n" },
+	  "Explores every scenario under every variant and every dirty-bit model (all of\n"
+	  "'tlbsim models', whatever machine.models says) and prints the matrix: rows\n"
+	  "scenario and variant, columns models, cells the reachable outcomes ('none').\n"
+	  "The matrix is recorded; 'tlbsim db matrix' reprints it without running.\n" },
 	{ "list", "usage: tlbsim list FILE [--variant V]\n\nPrints the compiled step program, one step per line with its source line.\n" },
 	{ "replay", "usage: tlbsim replay ID [--db PATH]\n"
 	  "       tlbsim replay OUTCOME [--scenario NAME] [--db PATH]\n"
@@ -287,9 +290,23 @@ static char *witness_text(const Program *P, const char *model, const Choice *ch,
 	return buf;
 }
 
+/* The i-th model to explore P under: --model, else every model (compare),
+ * else the scenario's machine.models. */
 static const char *model_at(const Program *P, const Opts *o, int i)
 {
-	return o->model ? o->model : P->models[i];
+	return o->model ? o->model : o->all_models ? dirty_model(i)->name : P->models[i];
+}
+
+static int model_count(const Program *P, const Opts *o)
+{
+	int n = 0;
+	if (o->model)
+		return 1;
+	if (!o->all_models)
+		return P->nmodels;
+	while (dirty_model(n))
+		n++;
+	return n;
 }
 
 static int explore_combo(Batch *b, Program *P, const char *model, const Opts *o)
@@ -329,7 +346,7 @@ static int explore_batch(Batch *b, const Opts *o)
 	int nprogs = b->nprogs;
 	for (int i = 0; i < nprogs; i++) {
 		Program *P = b->progs[i];
-		int nm = o->model ? 1 : P->nmodels;
+		int nm = model_count(P, o);
 		for (int m = 0; m < nm; m++)
 			if (explore_combo(b, P, model_at(P, o, m), o))
 				return 2;
@@ -574,6 +591,7 @@ static int cmd_compare(int argc, char **argv)
 	Opts o;
 	Batch b = { 0 };
 	int rc = parse_opts("compare", argc, argv, "--db --no-db --max-states", &o);
+	o.all_models = 1;
 	if (!rc)
 		rc = collect("compare", &o, &b);
 	if (!rc)

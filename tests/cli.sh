@@ -19,6 +19,10 @@ done
 check "--help" sh -c "$T --help | grep -q 'usage: tlbsim'"
 $T ops --markdown >"$tmp/ops"
 check "docs/steps.md is current (./tlbsim ops --markdown)" sh -c "tail -n +3 docs/steps.md | cmp -s - $tmp/ops"
+# the comparison matrix of every shipped scenario, every variant, every
+# model (the expect: entries judge each cell; this pins the whole table)
+check "compare scenarios prints tests/matrix.expected" sh -c "$T compare scenarios --no-db 2>/dev/null | cmp -s - tests/matrix.expected"
+check "db matrix reprints what compare recorded" sh -c "$T compare scenarios --db $tmp/m.db 2>/dev/null >/dev/null && $T db matrix --db $tmp/m.db | cmp -s - tests/matrix.expected"
 
 # database round trip, on a private copy of the scenarios
 cp -r scenarios "$tmp/s"
