@@ -1246,39 +1246,70 @@ uint32_t sim_outcomes(Sim *S, uint8_t *w)
 	return o;
 }
 
+/* Appends to buf (of len, holding n chars) without ever passing its end. */
+static size_t cat(char *buf, size_t len, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	if (n + 1 >= len)
+		return n;
+	va_start(ap, fmt);
+	int k = vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+	return k < 0 ? n : n + (size_t)k >= len ? len - 1 : n + (size_t)k;
+}
+
+/* What CPU c waits for at its step s, and who holds it. */
+static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size_t len, size_t n)
+{
+	uint64_t v = s->nargs ? opv(S, w, c, s, 0) : 0;
+	char name[64];
+	int holder = -1;
+	prog_value_name(S->P, v, name, sizeof name);
+	switch (s->op) {
+	case OP_SPIN_LOCK:
+	case OP_SPIN_LOCK_IRQSAVE:
+		holder = w[S->L.lock + h_index(v)] - 1;
+		n = cat(buf, len, n, " for %s, held by CPU#%d", name, holder);
+		break;
+	case OP_LOCK_PAGE:
+		holder = ((PageState *)(w + S->L.page))[h_index(v)].locker - 1;
+		n = cat(buf, len, n, " for the page lock of %s, held by CPU#%d", name, holder);
+		break;
+	case OP_I_MMAP_LOCK_READ:
+	case OP_I_MMAP_LOCK_WRITE: {
+		const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
+		n = cat(buf, len, n, " for i_mmap_rwsem of %s, held by", name);
+		for (int t = 0; t < S->L.ncpu; t++)
+			if (fs->i_mmap_writer == t + 1 || fs->i_mmap_readers >> t & 1) {
+				n = cat(buf, len, n, " CPU#%d (%s)", t, fs->i_mmap_writer == t + 1 ? "write" : "read");
+				holder = t;
+			}
+		break;
+	}
+	case OP_FLUSH_TLB_PAGE:
+		n = cat(buf, len, n, " for IPI acks from");
+		for (int t = 0; t < S->L.ncpu; t++)
+			if (w_cpu(&S->L, w, t)->ipi_from >> c & 1)
+				n = cat(buf, len, n, " CPU#%d%s", t, w_cpu(&S->L, w, t)->irq_off ? " (irqs off)" : "");
+		break;
+	}
+	if (holder == c)
+		n = cat(buf, len, n, ": it waits on itself");
+	return n;
+}
+
 void sim_waits(Sim *S, uint8_t *w, char *buf, size_t len)
 {
 	size_t n = 0;
 	buf[0] = 0;
-	for (int c = 0; c < S->L.ncpu && n < len; c++) {
+	for (int c = 0; c < S->L.ncpu; c++) {
 		CpuState *cs = w_cpu(&S->L, w, c);
 		if (cs->status != CPU_RUN)
 			continue;
 		const Step *s = &S->P->steps[cs->pc];
-		uint64_t v = s->nargs ? opv(S, w, c, s, 0) : 0;
-		char holder[64] = "";
-		if (s->op == OP_SPIN_LOCK || s->op == OP_SPIN_LOCK_IRQSAVE)
-			snprintf(holder, sizeof holder, " held by CPU#%d", w[S->L.lock + h_index(v)] - 1);
-		else if (s->op == OP_LOCK_PAGE)
-			snprintf(holder, sizeof holder, " held by CPU#%d",
-			         ((PageState *)(w + S->L.page))[h_index(v)].locker - 1);
-		else if (s->op == OP_I_MMAP_LOCK_READ || s->op == OP_I_MMAP_LOCK_WRITE) {
-			const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
-			size_t k = (size_t)snprintf(holder, sizeof holder, " held by");
-			for (int t = 0; t < S->L.ncpu && k < sizeof holder; t++)
-				if (fs->i_mmap_writer == t + 1 || fs->i_mmap_readers >> t & 1)
-					k += (size_t)snprintf(holder + k, sizeof holder - k, " CPU#%d (%s)", t,
-					                      fs->i_mmap_writer == t + 1 ? "write" : "read");
-		}
-		else if (s->op == OP_FLUSH_TLB_PAGE) {
-			size_t k = (size_t)snprintf(holder, sizeof holder, " for IPI acks from");
-			for (int t = 0; t < S->L.ncpu; t++)
-				if (w_cpu(&S->L, w, t)->ipi_from >> c & 1 && k < sizeof holder)
-					k += (size_t)snprintf(holder + k, sizeof holder - k, " CPU#%d%s", t,
-					                      w_cpu(&S->L, w, t)->irq_off ? " (irqs off)" : "");
-		}
-		n += (size_t)snprintf(buf + n, len - n, "%sCPU#%d waits in %s%s (%s:%u)", n ? "; " : "",
-		                      c, s->text, holder, prog_step_file(S->P, s), s->line);
+		n = cat(buf, len, n, "%sCPU#%d waits in %s", n ? "; " : "", c, s->text);
+		n = wait_for(S, w, c, s, buf, len, n);
+		n = cat(buf, len, n, " (%s:%u)", prog_step_file(S->P, s), s->line);
 	}
 }
 

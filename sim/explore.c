@@ -4,6 +4,7 @@
  * order, gives a shortest witness; the edges of state i are
  * edges[edge_start[i] .. edge_start[i+1]), in sim_enabled order. */
 #include "sim/explore.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,6 +40,17 @@ typedef struct Ex {
 	EndState *ends; uint64_t nend, endcap;
 } Ex;
 
+/* Out of memory: the state space is larger than this machine holds.
+ * Said plainly and exit 2 (bad input: the scenario is too big, or cannot
+ * end), instead of a bare abort.  Nothing has been recorded yet: the
+ * database batch is written only after every exploration has ended. */
+static _Noreturn void oom(void)
+{
+	fprintf(stderr, "tlbsim: out of memory while exploring: the scenario's state space is too large "
+	        "for this machine (can it run forever?); lower --max-states to stop sooner\n");
+	exit(2);
+}
+
 static void *grow(void *p, uint64_t *cap, uint64_t need, size_t elem)
 {
 	if (need <= *cap)
@@ -48,7 +60,7 @@ static void *grow(void *p, uint64_t *cap, uint64_t need, size_t elem)
 		c *= 2;
 	p = realloc(p, c * elem);
 	if (!p)
-		abort();
+		oom();
 	*cap = c;
 	return p;
 }
@@ -58,7 +70,7 @@ static void rehash(Ex *x)
 	uint64_t ncap = x->tcap ? x->tcap * 2 : 1u << 16;
 	Slot *t = aligned_alloc(64, ncap * sizeof *t);
 	if (!t)
-		abort();
+		oom();
 	memset(t, 0, ncap * sizeof *t);
 	for (uint64_t i = 0; i < x->tcap; i++) {
 		if (!x->tab[i].idx1)
@@ -139,7 +151,7 @@ static void push_state(Ex *x, uint32_t parent, Choice ch, uint16_t depth)
 	if (x->n % QCHUNK == 0) {
 		x->chunk = realloc(x->chunk, sizeof *x->chunk * (size_t)(x->n / QCHUNK + 1));
 		if (!x->chunk || !(x->chunk[x->n / QCHUNK] = calloc(1, sizeof(Chunk))))
-			abort();
+			oom();
 		x->nchunk = x->n / QCHUNK + 1;
 	}
 	Chunk *c = x->chunk[x->n / QCHUNK];
@@ -258,7 +270,7 @@ static void count_paths(Ex *x, ExploreResult *R)
 	uint32_t *indeg = calloc(x->n, sizeof *indeg), *queue = malloc(sizeof *queue * x->n);
 	uint64_t *paths = calloc(x->n, sizeof *paths), head = 0, tail = 0;
 	if (!indeg || !queue || !paths)
-		abort();
+		oom();
 	for (uint64_t e = 0; e < x->ne; e++)
 		indeg[x->edge[e]]++;
 	paths[0] = 1;

@@ -510,7 +510,7 @@ static void test_spin_lock_irqsave_spins_with_irqs_off(void **state)
 	int l = line_of(text, "flush_tlb_page");
 	snprintf(want, sizeof want,
 	         "CPU#0 waits in flush_tlb_page(vma, 0x10000) for IPI acks from CPU#1 (irqs off) (%s:%d); "
-	         "CPU#1 waits in spin_lock_irqsave(la) held by CPU#0 (%s:%d)",
+	         "CPU#1 waits in spin_lock_irqsave(la) for la, held by CPU#0 (%s:%d)",
 	         f->path, l, f->path, line_of(text, "spin_lock_irqsave"));
 	assert_string_equal(buf, want);
 	finish(f);
@@ -587,7 +587,7 @@ static void test_deadlock_two_spinlocks(void **state)
 	int l0 = line_of(text, "spin_lock(lb)");
 	int l1 = line_of(strstr(text, "cpu: 1"), "spin_lock(la)") + line_of(text, "cpu: 1") - 1;
 	snprintf(want, sizeof want,
-	         "CPU#0 waits in spin_lock(lb) held by CPU#1 (%s:%d); CPU#1 waits in spin_lock(la) held by CPU#0 (%s:%d)",
+	         "CPU#0 waits in spin_lock(lb) for lb, held by CPU#1 (%s:%d); CPU#1 waits in spin_lock(la) for la, held by CPU#0 (%s:%d)",
 	         f->path, l0, f->path, l1);
 	assert_string_equal(buf, want);
 	finish(f);
@@ -607,7 +607,7 @@ static void test_lock_page_deadlock_waits(void **state)
 	assert_int_equal(sim_outcomes(&f->S, f->w), 1u << OUT_DEADLOCK);
 	char buf[256], want[256];
 	sim_waits(&f->S, f->w, buf, sizeof buf);
-	snprintf(want, sizeof want, "CPU#0 waits in lock_page(page1) held by CPU#0 (%s:%d)",
+	snprintf(want, sizeof want, "CPU#0 waits in lock_page(page1) for the page lock of page1, held by CPU#0: it waits on itself (%s:%d)",
 	         f->path, line_of(text, "lock_page(page1)"));
 	assert_string_equal(buf, want);
 	finish(f);

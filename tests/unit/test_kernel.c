@@ -866,8 +866,8 @@ static void test_i_mmap_deadlock_waits(void **state)
 	char buf[512], want[512];
 	sim_waits(&f->S, f->w, buf, sizeof buf);
 	snprintf(want, sizeof want,
-	         "CPU#0 waits in spin_lock(la) held by CPU#1 (%s:%d); "
-	         "CPU#1 waits in i_mmap_lock_write(file) held by CPU#0 (read) (%s:%d)",
+	         "CPU#0 waits in spin_lock(la) for la, held by CPU#1 (%s:%d); "
+	         "CPU#1 waits in i_mmap_lock_write(file) for i_mmap_rwsem of file, held by CPU#0 (read) (%s:%d)",
 	         f->path, line_of(text, "\"spin_lock(la)"), f->path, line_of(text, "i_mmap_lock_write"));
 	assert_string_equal(buf, want);
 	finish(f);
@@ -882,7 +882,7 @@ static void test_i_mmap_deadlock_waits(void **state)
 	assert_string_equal(enabled(f), "");
 	assert_int_equal(sim_outcomes(&f->S, f->w), O(DEADLOCK));
 	sim_waits(&f->S, f->w, buf, sizeof buf);
-	snprintf(want, sizeof want, "CPU#1 waits in i_mmap_lock_read(file) held by CPU#1 (write) (%s:%d)",
+	snprintf(want, sizeof want, "CPU#1 waits in i_mmap_lock_read(file) for i_mmap_rwsem of file, held by CPU#1 (write): it waits on itself (%s:%d)",
 	         f->path, line_of(self, "i_mmap_lock_write"));
 	assert_string_equal(buf, want);
 	finish(f);
