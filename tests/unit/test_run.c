@@ -344,7 +344,7 @@ static void test_deadlock_waits(void **state)
 	sim_waits(&f->S, r->final, want, sizeof want);
 	assert_true(strlen(want) > 0);
 	assert_string_equal(r->waits, want);
-	assert_non_null(strstr(r->waits, "CPU#0 waits in spin_lock(lb) held by CPU#1"));
+	assert_non_null(strstr(r->waits, "CPU#0 waits in spin_lock(lb) for lb, held by CPU#1"));
 	run_free(r);
 	/* the timed order: CPU#1 takes lb while CPU#0 takes la (10 cycles) */
 	run_ok(f, 0, NULL, r);
