@@ -1043,7 +1043,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP__COUNT:
 		break;
 	}
-	if (prog_ops[s->op].cls == LOCAL)
+	if (S->cls[s->op] == LOCAL)
 		S->lat += P->cost.local;
 	cs->pc = (uint16_t)(pc + 1);
 	return R_NEXT;
@@ -1071,7 +1071,7 @@ static int run_cpu(Sim *S, uint8_t *w, int c, int shared)
 		if (cs->status != CPU_RUN)
 			return 0;
 		const Step *s = &S->P->steps[cs->pc];
-		if (prog_ops[s->op].cls >= SHARED) {
+		if (S->cls[s->op] >= SHARED) {
 			if (!shared)
 				return 0;
 			shared = 0;
@@ -1326,8 +1326,18 @@ int sim_init(Sim *S, const Program *P, const char *model, char *err, size_t errl
 		return -1;
 	}
 	S->model_name = dm->name;
-	for (int c = 0; c < P->ncpu; c++)
+	unsigned flags = 0;
+	for (int c = 0; c < P->ncpu; c++) {
 		S->model[c] = P->cpus[c].model >= 0 ? dirty_model(P->cpus[c].model) : dm;
+		flags |= S->model[c]->flags;
+	}
+	/* A step that only reads state no transition writes commutes with
+	 * every transition: fold it like a local step (fewer states, the
+	 * same outcomes). */
+	for (int op = 0; op < OP__COUNT; op++)
+		S->cls[op] = (uint8_t)prog_ops[op].cls;
+	if (!(flags & DM_STORAGE_KEY))
+		S->cls[OP_PAGE_TEST_AND_CLEAR_DIRTY] = LOCAL;
 	S->cpumask = calloc((size_t)P->nmms + 1, sizeof *S->cpumask);
 	if (!S->cpumask)
 		abort();

@@ -42,6 +42,11 @@ typedef struct Sim {
 	const DirtyModel *model[MAX_CPUS];  /* per CPU */
 	const char *model_name;             /* the run's model */
 	uint64_t *cpumask;                  /* per mm: CPUs that may cache it */
+	uint8_t cls[OP__COUNT];             /* enum OpClass of each opcode on this
+	                                       machine: prog_ops' class, except
+	                                       page_test_and_clear_dirty, LOCAL when
+	                                       no CPU has storage keys (the bit it
+	                                       reads is then never set) */
 	Trace *trace;                       /* NULL: no tracing (explore) */
 	uint32_t nchoice;                   /* choices applied so far (trace) */
 	uint64_t now;                       /* timed runs: time stamped on events */
