@@ -555,6 +555,10 @@ static int cmd_check(int argc, char **argv)
 		rc = record_batch(&o, &b);
 	for (int i = 0; !rc && i < b.n; i++) {
 		Combo *c = &b.c[i];
+		if (!c->R.end_states) {
+			judge_no_end_state(stdout, c->P, c->model, &failed);
+			continue;
+		}
 		if (judge(stdout, c->P, c->model, c->R.reach, c->R.always, &passed, &failed))
 			for (int k = 0; k < c->P->noutcomes; k++)
 				if (c->R.out[k].witness) {

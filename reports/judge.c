@@ -24,6 +24,19 @@ static int applies(const Expect *e, const Program *P, const char *model)
 	return !e->variant || (P->variant && !strcmp(e->variant, P->variant));
 }
 
+int judge_no_end_state(FILE *out, const Program *P, const char *model, int *failed)
+{
+	int n = 0;
+	for (int i = 0; i < P->nexpects; i++)
+		n += applies(&P->expects[i], P, model);
+	if (!n)
+		return 0;
+	fprintf(out, "FAIL %s %s %s: no end state (every schedule runs forever): %d expectation%s cannot be judged\n",
+	        P->name, P->variant ? P->variant : "-", model, n, n == 1 ? "" : "s");
+	++*failed;
+	return 1;
+}
+
 int judge(FILE *out, const Program *P, const char *model, uint32_t reach, uint32_t always,
           int *passed, int *failed)
 {

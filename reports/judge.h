@@ -12,6 +12,11 @@
  * returns the number that failed. */
 int judge(FILE *out, const Program *P, const char *model, uint32_t reach, uint32_t always,
           int *passed, int *failed);
+/* For an exploration that reached no end state (every schedule runs
+ * forever): nothing can be judged, and a `never` would hold vacuously.
+ * Prints one FAIL line if any expectation applies; adds to *failed;
+ * returns 1 then, else 0. */
+int judge_no_end_state(FILE *out, const Program *P, const char *model, int *failed);
 /* "never" / "sometimes" / "always" for what was observed of outcome o. */
 const char *judge_observed(uint32_t reach, uint32_t always, int o);
 

@@ -22,6 +22,7 @@ check "docs/steps.md is current (./tlbsim ops --markdown)" sh -c "tail -n +3 doc
 # the comparison matrix of every shipped scenario, every variant, every
 # model (the expect: entries judge each cell; this pins the whole table)
 check "compare scenarios prints tests/matrix.expected" sh -c "$T compare scenarios --no-db 2>/dev/null | cmp -s - tests/matrix.expected"
+check "check fails a scenario with no end state (no vacuous never)" sh -c "$T check tests/data/no_end_state.yaml --no-db 2>/dev/null | grep -q '^FAIL spinner - validating: no end state'; test \$? -eq 0 && ! $T check tests/data/no_end_state.yaml --no-db >/dev/null 2>&1"
 check "db matrix reprints what compare recorded" sh -c "$T compare scenarios --db $tmp/m.db 2>/dev/null >/dev/null && $T db matrix --db $tmp/m.db | cmp -s - tests/matrix.expected"
 
 # database round trip, on a private copy of the scenarios
