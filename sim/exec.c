@@ -4,20 +4,17 @@
  * (D=0: dirty-bit model step, its own interleaving point) -> data access.
  * A CPU takes IPIs only between instructions: never while a user access
  * is between its phases, never while its interrupts are off. */
-#include "sim/exec.h"
+#include "sim/execInt.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
 
-#define LOCAL_BUDGET 100000  /* local steps without a shared one: a loop */
-
-enum { R_NEXT, R_STAY, R_ERR };
 
 /* ---- errors and trace ---- */
 
-static int fail(Sim *S, const Step *s, const char *fmt, ...)
+int ex_fail(Sim *S, const Step *s, const char *fmt, ...)
 {
 	va_list ap;
 	int n = 0;
@@ -77,7 +74,7 @@ static uint64_t *reg(Sim *S, uint8_t *w, int c, int slot)
 	return &w_regs(&S->L, w, c)[f->base + slot];
 }
 
-static uint64_t opv(Sim *S, uint8_t *w, int c, const Step *s, int i)
+uint64_t ex_opv(Sim *S, uint8_t *w, int c, const Step *s, int i)
 {
 	const Operand *o = &s->a[i];
 	if (o->kind == OPD_REG)
@@ -103,7 +100,7 @@ static const char *kind_name(int k)
  * returns its index, or -1 after reporting the error. */
 static int obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want)
 {
-	uint64_t v = opv(S, w, c, s, i);
+	uint64_t v = ex_opv(S, w, c, s, i);
 	int k = h_kind(v);
 	int64_t idx = h_index(v);
 	const Program *P = S->P;
@@ -115,15 +112,15 @@ static int obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want)
 	if (k != want) {
 		char buf[64];
 		if (k > HK_INT && k <= HK_VAR)
-			fail(S, s, "%s: operand %d must be a %s, got a %s (%s)", prog_ops[s->op].name, i + 1,
+			ex_fail(S, s, "%s: operand %d must be a %s, got a %s (%s)", prog_ops[s->op].name, i + 1,
 			     kind_name(want), kind_name(k), prog_value_name(P, v, buf, sizeof buf));
 		else
-			fail(S, s, "%s: operand %d must be a %s, got the number 0x%" PRIx64, prog_ops[s->op].name,
+			ex_fail(S, s, "%s: operand %d must be a %s, got the number 0x%" PRIx64, prog_ops[s->op].name,
 			     i + 1, kind_name(want), v);
 		return -1;
 	}
 	if (idx >= n || (want == HK_PAGE && idx == 0)) {
-		fail(S, s, "%s: operand %d: no %s 0x%" PRIx64, prog_ops[s->op].name, i + 1, kind_name(want), v);
+		ex_fail(S, s, "%s: operand %d: no %s 0x%" PRIx64, prog_ops[s->op].name, i + 1, kind_name(want), v);
 		return -1;
 	}
 	return (int)idx;
@@ -135,10 +132,10 @@ static int pte_slot(Sim *S, uint8_t *w, int c, const Step *s, int mi, int ai)
 	int mm = obj(S, w, c, s, mi, HK_MM);
 	if (mm < 0)
 		return -1;
-	uint64_t addr = opv(S, w, c, s, ai);
+	uint64_t addr = ex_opv(S, w, c, s, ai);
 	int slot = prog_pte_slot(S->P, mm, addr);
 	if (slot < 0)
-		fail(S, s, "%s: no PTE for address 0x%" PRIx64 " in mm %s (not inside a VMA)",
+		ex_fail(S, s, "%s: no PTE for address 0x%" PRIx64 " in mm %s (not inside a VMA)",
 		     prog_ops[s->op].name, addr, S->P->mms[mm]);
 	return slot;
 }
@@ -174,7 +171,7 @@ static int pte_frame_ok(Sim *S, const Step *s, pte_t v)
 {
 	if (!pte_present(v) || (pte_pfn(v) >= 1 && pte_pfn(v) <= (uint64_t)S->P->npages))
 		return 1;
-	fail(S, s, "%s: 0x%" PRIx64 " maps pfn 0x%" PRIx64 ", which is not a page of the scenario",
+	ex_fail(S, s, "%s: 0x%" PRIx64 " maps pfn 0x%" PRIx64 ", which is not a page of the scenario",
 	     prog_ops[s->op].name, v, pte_pfn(v));
 	return 0;
 }
@@ -188,11 +185,11 @@ static int do_call(Sim *S, uint8_t *w, int c, int proc, int call_pc, int kind,
 	const Proc *p = &S->P->procs[proc];
 	const Step *s = &S->P->steps[call_pc];
 	if (cs->depth >= S->L.depth)
-		return fail(S, s, "call depth %d exceeded calling %s", S->L.depth, p->name);
+		return ex_fail(S, s, "call depth %d exceeded calling %s", S->L.depth, p->name);
 	FrameState *cur = w_frame(&S->L, w, c, cs->depth - 1);
 	int base = cur->base + S->P->procs[cur->proc].nlocals;
 	if (base + p->nlocals > S->L.stack)
-		return fail(S, s, "register stack exceeded calling %s", p->name);
+		return ex_fail(S, s, "register stack exceeded calling %s", p->name);
 	uint64_t *r = w_regs(&S->L, w, c) + base;
 	for (int i = 0; i < nargs; i++)
 		r[i] = args[i];
@@ -278,10 +275,10 @@ static int page_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, i
 	int mm = P->cpus[c].mm;
 	int vma = prog_vma_of(P, mm, addr);
 	if (vma < 0)
-		return fail(S, s, "%s 0x%" PRIx64 ": no VMA maps it (%s)", access_name(s, write), addr,
+		return ex_fail(S, s, "%s 0x%" PRIx64 ": no VMA maps it (%s)", access_name(s, write), addr,
 		            s->op == OP_LOAD || s->op == OP_STORE ? "SIGSEGV" : "EFAULT");
 	if (P->fault_handler < 0)
-		return fail(S, s, "%s 0x%" PRIx64 " faults, and the scenario has no fault_handler",
+		return ex_fail(S, s, "%s 0x%" PRIx64 " faults, and the scenario has no fault_handler",
 		            access_name(s, write), addr);
 	uint64_t args[3] = { h_make(HK_VMA, (uint64_t)vma), addr, (uint64_t)write };
 	w_cpu(&S->L, w, c)->phase = PH_START;
@@ -342,7 +339,7 @@ static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int writ
 		frame_written(S, w, c, t->pfn, 1);
 		ev(S, w, c, EV_HW, step, "data write lands in %s (content v%u)", pname, pg->data);
 	} else if (prog_ops[s->op].args[0] == 'p') {   /* copy_from_user */
-		int dst = (int)h_index(opv(S, w, c, s, 0));
+		int dst = (int)h_index(ex_opv(S, w, c, s, 0));
 		frame_written(S, w, c, dst, 0);
 		setdst(S, w, c, s, 0);
 		ev(S, w, c, EV_HW, step, "copy: read %s (content v%u), write %s (content v%u)", pname, pg->data,
@@ -433,9 +430,9 @@ static int access_start(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 static int user_access(Sim *S, uint8_t *w, int c, const Step *s, int write)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
-	uint64_t addr = opv(S, w, c, s, prog_ops[s->op].args[0] == 'p');
+	uint64_t addr = ex_opv(S, w, c, s, prog_ops[s->op].args[0] == 'p');
 	if (c >= S->L.ncpu || S->P->cpus[c].mm < 0)
-		return fail(S, s, "%s: CPU#%d runs no user mm", access_name(s, write), c);
+		return ex_fail(S, s, "%s: CPU#%d runs no user mm", access_name(s, write), c);
 	if (cs->phase == PH_START)
 		return access_start(S, w, c, s, addr, write);
 	if (cs->phase == PH_DATA)
@@ -452,7 +449,7 @@ static int flush_start(Sim *S, uint8_t *w, int c, const Step *s)
 	if (vma < 0)
 		return R_ERR;
 	int mm = S->P->vmas[vma].mm;
-	uint32_t vpn = (uint32_t)(opv(S, w, c, s, 1) >> 12);
+	uint32_t vpn = (uint32_t)(ex_opv(S, w, c, s, 1) >> 12);
 	uint64_t targets = S->cpumask[mm] & ~(1ull << c);
 	char who[128] = "";
 	size_t n = 0;
@@ -517,7 +514,7 @@ static int take_ipis(Sim *S, uint8_t *w, int c)
 
 static int lock_free(Sim *S, uint8_t *w, int c, const Step *s)
 {
-	uint64_t v = opv(S, w, c, s, 0);
+	uint64_t v = ex_opv(S, w, c, s, 0);
 	if (h_kind(v) != HK_LOCK || h_index(v) >= (uint32_t)S->P->nlocks)
 		return 1;              /* let the step report the bad operand */
 	return w[S->L.lock + h_index(v)] == 0;
@@ -525,7 +522,7 @@ static int lock_free(Sim *S, uint8_t *w, int c, const Step *s)
 
 static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
 {
-	uint64_t v = opv(S, w, c, s, 0);
+	uint64_t v = ex_opv(S, w, c, s, 0);
 	if (h_kind(v) != HK_PAGE || h_index(v) == 0 || h_index(v) > (uint32_t)S->P->npages)
 		return 1;
 	return !(((PageState *)(w + S->L.page))[h_index(v)].flags & PG_locked);
@@ -533,14 +530,14 @@ static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
 
 static int rwsem_free(Sim *S, uint8_t *w, int c, const Step *s, int write)
 {
-	uint64_t v = opv(S, w, c, s, 0);
+	uint64_t v = ex_opv(S, w, c, s, 0);
 	if (h_kind(v) != HK_FILE || h_index(v) >= (uint32_t)S->P->nfilesys)
 		return 1;
 	const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
 	return !fs->i_mmap_writer && (!write || !fs->i_mmap_readers);
 }
 
-static int can_run(Sim *S, uint8_t *w, int c)
+int ex_can_run(Sim *S, uint8_t *w, int c)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
 	const Step *s = &S->P->steps[cs->pc];
@@ -567,7 +564,7 @@ int sim_enabled(Sim *S, uint8_t *w, Choice *out)
 	int n = 0;
 	for (int c = 0; c < S->L.ncpu; c++) {
 		CpuState *cs = w_cpu(&S->L, w, c);
-		if (cs->status == CPU_RUN && can_run(S, w, c))
+		if (cs->status == CPU_RUN && ex_can_run(S, w, c))
 			out[n++] = CH_STEP(c);
 		if (cs->ipi_from && !cs->irq_off && !in_instruction(S, w, c))
 			out[n++] = CH_IPI(c);
@@ -586,7 +583,7 @@ static int next(Sim *S, uint8_t *w, int c, uint32_t cost)
 }
 
 /* The page-cache (or block-map) slot of file f at index, or -1. */
-static int file_slot(Sim *S, int f, uint64_t index)
+int ex_file_slot(Sim *S, int f, uint64_t index)
 {
 	const FileDesc *fd = &S->P->filesys[f];
 	return index < (uint64_t)fd->npages ? fd->first_slot + (int)index : -1;
@@ -603,7 +600,7 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint6
 		return R_ERR;
 	world_mem(&S->L, w, &m);
 	FileState *fs = f < P->nfilesys ? &m.file[f] : NULL;     /* NULL for a variable */
-	int slot = fs ? file_slot(S, f, b) : -1, pfn = 0;
+	int slot = fs ? ex_file_slot(S, f, b) : -1, pfn = 0;
 	switch (s->op) {
 	case OP_READ_ONCE:
 		setdst(S, w, c, s, m.var[f]);
@@ -619,7 +616,7 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint6
 		break;
 	case OP_I_SIZE_WRITE:
 		if (b > 0xffffffffu)
-			return fail(S, s, "i_size_write: %" PRIu64 " is too large", b);
+			return ex_fail(S, s, "i_size_write: %" PRIu64 " is too large", b);
 		fs->i_size = (uint32_t)b;
 		ev(S, w, c, EV_STEP, pc, "%s: i_size = %u", s->text, fs->i_size);
 		break;
@@ -636,9 +633,9 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint6
 		break;
 	case OP_FREE_BLOCK:
 		if (!P->filesys[f].dax)
-			return fail(S, s, "free_block: file %s is not a DAX file (it has pages, not blocks)", P->filesys[f].name);
+			return ex_fail(S, s, "free_block: file %s is not a DAX file (it has pages, not blocks)", P->filesys[f].name);
 		if (slot < 0 || !m.pcache[slot])
-			return fail(S, s, "free_block: file %s has no block at index %" PRIu64, P->filesys[f].name, b);
+			return ex_fail(S, s, "free_block: file %s has no block at index %" PRIu64, P->filesys[f].name, b);
 		pfn = m.pcache[slot];
 		m.pcache[slot] = 0;
 		m.page[pfn].frame |= FRAME_FREE;
@@ -662,7 +659,7 @@ static int pfn_mapped(Sim *S, uint8_t *w, int pfn)
 static int page_cache_slot(Sim *S, uint8_t *w, int pfn)
 {
 	const PageDesc *pd = &S->P->pages[pfn - 1];
-	int slot = pd->file >= 0 ? file_slot(S, pd->file, pd->index) : -1;
+	int slot = pd->file >= 0 ? ex_file_slot(S, pd->file, pd->index) : -1;
 	return slot >= 0 && ((uint16_t *)(w + S->L.pcache))[slot] == pfn ? slot : -1;
 }
 
@@ -696,7 +693,7 @@ static int page_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	return next(S, w, c, P->cost.mem);
 }
 
-/* i_mmap_rwsem.  The lock steps run only when can_run says the
+/* i_mmap_rwsem.  The lock steps run only when ex_can_run says the
  * semaphore is free enough; unlocking one not held is a scenario error. */
 static int rwsem_step(Sim *S, uint8_t *w, int c, const Step *s)
 {
@@ -710,13 +707,13 @@ static int rwsem_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_I_MMAP_LOCK_WRITE:  fs->i_mmap_writer = (uint8_t)(c + 1); break;
 	case OP_I_MMAP_UNLOCK_READ:
 		if (!(fs->i_mmap_readers & me))
-			return fail(S, s, "i_mmap_unlock_read: CPU#%d does not hold i_mmap_rwsem of %s for read",
+			return ex_fail(S, s, "i_mmap_unlock_read: CPU#%d does not hold i_mmap_rwsem of %s for read",
 			            c, S->P->filesys[f].name);
 		fs->i_mmap_readers &= ~me;
 		break;
 	case OP_I_MMAP_UNLOCK_WRITE:
 		if (fs->i_mmap_writer != c + 1)
-			return fail(S, s, "i_mmap_unlock_write: CPU#%d does not hold i_mmap_rwsem of %s for write",
+			return ex_fail(S, s, "i_mmap_unlock_write: CPU#%d does not hold i_mmap_rwsem of %s for write",
 			            c, S->P->filesys[f].name);
 		fs->i_mmap_writer = 0;
 		break;
@@ -765,9 +762,9 @@ static int vm_ops_call(Sim *S, uint8_t *w, int c, const Step *s)
 	int k = s->op == OP_PAGE_MKWRITE ? VMOPS_PAGE_MKWRITE : VMOPS_PFN_MKWRITE;
 	int proc = S->P->vmas[vi].vm_ops[k];
 	if (proc < 0)
-		return fail(S, s, "%s: vma %s has no vm_ops %s", prog_ops[s->op].name, S->P->vmas[vi].name,
+		return ex_fail(S, s, "%s: vma %s has no vm_ops %s", prog_ops[s->op].name, S->P->vmas[vi].name,
 		            prog_ops[s->op].name);
-	uint64_t args[2] = { opv(S, w, c, s, 0), opv(S, w, c, s, 1) };
+	uint64_t args[2] = { ex_opv(S, w, c, s, 0), ex_opv(S, w, c, s, 1) };
 	int pc = w_cpu(&S->L, w, c)->pc;
 	ev(S, w, c, EV_STEP, pc, "%s: ->%s = %s", s->text, prog_ops[s->op].name, S->P->procs[proc].name);
 	S->lat += S->P->cost.local;
@@ -778,13 +775,13 @@ static int vm_ops_call(Sim *S, uint8_t *w, int c, const Step *s)
 
 #define PAGE(i)  ((PageState *)(w + S->L.page) + pg_idx[i])
 
-static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
+int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
 	const Program *P = S->P;
 	int pc = cs->pc;
-	uint64_t a = s->nargs > 0 ? opv(S, w, c, s, 0) : 0;
-	uint64_t b = s->nargs > 1 ? opv(S, w, c, s, 1) : 0;
+	uint64_t a = s->nargs > 0 ? ex_opv(S, w, c, s, 0) : 0;
+	uint64_t b = s->nargs > 1 ? ex_opv(S, w, c, s, 1) : 0;
 	int slot, pg_idx[1] = { 0 };
 	TraceEv *e;
 	Mem m;
@@ -792,7 +789,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	if (prog_ops[s->op].args[0] == 'p' && (pg_idx[0] = obj(S, w, c, s, 0, HK_PAGE)) < 0)
 		return R_ERR;
 	if (pg_idx[0] && P->pages[pg_idx[0] - 1].nopage && s->op != OP_PAGE_MAPPED)
-		return fail(S, s, "%s: %s is a DAX block: it has no struct page", prog_ops[s->op].name,
+		return ex_fail(S, s, "%s: %s is a DAX block: it has no struct page", prog_ops[s->op].name,
 		            P->pages[pg_idx[0] - 1].name);
 	switch ((OpCode)s->op) {
 	case OP_MOV:        setdst(S, w, c, s, a); break;
@@ -807,7 +804,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_CALL: {
 		uint64_t args[STEP_MAXARGS];
 		for (int i = 0; i < s->nargs; i++)
-			args[i] = opv(S, w, c, s, i);
+			args[i] = ex_opv(S, w, c, s, i);
 		ev(S, w, c, EV_STEP, pc, "%s", s->text);
 		S->lat += P->cost.local;
 		return do_call(S, w, c, s->target, pc, FR_CALL, args, s->nargs);
@@ -839,7 +836,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 		const VmaDesc *v = &P->vmas[vma];
 		const PageDesc *pd = &P->pages[pg_idx[0] - 1];
 		if (pd->file != v->file || pd->index < v->pgoff || v->start + ((uint64_t)(pd->index - v->pgoff) << 12) >= v->end)
-			return fail(S, s, "vma_address: vma %s does not map %s", v->name, pd->name);
+			return ex_fail(S, s, "vma_address: vma %s does not map %s", v->name, pd->name);
 		setdst(S, w, c, s, v->start + ((uint64_t)(pd->index - v->pgoff) << 12));
 		break;
 	}
@@ -861,7 +858,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_PTE_CLEAR: {
 		if ((slot = pte_slot(S, w, c, s, 0, 1)) < 0)
 			return R_ERR;
-		pte_t v = s->op == OP_SET_PTE_AT ? opv(S, w, c, s, 2) : 0;
+		pte_t v = s->op == OP_SET_PTE_AT ? ex_opv(S, w, c, s, 2) : 0;
 		if (!pte_frame_ok(S, s, v))
 			return R_ERR;
 		e = ev(S, w, c, EV_STEP, pc, "%s", s->text);
@@ -876,9 +873,9 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 			return R_ERR;
 		pte_t old = pte_get(S, w, slot), v = 0;
 		if (s->op == OP_PTEP_EXCHANGE)
-			v = opv(S, w, c, s, 2);
+			v = ex_opv(S, w, c, s, 2);
 		else if (s->op == OP_PTEP_CMPXCHG)
-			v = old == opv(S, w, c, s, 2) ? opv(S, w, c, s, 3) : old;
+			v = old == ex_opv(S, w, c, s, 2) ? ex_opv(S, w, c, s, 3) : old;
 		if (!pte_frame_ok(S, s, v))
 			return R_ERR;
 		setdst(S, w, c, s, old);
@@ -926,7 +923,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 			return R_ERR;
 		world_mem(&S->L, w, &m);
 		if (mem_spin_unlock(&m, l, c) < 0)
-			return fail(S, s, "%s: CPU#%d does not hold %s", prog_ops[s->op].name, c, P->locks[l].name);
+			return ex_fail(S, s, "%s: CPU#%d does not hold %s", prog_ops[s->op].name, c, P->locks[l].name);
 		if (s->op == OP_SPIN_UNLOCK_IRQRESTORE && cs->irq_off)
 			cs->irq_off--;
 		ev(S, w, c, EV_STEP, pc, "%s", s->text);
@@ -941,14 +938,14 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 		if (s->op == OP_TRYLOCK_PAGE)
 			setdst(S, w, c, s, (uint64_t)got);
 		else if (!got)
-			return fail(S, s, "internal: lock_page ran while the page was locked");
+			return ex_fail(S, s, "internal: lock_page ran while the page was locked");
 		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, s->op == OP_TRYLOCK_PAGE ? (got ? " = 1" : " = 0") : "");
 		S->lat += P->cost.lock;
 		break;
 	}
 	case OP_UNLOCK_PAGE:
 		if (mem_unlock_page(PAGE(0), c) < 0)
-			return fail(S, s, "unlock_page: CPU#%d does not hold the lock of %s", c, P->pages[pg_idx[0] - 1].name);
+			return ex_fail(S, s, "unlock_page: CPU#%d does not hold the lock of %s", c, P->pages[pg_idx[0] - 1].name);
 		ev(S, w, c, EV_STEP, pc, "%s", s->text);
 		S->lat += P->cost.lock;
 		break;
@@ -981,7 +978,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_SUBMIT_BIO: {
 		const PageDesc *pd = &P->pages[pg_idx[0] - 1];
 		if (pd->file < 0)
-			return fail(S, s, "submit_bio: %s is not a file page", pd->name);
+			return ex_fail(S, s, "submit_bio: %s is not a file page", pd->name);
 		world_mem(&S->L, w, &m);
 		mem_submit_bio(&m, pg_idx[0], P->filesys[pd->file].first_slot + (int)pd->index);
 		ev(S, w, c, EV_STEP, pc, "%s: disk gets %s content v%u", s->text, pd->name, PAGE(0)->data);
@@ -1002,7 +999,7 @@ static int exec_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_GE:       setdst(S, w, c, s, a >= b); break;
 	case OP_DIV_ROUND_UP:
 		if (!b)
-			return fail(S, s, "DIV_ROUND_UP: division by 0");
+			return ex_fail(S, s, "DIV_ROUND_UP: division by 0");
 		setdst(S, w, c, s, a / b + (a % b != 0));
 		break;
 	case OP_VMA_FILE:
@@ -1077,7 +1074,7 @@ static int run_cpu(Sim *S, uint8_t *w, int c, int shared)
 			shared = 0;
 		}
 		int depth = cs->depth;
-		int r = exec_step(S, w, c, s);
+		int r = ex_step(S, w, c, s);
 		if (r == R_ERR)
 			return -1;
 		if (r == R_STAY)
@@ -1087,7 +1084,7 @@ static int run_cpu(Sim *S, uint8_t *w, int c, int shared)
 		    (cs->depth == depth && s->op != OP_RET))
 			kill_dead(S, w, c, depth - 1, s);
 	}
-	fail(S, &S->P->steps[w_cpu(&S->L, w, c)->pc],
+	ex_fail(S, &S->P->steps[w_cpu(&S->L, w, c)->pc],
 	     "CPU#%d ran %d steps without touching shared state: an endless loop?", c, LOCAL_BUDGET);
 	return -1;
 }
@@ -1110,207 +1107,6 @@ int sim_start(Sim *S, uint8_t *w)
 		if (run_cpu(S, w, c, 0) < 0)
 			return -1;
 	return 0;
-}
-
-/* ---- outcomes at end states ---- */
-
-static int pte_maps_dirty(Sim *S, uint8_t *w, int pfn)
-{
-	const pte_t *pte = (const pte_t *)(w + S->L.pte);
-	for (int i = 0; i < S->L.npte; i++)
-		if (pte_dirty(pte[i]) && pte_pfn(pte[i]) == (uint64_t)pfn)
-			return 1;
-	return 0;
-}
-
-/* lost_dirty: a page-cache page whose content differs from the disk copy
- * and that nothing marks for write-back (no PTE D, PG_dirty, PG_writeback,
- * storage-key change bit).  DAX blocks are the disk: never lost so. */
-static int lost_dirty(Sim *S, uint8_t *w)
-{
-	Mem m;
-	world_mem(&S->L, w, &m);
-	for (int i = 0; i < S->P->npages; i++) {
-		const PageDesc *pd = &S->P->pages[i];
-		int pfn = i + 1;
-		if (pd->file < 0)
-			continue;
-		int slot = S->P->filesys[pd->file].first_slot + (int)pd->index;
-		if (pd->nopage || m.pcache[slot] != pfn || m.page[pfn].data == m.disk[slot])
-			continue;
-		if (!(m.page[pfn].flags & (PG_dirty | PG_writeback)) && !m.page[pfn].skey && !pte_maps_dirty(S, w, pfn))
-			return 1;
-	}
-	return 0;
-}
-
-/* stale_mapping: a present PTE of a file VMA maps a frame that is not
- * the file's page (or block) at that index, or lies beyond i_size.
- * use_after_free: a present PTE maps a freed frame (an access to one is
- * the sticky SEEN_USE_AFTER_FREE). */
-static uint32_t mapping_outcomes(Sim *S, uint8_t *w)
-{
-	Mem m;
-	uint32_t o = 0;
-	world_mem(&S->L, w, &m);
-	for (int v = 0; v < S->P->nvmas; v++) {
-		const VmaDesc *vm = &S->P->vmas[v];
-		for (int k = 0; k < (int)((vm->end - vm->start) >> 12); k++) {
-			pte_t p = m.pte[vm->first_pte + k];
-			if (!pte_present(p))
-				continue;
-			if (m.page[pte_pfn(p)].frame & FRAME_FREE)
-				o |= 1u << OUT_USE_AFTER_FREE;
-			if (vm->file < 0)
-				continue;
-			uint64_t index = vm->pgoff + (uint64_t)k;
-			int slot = file_slot(S, vm->file, index);
-			if ((index << 12) >= m.file[vm->file].i_size || slot < 0 || m.pcache[slot] != pte_pfn(p))
-				o |= 1u << OUT_STALE_MAPPING;
-		}
-	}
-	return o;
-}
-
-/* mtime_missed: file data changed through a mapping, and the file's mtime
- * never changed (xfstests generic/080: mwrite, then check mtime).  Only
- * for files whose mappings all start write-protected (mtime_watch): a
- * mapping writable at the start took its write fault before the run. */
-static int mtime_missed(Sim *S, uint8_t *w)
-{
-	const FileState *fs = (const FileState *)(w + S->L.file);
-	for (int f = 0; f < S->L.nfiles; f++)
-		if (S->P->filesys[f].mtime_watch && fs[f].mapped_write && fs[f].mtime == 0)
-			return 1;
-	return 0;
-}
-
-/* Runs condition procedure proc on the check CPU over a copy of w. */
-static int check_cond(Sim *S, uint8_t *w, int proc, uint64_t *out)
-{
-	uint8_t *x = malloc(S->L.size);
-	int c = S->L.ncpu, r = 0;
-	if (!x)
-		abort();
-	memcpy(x, w, S->L.size);
-	Trace *saved = S->trace;
-	S->trace = NULL;
-	CpuState *cs = w_cpu(&S->L, x, c);
-	FrameState *f = w_frame(&S->L, x, c, 0);
-	cs->status = CPU_RUN;
-	cs->depth = 1;
-	cs->pc = (uint16_t)S->P->procs[proc].entry;
-	f->proc = (uint16_t)proc;
-	for (int n = 0; cs->status == CPU_RUN && r == 0; n++) {
-		const Step *s = &S->P->steps[cs->pc];
-		if (n > LOCAL_BUDGET || prog_ops[s->op].cls == USER || !can_run(S, x, c)) {
-			fail(S, s, "condition %s: %s", S->P->procs[proc].name,
-			     n > LOCAL_BUDGET ? "does not terminate" : "may not block or access user memory");
-			r = -1;
-			break;
-		}
-		r = exec_step(S, x, c, s) == R_ERR ? -1 : 0;
-	}
-	*out = cs->scratch;
-	S->trace = saved;
-	free(x);
-	return r;
-}
-
-uint32_t sim_outcomes(Sim *S, uint8_t *w)
-{
-	uint32_t o = 0, seen = w_hdr(w)->seen;
-	for (int c = 0; c < S->L.ncpu; c++)
-		if (w_cpu(&S->L, w, c)->status == CPU_RUN)
-			o |= 1u << OUT_DEADLOCK;
-	if (seen & SEEN_DIRTY_NONPRESENT)
-		o |= 1u << OUT_DIRTY_NONPRESENT_PTE;
-	if (seen & SEEN_STALE_TLB_WRITE)
-		o |= 1u << OUT_STALE_TLB_WRITE;
-	if (seen & SEEN_BUG_ON)
-		o |= 1u << OUT_BUG_ON;
-	if (seen & SEEN_USE_AFTER_FREE)
-		o |= 1u << OUT_USE_AFTER_FREE;
-	if (lost_dirty(S, w))
-		o |= 1u << OUT_LOST_DIRTY;
-	if (mtime_missed(S, w))
-		o |= 1u << OUT_MTIME_MISSED;
-	o |= mapping_outcomes(S, w);
-	for (int i = OUT__BUILTIN; i < S->P->noutcomes; i++) {
-		uint64_t v = 0;
-		if (check_cond(S, w, S->P->outcomes[i].proc, &v) < 0)
-			return 0;
-		if (v)
-			o |= 1u << i;
-	}
-	return o;
-}
-
-/* Appends to buf (of len, holding n chars) without ever passing its end. */
-static size_t cat(char *buf, size_t len, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	if (n + 1 >= len)
-		return n;
-	va_start(ap, fmt);
-	int k = vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-	return k < 0 ? n : n + (size_t)k >= len ? len - 1 : n + (size_t)k;
-}
-
-/* What CPU c waits for at its step s, and who holds it. */
-static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size_t len, size_t n)
-{
-	uint64_t v = s->nargs ? opv(S, w, c, s, 0) : 0;
-	char name[64];
-	int holder = -1;
-	prog_value_name(S->P, v, name, sizeof name);
-	switch (s->op) {
-	case OP_SPIN_LOCK:
-	case OP_SPIN_LOCK_IRQSAVE:
-		holder = w[S->L.lock + h_index(v)] - 1;
-		n = cat(buf, len, n, " for %s, held by CPU#%d", name, holder);
-		break;
-	case OP_LOCK_PAGE:
-		holder = ((PageState *)(w + S->L.page))[h_index(v)].locker - 1;
-		n = cat(buf, len, n, " for the page lock of %s, held by CPU#%d", name, holder);
-		break;
-	case OP_I_MMAP_LOCK_READ:
-	case OP_I_MMAP_LOCK_WRITE: {
-		const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
-		n = cat(buf, len, n, " for i_mmap_rwsem of %s, held by", name);
-		for (int t = 0; t < S->L.ncpu; t++)
-			if (fs->i_mmap_writer == t + 1 || fs->i_mmap_readers >> t & 1) {
-				n = cat(buf, len, n, " CPU#%d (%s)", t, fs->i_mmap_writer == t + 1 ? "write" : "read");
-				holder = t;
-			}
-		break;
-	}
-	case OP_FLUSH_TLB_PAGE:
-		n = cat(buf, len, n, " for IPI acks from");
-		for (int t = 0; t < S->L.ncpu; t++)
-			if (w_cpu(&S->L, w, t)->ipi_from >> c & 1)
-				n = cat(buf, len, n, " CPU#%d%s", t, w_cpu(&S->L, w, t)->irq_off ? " (irqs off)" : "");
-		break;
-	}
-	if (holder == c)
-		n = cat(buf, len, n, ": it waits on itself");
-	return n;
-}
-
-void sim_waits(Sim *S, uint8_t *w, char *buf, size_t len)
-{
-	size_t n = 0;
-	buf[0] = 0;
-	for (int c = 0; c < S->L.ncpu; c++) {
-		CpuState *cs = w_cpu(&S->L, w, c);
-		if (cs->status != CPU_RUN)
-			continue;
-		const Step *s = &S->P->steps[cs->pc];
-		n = cat(buf, len, n, "%sCPU#%d waits in %s", n ? "; " : "", c, s->text);
-		n = wait_for(S, w, c, s, buf, len, n);
-		n = cat(buf, len, n, " (%s:%u)", prog_step_file(S->P, s), s->line);
-	}
 }
 
 /* ---- setup ---- */

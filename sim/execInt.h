@@ -1,0 +1,26 @@
+/* sim/execInt.h: what the executor's files share (sim/exec.c, the step
+ * switch; sim/outcome.c, the end-state checks).  Private to sim/, like
+ * SQLite's vdbeInt.h. */
+#ifndef TLBSIM_EXECINT_H
+#define TLBSIM_EXECINT_H
+#include "sim/exec.h"
+
+#define LOCAL_BUDGET 100000  /* local steps without a shared one: a loop */
+
+enum { R_NEXT, R_STAY, R_ERR };  /* ex_step: go on, the CPU stays, error */
+
+/* Executes step s on CPU c of world w: one shared step or a local one.
+ * Returns R_NEXT, R_STAY (the CPU waits or the step has more phases) or
+ * R_ERR (S->err set). */
+int ex_step(Sim *S, uint8_t *w, int c, const Step *s);
+/* 1 if CPU c's next step may run now (its lock, page lock, rwsem or
+ * flush acks allow it). */
+int ex_can_run(Sim *S, uint8_t *w, int c);
+/* Operand i of step s, as CPU c's registers give it. */
+uint64_t ex_opv(Sim *S, uint8_t *w, int c, const Step *s, int i);
+/* Reports a scenario error at step s (the first one wins); R_ERR. */
+int ex_fail(Sim *S, const Step *s, const char *fmt, ...);
+/* The page-cache (or block-map) slot of file f at index, or -1. */
+int ex_file_slot(Sim *S, int f, uint64_t index);
+
+#endif

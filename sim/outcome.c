@@ -1,0 +1,208 @@
+/* sim/outcome.c: the outcomes of an end state (docs/outcomes.md): the
+ * built-in checks over the final world, the scenario's named conditions
+ * run on the check CPU, and the wait-for description of a deadlock. */
+#include "sim/execInt.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int pte_maps_dirty(Sim *S, uint8_t *w, int pfn)
+{
+	const pte_t *pte = (const pte_t *)(w + S->L.pte);
+	for (int i = 0; i < S->L.npte; i++)
+		if (pte_dirty(pte[i]) && pte_pfn(pte[i]) == (uint64_t)pfn)
+			return 1;
+	return 0;
+}
+
+/* lost_dirty: a page-cache page whose content differs from the disk copy
+ * and that nothing marks for write-back (no PTE D, PG_dirty, PG_writeback,
+ * storage-key change bit).  DAX blocks are the disk: never lost so. */
+static int lost_dirty(Sim *S, uint8_t *w)
+{
+	Mem m;
+	world_mem(&S->L, w, &m);
+	for (int i = 0; i < S->P->npages; i++) {
+		const PageDesc *pd = &S->P->pages[i];
+		int pfn = i + 1;
+		if (pd->file < 0)
+			continue;
+		int slot = S->P->filesys[pd->file].first_slot + (int)pd->index;
+		if (pd->nopage || m.pcache[slot] != pfn || m.page[pfn].data == m.disk[slot])
+			continue;
+		if (!(m.page[pfn].flags & (PG_dirty | PG_writeback)) && !m.page[pfn].skey && !pte_maps_dirty(S, w, pfn))
+			return 1;
+	}
+	return 0;
+}
+
+/* stale_mapping: a present PTE of a file VMA maps a frame that is not
+ * the file's page (or block) at that index, or lies beyond i_size.
+ * use_after_free: a present PTE maps a freed frame (an access to one is
+ * the sticky SEEN_USE_AFTER_FREE). */
+static uint32_t mapping_outcomes(Sim *S, uint8_t *w)
+{
+	Mem m;
+	uint32_t o = 0;
+	world_mem(&S->L, w, &m);
+	for (int v = 0; v < S->P->nvmas; v++) {
+		const VmaDesc *vm = &S->P->vmas[v];
+		for (int k = 0; k < (int)((vm->end - vm->start) >> 12); k++) {
+			pte_t p = m.pte[vm->first_pte + k];
+			if (!pte_present(p))
+				continue;
+			if (m.page[pte_pfn(p)].frame & FRAME_FREE)
+				o |= 1u << OUT_USE_AFTER_FREE;
+			if (vm->file < 0)
+				continue;
+			uint64_t index = vm->pgoff + (uint64_t)k;
+			int slot = ex_file_slot(S, vm->file, index);
+			if ((index << 12) >= m.file[vm->file].i_size || slot < 0 || m.pcache[slot] != pte_pfn(p))
+				o |= 1u << OUT_STALE_MAPPING;
+		}
+	}
+	return o;
+}
+
+/* mtime_missed: file data changed through a mapping, and the file's mtime
+ * never changed (xfstests generic/080: mwrite, then check mtime).  Only
+ * for files whose mappings all start write-protected (mtime_watch): a
+ * mapping writable at the start took its write fault before the run. */
+static int mtime_missed(Sim *S, uint8_t *w)
+{
+	const FileState *fs = (const FileState *)(w + S->L.file);
+	for (int f = 0; f < S->L.nfiles; f++)
+		if (S->P->filesys[f].mtime_watch && fs[f].mapped_write && fs[f].mtime == 0)
+			return 1;
+	return 0;
+}
+
+/* Runs condition procedure proc on the check CPU over a copy of w. */
+static int check_cond(Sim *S, uint8_t *w, int proc, uint64_t *out)
+{
+	uint8_t *x = malloc(S->L.size);
+	int c = S->L.ncpu, r = 0;
+	if (!x)
+		abort();
+	memcpy(x, w, S->L.size);
+	Trace *saved = S->trace;
+	S->trace = NULL;
+	CpuState *cs = w_cpu(&S->L, x, c);
+	FrameState *f = w_frame(&S->L, x, c, 0);
+	cs->status = CPU_RUN;
+	cs->depth = 1;
+	cs->pc = (uint16_t)S->P->procs[proc].entry;
+	f->proc = (uint16_t)proc;
+	for (int n = 0; cs->status == CPU_RUN && r == 0; n++) {
+		const Step *s = &S->P->steps[cs->pc];
+		if (n > LOCAL_BUDGET || prog_ops[s->op].cls == USER || !ex_can_run(S, x, c)) {
+			ex_fail(S, s, "condition %s: %s", S->P->procs[proc].name,
+			     n > LOCAL_BUDGET ? "does not terminate" : "may not block or access user memory");
+			r = -1;
+			break;
+		}
+		r = ex_step(S, x, c, s) == R_ERR ? -1 : 0;
+	}
+	*out = cs->scratch;
+	S->trace = saved;
+	free(x);
+	return r;
+}
+
+uint32_t sim_outcomes(Sim *S, uint8_t *w)
+{
+	uint32_t o = 0, seen = w_hdr(w)->seen;
+	for (int c = 0; c < S->L.ncpu; c++)
+		if (w_cpu(&S->L, w, c)->status == CPU_RUN)
+			o |= 1u << OUT_DEADLOCK;
+	if (seen & SEEN_DIRTY_NONPRESENT)
+		o |= 1u << OUT_DIRTY_NONPRESENT_PTE;
+	if (seen & SEEN_STALE_TLB_WRITE)
+		o |= 1u << OUT_STALE_TLB_WRITE;
+	if (seen & SEEN_BUG_ON)
+		o |= 1u << OUT_BUG_ON;
+	if (seen & SEEN_USE_AFTER_FREE)
+		o |= 1u << OUT_USE_AFTER_FREE;
+	if (lost_dirty(S, w))
+		o |= 1u << OUT_LOST_DIRTY;
+	if (mtime_missed(S, w))
+		o |= 1u << OUT_MTIME_MISSED;
+	o |= mapping_outcomes(S, w);
+	for (int i = OUT__BUILTIN; i < S->P->noutcomes; i++) {
+		uint64_t v = 0;
+		if (check_cond(S, w, S->P->outcomes[i].proc, &v) < 0)
+			return 0;
+		if (v)
+			o |= 1u << i;
+	}
+	return o;
+}
+
+/* Appends to buf (of len, holding n chars) without ever passing its end. */
+static size_t cat(char *buf, size_t len, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	if (n + 1 >= len)
+		return n;
+	va_start(ap, fmt);
+	int k = vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+	return k < 0 ? n : n + (size_t)k >= len ? len - 1 : n + (size_t)k;
+}
+
+/* What CPU c waits for at its step s, and who holds it. */
+static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size_t len, size_t n)
+{
+	uint64_t v = s->nargs ? ex_opv(S, w, c, s, 0) : 0;
+	char name[64];
+	int holder = -1;
+	prog_value_name(S->P, v, name, sizeof name);
+	switch (s->op) {
+	case OP_SPIN_LOCK:
+	case OP_SPIN_LOCK_IRQSAVE:
+		holder = w[S->L.lock + h_index(v)] - 1;
+		n = cat(buf, len, n, " for %s, held by CPU#%d", name, holder);
+		break;
+	case OP_LOCK_PAGE:
+		holder = ((PageState *)(w + S->L.page))[h_index(v)].locker - 1;
+		n = cat(buf, len, n, " for the page lock of %s, held by CPU#%d", name, holder);
+		break;
+	case OP_I_MMAP_LOCK_READ:
+	case OP_I_MMAP_LOCK_WRITE: {
+		const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
+		n = cat(buf, len, n, " for i_mmap_rwsem of %s, held by", name);
+		for (int t = 0; t < S->L.ncpu; t++)
+			if (fs->i_mmap_writer == t + 1 || fs->i_mmap_readers >> t & 1) {
+				n = cat(buf, len, n, " CPU#%d (%s)", t, fs->i_mmap_writer == t + 1 ? "write" : "read");
+				holder = t;
+			}
+		break;
+	}
+	case OP_FLUSH_TLB_PAGE:
+		n = cat(buf, len, n, " for IPI acks from");
+		for (int t = 0; t < S->L.ncpu; t++)
+			if (w_cpu(&S->L, w, t)->ipi_from >> c & 1)
+				n = cat(buf, len, n, " CPU#%d%s", t, w_cpu(&S->L, w, t)->irq_off ? " (irqs off)" : "");
+		break;
+	}
+	if (holder == c)
+		n = cat(buf, len, n, ": it waits on itself");
+	return n;
+}
+
+void sim_waits(Sim *S, uint8_t *w, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (int c = 0; c < S->L.ncpu; c++) {
+		CpuState *cs = w_cpu(&S->L, w, c);
+		if (cs->status != CPU_RUN)
+			continue;
+		const Step *s = &S->P->steps[cs->pc];
+		n = cat(buf, len, n, "%sCPU#%d waits in %s", n ? "; " : "", c, s->text);
+		n = wait_for(S, w, c, s, buf, len, n);
+		n = cat(buf, len, n, " (%s:%u)", prog_step_file(S->P, s), s->line);
+	}
+}
+
