@@ -1,7 +1,8 @@
 /* tests/unit/helpers.h: shared helpers of the unit tests (header only,
  * static inline functions, so that a test file may leave some unused): scenario text written to temporary files under /tmp,
  * compiled, and the files removed again; small lookups over a Program and
- * a world.  Include after <cmocka.h>. */
+ * a world; the SimFx fixture (a scenario compiled, set up for a model, then
+ * stepped, run or explored).  Include after <cmocka.h>. */
 #ifndef TLBSIM_TEST_HELPERS_H
 #define TLBSIM_TEST_HELPERS_H
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "sim/program.h"
 #include "sim/world.h"
 #include "sim/exec.h"
+#include "sim/explore.h"
 
 /* Writes text to a fresh file /tmp/tlbsim_unit_XXXXXX (mkstemp); the name
  * goes into path (size >= 64).  Fails the test on any I/O error. */
@@ -147,6 +149,142 @@ static inline const char *enabled_str(Sim *S, uint8_t *w, char *buf, size_t n)
 		len += (size_t)snprintf(buf + len, n - len, "%s%s%d", i ? " " : "",
 		                        CH_IS_IPI(ch[i]) ? "i" : "", CH_CPU(ch[i]));
 	return buf;
+}
+
+/* 1-based line of the first line of text containing needle (which must
+ * occur). */
+static inline int line_of(const char *text, const char *needle)
+{
+	const char *at = strstr(text, needle);
+	assert_non_null(at);
+	int line = 1;
+	for (const char *p = text; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* 1-based column, in its line, of the first occurrence of needle in text
+ * (which must occur): an error names a statement by where its text
+ * starts. */
+static inline int col_of(const char *text, const char *needle)
+{
+	const char *at = strstr(text, needle);
+	assert_non_null(at);
+	const char *bol = at;
+	while (bol > text && bol[-1] != '\n')
+		bol--;
+	return (int)(at - bol) + 1;
+}
+
+/* ---- SimFx: one scenario under test ---- */
+
+/* Its text and temporary file name (for the messages that name it), the
+ * Program and the Sim, and what a test made of them: the world (fx_start),
+ * a trace (the test points S.trace at t), an exploration's result.  All
+ * zero: nothing held (fx_finish frees whatever is set). */
+typedef struct SimFx {
+	char path[64];
+	const char *text;
+	Program *P;
+	Sim S;
+	uint8_t *w;
+	Trace t;
+	ExploreResult R;
+} SimFx;
+
+/* Zeroes *f, compiles text (variant NULL: its first) and sets up its Sim
+ * for model.  Fails the test with "compile: <message>" or the sim_ok
+ * message; f->P is set before sim_init, so a teardown frees it. */
+static inline void fx_setup(SimFx *f, const char *text, const char *variant, const char *model)
+{
+	char err[1024] = "";
+	memset(f, 0, sizeof *f);
+	f->text = text;
+	f->P = compile_text_at(text, variant, f->path, err, sizeof err);
+	if (!f->P)
+		fail_msg("compile: %s", err);
+	sim_ok(&f->S, f->P, model);
+}
+
+/* fx_setup, then a fresh world from sim_start, which must succeed
+ * ("sim_start: <error>"): the CPUs parked at their first choices. */
+static inline void fx_start(SimFx *f, const char *text, const char *variant, const char *model)
+{
+	fx_setup(f, text, variant, model);
+	f->w = calloc(1, f->S.L.size);
+	assert_non_null(f->w);
+	if (sim_start(&f->S, f->w) < 0)
+		fail_msg("sim_start: %s", f->S.err);
+}
+
+/* Frees all that f holds and zeroes it (f->P == NULL afterwards). */
+static inline void fx_finish(SimFx *f)
+{
+	explore_free(&f->R);
+	trace_free(&f->t);
+	free(f->w);
+	sim_free(&f->S);
+	prog_free(f->P);
+	memset(f, 0, sizeof *f);
+}
+
+/* For a teardown: finishes those of the n fixtures f[0..n-1] that a
+ * failed test left holding something (P set). */
+static inline void fx_cleanup(SimFx *f, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (f[i].P)
+			fx_finish(&f[i]);
+}
+
+/* sim_apply of ch to f's world, which must succeed: fails the test with
+ * "sim_apply(<choice>): <error>" (choice as in a schedule: "0", "i1"). */
+static inline void fx_apply(SimFx *f, Choice ch)
+{
+	if (sim_apply(&f->S, f->w, ch) < 0)
+		fail_msg("sim_apply(%s%d): %s", CH_IS_IPI(ch) ? "i" : "", CH_CPU(ch), f->S.err);
+}
+
+/* The enabled choices of f's world as a schedule string (enabled_str), in
+ * a static buffer that the next call overwrites. */
+static inline const char *fx_enabled(SimFx *f)
+{
+	static char buf[256];
+	return enabled_str(&f->S, f->w, buf, sizeof buf);
+}
+
+/* Applies the first enabled choice until none is left (fewer than 1000
+ * of them); returns the outcomes of the end state, which must be computed
+ * without error ("sim_outcomes: <error>"). */
+static inline uint32_t fx_run_to_end(SimFx *f)
+{
+	Choice ch[MAX_CHOICES];
+	int k = 0;
+	while (sim_enabled(&f->S, f->w, ch) > 0) {
+		assert_true(++k < 1000);
+		fx_apply(f, ch[0]);
+	}
+	uint32_t o = sim_outcomes(&f->S, f->w);
+	if (f->S.failed)
+		fail_msg("sim_outcomes: %s", f->S.err);
+	return o;
+}
+
+/* fx_setup of text (its first variant), then explore with the bound
+ * max_states (0: none) into f->R; returns what explore returns (-1 with
+ * f->S.err set). */
+static inline int fx_explore(SimFx *f, const char *text, const char *model, uint64_t max_states)
+{
+	ExploreOpts o = { max_states };
+	fx_setup(f, text, NULL, model);
+	return explore(&f->S, &o, &f->R);
+}
+
+/* fx_explore with no bound, which must succeed ("explore: <error>"). */
+static inline void fx_explore_ok(SimFx *f, const char *text, const char *model)
+{
+	if (fx_explore(f, text, model, 0) < 0)
+		fail_msg("explore: %s", f->S.err);
 }
 
 #endif

@@ -52,80 +52,24 @@
 #define LA 1
 #define LB 2
 
-typedef struct Fx {
-	char path[64];
-	const char *text;
-	Program *P;
-	Sim S;
-	uint8_t *w;
-} Fx;
-
-static void start(Fx *f, const char *text, const char *variant, const char *model)
-{
-	char err[1024] = "";
-	memset(f, 0, sizeof *f);
-	f->text = text;
-	f->P = compile_text_at(text, variant, f->path, err, sizeof err);
-	if (!f->P)
-		fail_msg("compile: %s", err);
-	sim_ok(&f->S, f->P, model);
-	f->w = calloc(1, f->S.L.size);
-	assert_non_null(f->w);
-	if (sim_start(&f->S, f->w) < 0)
-		fail_msg("sim_start: %s", f->S.err);
-}
-
-static void finish(Fx *f)
-{
-	free(f->w);
-	sim_free(&f->S);
-	prog_free(f->P);
-	memset(f, 0, sizeof *f);
-}
-
 /* The fixtures of the running test; the teardown frees what a failed
  * test left behind. */
-static Fx fx[2];
+static SimFx fx[2];
 
 static int cleanup(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 2; i++)
-		if (fx[i].P)
-			finish(&fx[i]);
+	fx_cleanup(fx, 2);
 	return 0;
 }
 
-static void apply(Fx *f, Choice ch)
-{
-	if (sim_apply(&f->S, f->w, ch) < 0)
-		fail_msg("sim_apply(%s%d): %s", CH_IS_IPI(ch) ? "i" : "", CH_CPU(ch), f->S.err);
-}
-
-static const char *enabled(Fx *f)
-{
-	static char buf[256];
-	return enabled_str(&f->S, f->w, buf, sizeof buf);
-}
-
-static CpuState *cpu(Fx *f, int c) { return w_cpu(&f->S.L, f->w, c); }
-static pte_t pte(Fx *f) { return w_pte(&f->S.L, f->w, 0); }
-static PageState *page(Fx *f, int pfn) { return w_page(&f->S.L, f->w, pfn); }
-static TlbEntry *tlb(Fx *f, int c) { return w_tlb(&f->S.L, f->w, c); }
-static int tlb_has(Fx *f, int c) { return tlb_lookup(tlb(f, c), f->S.L.tlb_size, 0, 0x10); }
-static int f_op_at(Fx *f) { return f->P->steps[cpu(f, 0)->pc].op; }
-static uint8_t lock_byte(Fx *f, int l) { return f->w[f->S.L.lock + (size_t)l]; }
-
-/* 1-based line of the first line of text containing needle. */
-static int line_of(const char *text, const char *needle)
-{
-	const char *at = strstr(text, needle);
-	assert_non_null(at);
-	int line = 1;
-	for (const char *p = text; p < at; p++)
-		line += *p == '\n';
-	return line;
-}
+static CpuState *cpu(SimFx *f, int c) { return w_cpu(&f->S.L, f->w, c); }
+static pte_t pte(SimFx *f) { return w_pte(&f->S.L, f->w, 0); }
+static PageState *page(SimFx *f, int pfn) { return w_page(&f->S.L, f->w, pfn); }
+static TlbEntry *tlb(SimFx *f, int c) { return w_tlb(&f->S.L, f->w, c); }
+static int tlb_has(SimFx *f, int c) { return tlb_lookup(tlb(f, c), f->S.L.tlb_size, 0, 0x10); }
+static int f_op_at(SimFx *f) { return f->P->steps[cpu(f, 0)->pc].op; }
+static uint8_t lock_byte(SimFx *f, int l) { return f->w[f->S.L.lock + (size_t)l]; }
 
 /* ---- stores and the dirty-bit models ---- */
 
@@ -139,10 +83,10 @@ static const char race[] = MACHINE TLB1 FAULT_HANDLER
 
 static void test_start_parks_cpus(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, race, NULL, "blind");
-	assert_string_equal(enabled(f), "0 1");
+	fx_start(f, race, NULL, "blind");
+	assert_string_equal(fx_enabled(f), "0 1");
 	assert_int_equal(cpu(f, 0)->status, CPU_RUN);
 	assert_int_equal(cpu(f, 0)->depth, 1);
 	assert_int_equal(f->P->steps[cpu(f, 0)->pc].op, OP_PTEP_GET_AND_CLEAR);
@@ -160,19 +104,19 @@ static void test_start_parks_cpus(void **state)
 	assert_int_equal(w_hdr(f->w)->seen, 0);
 	/* CPUs that may cache mm: the one running it (and the TLB holder) */
 	assert_int_equal(f->S.cpumask[0], 2);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_blind_store_into_cleared_pte(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, race, NULL, "blind");
-	apply(f, CH_STEP(0));
+	fx_start(f, race, NULL, "blind");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(pte(f), 0);
 	assert_int_equal(w_hdr(f->w)->seen, 0);
 	/* the store's dirty-bit step: D ORed into the cleared PTE */
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(pte(f), 0x40);
 	assert_true(w_hdr(f->w)->seen & SEEN_DIRTY_NONPRESENT);
 	assert_int_equal(cpu(f, 1)->phase, PH_DATA);
@@ -181,29 +125,29 @@ static void test_blind_store_into_cleared_pte(void **state)
 	assert_true(i >= 0);
 	assert_true(tlb(f, 1)[i].flags & TLB_D);
 	assert_int_equal(page(f, 1)->data, 0);          /* not written yet */
-	assert_string_equal(enabled(f), "1");
+	assert_string_equal(fx_enabled(f), "1");
 	/* the data write lands through the kept translation */
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(page(f, 1)->data, 1);
 	assert_int_equal(cpu(f, 1)->status, CPU_DONE);
 	assert_int_equal(cpu(f, 1)->phase, PH_START);
-	assert_string_equal(enabled(f), "");
+	assert_string_equal(fx_enabled(f), "");
 	uint32_t o = sim_outcomes(&f->S, f->w);
 	assert_false(f->S.failed);
 	/* the data is on no disk, and nothing says it must be written */
 	assert_int_equal(o, (1u << OUT_DIRTY_NONPRESENT_PTE) | (1u << OUT_LOST_DIRTY));
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_validating_store_faults(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, race, NULL, "validating");
+	fx_start(f, race, NULL, "validating");
 	int store = find_step(f->P, -1, OP_STORE, 0);
 	int fh = find_proc(f->P, "fh");
-	apply(f, CH_STEP(0));
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(1));
 	/* no dirty zero: the entry is dropped and the store faults */
 	assert_int_equal(pte(f), 0);
 	assert_int_equal(w_hdr(f->w)->seen, 0);
@@ -223,22 +167,22 @@ static void test_validating_store_faults(void **state)
 	assert_int_equal(r[2], 1);
 	assert_int_equal(page(f, 1)->data, 0);
 	/* the handler returns: the store is retried from its start */
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(c1->depth, 1);
 	assert_int_equal(c1->pc, store);
 	assert_int_equal(c1->phase, PH_START);
 	for (int k = 0; k < f->P->procs[fh].nlocals; k++)
 		assert_int_equal(r[k], 0);
 	/* and faults again: the PTE is still clear (TLB miss, walk fails) */
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(c1->depth, 2);
 	assert_int_equal(pte(f), 0);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_fixed_cpu_model(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE TLB1 FAULT_HANDLER
 		"cpus:\n"
@@ -248,30 +192,30 @@ static void test_fixed_cpu_model(void **state)
 		"    mm: mm\n"
 		"    model: blind\n"
 		"    body: [\"store(0x10000)\"]\n";
-	start(f, text, NULL, "validating");
+	fx_start(f, text, NULL, "validating");
 	assert_ptr_equal(f->S.model[0], dirty_find("validating"));
 	assert_ptr_equal(f->S.model[1], dirty_find("blind"));
 	assert_string_equal(f->S.model_name, "validating");
-	apply(f, CH_STEP(0));
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(pte(f), 0x40);                  /* CPU#1 is blind */
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_store_sets_dirty_through_clean_entry(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, race, NULL, "validating");
-	apply(f, CH_STEP(1));
+	fx_start(f, race, NULL, "validating");
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(pte(f), 0x1067);
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(page(f, 1)->data, 1);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(pte(f), 0);
 	/* the dirty PTE was cleared without anyone saving its D */
 	assert_int_equal(sim_outcomes(&f->S, f->w), 1u << OUT_LOST_DIRTY);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_init_errors(void **state)
@@ -287,7 +231,7 @@ static void test_init_errors(void **state)
 
 static void test_fault_without_handler(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
@@ -297,19 +241,19 @@ static void test_fault_without_handler(void **state)
 		"      - \"store(0x10000)\"\n"
 		"      - \"store(0x20000)\"\n";
 	char want[256];
-	start(f, text, NULL, "validating");
+	fx_start(f, text, NULL, "validating");
 	/* the walk sets A|D and fills the TLB; then the data write */
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(pte(f), 0x1067);
 	assert_int_equal(cpu(f, 1)->phase, PH_DATA);
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(page(f, 1)->data, 1);
 	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(1)), -1);
 	assert_true(f->S.failed);
 	snprintf(want, sizeof want, "%s:%d:10: store 0x20000: no VMA maps it (SIGSEGV)",
 	         f->path, line_of(text, "store(0x20000)"));
 	assert_string_equal(f->S.err, want);
-	finish(f);
+	fx_finish(f);
 
 	static const char ro[] = MACHINE
 		"tlb:\n"
@@ -318,21 +262,21 @@ static void test_fault_without_handler(void **state)
 		"  - cpu: 1\n"
 		"    mm: mm\n"
 		"    body: [\"store(0x10000)\"]\n";
-	start(f, ro, NULL, "blind");
+	fx_start(f, ro, NULL, "blind");
 	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(1)), -1);
 	snprintf(want, sizeof want, "%s:%d:13: store 0x10000 faults, and the scenario has no fault_handler",
 	         f->path, line_of(ro, "store(0x10000)"));
 	assert_string_equal(f->S.err, want);
 	/* a write through a read-only entry dropped the entry */
 	assert_int_equal(tlb_has(f, 1), -1);
-	finish(f);
+	fx_finish(f);
 }
 
 /* ---- flush_tlb_page and IPIs ---- */
 
 static void test_flush_waits_for_ipi(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE TLB1
 		"cpus:\n"
@@ -341,8 +285,8 @@ static void test_flush_waits_for_ipi(void **state)
 		"  - cpu: 1\n"
 		"    mm: mm\n"
 		"    body: [\"x = load(0x10000)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
 	/* IPI sent; CPU#1's entry is doomed but still there */
 	assert_int_equal(cpu(f, 0)->phase, PH_WAIT);
 	assert_int_equal(cpu(f, 0)->acks, 1);
@@ -352,30 +296,30 @@ static void test_flush_waits_for_ipi(void **state)
 	assert_true(i >= 0);
 	assert_true(tlb(f, 1)[i].flags & TLB_DOOMED);
 	/* the flusher may not go on until CPU#1 takes the IPI */
-	assert_string_equal(enabled(f), "1 i1");
-	apply(f, CH_IPI(1));
+	assert_string_equal(fx_enabled(f), "1 i1");
+	fx_apply(f, CH_IPI(1));
 	assert_int_equal(tlb_has(f, 1), -1);
 	assert_int_equal(cpu(f, 0)->acks, 0);
 	assert_int_equal(cpu(f, 1)->ipi_from, 0);
 	assert_int_equal(f->P->steps[cpu(f, 1)->pc].op, OP_LOAD);   /* IPI is not a step */
-	assert_string_equal(enabled(f), "0 1");
-	apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "0 1");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
 	assert_int_equal(cpu(f, 0)->flush_targets, 0);
-	assert_string_equal(enabled(f), "1");
+	assert_string_equal(fx_enabled(f), "1");
 	/* the load misses now, walks, refills the TLB */
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_true(tlb_has(f, 1) >= 0);
 	assert_int_equal(tlb(f, 1)[tlb_has(f, 1)].flags & TLB_DOOMED, 0);
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(cpu(f, 1)->status, CPU_DONE);
 	assert_int_equal(sim_outcomes(&f->S, f->w), 0);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_ipi_held_off_while_irqs_off(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE TLB1
 		"cpus:\n"
@@ -388,26 +332,26 @@ static void test_ipi_held_off_while_irqs_off(void **state)
 		"      - \"set_page_dirty(page1)\"\n"
 		"      - \"local_irq_enable()\"\n"
 		"      - \"set_page_dirty(page1)\"\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(1));
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(cpu(f, 1)->irq_off, 1);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(cpu(f, 1)->ipi_from, 1);
 	/* pending, but CPU#1 has interrupts off */
-	assert_string_equal(enabled(f), "1");
-	apply(f, CH_STEP(1));
-	assert_string_equal(enabled(f), "1");
-	apply(f, CH_STEP(1));                           /* local_irq_enable */
+	assert_string_equal(fx_enabled(f), "1");
+	fx_apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "1");
+	fx_apply(f, CH_STEP(1));                        /* local_irq_enable */
 	assert_int_equal(cpu(f, 1)->irq_off, 0);
-	assert_string_equal(enabled(f), "1 i1");
-	apply(f, CH_IPI(1));
-	assert_string_equal(enabled(f), "0 1");
-	finish(f);
+	assert_string_equal(fx_enabled(f), "1 i1");
+	fx_apply(f, CH_IPI(1));
+	assert_string_equal(fx_enabled(f), "0 1");
+	fx_finish(f);
 }
 
 static void test_ipi_not_inside_a_store(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE TLB1
 		"cpus:\n"
@@ -416,32 +360,32 @@ static void test_ipi_not_inside_a_store(void **state)
 		"  - cpu: 1\n"
 		"    mm: mm\n"
 		"    body: [\"store(0x10000)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(1));                           /* dirty-bit step */
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(1));                        /* dirty-bit step */
 	assert_int_equal(cpu(f, 1)->phase, PH_DATA);
 	assert_int_equal(pte(f), 0x1067);
-	apply(f, CH_STEP(0));                           /* flush: IPI to CPU#1 */
+	fx_apply(f, CH_STEP(0));                        /* flush: IPI to CPU#1 */
 	assert_int_equal(cpu(f, 1)->ipi_from, 1);
 	/* between the dirty-bit step and the data write: no IPI */
-	assert_string_equal(enabled(f), "1");
-	apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "1");
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(page(f, 1)->data, 1);
 	assert_int_equal(cpu(f, 1)->status, CPU_DONE);
 	/* a finished CPU still takes its IPIs */
-	assert_string_equal(enabled(f), "i1");
-	apply(f, CH_IPI(1));
-	assert_string_equal(enabled(f), "0");
-	apply(f, CH_STEP(0));
-	assert_string_equal(enabled(f), "");
+	assert_string_equal(fx_enabled(f), "i1");
+	fx_apply(f, CH_IPI(1));
+	assert_string_equal(fx_enabled(f), "0");
+	fx_apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "");
 	assert_int_equal(sim_outcomes(&f->S, f->w), 0);     /* the PTE is dirty */
-	finish(f);
+	fx_finish(f);
 }
 
 /* ---- locks ---- */
 
 static void test_spin_lock_blocks(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
@@ -449,41 +393,41 @@ static void test_spin_lock_blocks(void **state)
 		"    body: [\"spin_lock(la)\", \"spin_unlock(la)\"]\n"
 		"  - cpu: 1\n"
 		"    body: [\"spin_lock(la)\", \"spin_unlock(la)\"]\n";
-	start(f, text, NULL, "validating");
-	assert_string_equal(enabled(f), "0 1");
-	apply(f, CH_STEP(0));
+	fx_start(f, text, NULL, "validating");
+	assert_string_equal(fx_enabled(f), "0 1");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(lock_byte(f, LA), 1);          /* CPU#0 + 1 */
-	assert_string_equal(enabled(f), "0");
-	apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "0");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(lock_byte(f, LA), 0);
-	assert_string_equal(enabled(f), "1");
-	apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "1");
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(lock_byte(f, LA), 2);
 	assert_int_equal(lock_byte(f, LB), 0);
-	assert_string_equal(enabled(f), "1");
-	finish(f);
+	assert_string_equal(fx_enabled(f), "1");
+	fx_finish(f);
 }
 
 static void test_spin_unlock_not_held(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	char want[256];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"spin_unlock(la)\"]\n";
-	start(f, text, NULL, "validating");
+	fx_start(f, text, NULL, "validating");
 	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
 	snprintf(want, sizeof want, "%s:%d:13: spin_unlock: CPU#0 does not hold la",
 	         f->path, line_of(text, "spin_unlock(la)"));
 	assert_string_equal(f->S.err, want);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_spin_lock_irqsave_spins_with_irqs_off(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE TLB1
 		"cpus:\n"
@@ -492,17 +436,17 @@ static void test_spin_lock_irqsave_spins_with_irqs_off(void **state)
 		"  - cpu: 1\n"
 		"    mm: mm\n"
 		"    body: [\"spin_lock_irqsave(la)\", \"spin_unlock_irqrestore(la)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));                           /* CPU#0 holds la */
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));                        /* CPU#0 holds la */
 	/* irqsave may start (interrupts go off) even though la is held */
-	assert_string_equal(enabled(f), "0 1");
-	apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "0 1");
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(cpu(f, 1)->irq_off, 1);
 	assert_int_equal(cpu(f, 1)->phase, PH_WAIT);
 	assert_int_equal(lock_byte(f, LA), 1);
-	apply(f, CH_STEP(0));                           /* flush: IPI to CPU#1 */
+	fx_apply(f, CH_STEP(0));                        /* flush: IPI to CPU#1 */
 	/* CPU#1 spins with irqs off, CPU#0 waits for its ack: stuck */
-	assert_string_equal(enabled(f), "");
+	assert_string_equal(fx_enabled(f), "");
 	uint32_t o = sim_outcomes(&f->S, f->w);
 	assert_int_equal(o, 1u << OUT_DEADLOCK);
 	char buf[512], want[512];
@@ -513,12 +457,12 @@ static void test_spin_lock_irqsave_spins_with_irqs_off(void **state)
 	         "CPU#1 waits in spin_lock_irqsave(la) for la, held by CPU#0 (%s:%d)",
 	         f->path, l, f->path, line_of(text, "spin_lock_irqsave"));
 	assert_string_equal(buf, want);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_lock_page(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
@@ -532,13 +476,13 @@ static void test_lock_page(void **state)
 		"      - \"unlock_page(page0)\"\n"
 		"      - \"BUG_ON(x)\"\n"          /* keep x and y live (dead */
 		"      - \"BUG_ON(y)\"\n";         /* registers are zeroed)   */
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(page(f, 1)->flags, PG_locked);
 	assert_int_equal(page(f, 1)->locker, 1);
-	assert_string_equal(enabled(f), "0 1");         /* trylock does not block */
-	apply(f, CH_STEP(1));
-	apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "0 1");      /* trylock does not block */
+	fx_apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	int x = find_local(f->P, f->P->cpus[1].proc, "x");
 	int y = find_local(f->P, f->P->cpus[1].proc, "y");
 	uint64_t *r = w_regs(&f->S.L, f->w, 1);
@@ -547,20 +491,20 @@ static void test_lock_page(void **state)
 	assert_int_equal(page(f, 1)->locker, 1);
 	assert_int_equal(page(f, 2)->flags, PG_locked);
 	assert_int_equal(page(f, 2)->locker, 2);
-	assert_string_equal(enabled(f), "0");           /* lock_page sleeps */
-	apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "0");        /* lock_page sleeps */
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(page(f, 1)->flags, 0);
 	assert_int_equal(page(f, 1)->locker, 0);
-	assert_string_equal(enabled(f), "1");
-	apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "1");
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(page(f, 1)->flags, PG_locked);
 	assert_int_equal(page(f, 1)->locker, 2);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_deadlock_two_spinlocks(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
@@ -576,10 +520,10 @@ static void test_deadlock_two_spinlocks(void **state)
 		"      - \"spin_lock(la)\"\n"
 		"      - \"spin_unlock(la)\"\n"
 		"      - \"spin_unlock(lb)\"\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));
-	apply(f, CH_STEP(1));
-	assert_string_equal(enabled(f), "");
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "");
 	assert_int_equal(sim_outcomes(&f->S, f->w), 1u << OUT_DEADLOCK);
 	char buf[512], want[512];
 	sim_waits(&f->S, f->w, buf, sizeof buf);
@@ -590,27 +534,27 @@ static void test_deadlock_two_spinlocks(void **state)
 	         "CPU#0 waits in spin_lock(lb) for lb, held by CPU#1 (%s:%d); CPU#1 waits in spin_lock(la) for la, held by CPU#0 (%s:%d)",
 	         f->path, l0, f->path, l1);
 	assert_string_equal(buf, want);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_lock_page_deadlock_waits(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"lock_page(page1)\", \"lock_page(page1)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));
-	assert_string_equal(enabled(f), "");
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "");
 	assert_int_equal(sim_outcomes(&f->S, f->w), 1u << OUT_DEADLOCK);
 	char buf[256], want[256];
 	sim_waits(&f->S, f->w, buf, sizeof buf);
 	snprintf(want, sizeof want, "CPU#0 waits in lock_page(page1) for the page lock of page1, held by CPU#0: it waits on itself (%s:%d)",
 	         f->path, line_of(text, "lock_page(page1)"));
 	assert_string_equal(buf, want);
-	finish(f);
+	fx_finish(f);
 }
 
 /* ---- outcomes at the end ---- */
@@ -640,11 +584,11 @@ static const char clean[] = MACHINE TLB1
 	"      - \"d = PageDirty(page0)\"\n"
 	"      - \"return d\"\n";
 
-static uint32_t run_choices(Fx *f, const Choice *ch, int n)
+static uint32_t run_choices(SimFx *f, const Choice *ch, int n)
 {
 	for (int i = 0; i < n; i++)
-		apply(f, ch[i]);
-	assert_string_equal(enabled(f), "");
+		fx_apply(f, ch[i]);
+	assert_string_equal(fx_enabled(f), "");
 	uint32_t o = sim_outcomes(&f->S, f->w);
 	assert_false(f->S.failed);
 	return o;
@@ -652,7 +596,7 @@ static uint32_t run_choices(Fx *f, const Choice *ch, int n)
 
 static void test_lost_dirty_at_the_end(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	/* the store (dirty-bit step, data write), then the clean */
 	const Choice store_first[] = { CH_STEP(1), CH_STEP(1), CH_STEP(0), CH_STEP(0) };
@@ -660,12 +604,12 @@ static void test_lost_dirty_at_the_end(void **state)
 	int pd = OUT__BUILTIN;
 
 	/* bad: the D bit the store set is thrown away */
-	start(f, clean, "bad", "validating");
+	fx_start(f, clean, "bad", "validating");
 	assert_int_equal(run_choices(f, store_first, 3), 1u << OUT_LOST_DIRTY);
 	assert_int_equal(pte(f), 0);
-	finish(f);
+	fx_finish(f);
 	/* good: it moves to PG_dirty (the named outcome says so) */
-	start(f, clean, "good", "validating");
+	fx_start(f, clean, "good", "validating");
 	assert_int_equal(prog_outcome(f->P, "page_dirty"), pd);
 	assert_int_equal(run_choices(f, store_first, 4), 1u << pd);
 	assert_int_equal(page(f, 1)->flags, PG_dirty);
@@ -676,14 +620,14 @@ static void test_lost_dirty_at_the_end(void **state)
 	assert_int_equal(sim_outcomes(&f->S, f->w), 1u << pd);
 	assert_memory_equal(copy, f->w, f->S.L.size);
 	free(copy);
-	finish(f);
+	fx_finish(f);
 	/* the clean first, then a blind store: the dirty zero has D, but
 	 * pfn 0, not the page's, so the page's data is lost */
-	start(f, clean, "good", "blind");
+	fx_start(f, clean, "good", "blind");
 	assert_int_equal(run_choices(f, clear_first, 3),
 	                 (1u << OUT_LOST_DIRTY) | (1u << OUT_DIRTY_NONPRESENT_PTE));
 	assert_int_equal(pte(f), 0x40);
-	finish(f);
+	fx_finish(f);
 	/* written back after the store: nothing lost even though clean */
 	static const char wb[] = MACHINE TLB1
 		"cpus:\n"
@@ -692,14 +636,14 @@ static void test_lost_dirty_at_the_end(void **state)
 		"  - cpu: 1\n"
 		"    mm: mm\n"
 		"    body: [\"store(0x10000)\"]\n";
-	start(f, wb, NULL, "validating");
+	fx_start(f, wb, NULL, "validating");
 	assert_int_equal(run_choices(f, store_first, 4), 0);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_bug_on(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
@@ -710,43 +654,43 @@ static void test_bug_on(void **state)
 		"      - \"set_page_dirty(page1)\"\n"
 		"  - cpu: 1\n"
 		"    body: [\"set_page_dirty(page0)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(1));
-	apply(f, CH_STEP(0));                           /* sees PG_dirty: BUG */
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(0));                        /* sees PG_dirty: BUG */
 	assert_int_equal(cpu(f, 0)->status, CPU_HALTED);
 	assert_int_equal(f->P->steps[cpu(f, 0)->pc].op, OP_BUG_ON);
 	assert_true(w_hdr(f->w)->seen & SEEN_BUG_ON);
 	assert_int_equal(page(f, 2)->flags, 0);         /* it stopped */
-	assert_string_equal(enabled(f), "");
+	assert_string_equal(fx_enabled(f), "");
 	/* halted is not deadlocked */
 	assert_int_equal(sim_outcomes(&f->S, f->w), 1u << OUT_BUG_ON);
-	finish(f);
+	fx_finish(f);
 
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));                           /* clean: BUG_ON(0) */
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));                        /* clean: BUG_ON(0) */
 	assert_int_equal(cpu(f, 0)->status, CPU_RUN);
 	assert_int_equal(f->P->steps[cpu(f, 0)->pc].op, OP_SET_PAGE_DIRTY);
 	assert_int_equal(w_hdr(f->w)->seen, 0);
-	assert_string_equal(enabled(f), "0 1");
-	finish(f);
+	assert_string_equal(fx_enabled(f), "0 1");
+	fx_finish(f);
 
 	/* a BUG_ON of a constant fires while the CPU is parked at start */
 	static const char at_start[] = MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"BUG_ON(1)\", \"set_page_dirty(page1)\"]\n";
-	start(f, at_start, NULL, "validating");
+	fx_start(f, at_start, NULL, "validating");
 	assert_int_equal(cpu(f, 0)->status, CPU_HALTED);
-	assert_string_equal(enabled(f), "");
+	assert_string_equal(fx_enabled(f), "");
 	assert_int_equal(sim_outcomes(&f->S, f->w), 1u << OUT_BUG_ON);
-	finish(f);
+	fx_finish(f);
 }
 
 /* ---- canonical states ---- */
 
 static void test_returned_frame_registers_zeroed(void **state)
 {
-	Fx *a = &fx[0], *b = &fx[1];
+	SimFx *a = &fx[0], *b = &fx[1];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
@@ -760,14 +704,14 @@ static void test_returned_frame_registers_zeroed(void **state)
 		"      - \"v = PageDirty(page0)\"\n"
 		"      - \"w = v\"\n"
 		"      - \"return 0\"\n";
-	start(a, text, NULL, "validating");
-	start(b, text, NULL, "validating");
+	fx_start(a, text, NULL, "validating");
+	fx_start(b, text, NULL, "validating");
 	assert_int_equal(cpu(a, 0)->depth, 2);          /* parked inside g */
 	/* a: g reads 0; b: g reads 1 */
-	apply(a, CH_STEP(0));
-	apply(a, CH_STEP(1));
-	apply(b, CH_STEP(1));
-	apply(b, CH_STEP(0));
+	fx_apply(a, CH_STEP(0));
+	fx_apply(a, CH_STEP(1));
+	fx_apply(b, CH_STEP(1));
+	fx_apply(b, CH_STEP(0));
 	assert_int_equal(cpu(b, 0)->depth, 1);
 	uint64_t *r = w_regs(&b->S.L, b->w, 0);
 	for (int k = 0; k < b->S.L.stack; k++)
@@ -778,8 +722,8 @@ static void test_returned_frame_registers_zeroed(void **state)
 	/* the same machine state: the same bytes */
 	assert_int_equal(a->S.L.size, b->S.L.size);
 	assert_memory_equal(a->w, b->w, a->S.L.size);
-	finish(a);
-	finish(b);
+	fx_finish(a);
+	fx_finish(b);
 }
 
 /* The condition temp of an if: is documented as cleared by its JZ ("it
@@ -787,7 +731,7 @@ static void test_returned_frame_registers_zeroed(void **state)
  * what the condition read must give the same bytes. */
 static void test_condition_temp_cleared(void **state)
 {
-	Fx *a = &fx[0], *b = &fx[1];
+	SimFx *a = &fx[0], *b = &fx[1];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
@@ -798,12 +742,12 @@ static void test_condition_temp_cleared(void **state)
 		"      - \"set_page_dirty(page1)\"\n"
 		"  - cpu: 1\n"
 		"    body: [\"set_page_dirty(page0)\"]\n";
-	start(a, text, NULL, "validating");
-	start(b, text, NULL, "validating");
-	apply(a, CH_STEP(0));                           /* reads 0 */
-	apply(a, CH_STEP(1));
-	apply(b, CH_STEP(1));
-	apply(b, CH_STEP(0));                           /* reads 1 */
+	fx_start(a, text, NULL, "validating");
+	fx_start(b, text, NULL, "validating");
+	fx_apply(a, CH_STEP(0));                        /* reads 0 */
+	fx_apply(a, CH_STEP(1));
+	fx_apply(b, CH_STEP(1));
+	fx_apply(b, CH_STEP(0));                        /* reads 1 */
 	/* both parked at set_page_dirty(page1), page0 dirty, CPU#1 done */
 	assert_int_equal(cpu(a, 0)->pc, cpu(b, 0)->pc);
 	assert_int_equal(f_op_at(a), OP_SET_PAGE_DIRTY);
@@ -811,8 +755,8 @@ static void test_condition_temp_cleared(void **state)
 	assert_true(tmp >= 0);
 	assert_int_equal(w_regs(&a->S.L, a->w, 0)[tmp], w_regs(&b->S.L, b->w, 0)[tmp]);
 	assert_memory_equal(a->w, b->w, a->S.L.size);
-	finish(a);
-	finish(b);
+	fx_finish(a);
+	fx_finish(b);
 }
 
 int main(void)

@@ -67,57 +67,22 @@ static const char bug[] = MACHINE
 	"      - \"set_page_writeback(page2)\"\n"
 	"      - \"end_page_writeback(page1)\"\n";
 
-typedef struct Ex {
-	char path[64];
-	Program *P;
-	Sim S;
-	ExploreResult R;
-} Ex;
-
-static int run_explore(Ex *x, const char *text, const char *model, uint64_t max_states)
-{
-	char err[1024] = "";
-	ExploreOpts o = { max_states };
-	memset(x, 0, sizeof *x);
-	x->P = compile_text_at(text, NULL, x->path, err, sizeof err);
-	if (!x->P)
-		fail_msg("compile: %s", err);
-	sim_ok(&x->S, x->P, model);
-	return explore(&x->S, &o, &x->R);
-}
-
-static void explore_ok(Ex *x, const char *text, const char *model)
-{
-	if (run_explore(x, text, model, 0) < 0)
-		fail_msg("explore: %s", x->S.err);
-}
-
-static void done(Ex *x)
-{
-	explore_free(&x->R);
-	sim_free(&x->S);
-	prog_free(x->P);
-	memset(x, 0, sizeof *x);
-}
-
 /* The fixtures of the running test; the teardown frees what a failed
  * test left behind. */
-static Ex ex[2];
+static SimFx ex[2];
 
 static int cleanup(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 2; i++)
-		if (ex[i].P)
-			done(&ex[i]);
+	fx_cleanup(ex, 2);
 	return 0;
 }
 
 static void test_independent_cpus(void **state)
 {
-	Ex *x = &ex[0];
+	SimFx *x = &ex[0];
 	(void)state;
-	explore_ok(x, indep, "validating");
+	fx_explore_ok(x, indep, "validating");
 	/* start, after 0, after 1, after both (one state, two ways) */
 	assert_int_equal(x->R.states, 4);
 	assert_int_equal(x->R.transitions, 4);
@@ -133,16 +98,16 @@ static void test_independent_cpus(void **state)
 		assert_null(x->R.out[o].witness);
 	}
 	assert_false(x->S.failed);
-	done(x);
+	fx_finish(x);
 }
 
 static void test_race_counts(void **state)
 {
-	Ex *x = &ex[0];
+	SimFx *x = &ex[0];
 	(void)state;
 	/* blind: 0 1 1 (dirty zero), 1 0 1 and 1 1 0 (D lost with the PTE);
 	 * the last two end in the same state */
-	explore_ok(x, race, "blind");
+	fx_explore_ok(x, race, "blind");
 	assert_int_equal(x->R.schedules, 3);
 	assert_int_equal(x->R.end_states, 2);
 	assert_int_equal(x->R.max_depth, 3);
@@ -159,14 +124,14 @@ static void test_race_counts(void **state)
 	const OutcomeStat *o = &x->R.out[OUT_DIRTY_NONPRESENT_PTE];
 	assert_int_equal(o->wlen, 3);
 	assert_string_equal(sched_format(o->witness, o->wlen, buf, sizeof buf), "0 1 1");
-	done(x);
+	fx_finish(x);
 }
 
 static void test_witness_replays(void **state)
 {
-	Ex *x = &ex[0];
+	SimFx *x = &ex[0];
 	(void)state;
-	explore_ok(x, race, "blind");
+	fx_explore_ok(x, race, "blind");
 	for (int k = 0; k < MAX_OUTCOMES; k++) {
 		const OutcomeStat *o = &x->R.out[k];
 		if (!(x->R.reach >> k & 1)) {
@@ -183,14 +148,14 @@ static void test_witness_replays(void **state)
 		assert_memory_equal(rr.choices, o->witness, sizeof(Choice) * (size_t)o->wlen);
 		run_free(&rr);
 	}
-	done(x);
+	fx_finish(x);
 }
 
 static void test_shortest_witness(void **state)
 {
-	Ex *x = &ex[0];
+	SimFx *x = &ex[0];
 	(void)state;
-	explore_ok(x, bug, "validating");
+	fx_explore_ok(x, bug, "validating");
 	/* BUG: 0 1 (CPU#1 halts).  No BUG: 1 first, then CPU#0's step in
 	 * any of 4 places among CPU#1's other 3 steps and its end */
 	assert_int_equal(x->R.reach, 1u << OUT_BUG_ON);
@@ -211,12 +176,12 @@ static void test_shortest_witness(void **state)
 	assert_int_equal(rr.outcomes, 1u << OUT_BUG_ON);
 	assert_int_equal(w_cpu(&x->S.L, rr.final, 1)->status, CPU_HALTED);
 	run_free(&rr);
-	done(x);
+	fx_finish(x);
 }
 
 static void test_ipi_choices_counted(void **state)
 {
-	Ex *x = &ex[0];
+	SimFx *x = &ex[0];
 	(void)state;
 	static const char text[] = MACHINE
 		"tlb:\n"
@@ -224,24 +189,24 @@ static void test_ipi_choices_counted(void **state)
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"flush_tlb_page(vma, 0x10000)\"]\n";
-	explore_ok(x, text, "validating");
+	fx_explore_ok(x, text, "validating");
 	/* 0 (send), i1 (CPU#1 takes it), 0 (acked): one way only */
 	assert_int_equal(x->R.states, 4);
 	assert_int_equal(x->R.schedules, 1);
 	assert_int_equal(x->R.end_states, 1);
 	assert_int_equal(x->R.max_depth, 3);
 	assert_int_equal(x->R.reach, 0);
-	done(x);
+	fx_finish(x);
 }
 
 static void test_deterministic(void **state)
 {
-	Ex *a = &ex[0], *b = &ex[1];
+	SimFx *a = &ex[0], *b = &ex[1];
 	(void)state;
 	static const char *const texts[] = { indep, race, bug };
 	for (int t = 0; t < 3; t++) {
-		explore_ok(a, texts[t], "blind");
-		explore_ok(b, texts[t], "blind");
+		fx_explore_ok(a, texts[t], "blind");
+		fx_explore_ok(b, texts[t], "blind");
 		assert_int_equal(a->R.states, b->R.states);
 		assert_int_equal(a->R.transitions, b->R.transitions);
 		assert_int_equal(a->R.end_states, b->R.end_states);
@@ -257,32 +222,32 @@ static void test_deterministic(void **state)
 				assert_memory_equal(a->R.out[o].witness, b->R.out[o].witness,
 				                    sizeof(Choice) * (size_t)a->R.out[o].wlen);
 		}
-		done(a);
-		done(b);
+		fx_finish(a);
+		fx_finish(b);
 	}
 }
 
 static void test_max_states(void **state)
 {
-	Ex *x = &ex[0];
+	SimFx *x = &ex[0];
 	char want[256];
 	(void)state;
 	/* 4 states: expanding the first one makes 3 > 2 */
-	assert_int_equal(run_explore(x, indep, "validating", 2), -1);
+	assert_int_equal(fx_explore(x, indep, "validating", 2), -1);
 	assert_true(x->S.failed);
 	snprintf(want, sizeof want, "%s: exploration stopped at 3 states (--max-states): "
 	         "can the scenario run forever?", x->path);
 	assert_string_equal(x->S.err, want);
-	done(x);
+	fx_finish(x);
 	/* exactly enough: fine */
-	assert_int_equal(run_explore(x, indep, "validating", 4), 0);
+	assert_int_equal(fx_explore(x, indep, "validating", 4), 0);
 	assert_int_equal(x->R.states, 4);
-	done(x);
+	fx_finish(x);
 }
 
 static void test_cycle(void **state)
 {
-	Ex *x = &ex[0];
+	SimFx *x = &ex[0];
 	(void)state;
 	static const char text[] = MACHINE
 		"cpus:\n"
@@ -294,17 +259,17 @@ static void test_cycle(void **state)
 		"      - \"unlock_page(page1)\"\n"
 		"  - cpu: 1\n"
 		"    body: [\"lock_page(page1)\", \"unlock_page(page1)\"]\n";
-	explore_ok(x, text, "validating");
+	fx_explore_ok(x, text, "validating");
 	/* CPU#0 retries trylock while CPU#1 holds the lock: a cycle */
 	assert_true(x->R.schedules_cyclic);
 	assert_int_equal(x->R.end_states, 1);
 	assert_int_equal(x->R.reach, 0);
-	done(x);
+	fx_finish(x);
 }
 
 static void test_scenario_error(void **state)
 {
-	Ex *x = &ex[0];
+	SimFx *x = &ex[0];
 	char want[256];
 	(void)state;
 	static const char text[] = MACHINE
@@ -313,10 +278,10 @@ static void test_scenario_error(void **state)
 		"    body: [\"set_page_dirty(page1)\"]\n"
 		"  - cpu: 1\n"
 		"    body: [\"unlock_page(page1)\"]\n";
-	assert_int_equal(run_explore(x, text, "validating", 0), -1);
+	assert_int_equal(fx_explore(x, text, "validating", 0), -1);
 	snprintf(want, sizeof want, "%s:19:13: unlock_page: CPU#1 does not hold the lock of page1", x->path);
 	assert_string_equal(x->S.err, want);
-	done(x);
+	fx_finish(x);
 }
 
 int main(void)

@@ -21,90 +21,31 @@
 #include "sim/explore.h"
 #include "sim/world.h"
 
-typedef struct Fx {
-	char path[64];
-	Program *P;
-	Sim S;
-	uint8_t *w;
-} Fx;
-
-static void start(Fx *f, const char *text, const char *variant, const char *model)
-{
-	char err[1024] = "";
-	memset(f, 0, sizeof *f);
-	f->P = compile_text_at(text, variant, f->path, err, sizeof err);
-	if (!f->P)
-		fail_msg("compile: %s", err);
-	sim_ok(&f->S, f->P, model);
-	f->w = calloc(1, f->S.L.size);
-	assert_non_null(f->w);
-	if (sim_start(&f->S, f->w) < 0)
-		fail_msg("sim_start: %s", f->S.err);
-}
-
-static void finish(Fx *f)
-{
-	free(f->w);
-	sim_free(&f->S);
-	prog_free(f->P);
-	memset(f, 0, sizeof *f);
-}
-
 /* The fixtures of the running test; the teardown frees what a failed
  * test left behind. */
-static Fx fx[2];
+static SimFx fx[2];
 
 static int cleanup(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 2; i++)
-		if (fx[i].P)
-			finish(&fx[i]);
+	fx_cleanup(fx, 2);
 	return 0;
 }
 
-static void apply(Fx *f, Choice ch)
-{
-	if (sim_apply(&f->S, f->w, ch) < 0)
-		fail_msg("sim_apply(%s%d): %s", CH_IS_IPI(ch) ? "i" : "", CH_CPU(ch), f->S.err);
-}
-
-static const char *enabled(Fx *f)
-{
-	static char buf[256];
-	return enabled_str(&f->S, f->w, buf, sizeof buf);
-}
-
-/* Applies the first enabled choice until none is left; returns the
- * outcomes of the end state. */
-static uint32_t run_to_end(Fx *f)
-{
-	Choice ch[MAX_CHOICES];
-	int n, k = 0;
-	while ((n = sim_enabled(&f->S, f->w, ch)) > 0) {
-		assert_true(++k < 1000);
-		apply(f, ch[0]);
-	}
-	uint32_t o = sim_outcomes(&f->S, f->w);
-	if (f->S.failed)
-		fail_msg("sim_outcomes: %s", f->S.err);
-	return o;
-}
-
-static CpuState *cpu(Fx *f, int c) { return w_cpu(&f->S.L, f->w, c); }
-static PageState *page(Fx *f, int pfn) { return w_page(&f->S.L, f->w, pfn); }
-static FileState *file(Fx *f, int i) { return (FileState *)(f->w + f->S.L.file) + i; }
-static uint16_t pcache(Fx *f, int slot) { return ((uint16_t *)(f->w + f->S.L.pcache))[slot]; }
-static pte_t pte(Fx *f, int slot) { return w_pte(&f->S.L, f->w, slot); }
-static TlbEntry *tlb(Fx *f, int c) { return w_tlb(&f->S.L, f->w, c); }
-static int tlb_has(Fx *f, int c, uint64_t addr)
+static CpuState *cpu(SimFx *f, int c) { return w_cpu(&f->S.L, f->w, c); }
+static PageState *page(SimFx *f, int pfn) { return w_page(&f->S.L, f->w, pfn); }
+static FileState *file(SimFx *f, int i) { return (FileState *)(f->w + f->S.L.file) + i; }
+static uint16_t pcache(SimFx *f, int slot) { return ((uint16_t *)(f->w + f->S.L.pcache))[slot]; }
+static pte_t pte(SimFx *f, int slot) { return w_pte(&f->S.L, f->w, slot); }
+static TlbEntry *tlb(SimFx *f, int c) { return w_tlb(&f->S.L, f->w, c); }
+static int tlb_has(SimFx *f, int c, uint64_t addr)
 {
 	return tlb_lookup(tlb(f, c), f->S.L.tlb_size, 0, (uint32_t)(addr >> 12));
 }
-static int op_at(Fx *f, int c) { return f->P->steps[cpu(f, c)->pc].op; }
+static int op_at(SimFx *f, int c) { return f->P->steps[cpu(f, c)->pc].op; }
 
 /* The value of scenario variable name in the current world. */
-static uint64_t var(Fx *f, const char *name)
+static uint64_t var(SimFx *f, const char *name)
 {
 	for (int i = 0; i < f->P->nvars; i++)
 		if (!strcmp(f->P->vars[i].name, name))
@@ -114,7 +55,7 @@ static uint64_t var(Fx *f, const char *name)
 }
 
 /* Register name of the procedure running in CPU c's innermost frame. */
-static uint64_t reg_of(Fx *f, int c, const char *name)
+static uint64_t reg_of(SimFx *f, int c, const char *name)
 {
 	FrameState *fr = w_frame(&f->S.L, f->w, c, cpu(f, c)->depth - 1);
 	int slot = find_local(f->P, fr->proc, name);
@@ -122,37 +63,49 @@ static uint64_t reg_of(Fx *f, int c, const char *name)
 	return w_regs(&f->S.L, f->w, c)[fr->base + slot];
 }
 
-/* 1-based line of the first line of text containing needle. */
-static int line_of(const char *text, const char *needle)
+/* Asserts that f's error is "<path>:<line>:<col>: <msg>", the position of
+ * the statement that starts at the first at_col of f's text, in the line
+ * of the first at_line. */
+static void assert_err_at(SimFx *f, const char *at_line, const char *at_col, const char *msg)
 {
-	const char *at = strstr(text, needle);
-	assert_non_null(at);
-	int line = 1;
-	for (const char *p = text; p < at; p++)
-		line += *p == '\n';
-	return line;
+	char want[512];
+	snprintf(want, sizeof want, "%s:%d:%d: %s", f->path, line_of(f->text, at_line),
+	         col_of(f->text, at_col), msg);
+	assert_string_equal(f->S.err, want);
 }
 
-/* 1-based column of the first occurrence of needle in text, in its line
- * (an error names the statement by where its text starts). */
-static int col_of(const char *text, const char *needle)
+/* Applies ch, which must fail with that error. */
+static void apply_fails(SimFx *f, Choice ch, const char *at_line, const char *at_col, const char *msg)
 {
-	const char *at = strstr(text, needle);
-	assert_non_null(at);
-	const char *bol = at;
-	while (bol > text && bol[-1] != '\n')
-		bol--;
-	return (int)(at - bol) + 1;
+	assert_int_equal(sim_apply(&f->S, f->w, ch), -1);
+	assert_err_at(f, at_line, at_col, msg);
+}
+
+/* Sets text up under validating, then starts it, which must fail with
+ * that error (a step that runs while the CPUs park). */
+static void start_fails(SimFx *f, const char *text, const char *at_line, const char *at_col,
+                        const char *msg)
+{
+	fx_setup(f, text, NULL, "validating");
+	f->w = calloc(1, f->S.L.size);
+	assert_non_null(f->w);
+	assert_int_equal(sim_start(&f->S, f->w), -1);
+	assert_err_at(f, at_line, at_col, msg);
 }
 
 #define O(x) (1u << OUT_##x)
 
+/* The start of every scenario below but two: its name, how many CPUs,
+ * one mm. */
+#define HEAD(NAME, CPUS) \
+	"scenario: " NAME "\n" \
+	"machine: {cpus: " CPUS "}\n" \
+	"mms: [mm]\n"
+
 /* ---- READ_ONCE / WRITE_ONCE ---- */
 
 static const char vars_text[] =
-	"scenario: v\n"
-	"machine: {cpus: 2}\n"
-	"mms: [mm]\n"
+	HEAD("v", "2")
 	"files:\n"
 	"  - {name: file, size: 4096}\n"
 	"vars: {a: 7, b: 0, seen: 99}\n"
@@ -171,44 +124,44 @@ static const char vars_text[] =
 
 static void test_read_write_once(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, vars_text, NULL, "validating");
+	fx_start(f, vars_text, NULL, "validating");
 	/* initial values, in the machine state */
 	assert_int_equal(var(f, "a"), 7);
 	assert_int_equal(var(f, "b"), 0);
 	assert_int_equal(var(f, "seen"), 99);
 	assert_int_equal(op_at(f, 0), OP_READ_ONCE);
 	/* READ_ONCE gives the initial value */
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(op_at(f, 0), OP_WRITE_ONCE);
 	assert_int_equal(reg_of(f, 0, "x"), 7);
 	assert_int_equal(var(f, "a"), 7);               /* a read changes nothing */
 	/* WRITE_ONCE, then READ_ONCE sees it */
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(var(f, "a"), 5);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(reg_of(f, 0, "y"), 5);
 	assert_int_equal(reg_of(f, 0, "x"), 7);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(var(f, "b"), 7);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(var(f, "b"), 5);
 	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
 	/* another CPU reads the shared variable after the write */
-	apply(f, CH_STEP(1));
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(var(f, "seen"), 5);
-	assert_string_equal(enabled(f), "");
+	assert_string_equal(fx_enabled(f), "");
 	assert_int_equal(sim_outcomes(&f->S, f->w), 0);
-	finish(f);
+	fx_finish(f);
 
 	/* CPU#1 first: it reads the initial value */
-	start(f, vars_text, NULL, "validating");
-	apply(f, CH_STEP(1));
-	apply(f, CH_STEP(1));
+	fx_start(f, vars_text, NULL, "validating");
+	fx_apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(var(f, "seen"), 7);
-	finish(f);
+	fx_finish(f);
 }
 
 /* fails at the time of writing (commit c583354): file_step() (sim/exec.c)
@@ -225,23 +178,21 @@ static void test_read_write_once(void **state)
  * and the whole file pass, under ASan too. */
 static void test_vars_without_files(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] =
-		"scenario: v\n"
-		"machine: {cpus: 1}\n"
-		"mms: [mm]\n"
+		HEAD("v", "1")
 		"vars: {a: 7, b: 0}\n"
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body:\n"
 		"      - \"x = READ_ONCE(a)\"\n"
 		"      - \"WRITE_ONCE(b, x)\"\n";
-	start(f, text, NULL, "validating");
+	fx_start(f, text, NULL, "validating");
 	assert_int_equal(f->P->nfilesys, 0);
-	assert_int_equal(run_to_end(f), 0);
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(var(f, "b"), 7);
-	finish(f);
+	fx_finish(f);
 }
 
 /* ---- i_size, file_update_time and mtime_missed ---- */
@@ -264,36 +215,31 @@ static void test_vars_without_files(void **state)
 	"  - {mm: mm, addr: 0x10000, page: page0, prot: " PROT0 "}\n" \
 	"  - {mm: mm, addr: 0x11000, page: page1, prot: " PROT1 "}\n"
 
+/* Variant VARIANT of fh, up to the PTE it writes back. */
+#define WP_FH(VARIANT) \
+	"  - name: fh\n" \
+	"    variant: " VARIANT "\n" \
+	"    params: [vma, address, write]\n" \
+	"    body:\n" \
+	"      - \"e = ptep_get(vma, address)\"\n" \
+	"      - \"e = pte_mkwrite(e)\"\n" \
+	"      - \"e = pte_mkdirty(e)\"\n" \
+	"      - \"e = pte_mkyoung(e)\"\n" \
+	"      - \"set_pte_at(vma, address, e)\"\n"
+
 /* The write fault makes the PTE writable and dirty; variant update also
  * updates the file times (what ->page_mkwrite does). */
 #define WP_HANDLER \
 	"fault_handler: fh\n" \
 	"procedures:\n" \
-	"  - name: fh\n" \
-	"    variant: plain\n" \
-	"    params: [vma, address, write]\n" \
-	"    body:\n" \
-	"      - \"e = ptep_get(vma, address)\"\n" \
-	"      - \"e = pte_mkwrite(e)\"\n" \
-	"      - \"e = pte_mkdirty(e)\"\n" \
-	"      - \"e = pte_mkyoung(e)\"\n" \
-	"      - \"set_pte_at(vma, address, e)\"\n" \
-	"  - name: fh\n" \
-	"    variant: update\n" \
-	"    params: [vma, address, write]\n" \
-	"    body:\n" \
-	"      - \"e = ptep_get(vma, address)\"\n" \
-	"      - \"e = pte_mkwrite(e)\"\n" \
-	"      - \"e = pte_mkdirty(e)\"\n" \
-	"      - \"e = pte_mkyoung(e)\"\n" \
-	"      - \"set_pte_at(vma, address, e)\"\n" \
+	WP_FH("plain") \
+	WP_FH("update") \
 	"      - \"file = vma_file(vma)\"\n" \
 	"      - \"file_update_time(file)\"\n"
 
 static void test_i_size(void **state)
 {
-	Fx *f = &fx[0];
-	char want[256];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = FILE_MACHINE("0x25", "0x25")
 		"vars: {s0: 1, s1: 1}\n"
@@ -306,24 +252,22 @@ static void test_i_size(void **state)
 		"      - \"s = i_size_read(file)\"\n"
 		"      - \"WRITE_ONCE(s1, s)\"\n"
 		"      - \"i_size_write(file, 0x100000000)\"\n";
-	start(f, text, NULL, "validating");
+	fx_start(f, text, NULL, "validating");
 	assert_int_equal(file(f, 0)->i_size, 8192);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(reg_of(f, 0, "s"), 8192);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(var(f, "s0"), 8192);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(file(f, 0)->i_size, 5000);
-	apply(f, CH_STEP(0));
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(var(f, "s1"), 5000);
 	/* i_size is 32 bits wide */
-	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
-	snprintf(want, sizeof want, "%s:%d:%d: i_size_write: 4294967296 is too large",
-	         f->path, line_of(text, "0x100000000"), col_of(text, "i_size_write(file, 0x1"));
-	assert_string_equal(f->S.err, want);
+	apply_fails(f, CH_STEP(0), "0x100000000", "i_size_write(file, 0x1",
+	            "i_size_write: 4294967296 is too large");
 	assert_int_equal(file(f, 0)->i_size, 5000);
-	finish(f);
+	fx_finish(f);
 }
 
 /* A file whose mapping starts read-only is watched; a store takes a
@@ -336,18 +280,18 @@ static const char mtime_ro[] = FILE_MACHINE("0x25", "0x25") WP_HANDLER
 
 static void test_mtime_missed_without_update(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, mtime_ro, "plain", "validating");
+	fx_start(f, mtime_ro, "plain", "validating");
 	assert_int_equal(f->P->filesys[0].mtime_watch, 1);
 	assert_int_equal(file(f, 0)->mtime, 0);
 	assert_int_equal(file(f, 0)->mapped_write, 0);
 	/* the walk finds the PTE read-only: write fault */
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(cpu(f, 0)->depth, 2);
 	assert_int_equal(w_frame(&f->S.L, f->w, 0, 1)->kind, FR_FAULT);
 	assert_int_equal(page(f, 1)->data, 0);
-	uint32_t o = run_to_end(f);
+	uint32_t o = fx_run_to_end(f);
 	/* the store landed after the fault, and nobody updated the times */
 	assert_int_equal(pte(f, 0), 0x1067);
 	assert_int_equal(page(f, 1)->data, 1);
@@ -355,59 +299,59 @@ static void test_mtime_missed_without_update(void **state)
 	assert_int_equal(file(f, 0)->mtime, 0);
 	/* the PTE is dirty: nothing is lost */
 	assert_int_equal(o, O(MTIME_MISSED));
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_mtime_updated_by_fault(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, mtime_ro, "update", "validating");
+	fx_start(f, mtime_ro, "update", "validating");
 	assert_int_equal(f->P->filesys[0].mtime_watch, 1);
-	uint32_t o = run_to_end(f);
+	uint32_t o = fx_run_to_end(f);
 	assert_int_equal(page(f, 1)->data, 1);
 	assert_int_equal(file(f, 0)->mapped_write, 1);
 	assert_int_equal(file(f, 0)->mtime, 1);
 	assert_int_equal(o, 0);
-	finish(f);
+	fx_finish(f);
 
 	/* file_update_time counts up */
 	static const char twice[] = FILE_MACHINE("0x25", "0x25")
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"file_update_time(file)\", \"file_update_time(file)\"]\n";
-	start(f, twice, NULL, "validating");
-	apply(f, CH_STEP(0));
+	fx_start(f, twice, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(file(f, 0)->mtime, 1);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(file(f, 0)->mtime, 2);
 	/* no store through a mapping: nothing to miss */
-	assert_int_equal(run_to_end(f), 0);
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(file(f, 0)->mapped_write, 0);
-	finish(f);
+	fx_finish(f);
 }
 
 /* A kernel write into a file page (copy_from_user) is not a write
  * through a mapping: the file is not marked. */
 static void test_mtime_not_marked_by_kernel_copy(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = FILE_MACHINE("0x25", "0x25")
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    mm: mm\n"
 		"    body: [\"r = copy_from_user(page1, 0x10000)\"]\n";
-	start(f, text, NULL, "validating");
-	assert_int_equal(run_to_end(f), O(LOST_DIRTY));  /* page1 changed, nothing marks it */
+	fx_start(f, text, NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), O(LOST_DIRTY));  /* page1 changed, nothing marks it */
 	assert_int_equal(page(f, 2)->data, 1);
 	assert_int_equal(file(f, 0)->mapped_write, 0);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_mtime_writable_start_not_watched(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	/* one PTE of the file writable at the start: the file is not watched
 	 * even though the store goes through the other one's fault */
@@ -416,15 +360,15 @@ static void test_mtime_writable_start_not_watched(void **state)
 		"  - cpu: 0\n"
 		"    mm: mm\n"
 		"    body: [\"store(0x10000)\", \"store(0x11000)\"]\n";
-	start(f, text, "plain", "validating");
+	fx_start(f, text, "plain", "validating");
 	assert_int_equal(f->P->filesys[0].mtime_watch, 0);
-	uint32_t o = run_to_end(f);
+	uint32_t o = fx_run_to_end(f);
 	assert_int_equal(page(f, 1)->data, 1);
 	assert_int_equal(page(f, 2)->data, 1);
 	assert_int_equal(file(f, 0)->mapped_write, 1);
 	assert_int_equal(file(f, 0)->mtime, 0);
 	assert_int_equal(o, 0);
-	finish(f);
+	fx_finish(f);
 
 	/* a writable initial TLB entry unwatches the file too */
 	static const char tlbw[] = FILE_MACHINE("0x25", "0x25") WP_HANDLER
@@ -434,15 +378,15 @@ static void test_mtime_writable_start_not_watched(void **state)
 		"  - cpu: 0\n"
 		"    mm: mm\n"
 		"    body: [\"store(0x10000)\"]\n";
-	start(f, tlbw, "plain", "validating");
+	fx_start(f, tlbw, "plain", "validating");
 	assert_int_equal(f->P->filesys[0].mtime_watch, 0);
-	apply(f, CH_STEP(0));                       /* TLB hit W=1 D=1: straight to the data */
+	fx_apply(f, CH_STEP(0));                    /* TLB hit W=1 D=1: straight to the data */
 	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
 	assert_int_equal(page(f, 1)->data, 1);
 	assert_int_equal(file(f, 0)->mapped_write, 1);
 	/* no mtime_missed; the PTE was never dirtied, so the data is lost */
 	assert_int_equal(sim_outcomes(&f->S, f->w), O(LOST_DIRTY));
-	finish(f);
+	fx_finish(f);
 
 	/* a read-only TLB entry keeps it watched */
 	static const char tlbr[] = FILE_MACHINE("0x25", "0x25") WP_HANDLER
@@ -452,18 +396,16 @@ static void test_mtime_writable_start_not_watched(void **state)
 		"  - cpu: 0\n"
 		"    mm: mm\n"
 		"    body: [\"store(0x10000)\"]\n";
-	start(f, tlbr, "plain", "validating");
+	fx_start(f, tlbr, "plain", "validating");
 	assert_int_equal(f->P->filesys[0].mtime_watch, 1);
-	assert_int_equal(run_to_end(f), O(MTIME_MISSED));
-	finish(f);
+	assert_int_equal(fx_run_to_end(f), O(MTIME_MISSED));
+	fx_finish(f);
 }
 
 /* ---- the page cache ---- */
 
 static const char pcache_text[] =
-	"scenario: p\n"
-	"machine: {cpus: 1}\n"
-	"mms: [mm]\n"
+	HEAD("p", "1")
 	"files:\n"
 	"  - name: file\n"
 	"    size: 12288\n"
@@ -504,14 +446,14 @@ static const char pcache_text[] =
 
 static void test_find_get_page(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, pcache_text, NULL, "validating");
+	fx_start(f, pcache_text, NULL, "validating");
 	assert_int_equal(pcache(f, 0), 1);
 	assert_int_equal(pcache(f, 1), 2);
 	assert_int_equal(pcache(f, 2), 0);
 	assert_int_equal(pcache(f, 3), 3);               /* dfile's block map */
-	uint32_t o = run_to_end(f);
+	uint32_t o = fx_run_to_end(f);
 	assert_int_equal(var(f, "hit"), h_make(HK_PAGE, 2));
 	assert_int_equal(var(f, "hole"), 0);
 	assert_int_equal(var(f, "beyond"), 0);
@@ -526,18 +468,16 @@ static void test_find_get_page(void **state)
 	assert_int_equal(var(f, "mapped"), 1);
 	assert_int_equal(pte(f, 0), 0x1025);
 	assert_int_equal(o, O(STALE_MAPPING));
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_delete_unmapped_page_not_stale(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	/* the same deletion after the PTE is cleared leaves nothing stale */
 	static const char text[] =
-		"scenario: p\n"
-		"machine: {cpus: 1}\n"
-		"mms: [mm]\n"
+		HEAD("p", "1")
 		"files:\n"
 		"  - name: file\n"
 		"    size: 4096\n"
@@ -553,10 +493,10 @@ static void test_delete_unmapped_page_not_stale(void **state)
 		"      - \"old = ptep_get_and_clear(vma, 0x10000)\"\n"
 		"      - \"delete_from_page_cache(page0)\"\n"
 		"      - \"delete_from_page_cache(page0)\"\n";   /* twice: a no-op */
-	start(f, text, NULL, "validating");
-	assert_int_equal(run_to_end(f), 0);
+	fx_start(f, text, NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(pcache(f, 0), 0);
-	finish(f);
+	fx_finish(f);
 }
 
 /* A PTE beyond i_size after i_size_write is stale; the partial last
@@ -593,28 +533,26 @@ static const char shrink_text[] =
 
 static void test_stale_mapping_beyond_i_size(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, shrink_text, "same", "validating");
-	assert_int_equal(run_to_end(f), 0);
-	finish(f);
-	start(f, shrink_text, "partial", "validating");
-	assert_int_equal(run_to_end(f), 0);
+	fx_start(f, shrink_text, "same", "validating");
+	assert_int_equal(fx_run_to_end(f), 0);
+	fx_finish(f);
+	fx_start(f, shrink_text, "partial", "validating");
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(file(f, 0)->i_size, 4097);
-	finish(f);
-	start(f, shrink_text, "cut", "validating");
-	assert_int_equal(run_to_end(f), O(STALE_MAPPING));
+	fx_finish(f);
+	fx_start(f, shrink_text, "cut", "validating");
+	assert_int_equal(fx_run_to_end(f), O(STALE_MAPPING));
 	assert_int_equal(file(f, 0)->i_size, 4096);
 	assert_int_equal(pcache(f, 1), 2);               /* still in the page cache */
-	finish(f);
+	fx_finish(f);
 }
 
 /* ---- DAX blocks ---- */
 
 #define DAX_MACHINE \
-	"scenario: d\n" \
-	"machine: {cpus: 1}\n" \
-	"mms: [mm]\n" \
+	HEAD("d", "1") \
 	"files:\n" \
 	"  - name: file\n" \
 	"    size: 4096\n" \
@@ -633,7 +571,7 @@ static void test_stale_mapping_beyond_i_size(void **state)
 
 static void test_dax_get_and_free_block(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = DAX_MACHINE
 		"vars: {b0: 99, b1: 99, miss: 99, after: 99, notdax: 99}\n"
@@ -651,11 +589,11 @@ static void test_dax_get_and_free_block(void **state)
 		"      - \"free_block(dfile, 0)\"\n"
 		"      - \"p = get_block(dfile, 0)\"\n"
 		"      - \"WRITE_ONCE(after, p)\"\n";
-	start(f, text, NULL, "validating");
+	fx_start(f, text, NULL, "validating");
 	/* pfns in declaration order: page0 1, blk0 2, blk1 3 */
 	assert_int_equal(f->P->pages[1].nopage, 1);
 	assert_int_equal(page(f, 2)->frame, 0);
-	uint32_t o = run_to_end(f);
+	uint32_t o = fx_run_to_end(f);
 	assert_int_equal(var(f, "b0"), 2);               /* a plain pfn, not a page handle */
 	assert_int_equal(var(f, "b1"), 3);
 	assert_int_equal(var(f, "miss"), 0);
@@ -668,31 +606,27 @@ static void test_dax_get_and_free_block(void **state)
 	 * map no longer holds the pfn: stale_mapping); nothing accessed it */
 	assert_int_equal(w_hdr(f->w)->seen & SEEN_USE_AFTER_FREE, 0);
 	assert_int_equal(o, O(USE_AFTER_FREE) | O(STALE_MAPPING));
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_dax_free_block_errors(void **state)
 {
-	Fx *f = &fx[0];
-	char want[256];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = DAX_MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"free_block(dfile, 1)\", \"free_block(dfile, 1)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));
-	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
-	snprintf(want, sizeof want, "%s:%d:%d: free_block: file dfile has no block at index 1",
-	         f->path, line_of(text, "free_block(dfile, 1)"),
-	         col_of(text, "free_block(dfile, 1)\"]"));                   /* the second one */
-	assert_string_equal(f->S.err, want);
-	finish(f);
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	apply_fails(f, CH_STEP(0), "free_block(dfile, 1)", "free_block(dfile, 1)\"]",  /* the second one */
+	            "free_block: file dfile has no block at index 1");
+	fx_finish(f);
 }
 
 static void test_dax_load_after_free(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	/* the PTE is gone at the end: only the access reports the free */
 	static const char text[] = DAX_MACHINE
@@ -703,17 +637,17 @@ static void test_dax_load_after_free(void **state)
 		"      - \"free_block(dfile, 0)\"\n"
 		"      - \"x = load(0x10000)\"\n"
 		"      - \"pte_clear(vma, 0x10000)\"\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));                           /* free_block */
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));                        /* free_block */
 	assert_int_equal(w_hdr(f->w)->seen, 0);
-	apply(f, CH_STEP(0));                           /* load: walk, fill */
+	fx_apply(f, CH_STEP(0));                        /* load: walk, fill */
 	assert_int_equal(cpu(f, 0)->phase, PH_DATA);
 	assert_int_equal(w_hdr(f->w)->seen, 0);
-	apply(f, CH_STEP(0));                           /* the data read */
+	fx_apply(f, CH_STEP(0));                        /* the data read */
 	assert_int_equal(w_hdr(f->w)->seen, SEEN_USE_AFTER_FREE);
-	assert_int_equal(run_to_end(f), O(USE_AFTER_FREE));
+	assert_int_equal(fx_run_to_end(f), O(USE_AFTER_FREE));
 	assert_int_equal(pte(f, 0), 0);
-	finish(f);
+	fx_finish(f);
 
 	/* without the free: nothing */
 	static const char ok[] = DAX_MACHINE
@@ -723,43 +657,38 @@ static void test_dax_load_after_free(void **state)
 		"    body:\n"
 		"      - \"x = load(0x10000)\"\n"
 		"      - \"pte_clear(vma, 0x10000)\"\n";
-	start(f, ok, NULL, "validating");
-	assert_int_equal(run_to_end(f), 0);
+	fx_start(f, ok, NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(w_hdr(f->w)->seen, 0);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_dax_block_has_no_struct_page(void **state)
 {
-	Fx *f = &fx[0];
-	char want[256];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = DAX_MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"m = page_mapped(blk0)\", \"set_page_dirty(blk0)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));                           /* page_mapped is allowed */
-	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
-	snprintf(want, sizeof want, "%s:%d:%d: set_page_dirty: blk0 is a DAX block: it has no struct page",
-	         f->path, line_of(text, "set_page_dirty(blk0)"), col_of(text, "set_page_dirty(blk0)"));
-	assert_string_equal(f->S.err, want);
-	finish(f);
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));                        /* page_mapped is allowed */
+	apply_fails(f, CH_STEP(0), "set_page_dirty(blk0)", "set_page_dirty(blk0)",
+	            "set_page_dirty: blk0 is a DAX block: it has no struct page");
+	fx_finish(f);
 }
 
 /* ---- i_mmap_rwsem ---- */
 
 #define RWSEM_MACHINE \
-	"scenario: r\n" \
-	"machine: {cpus: 2}\n" \
-	"mms: [mm]\n" \
+	HEAD("r", "2") \
 	"files:\n" \
 	"  - {name: file, size: 4096}\n" \
 	"locks: [la]\n"
 
 static void test_i_mmap_two_readers(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = RWSEM_MACHINE
 		"cpus:\n"
@@ -767,25 +696,25 @@ static void test_i_mmap_two_readers(void **state)
 		"    body: [\"i_mmap_lock_read(file)\", \"i_mmap_unlock_read(file)\"]\n"
 		"  - cpu: 1\n"
 		"    body: [\"i_mmap_lock_read(file)\", \"i_mmap_unlock_read(file)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(file(f, 0)->i_mmap_readers, 1);
-	assert_string_equal(enabled(f), "0 1");         /* a reader does not exclude a reader */
-	apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "0 1");      /* a reader does not exclude a reader */
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(file(f, 0)->i_mmap_readers, 3);
 	assert_int_equal(file(f, 0)->i_mmap_writer, 0);
-	assert_string_equal(enabled(f), "0 1");
-	apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "0 1");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(file(f, 0)->i_mmap_readers, 2);
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(file(f, 0)->i_mmap_readers, 0);
 	assert_int_equal(sim_outcomes(&f->S, f->w), 0);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_i_mmap_writer_excludes(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	/* a writer waits for a reader */
 	static const char rw[] = RWSEM_MACHINE
@@ -794,59 +723,55 @@ static void test_i_mmap_writer_excludes(void **state)
 		"    body: [\"i_mmap_lock_read(file)\", \"i_mmap_unlock_read(file)\"]\n"
 		"  - cpu: 1\n"
 		"    body: [\"i_mmap_lock_write(file)\", \"i_mmap_unlock_write(file)\"]\n";
-	start(f, rw, NULL, "validating");
-	apply(f, CH_STEP(0));
-	assert_string_equal(enabled(f), "0");
-	apply(f, CH_STEP(0));
-	assert_string_equal(enabled(f), "1");
-	apply(f, CH_STEP(1));
+	fx_start(f, rw, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "0");
+	fx_apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "1");
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(file(f, 0)->i_mmap_writer, 2);  /* CPU#1 + 1 */
 	assert_int_equal(file(f, 0)->i_mmap_readers, 0);
-	apply(f, CH_STEP(1));
+	fx_apply(f, CH_STEP(1));
 	assert_int_equal(file(f, 0)->i_mmap_writer, 0);
-	finish(f);
+	fx_finish(f);
 
 	/* a reader waits for a writer, and so does a writer */
-	start(f, rw, NULL, "validating");
-	apply(f, CH_STEP(1));
-	assert_string_equal(enabled(f), "1");
-	apply(f, CH_STEP(1));
-	assert_string_equal(enabled(f), "0");
-	finish(f);
+	fx_start(f, rw, NULL, "validating");
+	fx_apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "1");
+	fx_apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "0");
+	fx_finish(f);
 	static const char ww[] = RWSEM_MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"i_mmap_lock_write(file)\", \"i_mmap_unlock_write(file)\"]\n"
 		"  - cpu: 1\n"
 		"    body: [\"i_mmap_lock_write(file)\", \"i_mmap_unlock_write(file)\"]\n";
-	start(f, ww, NULL, "validating");
-	apply(f, CH_STEP(0));
-	assert_string_equal(enabled(f), "0");
-	finish(f);
+	fx_start(f, ww, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "0");
+	fx_finish(f);
 }
 
 static void test_i_mmap_unlock_not_held(void **state)
 {
-	Fx *f = &fx[0];
-	char want[256];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = RWSEM_MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"i_mmap_lock_write(file)\", \"i_mmap_unlock_read(file)\"]\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));
-	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
-	snprintf(want, sizeof want,
-	         "%s:%d:%d: i_mmap_unlock_read: CPU#0 does not hold i_mmap_rwsem of file for read",
-	         f->path, line_of(text, "i_mmap_unlock_read"), col_of(text, "i_mmap_unlock_read"));
-	assert_string_equal(f->S.err, want);
-	finish(f);
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	apply_fails(f, CH_STEP(0), "i_mmap_unlock_read", "i_mmap_unlock_read",
+	            "i_mmap_unlock_read: CPU#0 does not hold i_mmap_rwsem of file for read");
+	fx_finish(f);
 }
 
 static void test_i_mmap_deadlock_waits(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = RWSEM_MACHINE
 		"cpus:\n"
@@ -858,10 +783,10 @@ static void test_i_mmap_deadlock_waits(void **state)
 		"    body:\n"
 		"      - \"spin_lock(la)\"\n"
 		"      - \"i_mmap_lock_write(file)\"\n";
-	start(f, text, NULL, "validating");
-	apply(f, CH_STEP(0));
-	apply(f, CH_STEP(1));
-	assert_string_equal(enabled(f), "");
+	fx_start(f, text, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "");
 	assert_int_equal(sim_outcomes(&f->S, f->w), O(DEADLOCK));
 	char buf[512], want[512];
 	sim_waits(&f->S, f->w, buf, sizeof buf);
@@ -870,30 +795,28 @@ static void test_i_mmap_deadlock_waits(void **state)
 	         "CPU#1 waits in i_mmap_lock_write(file) for i_mmap_rwsem of file, held by CPU#0 (read) (%s:%d)",
 	         f->path, line_of(text, "\"spin_lock(la)"), f->path, line_of(text, "i_mmap_lock_write"));
 	assert_string_equal(buf, want);
-	finish(f);
+	fx_finish(f);
 
 	/* a reader of a semaphore the CPU itself holds for write */
 	static const char self[] = RWSEM_MACHINE
 		"cpus:\n"
 		"  - cpu: 1\n"
 		"    body: [\"i_mmap_lock_write(file)\", \"i_mmap_lock_read(file)\"]\n";
-	start(f, self, NULL, "validating");
-	apply(f, CH_STEP(1));
-	assert_string_equal(enabled(f), "");
+	fx_start(f, self, NULL, "validating");
+	fx_apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "");
 	assert_int_equal(sim_outcomes(&f->S, f->w), O(DEADLOCK));
 	sim_waits(&f->S, f->w, buf, sizeof buf);
 	snprintf(want, sizeof want, "CPU#1 waits in i_mmap_lock_read(file) for i_mmap_rwsem of file, held by CPU#1 (write): it waits on itself (%s:%d)",
 	         f->path, line_of(self, "i_mmap_lock_write"));
 	assert_string_equal(buf, want);
-	finish(f);
+	fx_finish(f);
 }
 
 /* Explored: a reader never runs inside the writer's critical section. */
 static void test_i_mmap_exclusion_explored(void **state)
 {
-	Sim S;
-	ExploreResult R;
-	ExploreOpts o = { 0 };
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = RWSEM_MACHINE
 		"vars: {in: 0}\n"
@@ -910,18 +833,12 @@ static void test_i_mmap_exclusion_explored(void **state)
 		"      - \"x = READ_ONCE(in)\"\n"
 		"      - \"BUG_ON(x)\"\n"
 		"      - \"i_mmap_unlock_read(file)\"\n";
-	Program *P = compile_ok(text, NULL);
-	sim_ok(&S, P, "validating");
-	memset(&R, 0, sizeof R);
-	if (explore(&S, &o, &R) < 0)
-		fail_msg("explore: %s", S.err);
-	assert_int_equal(R.reach, 0);                   /* no bug_on, no deadlock */
+	fx_explore_ok(f, text, "validating");
+	assert_int_equal(f->R.reach, 0);                /* no bug_on, no deadlock */
 	/* the two critical sections in either order: two schedules */
-	assert_int_equal(R.schedules, 2);
-	assert_int_equal(R.end_states, 1);
-	explore_free(&R);
-	sim_free(&S);
-	prog_free(P);
+	assert_int_equal(f->R.schedules, 2);
+	assert_int_equal(f->R.end_states, 1);
+	fx_finish(f);
 
 	/* without the semaphore the reader can see in == 1 */
 	static const char racy[] = RWSEM_MACHINE
@@ -931,23 +848,15 @@ static void test_i_mmap_exclusion_explored(void **state)
 		"    body: [\"WRITE_ONCE(in, 1)\", \"WRITE_ONCE(in, 0)\"]\n"
 		"  - cpu: 1\n"
 		"    body: [\"x = READ_ONCE(in)\", \"BUG_ON(x)\"]\n";
-	P = compile_ok(racy, NULL);
-	sim_ok(&S, P, "validating");
-	memset(&R, 0, sizeof R);
-	if (explore(&S, &o, &R) < 0)
-		fail_msg("explore: %s", S.err);
-	assert_int_equal(R.reach, O(BUG_ON));
-	explore_free(&R);
-	sim_free(&S);
-	prog_free(P);
+	fx_explore_ok(f, racy, "validating");
+	assert_int_equal(f->R.reach, O(BUG_ON));
+	fx_finish(f);
 }
 
 /* ---- vm_ops ---- */
 
 static const char vmops_text[] =
-	"scenario: o\n"
-	"machine: {cpus: 1}\n"
-	"mms: [mm]\n"
+	HEAD("o", "1")
 	"files:\n"
 	"  - name: file\n"
 	"    size: 4096\n"
@@ -981,9 +890,9 @@ static const char vmops_text[] =
 
 static void test_vm_ops_calls(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, vmops_text, NULL, "validating");
+	fx_start(f, vmops_text, NULL, "validating");
 	/* the callback runs as a call: parked inside it */
 	assert_int_equal(cpu(f, 0)->depth, 2);
 	FrameState *fr = w_frame(&f->S.L, f->w, 0, 1);
@@ -992,34 +901,31 @@ static void test_vm_ops_calls(void **state)
 	assert_int_equal(fr->call_pc, find_step(f->P, -1, OP_PAGE_MKWRITE, 0));
 	assert_int_equal(reg_of(f, 0, "vma"), h_make(HK_VMA, 1));
 	assert_int_equal(reg_of(f, 0, "page"), h_make(HK_PAGE, 1));
-	apply(f, CH_STEP(0));
-	apply(f, CH_STEP(0));                           /* returns, parks at WRITE_ONCE(ra) */
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));                        /* returns, parks at WRITE_ONCE(ra) */
 	assert_int_equal(cpu(f, 0)->depth, 1);
 	assert_int_equal(reg_of(f, 0, "r"), 0x200);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	/* pfn_mkwrite: inside the second callback, (vma, address) */
 	assert_int_equal(cpu(f, 0)->depth, 2);
 	assert_int_equal(w_frame(&f->S.L, f->w, 0, 1)->proc, find_proc(f->P, "my_pfn_mkwrite"));
 	assert_int_equal(reg_of(f, 0, "address"), 0x10234);
-	assert_int_equal(run_to_end(f), 0);
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(var(f, "a0"), h_make(HK_VMA, 1));
 	assert_int_equal(var(f, "a1"), h_make(HK_PAGE, 1));
 	assert_int_equal(var(f, "ra"), 0x200);           /* VM_FAULT_LOCKED */
 	assert_int_equal(var(f, "b0"), h_make(HK_VMA, 1));
 	assert_int_equal(var(f, "b1"), 0x10234);
 	assert_int_equal(var(f, "rb"), 0x2);             /* VM_FAULT_SIGBUS */
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_vm_ops_missing(void **state)
 {
-	Sim S;
-	char want[256];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] =
-		"scenario: o\n"
-		"machine: {cpus: 1}\n"
-		"mms: [mm]\n"
+		HEAD("o", "1")
 		"files:\n"
 		"  - {name: file, size: 4096}\n"
 		"vmas:\n"
@@ -1027,21 +933,10 @@ static void test_vm_ops_missing(void **state)
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"r = pfn_mkwrite(vma, 0x10000)\"]\n";
-	char path[64], err[1024] = "";
-	Program *P = compile_text_at(text, NULL, path, err, sizeof err);
-	if (!P)
-		fail_msg("compile: %s", err);
-	sim_ok(&S, P, "validating");
-	uint8_t *w = calloc(1, S.L.size);
-	assert_non_null(w);
 	/* a ctrl step: it runs (and fails) while the CPU is parked */
-	assert_int_equal(sim_start(&S, w), -1);
-	snprintf(want, sizeof want, "%s:%d:%d: pfn_mkwrite: vma vma has no vm_ops pfn_mkwrite",
-	         path, line_of(text, "pfn_mkwrite(vma"), col_of(text, "r = pfn_mkwrite"));
-	assert_string_equal(S.err, want);
-	free(w);
-	sim_free(&S);
-	prog_free(P);
+	start_fails(f, text, "pfn_mkwrite(vma", "r = pfn_mkwrite",
+	            "pfn_mkwrite: vma vma has no vm_ops pfn_mkwrite");
+	fx_finish(f);
 }
 
 /* ---- copies from user memory ---- */
@@ -1049,9 +944,7 @@ static void test_vm_ops_missing(void **state)
 /* kpage (pfn 3) is the kernel's destination; 0x10000 maps page0, 0x11000
  * (page1) is not mapped: the fault handler maps it. */
 #define COPY_MACHINE \
-	"scenario: c\n" \
-	"machine: {cpus: 1}\n" \
-	"mms: [mm]\n" \
+	HEAD("c", "1") \
 	"files:\n" \
 	"  - name: file\n" \
 	"    size: 12288\n" \
@@ -1077,7 +970,7 @@ static void test_vm_ops_missing(void **state)
 
 static void test_copy_from_user(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = COPY_MACHINE
 		"cpus:\n"
@@ -1088,21 +981,21 @@ static void test_copy_from_user(void **state)
 		"      - \"WRITE_ONCE(r1, r)\"\n"
 		"      - \"r = copy_from_user(kpage, 0x11000)\"\n"
 		"      - \"WRITE_ONCE(r2, r)\"\n";
-	start(f, text, NULL, "validating");
+	fx_start(f, text, NULL, "validating");
 	/* mapped source: walk, then the copy writes kpage */
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(cpu(f, 0)->phase, PH_DATA);
 	assert_true(tlb_has(f, 0, 0x10000) >= 0);
 	assert_int_equal(page(f, 3)->data, 0);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(page(f, 3)->data, 1);
 	assert_int_equal(page(f, 1)->data, 0);          /* the source is only read */
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(var(f, "r1"), 0);
 	/* unmapped source: the fault handler runs nested, for a read */
 	int copy2 = find_step(f->P, -1, OP_COPY_FROM_USER, 1);
 	assert_int_equal(cpu(f, 0)->pc, copy2);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(cpu(f, 0)->depth, 2);
 	FrameState *fr = w_frame(&f->S.L, f->w, 0, 1);
 	assert_int_equal(fr->kind, FR_FAULT);
@@ -1113,24 +1006,24 @@ static void test_copy_from_user(void **state)
 	assert_int_equal(reg_of(f, 0, "write"), 0);
 	assert_int_equal(page(f, 3)->data, 1);
 	/* the handler maps page1; the copy is retried and lands */
-	apply(f, CH_STEP(0));                           /* READ_ONCE */
-	apply(f, CH_STEP(0));                           /* WRITE_ONCE */
-	apply(f, CH_STEP(0));                           /* set_pte_at, return */
+	fx_apply(f, CH_STEP(0));                        /* READ_ONCE */
+	fx_apply(f, CH_STEP(0));                        /* WRITE_ONCE */
+	fx_apply(f, CH_STEP(0));                        /* set_pte_at, return */
 	assert_int_equal(cpu(f, 0)->depth, 1);
 	assert_int_equal(cpu(f, 0)->pc, copy2);
 	assert_int_equal(cpu(f, 0)->phase, PH_START);
 	assert_int_equal(pte(f, 1), 0x2025);
-	assert_int_equal(run_to_end(f), 0);
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(page(f, 3)->data, 2);
 	assert_int_equal(var(f, "faults"), 1);
 	assert_int_equal(var(f, "r2"), 0);
 	assert_int_equal(pte(f, 1), 0x2025);             /* A was set already: the walk wrote nothing */
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_copy_from_user_inatomic(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = COPY_MACHINE
 		"cpus:\n"
@@ -1141,31 +1034,29 @@ static void test_copy_from_user_inatomic(void **state)
 		"      - \"WRITE_ONCE(r1, r)\"\n"
 		"      - \"r = __copy_from_user_inatomic(kpage, 0x10000)\"\n"
 		"      - \"WRITE_ONCE(r2, r)\"\n";
-	start(f, text, NULL, "validating");
+	fx_start(f, text, NULL, "validating");
 	/* not mapped: no handler, a short copy of nothing */
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(cpu(f, 0)->depth, 1);
 	assert_int_equal(cpu(f, 0)->phase, PH_START);
 	assert_int_equal(op_at(f, 0), OP_WRITE_ONCE);
 	assert_int_equal(reg_of(f, 0, "r"), 4096);
 	assert_int_equal(page(f, 3)->data, 0);
 	assert_int_equal(pte(f, 1), 0);
-	apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(var(f, "r1"), 4096);
 	/* mapped: a full copy, 0 bytes not copied */
-	assert_int_equal(run_to_end(f), 0);
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(var(f, "r2"), 0);
 	assert_int_equal(page(f, 3)->data, 1);
 	assert_int_equal(var(f, "faults"), 0);          /* the handler never ran */
-	finish(f);
+	fx_finish(f);
 }
 
 /* ---- the storagekey and swfault models ---- */
 
 #define SKEY_MACHINE \
-	"scenario: k\n" \
-	"machine: {cpus: 1}\n" \
-	"mms: [mm]\n" \
+	HEAD("k", "1") \
 	"files:\n" \
 	"  - name: file\n" \
 	"    size: 8192\n" \
@@ -1180,38 +1071,38 @@ static void test_copy_from_user_inatomic(void **state)
 
 static void test_storagekey_change_bit(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char store_only[] = SKEY_MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    mm: mm\n"
 		"    body: [\"store(0x10000)\"]\n";
-	start(f, store_only, NULL, "storagekey");
+	fx_start(f, store_only, NULL, "storagekey");
 	assert_int_equal(page(f, 1)->skey, 0);
-	apply(f, CH_STEP(0));                           /* walk: nothing written in the PTE */
+	fx_apply(f, CH_STEP(0));                        /* walk: nothing written in the PTE */
 	assert_int_equal(pte(f, 0), 0x1027);
 	assert_int_equal(page(f, 1)->skey, 0);
-	apply(f, CH_STEP(0));                           /* the data write sets the change bit */
+	fx_apply(f, CH_STEP(0));                        /* the data write sets the change bit */
 	assert_int_equal(page(f, 1)->data, 1);
 	assert_int_equal(page(f, 1)->skey, 1);
 	assert_int_equal(page(f, 1)->flags, 0);
 	assert_int_equal(pte(f, 0), 0x1027);
 	/* content differs from the disk, but the change bit says so */
 	assert_int_equal(sim_outcomes(&f->S, f->w), 0);
-	finish(f);
+	fx_finish(f);
 
 	/* the same store on a CPU with PTE dirty bits never sets the key */
-	start(f, store_only, NULL, "validating");
-	run_to_end(f);
+	fx_start(f, store_only, NULL, "validating");
+	fx_run_to_end(f);
 	assert_int_equal(page(f, 1)->skey, 0);
 	assert_int_equal(pte(f, 0), 0x1067);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_storagekey_test_and_clear(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = SKEY_MACHINE
 		"cpus:\n"
@@ -1223,21 +1114,21 @@ static void test_storagekey_test_and_clear(void **state)
 		"      - \"WRITE_ONCE(t1, a)\"\n"
 		"      - \"a = page_test_and_clear_dirty(page0)\"\n"
 		"      - \"WRITE_ONCE(t2, a)\"\n";
-	start(f, text, NULL, "storagekey");
-	uint32_t o = run_to_end(f);
+	fx_start(f, text, NULL, "storagekey");
+	uint32_t o = fx_run_to_end(f);
 	assert_int_equal(var(f, "t1"), 1);
 	assert_int_equal(var(f, "t2"), 0);
 	assert_int_equal(page(f, 1)->skey, 0);
 	/* cleared, and the kernel did not move it to PG_dirty: lost */
 	assert_int_equal(o, O(LOST_DIRTY));
-	finish(f);
+	fx_finish(f);
 
 	/* on other models the bit is never set: always 0 */
-	start(f, text, NULL, "validating");
-	assert_int_equal(run_to_end(f), 0);             /* the PTE is dirty */
+	fx_start(f, text, NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), 0);          /* the PTE is dirty */
 	assert_int_equal(var(f, "t1"), 0);
 	assert_int_equal(var(f, "t2"), 0);
-	finish(f);
+	fx_finish(f);
 
 	/* the change bit moved to PG_dirty: nothing lost */
 	static const char moved[] = SKEY_MACHINE
@@ -1248,28 +1139,28 @@ static void test_storagekey_test_and_clear(void **state)
 		"      - \"store(0x10000)\"\n"
 		"      - if: \"page_test_and_clear_dirty(page0)\"\n"
 		"        then: [\"set_page_dirty(page0)\"]\n";
-	start(f, moved, NULL, "storagekey");
-	assert_int_equal(run_to_end(f), 0);
+	fx_start(f, moved, NULL, "storagekey");
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(page(f, 1)->flags, PG_dirty);
 	assert_int_equal(page(f, 1)->skey, 0);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_storagekey_kernel_copy_sets_key(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] = SKEY_MACHINE
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    mm: mm\n"
 		"    body: [\"r = copy_from_user(page1, 0x10000)\"]\n";
-	start(f, text, NULL, "storagekey");
-	assert_int_equal(run_to_end(f), 0);
+	fx_start(f, text, NULL, "storagekey");
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(page(f, 2)->data, 1);
 	assert_int_equal(page(f, 2)->skey, 1);
 	assert_int_equal(page(f, 1)->skey, 0);          /* the source was only read */
-	finish(f);
+	fx_finish(f);
 }
 
 #define SW_HANDLER \
@@ -1284,7 +1175,7 @@ static void test_storagekey_kernel_copy_sets_key(void **state)
 
 static void test_swfault_clean_pte_faults(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
 	/* a store that misses: the walk refuses a clean PTE */
 	static const char store[] = SKEY_MACHINE SW_HANDLER
@@ -1292,16 +1183,16 @@ static void test_swfault_clean_pte_faults(void **state)
 		"  - cpu: 0\n"
 		"    mm: mm\n"
 		"    body: [\"store(0x10000)\"]\n";
-	start(f, store, NULL, "swfault");
-	apply(f, CH_STEP(0));
+	fx_start(f, store, NULL, "swfault");
+	fx_apply(f, CH_STEP(0));
 	assert_int_equal(cpu(f, 0)->depth, 2);
 	assert_int_equal(reg_of(f, 0, "write"), 1);
 	assert_int_equal(pte(f, 0), 0x1027);             /* no hardware A/D */
 	assert_int_equal(tlb_has(f, 0, 0x10000), -1);
-	assert_int_equal(run_to_end(f), 0);
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(pte(f, 0), 0x1067);             /* the kernel set D */
 	assert_int_equal(page(f, 1)->data, 1);
-	finish(f);
+	fx_finish(f);
 
 	/* a load fills the TLB from the clean PTE: not writable; a store
 	 * through that entry faults */
@@ -1310,40 +1201,38 @@ static void test_swfault_clean_pte_faults(void **state)
 		"  - cpu: 0\n"
 		"    mm: mm\n"
 		"    body: [\"x = load(0x10000)\", \"store(0x10000)\"]\n";
-	start(f, load_store, NULL, "swfault");
-	apply(f, CH_STEP(0));
+	fx_start(f, load_store, NULL, "swfault");
+	fx_apply(f, CH_STEP(0));
 	int i = tlb_has(f, 0, 0x10000);
 	assert_true(i >= 0);
 	assert_int_equal(tlb(f, 0)[i].flags, TLB_V);
-	apply(f, CH_STEP(0));                           /* the data read */
+	fx_apply(f, CH_STEP(0));                        /* the data read */
 	assert_int_equal(op_at(f, 0), OP_STORE);
-	apply(f, CH_STEP(0));                           /* TLB hit W=0: fault */
+	fx_apply(f, CH_STEP(0));                        /* TLB hit W=0: fault */
 	assert_int_equal(cpu(f, 0)->depth, 2);
 	assert_int_equal(reg_of(f, 0, "write"), 1);
 	assert_int_equal(tlb_has(f, 0, 0x10000), -1);    /* the entry was dropped */
 	assert_int_equal(page(f, 1)->data, 0);
-	assert_int_equal(run_to_end(f), 0);
+	assert_int_equal(fx_run_to_end(f), 0);
 	i = tlb_has(f, 0, 0x10000);
 	assert_true(i >= 0);
 	assert_int_equal(tlb(f, 0)[i].flags, TLB_V | TLB_W | TLB_D);
 	assert_int_equal(page(f, 1)->data, 1);
-	finish(f);
+	fx_finish(f);
 
 	/* the same load under validating: the entry is writable */
-	start(f, load_store, NULL, "validating");
-	apply(f, CH_STEP(0));
+	fx_start(f, load_store, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
 	i = tlb_has(f, 0, 0x10000);
 	assert_true(i >= 0);
 	assert_int_equal(tlb(f, 0)[i].flags, TLB_V | TLB_W);
-	finish(f);
+	fx_finish(f);
 }
 
 /* ---- register arithmetic and VMA helpers ---- */
 
 static const char arith_text[] =
-	"scenario: a\n"
-	"machine: {cpus: 1}\n"
-	"mms: [mm]\n"
+	HEAD("a", "1")
 	"files:\n"
 	"  - {name: file, size: 65536}\n"
 	"  - {name: file2, size: 4096}\n"
@@ -1424,13 +1313,13 @@ static const char arith_text[] =
 
 static void test_arithmetic(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	start(f, arith_text, NULL, "validating");
+	fx_start(f, arith_text, NULL, "validating");
 	/* a local step runs while the CPU parks: its result is there */
 	assert_int_equal(op_at(f, 0), OP_WRITE_ONCE);
 	assert_int_equal(reg_of(f, 0, "x"), 0x200);
-	assert_int_equal(run_to_end(f), 0);
+	assert_int_equal(fx_run_to_end(f), 0);
 	assert_int_equal(var(f, "and1"), 0x200);
 	assert_int_equal(var(f, "and0"), 0);
 	assert_int_equal(var(f, "add"), 7);
@@ -1464,35 +1353,20 @@ static void test_arithmetic(void **state)
 	assert_int_equal(var(f, "next3"), h_make(HK_VMA, 3));
 	assert_int_equal(var(f, "vf"), h_make(HK_FILE, 1));
 	assert_int_equal(var(f, "vfa"), 0);
-	finish(f);
+	fx_finish(f);
 }
 
 static void test_div_round_up_by_zero(void **state)
 {
-	Sim S;
-	char want[256];
+	SimFx *f = &fx[0];
 	(void)state;
 	static const char text[] =
-		"scenario: a\n"
-		"machine: {cpus: 1}\n"
-		"mms: [mm]\n"
+		HEAD("a", "1")
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"z = 0\", \"x = DIV_ROUND_UP(4096, z)\", \"BUG_ON(x)\"]\n";
-	char path[64], err[1024] = "";
-	Program *P = compile_text_at(text, NULL, path, err, sizeof err);
-	if (!P)
-		fail_msg("compile: %s", err);
-	sim_ok(&S, P, "validating");
-	uint8_t *w = calloc(1, S.L.size);
-	assert_non_null(w);
-	assert_int_equal(sim_start(&S, w), -1);
-	snprintf(want, sizeof want, "%s:%d:%d: DIV_ROUND_UP: division by 0", path, line_of(text, "DIV_ROUND_UP"),
-	         col_of(text, "x = DIV_ROUND_UP"));
-	assert_string_equal(S.err, want);
-	free(w);
-	sim_free(&S);
-	prog_free(P);
+	start_fails(f, text, "DIV_ROUND_UP", "x = DIV_ROUND_UP", "DIV_ROUND_UP: division by 0");
+	fx_finish(f);
 }
 
 int main(void)

@@ -70,48 +70,21 @@ static const char timed[] = MACHINE
 	"  - cpu: 1\n"
 	"    body: [\"set_page_dirty(page2)\", \"set_page_dirty(page2)\", \"set_page_dirty(page2)\"]\n";
 
-typedef struct Fx {
-	char path[64];
-	Program *P;
-	Sim S;
-	Trace t;
-} Fx;
-
-static void setup_fx(Fx *f, const char *text, const char *model)
-{
-	char err[1024] = "";
-	memset(f, 0, sizeof *f);
-	f->P = compile_text_at(text, NULL, f->path, err, sizeof err);
-	if (!f->P)
-		fail_msg("compile: %s", err);
-	sim_ok(&f->S, f->P, model);
-}
-
-static void teardown_fx(Fx *f)
-{
-	trace_free(&f->t);
-	sim_free(&f->S);
-	prog_free(f->P);
-	memset(f, 0, sizeof *f);
-}
-
 /* The fixtures of the running test, and the result being checked; the
  * teardown frees what a failed test left behind. */
-static Fx fx[2];
+static SimFx fx[2];
 static RunResult live[3];
 
 static int cleanup(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 3; i++) {
-		if (i < 2 && fx[i].P)
-			teardown_fx(&fx[i]);
+	fx_cleanup(fx, 2);
+	for (int i = 0; i < 3; i++)
 		run_free(&live[i]);
-	}
 	return 0;
 }
 
-static void run_ok(Fx *f, uint64_t seed, const char *sched, RunResult *r)
+static void run_ok(SimFx *f, uint64_t seed, const char *sched, RunResult *r)
 {
 	Choice *ch = NULL;
 	char err[256];
@@ -127,7 +100,7 @@ static void run_ok(Fx *f, uint64_t seed, const char *sched, RunResult *r)
 }
 
 /* Runs with a schedule that must be refused; returns S->err. */
-static const char *run_fails(Fx *f, const char *sched)
+static const char *run_fails(SimFx *f, const char *sched)
 {
 	Choice *ch = NULL;
 	char err[256];
@@ -149,7 +122,7 @@ static const char *choices(const RunResult *r)
 	return sched_format(r->choices, r->n, buf, sizeof buf);
 }
 
-static void assert_same_run(Fx *f, const RunResult *a, const RunResult *b)
+static void assert_same_run(SimFx *f, const RunResult *a, const RunResult *b)
 {
 	assert_int_equal(a->n, b->n);
 	assert_memory_equal(a->choices, b->choices, sizeof(Choice) * (size_t)a->n);
@@ -160,10 +133,10 @@ static void assert_same_run(Fx *f, const RunResult *a, const RunResult *b)
 
 static void test_seed0_reproducible(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *a = &live[0], *b = &live[1];
 	(void)state;
-	setup_fx(f, race, "blind");
+	fx_setup(f, race, NULL, "blind");
 	run_ok(f, 0, NULL, a);
 	run_ok(f, 0, NULL, b);
 	assert_true(a->n > 8);
@@ -174,24 +147,24 @@ static void test_seed0_reproducible(void **state)
 	run_free(a);
 	run_free(b);
 	/* also on a fresh Sim */
-	Fx *g = &fx[1];
-	setup_fx(g, race, "blind");
+	SimFx *g = &fx[1];
+	fx_setup(g, race, NULL, "blind");
 	run_ok(f, 0, NULL, a);
 	run_ok(g, 0, NULL, b);
 	assert_same_run(f, a, b);
 	run_free(a);
 	run_free(b);
-	teardown_fx(g);
-	teardown_fx(f);
+	fx_finish(g);
+	fx_finish(f);
 }
 
 static void test_seeds_reproducible(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *base = &live[0], *a = &live[1], *b = &live[2];
 	int differ = 0;
 	(void)state;
-	setup_fx(f, race, "blind");
+	fx_setup(f, race, NULL, "blind");
 	run_ok(f, 0, NULL, base);
 	for (uint64_t seed = 1; seed <= 12; seed++) {
 		run_ok(f, seed, NULL, a);
@@ -205,15 +178,15 @@ static void test_seeds_reproducible(void **state)
 	/* jitter (20% by default) changes something for some seed */
 	assert_true(differ);
 	run_free(base);
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 static void test_timed_order(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *r = &live[0];
 	(void)state;
-	setup_fx(f, timed, "validating");
+	fx_setup(f, timed, NULL, "validating");
 	run_ok(f, 0, NULL, r);
 	/* tie at 0 goes to CPU#0; its I/O keeps it busy until 1000 while
 	 * CPU#1 takes its three steps */
@@ -221,17 +194,17 @@ static void test_timed_order(void **state)
 	assert_true(r->time >= 1000);
 	assert_int_equal(r->outcomes, 0);
 	run_free(r);
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 /* The run's time is "simulated cycles at the end" (run.h): when the last
  * event finished, not when it started. */
 static void test_time_includes_last_event(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *r = &live[0];
 	(void)state;
-	setup_fx(f, timed, "validating");
+	fx_setup(f, timed, NULL, "validating");
 	f->S.trace = &f->t;
 	run_ok(f, 0, NULL, r);
 	/* CPU#1's three steps start at 0, 4, 8 (trace times) */
@@ -247,15 +220,15 @@ static void test_time_includes_last_event(void **state)
 	/* CPU#0: 0..1000 submit_bio, 1000..1005 set_page_dirty and return */
 	assert_int_equal(r->time, 1005);
 	run_free(r);
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 static void test_schedule_replay(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *r = &live[0];
 	(void)state;
-	setup_fx(f, timed, "validating");
+	fx_setup(f, timed, NULL, "validating");
 	/* a full schedule, against the timed order */
 	run_ok(f, 0, "1 1 1 0 0", r);
 	assert_string_equal(choices(r), "1 1 1 0 0");
@@ -268,10 +241,10 @@ static void test_schedule_replay(void **state)
 	run_ok(f, 7, "0 0 1 1 1", r);
 	assert_string_equal(choices(r), "0 0 1 1 1");
 	run_free(r);
-	teardown_fx(f);
+	fx_finish(f);
 
 	/* IPIs and the outcome of a replayed witness */
-	setup_fx(f, race, "blind");
+	fx_setup(f, race, NULL, "blind");
 	run_ok(f, 0, "0 0 0 0 1 1 i1 0 0", r);
 	assert_true(r->n > 9);
 	char head[64];
@@ -280,14 +253,14 @@ static void test_schedule_replay(void **state)
 	/* CPU#1's store went into the cleared PTE */
 	assert_true(r->outcomes & (1u << OUT_DIRTY_NONPRESENT_PTE));
 	run_free(r);
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 static void test_schedule_errors(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	(void)state;
-	setup_fx(f, timed, "validating");
+	fx_setup(f, timed, NULL, "validating");
 	assert_string_equal(run_fails(f, "0 0 0"),
 	                    "schedule: token 3 '0': a step of that CPU is not possible at that point");
 	assert_string_equal(run_fails(f, "i1"),
@@ -296,18 +269,18 @@ static void test_schedule_errors(void **state)
 	                    "schedule: token 2 '5': a step of that CPU is not possible at that point");
 	assert_string_equal(run_fails(f, "0 1 1 1 0 1"),
 	                    "schedule: the run ended after 5 choices; token 6 and later were not used");
-	teardown_fx(f);
+	fx_finish(f);
 
 	/* a CPU blocked on a lock is not enabled */
-	setup_fx(f, race, "blind");
+	fx_setup(f, race, NULL, "blind");
 	assert_string_equal(run_fails(f, "0 0 1 1 1"),
 	                    "schedule: token 5 '1': a step of that CPU is not possible at that point");
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 static void test_max_events(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *r = &live[0];
 	char want[256];
 	(void)state;
@@ -316,19 +289,19 @@ static void test_max_events(void **state)
 		"  - cpu: 0\n"
 		"    body:\n"
 		"      - loop: [\"set_page_dirty(page1)\"]\n";
-	setup_fx(f, text, "validating");
+	fx_setup(f, text, NULL, "validating");
 	RunOpts o = { .max_events = 10 };
 	assert_int_equal(sim_run(&f->S, &o, r), -1);
 	snprintf(want, sizeof want, "%s: run stopped after 10 events: can the scenario run forever?", f->path);
 	assert_string_equal(f->S.err, want);
 	assert_int_equal(r->n, 10);
 	run_free(r);
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 static void test_deadlock_waits(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *r = &live[0];
 	(void)state;
 	static const char text[] = MACHINE
@@ -337,7 +310,7 @@ static void test_deadlock_waits(void **state)
 		"    body: [\"spin_lock(la)\", \"spin_lock(lb)\"]\n"
 		"  - cpu: 1\n"
 		"    body: [\"spin_lock(lb)\", \"spin_lock(la)\"]\n";
-	setup_fx(f, text, "validating");
+	fx_setup(f, text, NULL, "validating");
 	run_ok(f, 0, "0 1", r);
 	assert_int_equal(r->outcomes, 1u << OUT_DEADLOCK);
 	char want[512];
@@ -352,11 +325,11 @@ static void test_deadlock_waits(void **state)
 	assert_int_equal(r->outcomes, 1u << OUT_DEADLOCK);
 	assert_string_equal(r->waits, want);
 	run_free(r);
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 /* The time of the first event of cpu at step `step` in the trace. */
-static uint64_t event_time(const Fx *f, int cpu, int step)
+static uint64_t event_time(const SimFx *f, int cpu, int step)
 {
 	for (int i = 0; i < f->t.n; i++)
 		if (f->t.ev[i].cpu == cpu && f->t.ev[i].step == step && f->t.ev[i].kind == EV_STEP)
@@ -369,10 +342,10 @@ static uint64_t event_time(const Fx *f, int cpu, int step)
  * step cannot start before its 1000-cycle I/O is done. */
 static void test_schedule_respects_ready_time(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *r = &live[0];
 	(void)state;
-	setup_fx(f, timed, "validating");
+	fx_setup(f, timed, NULL, "validating");
 	f->S.trace = &f->t;
 	run_ok(f, 0, "0 0", r);
 	assert_string_equal(choices(r), "0 0 1 1 1");
@@ -383,14 +356,14 @@ static void test_schedule_respects_ready_time(void **state)
 	int spd1 = find_step(f->P, f->P->cpus[1].proc, OP_SET_PAGE_DIRTY, 0);
 	assert_true(event_time(f, 1, spd1) >= 1000);
 	run_free(r);
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 /* cost.lock_handoff: a CPU that waited for a lock takes it no sooner
  * than lock_handoff cycles after it became free. */
 static void test_lock_handoff(void **state)
 {
-	Fx *f = &fx[0];
+	SimFx *f = &fx[0];
 	RunResult *r = &live[0];
 	(void)state;
 	static const char text[] =
@@ -405,7 +378,7 @@ static void test_lock_handoff(void **state)
 		"    body: [\"spin_lock(l)\", \"spin_unlock(l)\"]\n"
 		"  - cpu: 1\n"
 		"    body: [\"spin_lock(l)\", \"spin_unlock(l)\"]\n";
-	setup_fx(f, text, "validating");
+	fx_setup(f, text, NULL, "validating");
 	assert_int_equal(f->P->cost.lock_handoff, 500);
 	f->S.trace = &f->t;
 	run_ok(f, 0, NULL, r);
@@ -414,7 +387,7 @@ static void test_lock_handoff(void **state)
 	/* CPU#0 releases l at cycle 10 */
 	assert_true(event_time(f, 1, lock1) >= 510);
 	run_free(r);
-	teardown_fx(f);
+	fx_finish(f);
 }
 
 int main(void)
