@@ -29,7 +29,7 @@ check "db matrix reprints what compare recorded" sh -c "$T compare scenarios --d
 cp -r scenarios "$tmp/s"
 db="$tmp/t.db"
 check "explore records" sh -c "$T explore $tmp/s/mkclean.yaml --db $db --brief >/dev/null 2>$tmp/rec"
-check "db runs lists 14 explores (2 variants x 7 models)" sh -c "test \$($T db runs --db $db | grep -c ' explore ') -eq 14"
+check "db runs lists 21 explores (3 variants x 7 models)" sh -c "test \$($T db runs --db $db | grep -c ' explore ') -eq 21"
 check "db matrix: old blind loses data" sh -c "$T db matrix --db $db | grep '^page_mkclean_one  old ' | grep -q 'dirty_nonpresent_pte,lost_dirty'"
 check "db matrix: fixed none" sh -c "$T db matrix --db $db | grep '^page_mkclean_one  fixed ' | grep -qv lost_dirty"
 id=$(sed -n 's/^recorded witness \([0-9]*\) (.* lost_dirty)$/\1/p' "$tmp/rec" | head -1)
