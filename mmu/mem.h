@@ -22,6 +22,9 @@ typedef struct PageState {
 	uint8_t  skey;     /* storage-key change bit (s390): set by any write
 	                      under a DM_STORAGE_KEY model */
 	uint8_t  frame;    /* FRAME_* */
+	uint16_t mapping;  /* page->mapping: file + 1 whose page cache (a DAX
+	                      block: block map) holds it; 0: none */
+	uint16_t index;    /* page->index in that file (0 when none) */
 } PageState;
 
 /* A file (its inode and address_space). */

@@ -194,8 +194,11 @@ void rep_end_state(FILE *out, const Sim *S, uint8_t *w)
 		const PageDesc *pd = &P->pages[i];
 		const PageState *pg = &m.page[i + 1];
 		fprintf(out, "           %s: pfn %d, content v%u", pd->name, i + 1, pg->data);
-		if (pd->file >= 0)
-			fprintf(out, ", disk v%u", m.disk[P->filesys[pd->file].first_slot + (int)pd->index]);
+		int slot = world_page_slot(P, pg);
+		if (slot >= 0)
+			fprintf(out, ", disk v%u", m.disk[slot]);
+		else if (!pd->nopage)
+			fprintf(out, ", in no page cache");
 		fprintf(out, ", PG_dirty=%d PG_writeback=%d PG_locked=%d\n", !!(pg->flags & PG_dirty),
 		        !!(pg->flags & PG_writeback), !!(pg->flags & PG_locked));
 	}

@@ -308,12 +308,11 @@ static int access_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 static void frame_written(Sim *S, uint8_t *w, int c, int pfn, int user)
 {
 	PageState *pg = (PageState *)(w + S->L.page) + pfn;
-	const PageDesc *pd = &S->P->pages[pfn - 1];
 	pg->data++;
 	if (S->model[c]->flags & DM_STORAGE_KEY)
 		pg->skey = 1;
-	if (user && pd->file >= 0)
-		((FileState *)(w + S->L.file))[pd->file].mapped_write = 1;
+	if (user && pg->mapping)
+		((FileState *)(w + S->L.file))[pg->mapping - 1].mapped_write = 1;
 }
 
 /* The data access through TLB entry i; ends the instruction.  A kernel
@@ -638,6 +637,7 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint6
 			return ex_fail(S, s, "free_block: file %s has no block at index %" PRIu64, P->filesys[f].name, b);
 		pfn = m.pcache[slot];
 		m.pcache[slot] = 0;
+		m.page[pfn].mapping = m.page[pfn].index = 0;
 		m.page[pfn].frame |= FRAME_FREE;
 		ev(S, w, c, EV_STEP, pc, "%s: %s (pfn %d) is free", s->text, P->pages[pfn - 1].name, pfn);
 		break;
@@ -655,29 +655,55 @@ static int pfn_mapped(Sim *S, uint8_t *w, int pfn)
 	return 0;
 }
 
-/* The page-cache slot page pfn was declared in, if it is still there. */
-static int page_cache_slot(Sim *S, uint8_t *w, int pfn)
+/* add_to_page_cache(page, file, index): -EEXIST (17) if the slot is
+ * taken; a page already in a page cache is a scenario error (BUG_ON in
+ * the kernel's __add_to_page_cache_locked). */
+static int add_to_page_cache(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 {
-	const PageDesc *pd = &S->P->pages[pfn - 1];
-	int slot = pd->file >= 0 ? ex_file_slot(S, pd->file, pd->index) : -1;
-	return slot >= 0 && ((uint16_t *)(w + S->L.pcache))[slot] == pfn ? slot : -1;
+	const Program *P = S->P;
+	PageState *pg = (PageState *)(w + S->L.page) + pfn;
+	uint16_t *pcache = (uint16_t *)(w + S->L.pcache);
+	int f = obj(S, w, c, s, 1, HK_FILE), pc = w_cpu(&S->L, w, c)->pc;
+	uint64_t index = ex_opv(S, w, c, s, 2);
+	if (f < 0)
+		return R_ERR;
+	int slot = ex_file_slot(S, f, index);
+	if (P->filesys[f].dax)
+		return ex_fail(S, s, "add_to_page_cache: file %s is DAX: it has no page cache", P->filesys[f].name);
+	if (slot < 0)
+		return ex_fail(S, s, "add_to_page_cache: index %" PRIu64 " is beyond file %s's %d pages", index,
+		               P->filesys[f].name, P->filesys[f].npages);
+	if (pg->mapping)
+		return ex_fail(S, s, "add_to_page_cache: %s is already in the page cache of %s", P->pages[pfn - 1].name,
+		               P->filesys[pg->mapping - 1].name);
+	int busy = pcache[slot] != 0;
+	if (!busy) {
+		pcache[slot] = (uint16_t)pfn;
+		pg->mapping = (uint16_t)(f + 1);
+		pg->index = (uint16_t)index;
+	}
+	setdst(S, w, c, s, busy ? 17 : 0);
+	ev(S, w, c, EV_STEP, pc, "%s%s", s->text, busy ? " = -EEXIST" : "");
+	return next(S, w, c, P->cost.mem);
 }
 
 static int page_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 {
 	const Program *P = S->P;
 	PageState *pg = (PageState *)(w + S->L.page) + pfn;
-	int pc = w_cpu(&S->L, w, c)->pc, slot = page_cache_slot(S, w, pfn);
+	int pc = w_cpu(&S->L, w, c)->pc, slot = world_page_slot(P, pg);
 	uint64_t v = 0;
 	switch (s->op) {
 	case OP_DELETE_FROM_PAGE_CACHE:
-		if (slot >= 0)
+		if (slot >= 0) {
 			((uint16_t *)(w + S->L.pcache))[slot] = 0;
+			pg->mapping = pg->index = 0;
+		}
 		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, slot >= 0 ? "" : ": not in the page cache");
 		return next(S, w, c, P->cost.mem);
 	case OP_PAGE_MAPPING:
-		v = slot >= 0 ? h_make(HK_FILE, (uint64_t)P->pages[pfn - 1].file) : 0;
-		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, slot >= 0 ? P->filesys[P->pages[pfn - 1].file].name : "NULL");
+		v = pg->mapping ? h_make(HK_FILE, (uint64_t)pg->mapping - 1) : 0;
+		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, pg->mapping ? P->filesys[pg->mapping - 1].name : "NULL");
 		break;
 	case OP_PAGE_MAPPED:
 		v = (uint64_t)pfn_mapped(S, w, pfn);
@@ -834,10 +860,11 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		if (vma < 0)
 			return R_ERR;
 		const VmaDesc *v = &P->vmas[vma];
-		const PageDesc *pd = &P->pages[pg_idx[0] - 1];
-		if (pd->file != v->file || pd->index < v->pgoff || v->start + ((uint64_t)(pd->index - v->pgoff) << 12) >= v->end)
-			return ex_fail(S, s, "vma_address: vma %s does not map %s", v->name, pd->name);
-		setdst(S, w, c, s, v->start + ((uint64_t)(pd->index - v->pgoff) << 12));
+		const PageState *pg = PAGE(0);
+		if (!pg->mapping || pg->mapping - 1 != v->file || pg->index < v->pgoff ||
+		    v->start + ((uint64_t)(pg->index - v->pgoff) << 12) >= v->end)
+			return ex_fail(S, s, "vma_address: vma %s does not map %s", v->name, P->pages[pg_idx[0] - 1].name);
+		setdst(S, w, c, s, v->start + ((uint64_t)(pg->index - v->pgoff) << 12));
 		break;
 	}
 	case OP_PTE_LOCKPTR: {
@@ -977,10 +1004,10 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		break;
 	case OP_SUBMIT_BIO: {
 		const PageDesc *pd = &P->pages[pg_idx[0] - 1];
-		if (pd->file < 0)
-			return ex_fail(S, s, "submit_bio: %s is not a file page", pd->name);
+		if ((slot = world_page_slot(P, PAGE(0))) < 0)
+			return ex_fail(S, s, "submit_bio: %s is in no page cache (no file block to write)", pd->name);
 		world_mem(&S->L, w, &m);
-		mem_submit_bio(&m, pg_idx[0], P->filesys[pd->file].first_slot + (int)pd->index);
+		mem_submit_bio(&m, pg_idx[0], slot);
 		ev(S, w, c, EV_STEP, pc, "%s: disk gets %s content v%u", s->text, pd->name, PAGE(0)->data);
 		S->lat += P->cost.io;
 		break;
@@ -1024,6 +1051,8 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_GET_BLOCK:
 	case OP_FREE_BLOCK:
 		return file_step(S, w, c, s, a, b);
+	case OP_ADD_TO_PAGE_CACHE:
+		return add_to_page_cache(S, w, c, s, pg_idx[0]);
 	case OP_DELETE_FROM_PAGE_CACHE:
 	case OP_PAGE_MAPPING:
 	case OP_PAGE_MAPPED:

@@ -24,12 +24,8 @@ static int lost_dirty(Sim *S, uint8_t *w)
 	Mem m;
 	world_mem(&S->L, w, &m);
 	for (int i = 0; i < S->P->npages; i++) {
-		const PageDesc *pd = &S->P->pages[i];
-		int pfn = i + 1;
-		if (pd->file < 0)
-			continue;
-		int slot = S->P->filesys[pd->file].first_slot + (int)pd->index;
-		if (pd->nopage || m.pcache[slot] != pfn || m.page[pfn].data == m.disk[slot])
+		int pfn = i + 1, slot = world_page_slot(S->P, &m.page[pfn]);
+		if (S->P->pages[i].nopage || slot < 0 || m.page[pfn].data == m.disk[slot])
 			continue;
 		if (!(m.page[pfn].flags & (PG_dirty | PG_writeback)) && !m.page[pfn].skey && !pte_maps_dirty(S, w, pfn))
 			return 1;

@@ -49,6 +49,13 @@ void world_mem(const Layout *L, uint8_t *w, Mem *m)
 	m->var = (uint64_t *)(w + L->var);
 }
 
+int world_page_slot(const Program *P, const PageState *pg)
+{
+	if (!pg->mapping)
+		return -1;
+	return P->filesys[pg->mapping - 1].first_slot + pg->index;
+}
+
 static void init_mem(const Layout *L, const Program *P, uint8_t *w)
 {
 	Mem m;
@@ -58,8 +65,11 @@ static void init_mem(const Layout *L, const Program *P, uint8_t *w)
 	for (int i = 0; i < P->npages; i++) {
 		const PageDesc *pd = &P->pages[i];
 		m.page[i + 1].flags = pd->flags;
-		if (pd->file >= 0)
+		if (pd->file >= 0) {
 			m.pcache[P->filesys[pd->file].first_slot + pd->index] = (uint16_t)(i + 1);
+			m.page[i + 1].mapping = (uint16_t)(pd->file + 1);
+			m.page[i + 1].index = (uint16_t)pd->index;
+		}
 	}
 	for (int i = 0; i < P->nvars; i++)
 		m.var[i] = P->vars[i].init;

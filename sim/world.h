@@ -83,5 +83,9 @@ static inline uint64_t *w_regs(const Layout *L, uint8_t *w, int c)
 static inline TlbEntry *w_tlb(const Layout *L, uint8_t *w, int c)
 { return (TlbEntry *)(w + L->tlb) + c * L->tlb_size; }
 void world_mem(const Layout *L, uint8_t *w, Mem *m);
+/* The page-cache (block-map) slot that holds pg, from its mapping and
+ * index, or -1 if it is in no page cache.  Invariant: pg->mapping != 0
+ * exactly when that slot holds pg's pfn. */
+int world_page_slot(const Program *P, const PageState *pg);
 
 #endif
