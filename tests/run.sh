@@ -29,10 +29,16 @@ for t in build/tests/test_*; do
 	[ "$r" = ok ] || sed 's/^/  | /' "$out/unit.log"
 done
 
-for part in tests/errors.sh tests/fuzz.sh tests/verdicts.sh tests/determinism.sh tests/cli.sh; do
-	[ -f "$part" ] || continue
+# "fuzz.sh:run": the fuzzer again, mutants run (the executor's run-time
+# checks), a different seed
+for part in tests/errors.sh tests/fuzz.sh tests/fuzz.sh:run tests/verdicts.sh tests/determinism.sh tests/cli.sh; do
+	file=${part%%:*}
+	[ -f "$file" ] || continue
 	echo "== $part"
-	sh "$part" >"$out/part.log" 2>&1
+	case $part in
+	*:run) FUZZ_CMD=run FUZZ_SEED=4242 FUZZ_N=200 sh "$file" >"$out/part.log" 2>&1 ;;
+	*) sh "$file" >"$out/part.log" 2>&1 ;;
+	esac
 	rc=$?
 	count "$out/part.log"
 	if ! grep -q '^ok \|^FAIL' "$out/part.log" || { [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/part.log"; }; then
