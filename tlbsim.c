@@ -327,8 +327,10 @@ static int explore_combo(Batch *b, Program *P, const char *model, const Opts *o)
 	c->P = P;
 	c->model = model;
 	int rc = explore(&S, &eo, &c->R);
-	if (rc < 0)
+	if (rc < 0) {
 		fprintf(stderr, "%s\n", S.err);
+		explore_free(&c->R);
+	}
 	sim_free(&S);
 	if (rc < 0)
 		return 2;

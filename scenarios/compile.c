@@ -468,10 +468,12 @@ static int arg_letter_kind(char a)
 	       a == 'x' ? HK_VAR : -1;
 }
 
+/* The kind of a value, for messages; a top byte that is no handle kind
+ * is a plain number (0xff00000000000001 is a number, not a kind 255). */
 static const char *hk_word(int k)
 {
 	static const char *w[] = { "number", "mm", "vma", "file", "page", "lock", "variable" };
-	return w[k];
+	return k > HK_INT && k <= HK_VAR ? w[k] : w[HK_INT];
 }
 
 /* Checks constant operands against the op's operand kinds. */
@@ -1058,8 +1060,19 @@ static void all_liveness(Cx *cx)
 			end++;
 		liveness(cx, first, end);
 		uint64_t mask = cx->procs[p].nlocals >= 64 ? ~0ull : (1ull << cx->procs[p].nlocals) - 1;
-		for (int i = first; i < end; i++)
-			cx->steps[i].dead &= mask;
+		for (int i = first; i < end; i++) {
+			Step *s = &cx->steps[i];
+			s->dead &= mask;
+			/* A call's result is written when the callee returns, after
+			 * its dead registers were zeroed at the call: a result no
+			 * one reads is not written at all, so that it cannot keep
+			 * equal states apart. */
+			if ((s->op == OP_CALL || s->op == OP_PAGE_MKWRITE || s->op == OP_PFN_MKWRITE) &&
+			    s->dst >= 0 && (s->dead >> s->dst & 1)) {
+				s->dst = -1;
+				s->dst_or = 0;
+			}
+		}
 	}
 }
 

@@ -203,6 +203,8 @@ static int do_call(Sim *S, uint8_t *w, int c, int proc, int call_pc, int kind,
 	return R_NEXT;
 }
 
+static void kill_dead(Sim *S, uint8_t *w, int c, int d, const Step *s);
+
 /* The task on CPU c is killed (SIGBUS from a user access): its frames and
  * registers are cleared, its program is over. */
 static int kill_task(Sim *S, uint8_t *w, int c)
@@ -214,6 +216,7 @@ static int kill_task(Sim *S, uint8_t *w, int c)
 	cs->pc = 0;
 	cs->phase = PH_START;
 	cs->acc_slot = 0;
+	cs->irq_off = 0;        /* an exiting task's interrupts are on again */
 	cs->status = CPU_DONE;
 	return R_NEXT;
 }
@@ -234,6 +237,7 @@ static int fault_return(Sim *S, uint8_t *w, int c, int pc, uint64_t v)
 		ev(S, w, c, EV_HW, pc, "fault handler returned 0x%" PRIx64 ": -EFAULT, nothing copied", v);
 		setdst(S, w, c, s, 4096);
 		cs->pc = (uint16_t)(pc + 1);
+		kill_dead(S, w, c, cs->depth - 1, s);   /* the copy is done in its frame */
 		return R_NEXT;
 	}
 	ev(S, w, c, EV_HW, pc, "fault handler returned 0x%" PRIx64 ": SIGBUS, the task is killed", v);
@@ -282,6 +286,7 @@ static int page_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, i
 		            access_name(s, write), addr);
 	uint64_t args[3] = { h_make(HK_VMA, (uint64_t)vma), addr, (uint64_t)write };
 	w_cpu(&S->L, w, c)->phase = PH_START;
+	w_cpu(&S->L, w, c)->acc_slot = 0;
 	ev(S, w, c, EV_HW, -1, "page fault: %s(%s, 0x%" PRIx64 ", %s)",
 	   P->procs[P->fault_handler].name, P->vmas[vma].name, addr, write ? "write" : "read");
 	S->lat += P->cost.fault_entry;
@@ -449,6 +454,8 @@ static int flush_start(Sim *S, uint8_t *w, int c, const Step *s)
 		return R_ERR;
 	int mm = S->P->vmas[vma].mm;
 	uint32_t vpn = (uint32_t)(ex_opv(S, w, c, s, 1) >> 12);
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "flush_tlb_page: not in an outcome check (it runs on no CPU of the machine)");
 	uint64_t targets = S->cpumask[mm] & ~(1ull << c);
 	char who[128] = "";
 	size_t n = 0;
@@ -625,6 +632,8 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint6
 		break;
 	case OP_FIND_GET_PAGE:
 	case OP_GET_BLOCK:
+		if (s->op == OP_GET_BLOCK && !P->filesys[f].dax)
+			return ex_fail(S, s, "get_block: file %s is not a DAX file (it has pages, not blocks)", P->filesys[f].name);
 		if (slot >= 0 && P->filesys[f].dax == (s->op == OP_GET_BLOCK))
 			pfn = m.pcache[slot];
 		setdst(S, w, c, s, s->op == OP_GET_BLOCK ? (uint64_t)pfn : pfn ? h_make(HK_PAGE, (uint64_t)pfn) : 0);
@@ -726,10 +735,17 @@ static int rwsem_step(Sim *S, uint8_t *w, int c, const Step *s)
 	int f = obj(S, w, c, s, 0, HK_FILE);
 	if (f < 0)
 		return R_ERR;
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
 	FileState *fs = (FileState *)(w + S->L.file) + f;
 	uint64_t me = 1ull << c;
 	switch (s->op) {
-	case OP_I_MMAP_LOCK_READ:   fs->i_mmap_readers |= me; break;
+	case OP_I_MMAP_LOCK_READ:
+		if (fs->i_mmap_readers & me)   /* down_read twice can deadlock against a waiting writer */
+			return ex_fail(S, s, "i_mmap_lock_read: CPU#%d already holds i_mmap_rwsem of %s for read (recursive read locking is not allowed)",
+			               c, S->P->filesys[f].name);
+		fs->i_mmap_readers |= me;
+		break;
 	case OP_I_MMAP_LOCK_WRITE:  fs->i_mmap_writer = (uint8_t)(c + 1); break;
 	case OP_I_MMAP_UNLOCK_READ:
 		if (!(fs->i_mmap_readers & me))
@@ -786,7 +802,14 @@ static int vm_ops_call(Sim *S, uint8_t *w, int c, const Step *s)
 	if (vi < 0)
 		return R_ERR;
 	int k = s->op == OP_PAGE_MKWRITE ? VMOPS_PAGE_MKWRITE : VMOPS_PFN_MKWRITE;
-	int proc = S->P->vmas[vi].vm_ops[k];
+	int proc = S->P->vmas[vi].vm_ops[k], pfn;
+	if (k == VMOPS_PAGE_MKWRITE) {           /* the page is operand 2: check it here */
+		if ((pfn = obj(S, w, c, s, 1, HK_PAGE)) < 0)
+			return R_ERR;
+		if (S->P->pages[pfn - 1].nopage)
+			return ex_fail(S, s, "page_mkwrite: %s is a DAX block: it has no struct page (use pfn_mkwrite)",
+			               S->P->pages[pfn - 1].name);
+	}
 	if (proc < 0)
 		return ex_fail(S, s, "%s: vma %s has no vm_ops %s", prog_ops[s->op].name, S->P->vmas[vi].name,
 		            prog_ops[s->op].name);

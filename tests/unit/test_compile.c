@@ -394,6 +394,7 @@ static void test_procedure_call_registers(void **state)
 		"    body:\n"
 		"      - \"r = f(1, 2)\"\n"
 		"      - \"g()\"\n"
+		"      - \"BUG_ON(r)\"\n"
 		"procedures:\n"
 		"  - name: f\n"
 		"    params: [a, b]\n"
@@ -444,6 +445,18 @@ static void test_procedure_call_registers(void **state)
 	/* stack: CPU#0 (r) + f (4) + h (1); depth 3 */
 	assert_int_equal(P->max_stack, 6);
 	assert_int_equal(P->max_depth, 3);
+	prog_free(P);
+	/* a result no one reads is not written (the callee's return comes
+	 * after the caller's dead registers were zeroed at the call) */
+	P = compile_ok(HEAD
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"r = g()\"]\n"
+		"procedures:\n"
+		"  - name: g\n"
+		"    body: [\"return 7\"]\n", NULL);
+	assert_int_equal(P->steps[0].op, OP_CALL);
+	assert_int_equal(P->steps[0].dst, -1);
 	prog_free(P);
 }
 
