@@ -857,7 +857,7 @@ static int cmd_ops(int argc, char **argv)
 		return 0;
 	}
 	for (int i = 0; i < OP__COUNT; i++)
-		if (prog_ops[i].cls != CTRL && i != OP_MOV && i != OP_NOT)
+		if (prog_op_is_step(i))
 			printf("%-24s %-6s %s\n", prog_ops[i].name, prog_ops[i].args, prog_ops[i].doc);
 	return 0;
 }

@@ -100,7 +100,7 @@ static const char schema_sql[] =
 	                " FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
 	                " WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1)" \
 	                " GROUP BY s.name, r.variant, r.model" \
-	                " ORDER BY max(r.id)")   /* as last explored: compare's order */
+	                " ORDER BY s.name, min(r.id)")   /* by name, then as first explored */
 
 #define ST_ENUM(id, sql) id,
 #define ST_SQL(id, sql) sql,

@@ -538,8 +538,7 @@ static int call(Cx *cx, Stmt *st, const char *dst_name, int dst, int dst_or, con
 		return serr(cx, st, 0, "too many registers (at most %d)", MAX_LOCALS);
 	int op = prog_op_lookup(name);
 	Step *s;
-	if (op >= 0 && (prog_ops[op].cls != CTRL || op == OP_PAGE_MKWRITE || op == OP_PFN_MKWRITE) &&
-	    op != OP_MOV && op != OP_NOT) {
+	if (op >= 0 && prog_op_is_step(op)) {
 		int min, max = op_arity(op, &min);
 		if (na < min || na > max)
 			return serr(cx, st, nt, "%s takes %d argument%s, got %d", name, max, max == 1 ? "" : "s", na);

@@ -11,6 +11,13 @@ const OpInfo prog_ops[OP__COUNT] = {
 #undef OP
 };
 
+int prog_op_is_step(int op)
+{
+	if (op == OP_MOV || op == OP_NOT)
+		return 0;
+	return prog_ops[op].cls != CTRL || op == OP_PAGE_MKWRITE || op == OP_PFN_MKWRITE;
+}
+
 int prog_op_lookup(const char *name)
 {
 	for (int i = 0; i < OP__COUNT; i++)
@@ -145,7 +152,7 @@ void prog_ops_markdown(FILE *out)
 	fprintf(out, "| step | operands | returns | class | meaning |\n|---|---|---|---|---|\n");
 	for (int i = 0; i < OP__COUNT; i++) {
 		const OpInfo *o = &prog_ops[i];
-		if ((o->cls == CTRL && i != OP_PAGE_MKWRITE && i != OP_PFN_MKWRITE) || i == OP_MOV || i == OP_NOT)
+		if (!prog_op_is_step(i))
 			continue;    /* written as YAML structure, see docs/language.md */
 		fprintf(out, "| `%s` | ", o->name);
 		for (const char *a = o->args; *a; a++)

@@ -26,6 +26,10 @@ typedef struct OpInfo {
 
 extern const OpInfo prog_ops[OP__COUNT];
 int prog_op_lookup(const char *name);   /* OP_* or -1 */
+/* 1 if op is a step a statement names ("spin_lock(ptl)"), 0 if it is YAML
+ * structure (=, !, if/loop/return/break, calls of procedures).  The
+ * vm_ops calls page_mkwrite/pfn_mkwrite are control flow written as steps. */
+int prog_op_is_step(int op);
 
 /* Values are 64-bit.  Handles to machine objects carry their kind in the
  * top byte so that steps can check what they were given; PTE values,

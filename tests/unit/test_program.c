@@ -152,6 +152,15 @@ static void test_op_table_entries(void **state)
 	assert_int_equal(prog_ops[OP_JMP].cls, CTRL);
 	assert_int_equal(prog_ops[OP_PTE_MKDIRTY].cls, LOCAL);
 	assert_string_equal(prog_ops[OP_RET].args, "i?");
+	/* which ops a statement names as steps */
+	assert_true(prog_op_is_step(OP_STORE));
+	assert_true(prog_op_is_step(OP_SPIN_LOCK));
+	assert_true(prog_op_is_step(OP_PAGE_MKWRITE));
+	assert_true(prog_op_is_step(OP_PFN_MKWRITE));
+	assert_false(prog_op_is_step(OP_CALL));
+	assert_false(prog_op_is_step(OP_MOV));
+	assert_false(prog_op_is_step(OP_NOT));
+	assert_false(prog_op_is_step(OP_JZ));
 	/* args letters are from the documented alphabet, '?' only last */
 	for (int i = 0; i < OP__COUNT; i++) {
 		const char *a = prog_ops[i].args;
@@ -193,11 +202,10 @@ static void test_ops_markdown(void **state)
 	/* one row per listed op, in table order, each a full row */
 	int expect_rows = 0, rows = 0;
 	for (int i = 0; i < OP__COUNT; i++)
-		expect_rows += (prog_ops[i].cls != CTRL || i == OP_PAGE_MKWRITE || i == OP_PFN_MKWRITE) &&
-		               i != OP_MOV && i != OP_NOT;
+		expect_rows += prog_op_is_step(i);
 	const char *prev = md;
 	for (int i = 0; i < OP__COUNT; i++) {
-		if ((prog_ops[i].cls == CTRL && i != OP_PAGE_MKWRITE && i != OP_PFN_MKWRITE) || i == OP_MOV || i == OP_NOT)
+		if (!prog_op_is_step(i))
 			continue;
 		char key[64];
 		snprintf(key, sizeof key, "\n| `%s` | ", prog_ops[i].name);
