@@ -23,6 +23,16 @@ check "docs/steps.md is current (./tlbsim ops --markdown)" sh -c "tail -n +3 doc
 # model (the expect: entries judge each cell; this pins the whole table)
 check "compare scenarios prints tests/matrix.expected" sh -c "$T compare scenarios --no-db 2>/dev/null | cmp -s - tests/matrix.expected"
 check "check fails a scenario with no end state (no vacuous never)" sh -c "$T check tests/data/no_end_state.yaml --no-db 2>/dev/null | grep -q '^FAIL spinner - validating: no end state'; test \$? -eq 0 && ! $T check tests/data/no_end_state.yaml --no-db >/dev/null 2>&1"
+# the docs show real output: README's witness, and the matrix of README
+# and docs/races.md, are what tlbsim prints today
+awk '/^== page_mkclean_one  variant old  model blind/ { p = 1 } p { print } /^-- dirty_nonpresent_pte/ { exit }' README.md >"$tmp/readme.ex"
+$T explore scenarios/mkclean.yaml --variant old --model blind --no-db 2>/dev/null |
+	awk '{ print } /^-- dirty_nonpresent_pte/ { exit }' >"$tmp/real.ex"
+check "README's explore example is current" cmp -s "$tmp/readme.ex" "$tmp/real.ex"
+for doc in README.md docs/races.md; do
+	awk '/^scenario  +variant  +validating/ { p = 1 } p && /^```/ { exit } p { print }' "$doc" >"$tmp/doc.matrix"
+	check "$doc's matrix is tests/matrix.expected" cmp -s "$tmp/doc.matrix" tests/matrix.expected
+done
 check "db matrix reprints what compare recorded" sh -c "$T compare scenarios --db $tmp/m.db 2>/dev/null >/dev/null && $T db matrix --db $tmp/m.db | cmp -s - tests/matrix.expected"
 
 # database round trip, on a private copy of the scenarios
