@@ -595,27 +595,34 @@ int ex_file_slot(Sim *S, int f, uint64_t index)
 	return index < (uint64_t)fd->npages ? fd->first_slot + (int)index : -1;
 }
 
-static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint64_t b)
+/* READ_ONCE / WRITE_ONCE of a state variable. */
+static int var_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t b)
+{
+	int v = obj(S, w, c, s, 0, HK_VAR), pc = w_cpu(&S->L, w, c)->pc;
+	uint64_t *var = (uint64_t *)(w + S->L.var);
+	if (v < 0)
+		return R_ERR;
+	if (s->op == OP_READ_ONCE) {
+		setdst(S, w, c, s, var[v]);
+		ev(S, w, c, EV_STEP, pc, "%s = %" PRIu64, s->text, var[v]);
+	} else {
+		var[v] = b;
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+	}
+	return next(S, w, c, S->P->cost.mem);
+}
+
+static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t b)
 {
 	const Program *P = S->P;
-	int pc = w_cpu(&S->L, w, c)->pc;
-	int f = s->op == OP_READ_ONCE || s->op == OP_WRITE_ONCE ? obj(S, w, c, s, 0, HK_VAR) : obj(S, w, c, s, 0, HK_FILE);
+	int pc = w_cpu(&S->L, w, c)->pc, f = obj(S, w, c, s, 0, HK_FILE);
 	Mem m;
-	(void)a;
 	if (f < 0)
 		return R_ERR;
 	world_mem(&S->L, w, &m);
-	FileState *fs = f < P->nfilesys ? &m.file[f] : NULL;     /* NULL for a variable */
-	int slot = fs ? ex_file_slot(S, f, b) : -1, pfn = 0;
+	FileState *fs = &m.file[f];
+	int slot = ex_file_slot(S, f, b), pfn = 0;
 	switch (s->op) {
-	case OP_READ_ONCE:
-		setdst(S, w, c, s, m.var[f]);
-		ev(S, w, c, EV_STEP, pc, "%s = %" PRIu64, s->text, m.var[f]);
-		break;
-	case OP_WRITE_ONCE:
-		m.var[f] = b;
-		ev(S, w, c, EV_STEP, pc, "%s", s->text);
-		break;
 	case OP_I_SIZE_READ:
 		setdst(S, w, c, s, fs->i_size);
 		ev(S, w, c, EV_STEP, pc, "%s = %u", s->text, fs->i_size);
@@ -1067,13 +1074,14 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return rwsem_step(S, w, c, s);
 	case OP_READ_ONCE:
 	case OP_WRITE_ONCE:
+		return var_step(S, w, c, s, b);
 	case OP_I_SIZE_READ:
 	case OP_I_SIZE_WRITE:
 	case OP_FILE_UPDATE_TIME:
 	case OP_FIND_GET_PAGE:
 	case OP_GET_BLOCK:
 	case OP_FREE_BLOCK:
-		return file_step(S, w, c, s, a, b);
+		return file_step(S, w, c, s, b);
 	case OP_ADD_TO_PAGE_CACHE:
 		return add_to_page_cache(S, w, c, s, pg_idx[0]);
 	case OP_DELETE_FROM_PAGE_CACHE:
