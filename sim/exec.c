@@ -310,11 +310,11 @@ static int access_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 
 /* Every write to frame pfn, by a CPU or by the kernel: the content
  * version, the storage key, and what the write means for its file. */
-static void frame_written(Sim *S, uint8_t *w, int c, int pfn, int user)
+static void frame_written(Sim *S, uint8_t *w, int pfn, int user)
 {
 	PageState *pg = (PageState *)(w + S->L.page) + pfn;
 	pg->data++;
-	if (S->model[c]->flags & DM_STORAGE_KEY)
+	if (S->storage_keys)
 		pg->skey = 1;
 	if (user && pg->mapping)
 		((FileState *)(w + S->L.file))[pg->mapping - 1].mapped_write = 1;
@@ -340,11 +340,11 @@ static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int writ
 	}
 	S->lat += S->P->cost.mem;
 	if (write) {
-		frame_written(S, w, c, t->pfn, 1);
+		frame_written(S, w, t->pfn, 1);
 		ev(S, w, c, EV_HW, step, "data write lands in %s (content v%u)", pname, pg->data);
 	} else if (prog_ops[s->op].args[0] == 'p') {   /* copy_from_user */
 		int dst = (int)h_index(ex_opv(S, w, c, s, 0));
-		frame_written(S, w, c, dst, 0);
+		frame_written(S, w, dst, 0);
 		setdst(S, w, c, s, 0);
 		ev(S, w, c, EV_HW, step, "copy: read %s (content v%u), write %s (content v%u)", pname, pg->data,
 		   S->P->pages[dst - 1].name, ((PageState *)(w + S->L.page))[dst].data);
@@ -1192,7 +1192,8 @@ int sim_init(Sim *S, const Program *P, const char *model, char *err, size_t errl
 	 * same outcomes). */
 	for (int op = 0; op < OP__COUNT; op++)
 		S->cls[op] = (uint8_t)prog_ops[op].cls;
-	if (!(flags & DM_STORAGE_KEY))
+	S->storage_keys = (flags & DM_STORAGE_KEY) != 0;
+	if (!S->storage_keys)
 		S->cls[OP_PAGE_TEST_AND_CLEAR_DIRTY] = LOCAL;
 	S->cpumask = calloc((size_t)P->nmms + 1, sizeof *S->cpumask);
 	if (!S->cpumask)

@@ -42,6 +42,9 @@ typedef struct Sim {
 	const DirtyModel *model[MAX_CPUS];  /* per CPU */
 	const char *model_name;             /* the run's model */
 	uint64_t *cpumask;                  /* per mm: CPUs that may cache it */
+	int storage_keys;                   /* some CPU's model has DM_STORAGE_KEY:
+	                                       the machine's memory keeps a change
+	                                       bit per frame, set by every write */
 	uint8_t cls[OP__COUNT];             /* enum OpClass of each opcode on this
 	                                       machine: prog_ops' class, except
 	                                       page_test_and_clear_dirty, LOCAL when
