@@ -37,7 +37,7 @@ int cx_is_ident(const char *s)
  * breaks and expands escapes, so offsets do not add up; instead the token
  * at off is looked for in the source, from where the scalar starts: its
  * k-th occurrence in the value is its k-th occurrence in the source. */
-static void text_pos(Cx *cx, const YNode *n, int off, int *line, int *col)
+void cx_text_pos(Cx *cx, const YNode *n, int off, int *line, int *col)
 {
 	const char *v = n->str, *src = cx->set.files[n->file].text;
 	int len = ident_char(v[off]) ? 0 : v[off] != 0;
@@ -80,7 +80,7 @@ static int verr(Cx *cx, const YNode *n, int off, const char *fmt, va_list ap)
 	cx->failed = 1;
 	int k = 0, line = n ? n->line : 0, col = n ? n->col : 0;
 	if (n && off >= 0)
-		text_pos(cx, n, off, &line, &col);
+		cx_text_pos(cx, n, off, &line, &col);
 	if (n)
 		k = snprintf(cx->err, cx->errlen, "%s:%d:%d: ", cx->set.files[n->file].path, line, col);
 	vsnprintf(cx->err + k, cx->errlen - (size_t)k, fmt, ap);
@@ -97,7 +97,7 @@ int cx_err(Cx *cx, const YNode *n, int unused, const char *fmt, ...)
 	return -1;
 }
 
-static int terr(Cx *cx, const YNode *n, int off, const char *fmt, ...)
+int cx_err_at(Cx *cx, const YNode *n, int off, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -250,7 +250,7 @@ static int collect_defs(Cx *cx)
 
 /* The definition of name for the compiled variant: its own, else the
  * variant-less one.  -1 if there is none. */
-static int find_def(Cx *cx, const char *name)
+int cx_find_def(Cx *cx, const char *name)
 {
 	int any = -1;
 	for (int i = 0; i < cx->ndefs; i++) {
@@ -286,9 +286,9 @@ static int new_proc(Cx *cx, const char *name, const char *variant, int nparams, 
 }
 
 /* The procedure index for a call of name (queued for compiling), or -1. */
-static int proc_ref(Cx *cx, const char *name)
+int cx_proc_ref(Cx *cx, const char *name)
 {
-	int d = find_def(cx, name);
+	int d = cx_find_def(cx, name);
 	if (d < 0)
 		return -1;
 	ProcDef *pd = &cx->defs[d];
@@ -299,408 +299,7 @@ static int proc_ref(Cx *cx, const char *name)
 	return pd->proc;
 }
 
-/* ---- pass 3: statements ---- */
-
-enum { T_IDENT, T_NUM, T_PUNCT, T_END };
-typedef struct Tok { int kind, off, len; uint64_t num; } Tok;
-typedef struct Stmt {
-	const YNode *n;   /* the scalar */
-	const char *s;
-	Tok t[48]; int nt, i;
-} Stmt;
-
-static int tok_is(const Stmt *st, int i, const char *p)
-{
-	const Tok *t = &st->t[i];
-	return t->kind != T_END && (int)strlen(p) == t->len && !strncmp(st->s + t->off, p, (size_t)t->len);
-}
-
-static int serr(Cx *cx, const Stmt *st, int ti, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return terr(cx, st->n, st->t[ti].off, "%s", msg);
-}
-
-static int tokenize(Cx *cx, Stmt *st)
-{
-	const char *s = st->s;
-	int i = 0;
-	st->nt = 0;
-	for (;;) {
-		while (s[i] && isspace((unsigned char)s[i]))
-			i++;
-		Tok *t = &st->t[st->nt];
-		t->off = i;
-		if (st->nt == 47)
-			return terr(cx, st->n, i, "step is too long");
-		if (!s[i]) {
-			t->kind = T_END;
-			t->len = 0;
-			return 0;
-		}
-		if (isalpha((unsigned char)s[i]) || s[i] == '_') {
-			while (isalnum((unsigned char)s[i]) || s[i] == '_')
-				i++;
-			t->kind = T_IDENT;
-		} else if (isdigit((unsigned char)s[i])) {
-			char *end;
-			errno = 0;
-			t->num = strtoull(s + i, &end, 0);
-			if (errno || isalnum((unsigned char)*end) || *end == '_')
-				return terr(cx, st->n, i, "bad number '%.*s'", (int)strcspn(s + i, " \t\n,()"), s + i);
-			i = (int)(end - s);
-			t->kind = T_NUM;
-		} else if (s[i] == '|' && s[i + 1] == '=') {
-			i += 2;
-			t->kind = T_PUNCT;
-		} else if (strchr("=(),!", s[i])) {
-			i++;
-			t->kind = T_PUNCT;
-		} else {
-			return isprint((unsigned char)s[i]) ? terr(cx, st->n, i, "unexpected character '%c'", s[i])
-			                                    : terr(cx, st->n, i, "unexpected character \\x%02x", (unsigned char)s[i]);
-		}
-		t->len = i - t->off;
-		st->nt++;
-	}
-}
-
-static void tok_str(const Stmt *st, int i, char *buf, size_t n)
-{
-	int len = st->t[i].len < (int)n - 1 ? st->t[i].len : (int)n - 1;
-	memcpy(buf, st->s + st->t[i].off, (size_t)len);
-	buf[len] = 0;
-}
-
-static Step *emit(Cx *cx, int op, const YNode *at, const char *text)
-{
-	if (cx->nsteps == cx->scap) {
-		cx->scap = cx->scap ? 2 * cx->scap : 64;
-		cx->steps = realloc(cx->steps, sizeof *cx->steps * (size_t)cx->scap);
-		if (!cx->steps)
-			abort();
-	}
-	Step *s = &cx->steps[cx->nsteps++];
-	memset(s, 0, sizeof *s);
-	s->op = (uint8_t)op;
-	s->dst = -1;
-	s->target = -1;
-	s->file = (uint16_t)at->file;
-	s->line = (uint32_t)at->line;
-	s->col = (uint32_t)at->col + (at->quoted ? 1 : 0);
-	s->text = text ? prog_strdup(cx->P, text) : "";
-	s->proc = (uint16_t)cx->cur;
-	return s;
-}
-
-static int local_slot(Cx *cx, const char *name, int declare)
-{
-	int i = cx_find_name(cx->locals, cx->nlocals, name);
-	if (i >= 0 || !declare)
-		return i;
-	if (cx->nlocals == MAX_LOCALS)
-		return -2;
-	cx->locals[cx->nlocals] = prog_strdup(cx->P, name);
-	return cx->nlocals++;
-}
-
-static int named_const(Cx *cx, const char *name, uint64_t *v)
-{
-	static const struct { const char *name; uint64_t v; } k[] = {
-		{ "_PAGE_PRESENT", _PAGE_PRESENT }, { "_PAGE_RW", _PAGE_RW }, { "_PAGE_USER", _PAGE_USER },
-		{ "_PAGE_ACCESSED", _PAGE_ACCESSED }, { "_PAGE_DIRTY", _PAGE_DIRTY },
-		{ "true", 1 }, { "false", 0 }, { "NULL", 0 },
-		{ "PAGE_SIZE", 4096 }, { "PAGE_SHIFT", 12 },
-		/* include/linux/mm.h, as of 2.6.30-4.x */
-		{ "VM_FAULT_OOM", 0x1 }, { "VM_FAULT_SIGBUS", 0x2 }, { "VM_FAULT_MAJOR", 0x4 }, { "VM_FAULT_WRITE", 0x8 },
-		{ "VM_FAULT_NOPAGE", 0x100 }, { "VM_FAULT_LOCKED", 0x200 }, { "VM_FAULT_RETRY", 0x400 },
-		{ "VM_FAULT_ERROR", VM_FAULT_ERROR_BITS },
-	};
-	const Program *P = cx->P;
-	int i;
-	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++)
-		if (!strcmp(k[j].name, name)) { *v = k[j].v; return 0; }
-	if ((i = cx_find_name(P->mms, P->nmms, name)) >= 0) { *v = h_make(HK_MM, (uint64_t)i); return 0; }
-	for (i = 0; i < P->nvmas; i++)
-		if (!strcmp(P->vmas[i].name, name)) { *v = h_make(HK_VMA, (uint64_t)i); return 0; }
-	for (i = 0; i < P->nfilesys; i++)
-		if (!strcmp(P->filesys[i].name, name)) { *v = h_make(HK_FILE, (uint64_t)i); return 0; }
-	for (i = 0; i < P->npages; i++)
-		if (!strcmp(P->pages[i].name, name)) { *v = h_make(HK_PAGE, (uint64_t)i + 1); return 0; }
-	for (i = 0; i < P->nlocks; i++)
-		if (!strcmp(P->locks[i].name, name)) { *v = h_make(HK_LOCK, (uint64_t)i); return 0; }
-	for (i = 0; i < P->nvars; i++)
-		if (!strcmp(P->vars[i].name, name)) { *v = h_make(HK_VAR, (uint64_t)i); return 0; }
-	return -1;
-}
-
-/* operand := IDENT | NUM.  Registers first, then named objects. */
-static int operand(Cx *cx, Stmt *st, Operand *o)
-{
-	Tok *t = &st->t[st->i];
-	char name[64];
-	if (t->kind == T_NUM) {
-		*o = (Operand){ OPD_CONST, t->num };
-		st->i++;
-		return 0;
-	}
-	if (t->kind != T_IDENT)
-		return serr(cx, st, st->i, "expected a register, a name or a number");
-	tok_str(st, st->i, name, sizeof name);
-	int r = local_slot(cx, name, 0);
-	if (r >= 0)
-		*o = (Operand){ OPD_REG, (uint64_t)r };
-	else if (named_const(cx, name, &o->v) == 0)
-		o->kind = OPD_CONST;
-	else
-		return serr(cx, st, st->i, "undefined register '%s'", name);
-	st->i++;
-	return 0;
-}
-
-static int arg_letter_kind(char a)
-{
-	return a == 'm' ? HK_MM : a == 'v' ? HK_VMA : a == 'p' ? HK_PAGE : a == 'l' ? HK_LOCK : a == 'f' ? HK_FILE :
-	       a == 'x' ? HK_VAR : -1;
-}
-
-/* The kind of a value, for messages; a top byte that is no handle kind
- * is a plain number (0xff00000000000001 is a number, not a kind 255). */
-static const char *hk_word(int k)
-{
-	static const char *w[] = { "number", "mm", "vma", "file", "page", "lock", "variable" };
-	return k > HK_INT && k <= HK_VAR ? w[k] : w[HK_INT];
-}
-
-/* Checks constant operands against the op's operand kinds. */
-static int check_args(Cx *cx, Stmt *st, int op, const Step *s, const int *argtok)
-{
-	const char *args = prog_ops[op].args;
-	for (int i = 0, k = 0; args[k] && i < s->nargs; k++) {
-		if (args[k] == '?')
-			continue;
-		int want_k = arg_letter_kind(args[k]);
-		const Operand *o = &s->a[i];
-		if (o->kind == OPD_CONST && want_k >= 0) {
-			int got = h_kind(o->v);
-			int ok = got == want_k || (want_k == HK_MM && got == HK_VMA);
-			if (!ok)
-				return serr(cx, st, argtok[i], "%s: argument %d must be a%s %s, got a %s",
-				            prog_ops[op].name, i + 1, want_k == HK_MM ? "n" : "", hk_word(want_k), hk_word(got));
-		}
-		i++;
-	}
-	return 0;
-}
-
-static int op_arity(int op, int *min)
-{
-	const char *a = prog_ops[op].args;
-	int n = 0;
-	for (; *a; a++)
-		if (*a != '?')
-			n++;
-	*min = strchr(prog_ops[op].args, '?') ? n - 1 : n;
-	return n;
-}
-
-/* call := IDENT "(" [operand {"," operand}] ")".  Emits the step with
- * its result into register dst_name (declared only after the operands are
- * read, so `x = f(x)` needs an x), or into slot dst (dst_name NULL; -1:
- * discard). */
-static int call(Cx *cx, Stmt *st, const char *dst_name, int dst, int dst_or, const char *text)
-{
-	char name[64];
-	int nt = st->i, argtok[STEP_MAXARGS + 1];
-	Operand a[STEP_MAXARGS + 1];
-	int na = 0;
-	tok_str(st, nt, name, sizeof name);
-	st->i += 2;     /* name ( */
-	while (!tok_is(st, st->i, ")")) {
-		if (na == STEP_MAXARGS)
-			return serr(cx, st, st->i, "%s: too many arguments (at most %d)", name, STEP_MAXARGS);
-		argtok[na] = st->i;
-		if (operand(cx, st, &a[na++]))
-			return -1;
-		if (tok_is(st, st->i, ","))
-			st->i++;
-		else if (!tok_is(st, st->i, ")"))
-			return serr(cx, st, st->i, "expected ',' or ')'");
-	}
-	st->i++;
-	if (st->t[st->i].kind != T_END)
-		return serr(cx, st, st->i, "unexpected text after ')'");
-	if (dst_name && (dst = local_slot(cx, dst_name, 1)) == -2)
-		return serr(cx, st, 0, "too many registers (at most %d)", MAX_LOCALS);
-	int op = prog_op_lookup(name);
-	Step *s;
-	if (op >= 0 && prog_op_is_step(op)) {
-		int min, max = op_arity(op, &min);
-		if (na < min || na > max)
-			return serr(cx, st, nt, "%s takes %d argument%s, got %d", name, max, max == 1 ? "" : "s", na);
-		if (dst >= 0 && !prog_ops[op].dst)
-			return serr(cx, st, nt, "%s returns no value", name);
-		s = emit(cx, op, st->n, text);
-	} else {
-		int d = find_def(cx, name);
-		if (d < 0)
-			return serr(cx, st, nt, "unknown step '%s' (neither a primitive nor a procedure)", name);
-		int np = cx->defs[d].params ? cx->defs[d].params->n : 0;
-		if (na != np)
-			return serr(cx, st, nt, "%s takes %d argument%s, got %d", name, np, np == 1 ? "" : "s", na);
-		int target = proc_ref(cx, name);
-		s = emit(cx, OP_CALL, st->n, text);
-		s->target = target;
-	}
-	s->nargs = (uint8_t)na;
-	memcpy(s->a, a, sizeof(Operand) * (size_t)na);
-	s->dst = (int16_t)dst;
-	s->dst_or = (uint8_t)dst_or;
-	return op >= 0 ? check_args(cx, st, op, s, argtok) : 0;
-}
-
-static int is_call(const Stmt *st, int i)
-{
-	return st->t[i].kind == T_IDENT && tok_is(st, i + 1, "(");
-}
-
-static int do_return(Cx *cx, Stmt *st)
-{
-	Step *s = emit(cx, OP_RET, st->n, st->s);
-	st->i = 1;
-	if (st->t[1].kind != T_END) {
-		Operand o;
-		if (operand(cx, st, &o))
-			return -1;
-		s = &cx->steps[cx->nsteps - 1];
-		s->a[0] = o;
-		s->nargs = 1;
-		if (st->t[st->i].kind != T_END)
-			return serr(cx, st, st->i, "return takes one register or number");
-	}
-	return 0;
-}
-
-static int do_break(Cx *cx, Stmt *st, int is_break)
-{
-	if (cx->nloops == 0)
-		return serr(cx, st, 0, "%s outside a loop", is_break ? "break" : "continue");
-	if (st->t[1].kind != T_END)
-		return serr(cx, st, 1, "unexpected text after %s", is_break ? "break" : "continue");
-	Step *s = emit(cx, OP_JMP, st->n, st->s);
-	int l = cx->nloops - 1;
-	if (!is_break)
-		s->target = cx->loop_top[l];
-	else if (cx->nbreaks[l] < 32)
-		cx->breaks[l][cx->nbreaks[l]++] = cx->nsteps - 1;
-	else
-		return serr(cx, st, 0, "too many breaks in one loop");
-	return 0;
-}
-
-/* stmt := "return" [operand] | "break" | "continue"
- *       | IDENT ("=" | "|=") ["!"] (call | operand) | call */
-static int statement(Cx *cx, const YNode *n)
-{
-	Stmt st = { .n = n, .s = n->str };
-	if (tokenize(cx, &st))
-		return -1;
-	if (tok_is(&st, 0, "return"))
-		return do_return(cx, &st);
-	if (tok_is(&st, 0, "break") || tok_is(&st, 0, "continue"))
-		return do_break(cx, &st, tok_is(&st, 0, "break"));
-	if (is_call(&st, 0))
-		return call(cx, &st, NULL, -1, 0, n->str);
-	if (st.t[0].kind != T_IDENT || !(tok_is(&st, 1, "=") || tok_is(&st, 1, "|=")))
-		return serr(cx, &st, 0, "expected a step: 'name(args)', 'x = name(args)', 'x = value', 'return x', 'break' or 'continue'");
-	char name[64];
-	tok_str(&st, 0, name, sizeof name);
-	int dst_or = tok_is(&st, 1, "|=");
-	st.i = 2;
-	if (is_call(&st, 2))
-		return call(cx, &st, name, -1, dst_or, n->str);
-	int neg = tok_is(&st, 2, "!");
-	st.i += neg;
-	if (neg && is_call(&st, st.i)) {      /* x = !f(args): f into the temp, NOT into x */
-		if (cx->tmp < 0 && (cx->tmp = local_slot(cx, "(cond)", 1)) < 0)
-			return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
-		if (call(cx, &st, NULL, cx->tmp, 0, n->str))
-			return -1;
-		int d = local_slot(cx, name, 1);
-		if (d == -2)
-			return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
-		Step *s = emit(cx, OP_NOT, n, n->str);
-		s->a[0] = (Operand){ OPD_REG, (uint64_t)cx->tmp };
-		s->nargs = 1;
-		s->dst = (int16_t)d;
-		s->dst_or = (uint8_t)dst_or;
-		s = emit(cx, OP_MOV, n, n->str);     /* the temp never outlives the step */
-		s->a[0] = (Operand){ OPD_CONST, 0 };
-		s->nargs = 1;
-		s->dst = (int16_t)cx->tmp;
-		return 0;
-	}
-	Operand o;
-	if (operand(cx, &st, &o))
-		return -1;
-	if (st.t[st.i].kind != T_END)
-		return serr(cx, &st, st.i, "unexpected text after the value");
-	int d = local_slot(cx, name, 1);
-	if (d == -2)
-		return serr(cx, &st, 0, "too many registers (at most %d)", MAX_LOCALS);
-	Step *s = emit(cx, neg ? OP_NOT : OP_MOV, n, n->str);
-	s->a[0] = o;
-	s->nargs = 1;
-	s->dst = (int16_t)d;
-	s->dst_or = (uint8_t)dst_or;
-	return 0;
-}
-
-/* cond := ["!"] (call | operand).  Emits the test and a JZ whose target
- * the caller patches; returns the JZ's index or -1.  The condition temp
- * register is cleared by the JZ, so it never outlives the test. */
-static int condition(Cx *cx, const YNode *n, const char *what)
-{
-	Stmt st = { .n = n, .s = n->str };
-	Operand o;
-	if (cx_want(cx, n, YN_SCALAR, what) || tokenize(cx, &st))
-		return -1;
-	int neg = tok_is(&st, 0, "!"), clear = 0;
-	st.i = neg;
-	if (st.t[st.i].kind == T_END)
-		return serr(cx, &st, st.i, "%s: expected a condition", what);
-	if (is_call(&st, st.i) || neg) {
-		if (cx->tmp < 0 && (cx->tmp = local_slot(cx, "(cond)", 1)) < 0)
-			return serr(cx, &st, 0, "too many registers");
-		clear = 1;
-	}
-	if (is_call(&st, st.i)) {
-		if (call(cx, &st, NULL, cx->tmp, 0, n->str + st.t[st.i].off))
-			return -1;
-		o = (Operand){ OPD_REG, (uint64_t)cx->tmp };
-	} else {
-		if (operand(cx, &st, &o))
-			return -1;
-		if (st.t[st.i].kind != T_END)
-			return serr(cx, &st, st.i, "unexpected text after the condition");
-	}
-	if (neg) {
-		Step *s = emit(cx, OP_NOT, n, n->str);
-		s->a[0] = o;
-		s->nargs = 1;
-		s->dst = (int16_t)cx->tmp;
-		o = (Operand){ OPD_REG, (uint64_t)cx->tmp };
-	}
-	Step *j = emit(cx, OP_JZ, n, n->str);
-	j->a[0] = o;
-	j->nargs = 1;
-	j->dst = (int16_t)(clear ? cx->tmp : -1);
-	return cx->nsteps - 1;
-}
+/* ---- pass 3: bodies (statements are compiled by expr.c) ---- */
 
 static int body(Cx *cx, const YNode *list, const char *what);
 
@@ -710,12 +309,12 @@ static int do_if(Cx *cx, const YNode *m)
 	const YNode *th, *el;
 	if (cx_keys(cx, m, "if", keys) || !(th = cx_need(cx, m, "then", "if")))
 		return -1;
-	int jz = condition(cx, ynode_get(m, "if"), "if");
+	int jz = cx_condition(cx, ynode_get(m, "if"), "if");
 	if (jz < 0 || body(cx, th, "then"))
 		return -1;
 	if ((el = ynode_get(m, "else"))) {
 		int j = cx->nsteps;
-		emit(cx, OP_JMP, m, "else");
+		cx_emit(cx, OP_JMP, m, "else");
 		cx->steps[jz].target = cx->nsteps;
 		if (body(cx, el, "else"))
 			return -1;
@@ -738,13 +337,13 @@ static int do_loop(Cx *cx, const YNode *m)
 	int l = cx->nloops++, jz = -1;
 	cx->loop_top[l] = cx->nsteps;
 	cx->nbreaks[l] = 0;
-	if (w && ((jz = condition(cx, w, "while")) < 0 || !(b = cx_need(cx, m, "do", "while"))))
+	if (w && ((jz = cx_condition(cx, w, "while")) < 0 || !(b = cx_need(cx, m, "do", "while"))))
 		return -1;
 	if (!w)
 		b = ynode_get(m, "loop");
 	if (body(cx, b, w ? "do" : "loop"))
 		return -1;
-	Step *s = emit(cx, OP_JMP, m, w ? "while" : "loop");
+	Step *s = cx_emit(cx, OP_JMP, m, w ? "while" : "loop");
 	s->target = cx->loop_top[l];
 	if (jz >= 0)
 		cx->steps[jz].target = cx->nsteps;
@@ -762,7 +361,7 @@ static int body(Cx *cx, const YNode *list, const char *what)
 		const YNode *it = list->items[i];
 		int rc;
 		if (it->kind == YN_SCALAR)
-			rc = statement(cx, it);
+			rc = cx_statement(cx, it);
 		else if (it->kind == YN_MAP && cx_plain_keys(cx, it, what))
 			rc = -1;
 		else if (it->kind == YN_MAP && ynode_get(it, "if"))
@@ -779,25 +378,69 @@ static int body(Cx *cx, const YNode *list, const char *what)
 	return 0;
 }
 
+static int nparams_of(const YNode *params)
+{
+	return params ? params->n : 0;
+}
+
+/* Drops the registers of the procedure whose steps start at first that
+ * no step names (a temporary whose value a later step was retargeted to
+ * write directly), renumbering the rest: parameters and named registers
+ * in declaration order, then the temporaries "(tN)". */
+static void compact_regs(Cx *cx, int first, int nparams)
+{
+	int map[MAX_LOCALS], n = 0;
+	uint64_t used = nparams >= 64 ? ~0ull : (1ull << nparams) - 1;
+	for (int i = first; i < cx->nsteps; i++) {
+		const Step *s = &cx->steps[i];
+		for (int k = 0; k < s->nargs; k++)
+			if (s->a[k].kind == OPD_REG)
+				used |= 1ull << s->a[k].v;
+		if (s->dst >= 0)
+			used |= 1ull << s->dst;
+	}
+	const char *names[MAX_LOCALS];
+	for (int pass = 0; pass < 2; pass++)      /* named registers, then temporaries */
+		for (int r = 0; r < cx->nlocals; r++)
+			if (used >> r & 1 && (cx->locals[r][0] == '(') == pass) {
+				names[n] = cx->locals[r];
+				map[r] = n++;
+			}
+	memcpy(cx->locals, names, sizeof(char *) * (size_t)n);
+	cx->nlocals = n;
+	for (int i = first; i < cx->nsteps; i++) {
+		Step *s = &cx->steps[i];
+		for (int k = 0; k < s->nargs; k++)
+			if (s->a[k].kind == OPD_REG)
+				s->a[k].v = (uint64_t)map[s->a[k].v];
+		if (s->dst >= 0)
+			s->dst = (int16_t)map[s->dst];
+	}
+}
+
 /* Compiles one procedure body (params from the definition, if any). */
 static int compile_proc(Cx *cx, int proc, const YNode *params, const YNode *b)
 {
 	Proc *p;
 	cx->cur = proc;
 	cx->nlocals = 0;
-	cx->tmp = -1;
+	cx->tmp_busy = 0;
+	cx->label = -1;
 	cx->nloops = 0;
+	if (params && params->n > STEP_MAXARGS)
+		return cx_err(cx, params->items[STEP_MAXARGS], 0, "too many parameters (at most %d)", STEP_MAXARGS);
 	for (int i = 0; params && i < params->n; i++) {
 		if (cx_want(cx, params->items[i], YN_SCALAR, "params"))
 			return -1;
-		if (local_slot(cx, params->items[i]->str, 0) >= 0)
+		if (cx_local(cx, params->items[i]->str, 0) >= 0)
 			return cx_err(cx, params->items[i], 0, "parameter '%s' is listed twice", params->items[i]->str);
-		local_slot(cx, params->items[i]->str, 1);
+		cx_local(cx, params->items[i]->str, 1);
 	}
 	cx->procs[proc].entry = cx->nsteps;
 	if (body(cx, b, "body"))
 		return -1;
-	emit(cx, OP_RET, b->kind == YN_SEQ && b->n ? b->items[b->n - 1] : b, "return (end of body)");
+	cx_emit(cx, OP_RET, b->kind == YN_SEQ && b->n ? b->items[b->n - 1] : b, "return (end of body)");
+	compact_regs(cx, cx->procs[proc].entry, nparams_of(params));
 	p = &cx->procs[proc];
 	p->nlocals = cx->nlocals;
 	p->locals = prog_alloc(cx->P, sizeof(char *) * (size_t)(cx->nlocals + 1));
@@ -864,14 +507,14 @@ static int named_proc(Cx *cx, const YNode *x, int nparams, const char *what)
 {
 	if (cx_want(cx, x, YN_SCALAR, what))
 		return -1;
-	int d = find_def(cx, x->str);
+	int d = cx_find_def(cx, x->str);
 	if (d < 0)
 		return cx_err(cx, x, 0, "%s: no procedure named '%s'", what, x->str);
 	int np = cx->defs[d].params ? cx->defs[d].params->n : 0;
 	if (np != nparams)
 		return cx_err(cx, x, 0, "%s: '%s' must take %d parameter%s, it takes %d", what, x->str,
 		            nparams, nparams == 1 ? "" : "s", np);
-	int p = proc_ref(cx, x->str);
+	int p = cx_proc_ref(cx, x->str);
 	return drain_work(cx) ? -1 : p;
 }
 
@@ -882,10 +525,10 @@ static int var_names(Cx *cx)
 {
 	for (int i = 0; i < cx->P->nvars; i++) {
 		uint64_t v;
-		named_const(cx, cx->P->vars[i].name, &v);
+		cx_named_const(cx, cx->P->vars[i].name, &v);
 		if (h_kind(v) != HK_VAR || h_index(v) != (uint32_t)i)
 			return cx_err(cx, cx->var_at[i], 0, "vars: '%s' is already the name of a%s %s", cx->P->vars[i].name,
-			              h_kind(v) == HK_MM ? "n" : "", h_kind(v) == HK_INT ? "constant" : hk_word(h_kind(v)));
+			              h_kind(v) == HK_MM ? "n" : "", h_kind(v) == HK_INT ? "constant" : cx_hk_word(h_kind(v)));
 	}
 	return 0;
 }
@@ -1038,7 +681,7 @@ static void liveness(Cx *cx, int first, int end)
 			Step *s = &cx->steps[first + i];
 			uint64_t out = 0;
 			int t = s->target - first;
-			if (s->op == OP_JMP || s->op == OP_JZ)
+			if (s->op == OP_JMP || s->op == OP_JZ || s->op == OP_JNZ)
 				out |= t >= 0 && t < n ? in[t] : 0;
 			if (s->op != OP_JMP && s->op != OP_RET && i + 1 < n)
 				out |= in[i + 1];

@@ -28,7 +28,10 @@ typedef struct Cx {
 	int *work; int nwork;    /* procedures referenced, bodies not compiled */
 	/* the procedure being compiled */
 	const char *locals[MAX_LOCALS]; int nlocals;
-	int cur, tmp;            /* proc index, condition temp slot (-1 none) */
+	int cur;                 /* proc index */
+	uint64_t tmp_busy;       /* temporaries "(tN)" holding a value now */
+	int tmp_slot[MAX_LOCALS];/* the register of temporary N */
+	int label;               /* the last step index a jump was patched to */
 	int loop_top[MAX_LOOPS], nloops;
 	int breaks[MAX_LOOPS][32], nbreaks[MAX_LOOPS];
 	const YNode *var_at[MAX_VARS];  /* the key that declared each variable */
@@ -48,6 +51,26 @@ const YNode *cx_need(Cx *cx, const YNode *map, const char *key, const char *what
 int cx_find_name(const char *const *names, int n, const char *s);
 /* 1 if s is an identifier of the statement language. */
 int cx_is_ident(const char *s);
+
+/* Errors at character off of scalar n's text, and where that is. */
+int cx_err_at(Cx *cx, const YNode *n, int off, const char *fmt, ...);
+void cx_text_pos(Cx *cx, const YNode *n, int off, int *line, int *col);
+/* Procedure definitions (compile.c): the one for the compiled variant
+ * (-1: none); the procedure index of a call of name, queued to compile. */
+int cx_find_def(Cx *cx, const char *name);
+int cx_proc_ref(Cx *cx, const char *name);
+
+/* Statements and expressions (expr.c).  cx_condition emits the test and
+ * a JZ whose target the caller patches, and returns the JZ's index. */
+Step *cx_emit(Cx *cx, int op, const YNode *at, const char *text);
+int cx_statement(Cx *cx, const YNode *n);
+int cx_condition(Cx *cx, const YNode *n, const char *what);
+/* The register named name (declare: add it; -2 when full), or -1. */
+int cx_local(Cx *cx, const char *name, int declare);
+/* A named constant or object handle; 0, or -1 if name is neither.
+ * cx NULL: the built-in constants only (_PAGE_*, VM_FAULT_*, NULL...). */
+int cx_named_const(Cx *cx, const char *name, uint64_t *v);
+const char *cx_hk_word(int kind);
 
 /* Pass 1, the machine (machine.c): machine:, files:, vmas:, ptes:, tlb:,
  * locks:, mm_cpumask: and vars: of the scenario root. */

@@ -827,6 +827,38 @@ static int vm_ops_call(Sim *S, uint8_t *w, int c, const Step *s)
 	return do_call(S, w, c, proc, pc, FR_CALL, args, 2);
 }
 
+/* ---- expression operators ---- */
+
+/* The operator step s on a (and b): a handle operand is an error except
+ * for == and != (the compiler checks constants; registers are checked
+ * here), and so is a division by zero.  R_NEXT or R_ERR. */
+static int operator(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint64_t b)
+{
+	int ok;
+	for (int i = 0; i < s->nargs && s->op != OP_BEQ && s->op != OP_BNE; i++) {
+		uint64_t v = i ? b : a;
+		if (h_kind(v) > HK_INT && h_kind(v) <= HK_VAR)
+			return ex_fail(S, s, "operator '%s' on a %s (%s)", prog_ops[s->op].name, kind_name(h_kind(v)), s->text);
+	}
+	uint64_t v = prog_fold(s->op, a, b, &ok);
+	if (!ok)
+		return ex_fail(S, s, "%s: division by zero", s->text);
+	setdst(S, w, c, s, v);
+	return R_NEXT;
+}
+
+/* A local step that shows the value it assigned (Step.show). */
+static void show_value(Sim *S, uint8_t *w, int c, const Step *s, int pc)
+{
+	char name[64];
+	uint64_t v = s->dst >= 0 ? *reg(S, w, c, s->dst) : 0;
+	if (h_kind(v) > HK_INT && h_kind(v) <= HK_VAR)
+		prog_value_name(S->P, v, name, sizeof name);
+	else
+		snprintf(name, sizeof name, v < 10 ? "%" PRIu64 : "0x%" PRIx64, v);
+	ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, name);
+}
+
 /* ---- the step switch ---- */
 
 #define PAGE(i)  ((PageState *)(w + S->L.page) + pg_idx[i])
@@ -851,10 +883,9 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_MOV:        setdst(S, w, c, s, a); break;
 	case OP_NOT:        setdst(S, w, c, s, !a); break;
 	case OP_JMP:        cs->pc = (uint16_t)s->target; S->lat += P->cost.local; return R_NEXT;
-	case OP_JZ:         /* dst: the condition temp, cleared so it never lingers in the state */
-		if (s->dst >= 0)
-			*reg(S, w, c, s->dst) = 0;
-		cs->pc = (uint16_t)(a ? pc + 1 : s->target);
+	case OP_JZ:
+	case OP_JNZ:
+		cs->pc = (uint16_t)(!a == (s->op == OP_JNZ) ? pc + 1 : s->target);
 		S->lat += P->cost.local;
 		return R_NEXT;
 	case OP_CALL: {
@@ -1023,6 +1054,11 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, !!(PAGE(0)->flags & PG_dirty));
 		S->lat += P->cost.mem;
 		break;
+	case OP_PAGE_LOCKED:
+		setdst(S, w, c, s, (uint64_t)(PAGE(0)->locker != 0));
+		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, PAGE(0)->locker != 0);
+		S->lat += P->cost.mem;
+		break;
 	case OP_SET_PAGE_WRITEBACK:
 	case OP_END_PAGE_WRITEBACK:
 		if (s->op == OP_SET_PAGE_WRITEBACK)
@@ -1048,6 +1084,12 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_COPY_FROM_USER_INATOMIC:
 		return user_access(S, w, c, s, 0);
 	case OP_PFN_PTE:  setdst(S, w, c, s, pfn_pte(a, b)); break;
+	case OP_BMUL: case OP_BDIV: case OP_BMOD: case OP_BADD: case OP_BSUB: case OP_BSHL: case OP_BSHR:
+	case OP_BLT: case OP_BLE: case OP_BGT: case OP_BGE: case OP_BEQ: case OP_BNE:
+	case OP_BAND: case OP_BXOR: case OP_BOR: case OP_BNOT: case OP_NEG:
+		if (operator(S, w, c, s, a, b) == R_ERR)
+			return R_ERR;
+		break;
 	case OP_AND:      setdst(S, w, c, s, a & b); break;
 	case OP_ADD:      setdst(S, w, c, s, a + b); break;
 	case OP_SUB:      setdst(S, w, c, s, a - b); break;
@@ -1102,6 +1144,8 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	}
 	if (S->cls[s->op] == LOCAL)
 		S->lat += P->cost.local;
+	if (s->show && S->trace)
+		show_value(S, w, c, s, pc);
 	cs->pc = (uint16_t)(pc + 1);
 	return R_NEXT;
 }

@@ -1,6 +1,7 @@
 /* sim/program.c: the opcode table, program listing (EXPLAIN) and static
  * lookups over the machine description.  Nothing here changes a Program. */
 #include "sim/program.h"
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,37 @@ const OpInfo prog_ops[OP__COUNT] = {
 
 int prog_op_is_step(int op)
 {
-	if (op == OP_MOV || op == OP_NOT)
-		return 0;
+	const char *n = prog_ops[op].name;
+	if (!(isalpha((unsigned char)n[0]) || n[0] == '_') || op == OP_NEG)
+		return 0;      /* an operator: "=", "!", "+", "neg" (unary -) */
 	return prog_ops[op].cls != CTRL || op == OP_PAGE_MKWRITE || op == OP_PFN_MKWRITE;
+}
+
+uint64_t prog_fold(int op, uint64_t a, uint64_t b, int *ok)
+{
+	*ok = 1;
+	switch (op) {
+	case OP_BOR:  return a | b;
+	case OP_BXOR: return a ^ b;
+	case OP_BAND: return a & b;
+	case OP_BEQ:  return a == b;
+	case OP_BNE:  return a != b;
+	case OP_BLT:  return a < b;
+	case OP_BLE:  return a <= b;
+	case OP_BGT:  return a > b;
+	case OP_BGE:  return a >= b;
+	case OP_BSHL: return b < 64 ? a << b : 0;
+	case OP_BSHR: return b < 64 ? a >> b : 0;
+	case OP_BADD: return a + b;
+	case OP_BSUB: return a - b;
+	case OP_BMUL: return a * b;
+	case OP_BDIV: *ok = b != 0; return b ? a / b : 0;
+	case OP_BMOD: *ok = b != 0; return b ? a % b : 0;
+	case OP_NOT:  return !a;
+	case OP_BNOT: return ~a;
+	case OP_NEG:  return -a;
+	default:      *ok = 0; return 0;
+	}
 }
 
 int prog_op_lookup(const char *name)
@@ -119,7 +148,7 @@ void prog_list(const Program *P, FILE *out)
 		FILE *m = fmemopen(ops, sizeof ops - 1, "w");
 		for (int k = 0; k < s->nargs && m; k++)
 			list_operand(P, p, &s->a[k], m);
-		if (s->op == OP_JMP || s->op == OP_JZ)
+		if (s->op == OP_JMP || s->op == OP_JZ || s->op == OP_JNZ)
 			fprintf(m, " -> %d", s->target);
 		if (s->op == OP_CALL)
 			fprintf(m, " -> %s", P->procs[s->target].name);
@@ -128,9 +157,9 @@ void prog_list(const Program *P, FILE *out)
 		char dst[16] = "";
 		if (s->dst >= 0)
 			snprintf(dst, sizeof dst, "%sr%d", s->dst_or ? "|" : "", s->dst);
-		fprintf(out, "%-5d %-20s %-6s %-4s %-28s %s:%u  %s\n", i, prog_ops[s->op].name,
+		fprintf(out, "%-5d %-20s %-6s %-4s %-28s %s:%u:%u  %s\n", i, prog_ops[s->op].name,
 		        cls_name(prog_ops[s->op].cls), dst, ops[0] ? ops + 1 : "",
-		        prog_step_file(P, s), s->line, s->text ? s->text : "");
+		        prog_step_file(P, s), s->line, s->col, s->text ? s->text : "");
 	}
 }
 

@@ -27,9 +27,14 @@ typedef struct OpInfo {
 extern const OpInfo prog_ops[OP__COUNT];
 int prog_op_lookup(const char *name);   /* OP_* or -1 */
 /* 1 if op is a step a statement names ("spin_lock(ptl)"), 0 if it is YAML
- * structure (=, !, if/loop/return/break, calls of procedures).  The
+ * structure (if/loop/return/break, calls of procedures) or an operator of
+ * expressions (=, !, +, ==, ...).  The
  * vm_ops calls page_mkwrite/pfn_mkwrite are control flow written as steps. */
 int prog_op_is_step(int op);
+/* The value of operator op (OP_BMUL..OP_NEG, OP_NOT) on a and b, for the
+ * compiler's constant folding and the executor alike; *ok = 0 where C
+ * leaves it undefined (a / 0, a % 0) or op is no operator. */
+uint64_t prog_fold(int op, uint64_t a, uint64_t b, int *ok);
 
 /* Values are 64-bit.  Handles to machine objects carry their kind in the
  * top byte so that steps can check what they were given; PTE values,
@@ -43,11 +48,14 @@ static inline uint32_t h_index(uint64_t v) { return (uint32_t)(v & 0xffffffffu);
 enum { OPD_NONE, OPD_REG, OPD_CONST };
 typedef struct Operand { uint8_t kind; uint64_t v; } Operand;  /* OPD_REG: v = frame slot */
 
-#define STEP_MAXARGS 4
+#define STEP_MAXARGS 8
 typedef struct Step {
 	uint8_t op;              /* OpCode */
 	uint8_t nargs;
 	uint8_t dst_or;          /* `dst |= call(...)` */
+	uint8_t show;            /* a local step that shows its result in the
+	                            trace: the value assigned by a statement
+	                            whose calls showed only their own */
 	int16_t dst;             /* frame slot of the result, -1: none */
 	int32_t target;          /* JMP/JZ: step index; CALL: procedure index */
 	Operand a[STEP_MAXARGS];

@@ -234,7 +234,7 @@ static void test_if_call_condition(void **state)
 	 * 5 if tmp -> 7; 6 x=2; 7 return */
 	assert_int_equal(P->nsteps, 8);
 	const Step *s = P->steps;
-	int tmp = find_local(P, 0, "(cond)");
+	int tmp = find_local(P, 0, "(t0)");
 	assert_true(tmp >= 0);
 	assert_int_equal(s[1].op, OP_PTE_DIRTY);
 	assert_int_equal(s[1].dst, tmp);
@@ -242,14 +242,14 @@ static void test_if_call_condition(void **state)
 	assert_int_equal(s[2].op, OP_JZ);
 	assert_reg(&s[2].a[0], tmp);
 	assert_int_equal(s[2].target, 4);
-	assert_int_equal(s[2].dst, tmp);               /* the JZ clears the temp */
+	assert_true(s[2].dead >> tmp & 1);             /* the temp is dead after the JZ: zeroed */
 	assert_int_equal(s[4].op, OP_NOT);
 	assert_reg(&s[4].a[0], 0);
 	assert_int_equal(s[4].dst, tmp);
 	assert_int_equal(s[5].op, OP_JZ);
 	assert_int_equal(s[5].target, 7);
 	assert_int_equal(s[7].op, OP_RET);
-	/* one temp for the whole procedure: e, (cond), x */
+	/* one temp for the whole procedure: e, (t0), x */
 	assert_int_equal(P->procs[0].nlocals, 3);
 	prog_free(P);
 }

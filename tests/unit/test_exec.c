@@ -751,7 +751,7 @@ static void test_condition_temp_cleared(void **state)
 	/* both parked at set_page_dirty(page1), page0 dirty, CPU#1 done */
 	assert_int_equal(cpu(a, 0)->pc, cpu(b, 0)->pc);
 	assert_int_equal(f_op_at(a), OP_SET_PAGE_DIRTY);
-	int tmp = find_local(a->P, a->P->cpus[0].proc, "(cond)");
+	int tmp = find_local(a->P, a->P->cpus[0].proc, "(t0)");
 	assert_true(tmp >= 0);
 	assert_int_equal(w_regs(&a->S.L, a->w, 0)[tmp], w_regs(&b->S.L, b->w, 0)[tmp]);
 	assert_memory_equal(a->w, b->w, a->S.L.size);

@@ -64,8 +64,8 @@ static uint64_t reg_of(SimFx *f, int c, const char *name)
 }
 
 /* Asserts that f's error is "<path>:<line>:<col>: <msg>", the position of
- * the statement that starts at the first at_col of f's text, in the line
- * of the first at_line. */
+ * the step (a statement, or the call in it) that starts at the first
+ * at_col of f's text, in the line of the first at_line. */
 static void assert_err_at(SimFx *f, const char *at_line, const char *at_col, const char *msg)
 {
 	char want[512];
@@ -625,7 +625,7 @@ static void test_dax_free_block_errors(void **state)
 		"  - cpu: 0\n"
 		"    body: [\"p = get_block(file, 0)\"]\n";
 	fx_start(f, notdax, NULL, "validating");
-	apply_fails(f, CH_STEP(0), "get_block(file, 0)", "p = get_block(file, 0)",
+	apply_fails(f, CH_STEP(0), "get_block(file, 0)", "get_block(file, 0)",
 	            "get_block: file file is not a DAX file (it has pages, not blocks)");
 	fx_finish(f);
 }
@@ -940,7 +940,7 @@ static void test_vm_ops_missing(void **state)
 		"  - cpu: 0\n"
 		"    body: [\"r = pfn_mkwrite(vma, 0x10000)\"]\n";
 	/* a ctrl step: it runs (and fails) while the CPU is parked */
-	start_fails(f, text, "pfn_mkwrite(vma", "r = pfn_mkwrite",
+	start_fails(f, text, "pfn_mkwrite(vma", "pfn_mkwrite(vma",
 	            "pfn_mkwrite: vma vma has no vm_ops pfn_mkwrite");
 	fx_finish(f);
 }
@@ -1371,7 +1371,7 @@ static void test_div_round_up_by_zero(void **state)
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body: [\"z = 0\", \"x = DIV_ROUND_UP(4096, z)\", \"BUG_ON(x)\"]\n";
-	start_fails(f, text, "DIV_ROUND_UP", "x = DIV_ROUND_UP", "DIV_ROUND_UP: division by 0");
+	start_fails(f, text, "DIV_ROUND_UP", "DIV_ROUND_UP(", "DIV_ROUND_UP: division by 0");
 	fx_finish(f);
 }
 

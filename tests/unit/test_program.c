@@ -421,17 +421,17 @@ static void test_list_exact(void **state)
 		"scenario lst  variant -  (10 steps, 2 procedures)\n"
 		"addr  opcode               class  dst  operands                     source\n"
 		"CPU#0(0 params, 1 registers)  F:12\n"
-		"0     spin_lock            shared      la                           F:14  spin_lock(la)\n"
-		"1     call                 ctrl   r0   vma 0x10000 -> helper        F:15  r = helper(vma, 0x10000)\n"
-		"2     if                   ctrl        r0:r -> 4                    F:16  r\n"
-		"3     set_page_dirty       shared      page0                        F:17  set_page_dirty(page0)\n"
-		"4     spin_unlock          shared      la                           F:18  spin_unlock(la)\n"
-		"5     return               ctrl                                     F:18  return (end of body)\n"
+		"0     spin_lock            shared      la                           F:14:10  spin_lock(la)\n"
+		"1     call                 ctrl   r0   vma 0x10000 -> helper        F:15:14  r = helper(vma, 0x10000)\n"
+		"2     if                   ctrl        r0:r -> 4                    F:16:14  r\n"
+		"3     set_page_dirty       shared      page0                        F:17:17  set_page_dirty(page0)\n"
+		"4     spin_unlock          shared      la                           F:18:10  spin_unlock(la)\n"
+		"5     return               ctrl                                     F:18:10  return (end of body)\n"
 		"helper(2 params, 3 registers)  F:20\n"
-		"6     ptep_get             shared r2   r0:v r1:a                    F:23  e = ptep_get(v, a)\n"
-		"7     pte_mkdirty          local  |r2  r2:e                         F:24  e |= pte_mkdirty(e)\n"
-		"8     return               ctrl        r2:e                         F:25  return e\n"
-		"9     return               ctrl                                     F:25  return (end of body)\n");
+		"6     ptep_get             shared r2   r0:v r1:a                    F:23:14  e = ptep_get(v, a)\n"
+		"7     pte_mkdirty          local  |r2  r2:e                         F:24:15  e |= pte_mkdirty(e)\n"
+		"8     return               ctrl        r2:e                         F:25:10  return e\n"
+		"9     return               ctrl                                     F:25:10  return (end of body)\n");
 	free(got);
 }
 
