@@ -203,9 +203,27 @@ int cx_find_name(const char *const *names, int n, const char *s)
 
 /* ---- pass 2: procedure definitions ---- */
 
+/* A procedure named like a primitive step replaces it only when it says
+ * so (override: true); else the name is a mistake that would silently
+ * never be called.  override: true on any other name is a mistake too. */
+static int def_override(Cx *cx, ProcDef *pd, const YNode *d)
+{
+	const YNode *x = ynode_get(d, "override");
+	int op = prog_op_lookup(pd->name), prim = op >= 0 && prog_op_is_step(op);
+	if (x && cx_bool(cx, x, "procedure.override", &pd->override))
+		return -1;
+	if (pd->override && !prim)
+		return cx_err(cx, x, 0, "override: '%s' is not a primitive step", pd->name);
+	if (prim && !pd->override)
+		return cx_err(cx, ynode_get(d, "name"), 0,
+		              "procedure '%s' has the name of a primitive step: say override: true to replace the primitive in this scenario",
+		              pd->name);
+	return 0;
+}
+
 static int collect_defs(Cx *cx)
 {
-	static const char *const keys[] = { "name", "variant", "params", "body", "doc", NULL };
+	static const char *const keys[] = { "name", "variant", "params", "body", "doc", "override", NULL };
 	int total = 0;
 	for (int f = 0; f < cx->set.nfiles; f++) {
 		const YNode *ps = ynode_get(cx->set.files[f].root, "procedures");
@@ -230,6 +248,8 @@ static int collect_defs(Cx *cx)
 			if ((x = ynode_get(d, "variant")) && cx_want(cx, x, YN_SCALAR, "procedure.variant"))
 				return -1;
 			pd->variant = x ? x->str : NULL;
+			if (def_override(cx, pd, d))
+				return -1;
 			if ((pd->params = ynode_get(d, "params")) && cx_want(cx, pd->params, YN_SEQ, "procedure.params"))
 				return -1;
 			if (!(pd->body = cx_need(cx, d, "body", "procedure")) || cx_want(cx, pd->body, YN_SEQ, "procedure.body"))
@@ -294,6 +314,7 @@ int cx_proc_ref(Cx *cx, const char *name)
 	ProcDef *pd = &cx->defs[d];
 	if (pd->proc < 0) {
 		pd->proc = new_proc(cx, pd->name, pd->variant, pd->params ? pd->params->n : 0, pd->node);
+		cx->procs[pd->proc].override = pd->override;
 		cx->work[cx->nwork++] = d;
 	}
 	return pd->proc;
@@ -353,6 +374,31 @@ static int do_loop(Cx *cx, const YNode *m)
 	return 0;
 }
 
+/* variant: [V, ...] then: [...] else: [...]: a hunk of the body that the
+ * compiler keeps for the variants listed (then) or for the others (else),
+ * like an #ifdef: the branch not taken is not compiled. */
+static int do_variant(Cx *cx, const YNode *m)
+{
+	static const char *const keys[] = { "variant", "then", "else", NULL };
+	const YNode *v = ynode_get(m, "variant"), *th, *el = ynode_get(m, "else");
+	const Program *P = cx->P;
+	int hit = 0;
+	if (cx_keys(cx, m, "variant", keys) || !(th = cx_need(cx, m, "then", "variant")))
+		return -1;
+	int n = v->kind == YN_SCALAR ? 1 : v->n;
+	if (v->kind != YN_SCALAR && cx_want(cx, v, YN_SEQ, "variant"))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const YNode *x = v->kind == YN_SCALAR ? v : v->items[i];
+		if (cx_want(cx, x, YN_SCALAR, "variant"))
+			return -1;
+		if (cx_find_name(P->variants, P->nvariants, x->str) < 0)
+			return cx_err(cx, x, 0, "variant hunk: the scenario has no variant '%s'", x->str);
+		hit |= P->variant && !strcmp(P->variant, x->str);
+	}
+	return hit ? body(cx, th, "then") : el ? body(cx, el, "else") : 0;
+}
+
 static int body(Cx *cx, const YNode *list, const char *what)
 {
 	if (cx_want(cx, list, YN_SEQ, what))
@@ -368,8 +414,10 @@ static int body(Cx *cx, const YNode *list, const char *what)
 			rc = do_if(cx, it);
 		else if (it->kind == YN_MAP && (ynode_get(it, "while") || ynode_get(it, "loop")))
 			rc = do_loop(cx, it);
+		else if (it->kind == YN_MAP && ynode_get(it, "variant"))
+			rc = do_variant(cx, it);
 		else if (it->kind == YN_MAP && it->n)
-			rc = cx_err(cx, it->items[0], 0, "unknown key '%s' (a step is a string, or if:/while:/loop:)", it->items[0]->str);
+			rc = cx_err(cx, it->items[0], 0, "unknown key '%s' (a step is a string, or if:/while:/loop:/variant:)", it->items[0]->str);
 		else
 			rc = cx_err(cx, it, 0, "%s: expected a step", what);
 		if (rc)

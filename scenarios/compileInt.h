@@ -15,6 +15,7 @@ typedef struct ProcDef {
 	const char *name, *variant;
 	const YNode *node, *params, *body;
 	int proc;                /* index in P->procs once referenced, else -1 */
+	int override;            /* override: true: replaces the primitive */
 } ProcDef;
 
 typedef struct Cx {

@@ -282,14 +282,16 @@ static int traced(int op)
 }
 
 /* What a call of name at token nt emits: a primitive step (*op >= 0)
- * or a procedure call (*op = OP_CALL, *target).  Checks the argument
+ * or a procedure call (*op = OP_CALL, *target); a procedure that
+ * overrides the primitive of its name wins.  Checks the argument
  * count na and, for a value wanted, that there is one. */
 static int callee(Cx *cx, Stmt *st, int nt, int na, int want_value, int *op, int *target)
 {
 	char name[64];
 	tok_str(st, nt, name, sizeof name);
+	int d = cx_find_def(cx, name);
 	*op = prog_op_lookup(name);
-	if (*op >= 0 && prog_op_is_step(*op)) {
+	if (*op >= 0 && prog_op_is_step(*op) && (d < 0 || !cx->defs[d].override)) {
 		int min, max = op_arity(*op, &min);
 		if (na < min || na > max)
 			return serr(cx, st, nt, "%s takes %d argument%s, got %d", name, max, max == 1 ? "" : "s", na);
@@ -297,7 +299,6 @@ static int callee(Cx *cx, Stmt *st, int nt, int na, int want_value, int *op, int
 			return serr(cx, st, nt, "%s returns no value", name);
 		return 0;
 	}
-	int d = cx_find_def(cx, name);
 	if (d < 0) {
 		uint64_t v;
 		if (cx_local(cx, name, 0) >= 0 || cx_named_const(cx, name, &v) == 0)

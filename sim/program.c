@@ -142,8 +142,8 @@ void prog_list(const Program *P, FILE *out)
 		const Step *s = &P->steps[i];
 		const Proc *p = &P->procs[s->proc];
 		if (p->entry == i)
-			fprintf(out, "%s(%d params, %d registers)  %s:%u\n", p->name, p->nparams,
-			        p->nlocals, P->files[p->file].path, p->line);
+			fprintf(out, "%s(%d params, %d registers)%s  %s:%u\n", p->name, p->nparams,
+			        p->nlocals, p->override ? " overrides the primitive" : "", P->files[p->file].path, p->line);
 		char ops[160] = "";
 		FILE *m = fmemopen(ops, sizeof ops - 1, "w");
 		for (int k = 0; k < s->nargs && m; k++)

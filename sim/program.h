@@ -74,6 +74,7 @@ typedef struct Proc {
 	const char **locals;     /* slot names */
 	int entry;               /* first step */
 	int stack;               /* register slots needed, callees included */
+	int override;            /* replaces the primitive step of its name */
 	uint16_t file; uint32_t line, col;
 } Proc;
 

@@ -545,6 +545,76 @@ static void test_variants(void **state)
 	assert_string_equal(msg, "F:4:11: scenario t has no variant 'zzz'");
 }
 
+/* variant: hunks keep one body with the lines that differ, like a diff:
+ * the compiled variant takes then: when listed, else: otherwise. */
+static void test_variant_hunks(void **state)
+{
+	(void)state;
+	static const char text[] = HEAD
+		"variants: [old, fixed, v2620]\n"
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"x = 1\"\n"
+		"      - variant: [fixed, v2620]\n"
+		"        then: [\"x = 2\"]\n"
+		"        else: [\"x = 3\", \"x = 4\"]\n"
+		"      - variant: old\n"
+		"        then: [\"x = 5\"]\n";
+	static const struct { const char *v; int nsteps; uint64_t last; } want[] = {
+		{ "old", 5, 5 }, { "fixed", 3, 2 }, { "v2620", 3, 2 },
+	};
+	for (int i = 0; i < 3; i++) {
+		Program *P = compile_ok(text, want[i].v);
+		assert_int_equal(P->nsteps, want[i].nsteps);
+		assert_int_equal(P->steps[P->nsteps - 2].a[0].v, want[i].last);
+		prog_free(P);
+	}
+	char msg[512];
+	compile_err(HEAD "variants: [old]\ncpus:\n  - cpu: 0\n    body:\n      - variant: [old, fixd]\n"
+	            "        then: [\"x = 1\"]\n", NULL, msg, sizeof msg);
+	assert_string_equal(msg, "F:8:24: variant hunk: the scenario has no variant 'fixd'");
+	compile_err(HEAD "variants: [old]\ncpus:\n  - cpu: 0\n    body:\n      - variant: old\n", NULL, msg, sizeof msg);
+	assert_string_equal(msg, "F:8:9: variant: missing key 'then'");
+}
+
+/* A procedure named like a primitive is an error unless it says
+ * override: true; then every call in the scenario is a call of it. */
+static void test_override(void **state)
+{
+	(void)state;
+	static const char text[] = HEAD
+		"files:\n  - name: file\n    pages: [{name: page0, index: 0}]\n"
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"x = set_page_dirty(page0)\", \"f(page0)\"]\n"
+		"procedures:\n"
+		"  - name: f\n"
+		"    params: [p]\n"
+		"    body: [\"set_page_dirty(p)\"]\n"
+		"  - name: set_page_dirty\n"
+		"    override: true\n"
+		"    params: [page]\n"
+		"    body: [\"return 7\"]\n";
+	Program *P = compile_ok(text, NULL);
+	int o = find_proc(P, "set_page_dirty");
+	assert_true(o > 0);
+	assert_int_equal(P->procs[o].override, 1);
+	assert_int_equal(find_step(P, 0, OP_SET_PAGE_DIRTY, 0), -1);
+	assert_int_equal(find_step(P, find_proc(P, "f"), OP_SET_PAGE_DIRTY, 0), -1);
+	assert_int_equal(P->steps[0].op, OP_CALL);
+	assert_int_equal(P->steps[0].target, o);
+	prog_free(P);
+	char msg[512];
+	compile_err(HEAD ONECPU "procedures:\n  - name: pte_none\n    params: [e]\n    body: [\"return 0\"]\n",
+	            NULL, msg, sizeof msg);
+	assert_string_equal(msg, "F:8:11: procedure 'pte_none' has the name of a primitive step: "
+	                    "say override: true to replace the primitive in this scenario");
+	compile_err(HEAD ONECPU "procedures:\n  - name: mine\n    override: true\n    body: [\"return 0\"]\n",
+	            NULL, msg, sizeof msg);
+	assert_string_equal(msg, "F:9:15: override: 'mine' is not a primitive step");
+}
+
 static void test_only_reachable_procedures(void **state)
 {
 	(void)state;
@@ -916,6 +986,8 @@ int main(void)
 		cmocka_unit_test(test_procedure_call_registers),
 		cmocka_unit_test(test_stack_counts_fault_handler),
 		cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_variant_hunks),
+		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_only_reachable_procedures),
 		cmocka_unit_test(test_include_relative),
 		cmocka_unit_test(test_expectations),
