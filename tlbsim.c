@@ -85,7 +85,9 @@ static const char *const help_text[][2] = {
 	  "Explores each scenario (a file, or every *.yaml scenario in a folder; default\n"
 	  "'scenarios') under all its variants and models and compares what it finds with\n"
 	  "its expect: entries.  Prints one line per expectation and a last line\n"
-	  "'N passed, N failed'.  Exit 1 if any failed.\n" },
+	  "'N passed, N failed'.  An outcome reached that no expect: entry names fails\n"
+	  "too ('unexpected: OUTCOME in ...', with its replay command), unless an entry\n"
+	  "says others: any.  Exit 1 if any failed.\n" },
 	{ "compare", "usage: tlbsim compare [PATH...] [--db PATH | --no-db]\n\n"
 	  "Explores every scenario under every variant and every dirty-bit model (all of\n"
 	  "'tlbsim models', whatever machine.models says) and prints the matrix: rows\n"
@@ -378,6 +380,16 @@ static char *sched_str(const Choice *ch, int n)
 	return sched_format(ch, n, s, len);
 }
 
+/* The command that replays the witness of outcome k of c. */
+static void print_replay(FILE *out, const Combo *c, int k)
+{
+	const Program *P = c->P;
+	char *s = sched_str(c->R.out[k].witness, c->R.out[k].wlen);
+	fprintf(out, "tlbsim run %s%s%s --model %s --schedule \"%s\"", P->files[0].path, P->variant ? " --variant " : "",
+	        P->variant ? P->variant : "", c->model, s);
+	free(s);
+}
+
 /* A schedule count; counts saturate at 2^64-1, which prints as such. */
 static const char *count_text(uint64_t n, char *buf, size_t len)
 {
@@ -427,11 +439,9 @@ static void print_combo(FILE *out, const Combo *c, int brief)
 			fprintf(out, "\n-- %s: the same witness as %s\n", P->outcomes[k].name, P->outcomes[same].name);
 			continue;
 		}
-		char *s = sched_str(os->witness, os->wlen);
-		fprintf(out, "\n-- %s, shortest witness (%d choices):\n   tlbsim run %s%s%s --model %s --schedule \"%s\"\n\n%s",
-		        P->outcomes[k].name, os->wlen, P->files[0].path, P->variant ? " --variant " : "",
-		        P->variant ? P->variant : "", c->model, s, c->traces[k]);
-		free(s);
+		fprintf(out, "\n-- %s, shortest witness (%d choices):\n   ", P->outcomes[k].name, os->wlen);
+		print_replay(out, c, k);
+		fprintf(out, "\n\n%s", c->traces[k]);
 	}
 	fprintf(out, "\n");
 }
@@ -547,6 +557,24 @@ static int collect(const char *cmd, const Opts *o, Batch *b)
 	return rc ? rc : explore_batch(b, o);
 }
 
+/* check judges everything: an outcome reached that no expect: entry of
+ * the cell names fails, with the command that replays its witness,
+ * unless an entry says others: any. */
+static void judge_others(const Combo *c, int *failed)
+{
+	uint32_t bad = judge_unexpected(c->P, c->model, c->R.reach);
+	for (int k = 0; k < c->P->noutcomes; k++) {
+		if (!(bad >> k & 1))
+			continue;
+		printf("FAIL unexpected: %s in %s %s %s\n     ", c->P->outcomes[k].name, c->P->name,
+		       c->P->variant ? c->P->variant : "-", c->model);
+		if (c->R.out[k].witness)
+			print_replay(stdout, c, k);
+		printf("\n");
+		++*failed;
+	}
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	Opts o;
@@ -570,6 +598,7 @@ static int cmd_check(int argc, char **argv)
 					printf("     witness for %s: %s\n", c->P->outcomes[k].name, s);
 					free(s);
 				}
+		judge_others(c, &failed);
 	}
 	if (!rc)
 		printf("%d passed, %d failed\n", passed, failed);

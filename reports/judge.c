@@ -28,7 +28,7 @@ int judge_no_end_state(FILE *out, const Program *P, const char *model, int *fail
 {
 	int n = 0;
 	for (int i = 0; i < P->nexpects; i++)
-		n += applies(&P->expects[i], P, model);
+		n += applies(&P->expects[i], P, model) && P->expects[i].outcome != EXPECT_OTHERS;
 	if (!n)
 		return 0;
 	fprintf(out, "FAIL %s %s %s: no end state (every schedule runs forever): %d expectation%s cannot be judged\n",
@@ -43,7 +43,7 @@ int judge(FILE *out, const Program *P, const char *model, uint32_t reach, uint32
 	int bad = 0;
 	for (int i = 0; i < P->nexpects; i++) {
 		const Expect *e = &P->expects[i];
-		if (!applies(e, P, model))
+		if (!applies(e, P, model) || e->outcome == EXPECT_OTHERS)
 			continue;
 		int ok = holds(e, reach, always);
 		fprintf(out, "%s %s %s %s: %s %s", ok ? "ok  " : "FAIL", P->name, P->variant ? P->variant : "-",
@@ -58,4 +58,19 @@ int judge(FILE *out, const Program *P, const char *model, uint32_t reach, uint32
 			++*failed, bad++;
 	}
 	return bad;
+}
+
+uint32_t judge_unexpected(const Program *P, const char *model, uint32_t reach)
+{
+	uint32_t named = 0;
+	for (int i = 0; i < P->nexpects; i++) {
+		const Expect *e = &P->expects[i];
+		if (!applies(e, P, model))
+			continue;
+		if (e->outcome == EXPECT_OTHERS && e->quant != Q_NEVER)
+			return 0;
+		if (e->outcome != EXPECT_OTHERS)
+			named |= 1u << e->outcome;
+	}
+	return reach & ~named;
 }

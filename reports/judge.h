@@ -17,6 +17,9 @@ int judge(FILE *out, const Program *P, const char *model, uint32_t reach, uint32
  * Prints one FAIL line if any expectation applies; adds to *failed;
  * returns 1 then, else 0. */
 int judge_no_end_state(FILE *out, const Program *P, const char *model, int *failed);
+/* The outcomes reach shows that no expectation applying to model names
+ * (check fails on each), or 0 when an applying entry says others: any. */
+uint32_t judge_unexpected(const Program *P, const char *model, uint32_t reach);
 /* "never" / "sometimes" / "always" for what was observed of outcome o. */
 const char *judge_observed(uint32_t reach, uint32_t always, int o);
 

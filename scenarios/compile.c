@@ -653,6 +653,20 @@ static int quant(Cx *cx, const YNode *v, int *q)
 	return cx_err(cx, v, 0, "expected never, sometimes or always, got '%s'", v->str);
 }
 
+/* others: any | never.  `any` lets the outcomes that no entry of the
+ * cells it applies to names be reached without failing check; `never`
+ * (the default) says so explicitly. */
+static int others(Cx *cx, const YNode *v, Expect *x)
+{
+	if (cx_want(cx, v, YN_SCALAR, "expect.others"))
+		return -1;
+	if (strcmp(v->str, "any") && strcmp(v->str, "never"))
+		return cx_err(cx, v, 0, "expect: others: expected any or never, got '%s'", v->str);
+	x->outcome = EXPECT_OTHERS;
+	x->quant = strcmp(v->str, "any") ? Q_NEVER : Q_SOMETIMES;
+	return 0;
+}
+
 static int expects(Cx *cx, const YNode *n)
 {
 	Program *P = cx->P;
@@ -680,10 +694,14 @@ static int expects(Cx *cx, const YNode *n)
 			if (!strcmp(key->str, "variant") || !strcmp(key->str, "model"))
 				continue;
 			Expect *x = &P->expects[P->nexpects];
-			if ((x->outcome = prog_outcome(P, key->str)) < 0)
+			if (!strcmp(key->str, "others")) {
+				if (others(cx, e->items[k + 1], x))
+					return -1;
+			} else if ((x->outcome = prog_outcome(P, key->str)) < 0) {
 				return cx_err(cx, key, 0, "expect: unknown outcome '%s'", key->str);
-			if (quant(cx, e->items[k + 1], &x->quant))
+			} else if (quant(cx, e->items[k + 1], &x->quant)) {
 				return -1;
+			}
 			x->variant = v ? prog_strdup(P, v->str) : NULL;
 			x->model = m ? prog_strdup(P, m->str) : NULL;
 			x->file = (uint16_t)key->file;

@@ -126,9 +126,13 @@ typedef struct CpuDesc {
 } CpuDesc;
 
 enum Quant { Q_NEVER, Q_SOMETIMES, Q_ALWAYS };
+#define EXPECT_OTHERS (-1)        /* `others: any|never`: quant Q_SOMETIMES
+                                     for any (unnamed outcomes may be
+                                     reached), Q_NEVER for never */
 typedef struct Expect {
 	const char *variant, *model;  /* NULL: any */
-	int outcome;                  /* index into Program.outcomes */
+	int outcome;                  /* index into Program.outcomes, or
+	                                 EXPECT_OTHERS */
 	int quant;                    /* enum Quant */
 	uint16_t file; uint32_t line, col;
 } Expect;

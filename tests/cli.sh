@@ -23,6 +23,9 @@ check "docs/steps.md is current (./tlbsim ops --markdown)" sh -c "tail -n +3 doc
 # model (the expect: entries judge each cell; this pins the whole table)
 check "compare scenarios prints tests/matrix.expected" sh -c "$T compare scenarios --no-db 2>/dev/null | cmp -s - tests/matrix.expected"
 check "check fails a scenario with no end state (no vacuous never)" sh -c "$T check tests/data/no_end_state.yaml --no-db 2>/dev/null | grep -q '^FAIL spinner - validating: no end state'; test \$? -eq 0 && ! $T check tests/data/no_end_state.yaml --no-db >/dev/null 2>&1"
+check "check fails an outcome no expect: entry names" sh -c "$T check tests/data/unexpected.yaml --no-db 2>/dev/null >$tmp/unexp; test \$? -eq 1 && grep -q '^FAIL unexpected: bug_on in unexpected - blind' $tmp/unexp && grep -q 'tlbsim run tests/data/unexpected.yaml --model blind --schedule \"\"' $tmp/unexp"
+sed 's/{deadlock: never}/{deadlock: never, others: any}/' tests/data/unexpected.yaml >"$tmp/others.yaml"
+check "check passes it with others: any" sh -c "$T check $tmp/others.yaml --no-db >/dev/null 2>&1"
 # the docs show real output: README's witness, and the matrix of README
 # and docs/races.md, are what tlbsim prints today
 awk '/^== page_mkclean_one  variant old  model blind/ { p = 1 } p { print } /^-- dirty_nonpresent_pte/ { exit }' README.md >"$tmp/readme.ex"

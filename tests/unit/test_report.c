@@ -719,6 +719,38 @@ static int judge_cap(const char *model, uint32_t reach, uint32_t always, int *pa
 	return bad;
 }
 
+/* check judges everything: an outcome reached that no entry of the cell
+ * names is unexpected, unless an entry of the cell says others: any. */
+static void test_judge_unexpected(void **state)
+{
+	(void)state;
+	Program *P = load(jd_text, "v1", "jd.yaml");
+	uint32_t all = BIT(MINE + 1) - 1;
+	/* v1 blind names lost_dirty, deadlock, bug_on, stale_tlb_write, mine */
+	assert_int_equal(judge_unexpected(P, "blind", all),
+	                 all & ~(BIT(OUT_LOST_DIRTY) | BIT(OUT_DEADLOCK) | BIT(OUT_BUG_ON) |
+	                         BIT(OUT_STALE_TLB_WRITE) | BIT(MINE)));
+	assert_int_equal(judge_unexpected(P, "validating", BIT(MINE) | BIT(OUT_BUG_ON)), BIT(MINE));
+	assert_int_equal(judge_unexpected(P, "validating", 0), 0);
+	prog_free(P);
+	fx.P = NULL;
+	static const char others[] =
+		"scenario: jd\nvariants: [v1, v2]\nmachine: {cpus: 1}\nmms: [mm]\n"
+		"cpus:\n  - cpu: 0\n    body: [\"x = 1\"]\n"
+		"expect:\n  - {lost_dirty: never}\n  - {variant: v2, others: any}\n  - {model: blind, others: never}\n";
+	P = load(others, "v1", "jd.yaml");
+	assert_int_equal(judge_unexpected(P, "validating", BIT(OUT_BUG_ON)), BIT(OUT_BUG_ON));
+	prog_free(P);
+	fx.P = NULL;
+	P = load(others, "v2", "jd.yaml");
+	assert_int_equal(judge_unexpected(P, "validating", BIT(OUT_BUG_ON)), 0);
+	assert_int_equal(judge_unexpected(P, "blind", BIT(OUT_BUG_ON)), 0);  /* any wins over never */
+	/* others entries are no expectation of their own */
+	int passed = 0, failed = 0;
+	assert_int_equal(judge_cap("blind", BIT(OUT_BUG_ON), 0, &passed, &failed, &fx.out), 0);
+	assert_int_equal(passed, 1);
+}
+
 static void test_judge_v1_blind(void **state)
 {
 	(void)state;
@@ -910,6 +942,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_outcome_list, cleanup),
 		cmocka_unit_test_teardown(test_judge_observed, cleanup),
 		cmocka_unit_test_teardown(test_judge_v1_blind, cleanup),
+		cmocka_unit_test_teardown(test_judge_unexpected, cleanup),
 		cmocka_unit_test_teardown(test_judge_v1_validating, cleanup),
 		cmocka_unit_test_teardown(test_judge_v2, cleanup),
 		cmocka_unit_test_teardown(test_judge_quantifiers, cleanup),
