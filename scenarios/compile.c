@@ -467,14 +467,30 @@ static void compact_regs(Cx *cx, int first, int nparams)
 }
 
 /* Compiles one procedure body (params from the definition, if any). */
-static int compile_proc(Cx *cx, int proc, const YNode *params, const YNode *b)
+/* Starts compiling procedure proc: a fresh register file and its entry. */
+static void proc_begin(Cx *cx, int proc)
 {
-	Proc *p;
 	cx->cur = proc;
 	cx->nlocals = 0;
 	cx->tmp_busy = 0;
 	cx->label = -1;
 	cx->nloops = 0;
+	cx->procs[proc].entry = cx->nsteps;
+}
+
+/* Ends it: compacts its registers and records their names. */
+static void proc_end(Cx *cx, int proc, int nparams)
+{
+	compact_regs(cx, cx->procs[proc].entry, nparams);
+	Proc *p = &cx->procs[proc];
+	p->nlocals = cx->nlocals;
+	p->locals = prog_alloc(cx->P, sizeof(char *) * (size_t)(cx->nlocals + 1));
+	memcpy(p->locals, cx->locals, sizeof(char *) * (size_t)cx->nlocals);
+}
+
+static int compile_proc(Cx *cx, int proc, const YNode *params, const YNode *b)
+{
+	proc_begin(cx, proc);
 	if (params && params->n > STEP_MAXARGS)
 		return cx_err(cx, params->items[STEP_MAXARGS], 0, "too many parameters (at most %d)", STEP_MAXARGS);
 	for (int i = 0; params && i < params->n; i++) {
@@ -484,15 +500,10 @@ static int compile_proc(Cx *cx, int proc, const YNode *params, const YNode *b)
 			return cx_err(cx, params->items[i], 0, "parameter '%s' is listed twice", params->items[i]->str);
 		cx_local(cx, params->items[i]->str, 1);
 	}
-	cx->procs[proc].entry = cx->nsteps;
 	if (body(cx, b, "body"))
 		return -1;
 	cx_emit(cx, OP_RET, b->kind == YN_SEQ && b->n ? b->items[b->n - 1] : b, "return (end of body)");
-	compact_regs(cx, cx->procs[proc].entry, nparams_of(params));
-	p = &cx->procs[proc];
-	p->nlocals = cx->nlocals;
-	p->locals = prog_alloc(cx->P, sizeof(char *) * (size_t)(cx->nlocals + 1));
-	memcpy(p->locals, cx->locals, sizeof(char *) * (size_t)cx->nlocals);
+	proc_end(cx, proc, nparams_of(params));
 	return 0;
 }
 
@@ -611,36 +622,129 @@ static const char *const builtin_doc[OUT__BUILTIN][2] = {
 	{ "stale_mapping", "at the end a PTE maps a page that is no longer the file's page at that index, or lies beyond i_size" },
 	{ "use_after_free", "a PTE maps, or an access reached, a freed block" },
 	{ "mtime_missed", "file data changed through a mapping and the file's mtime never changed" },
+	{ "lost_write", "after a full sync (every way the kernel under test writes a page) the disk would lack data a completed write put in a file page" },
 };
+
+/* The procedure of an exists: expression: `return EXPR`, named after
+ * its outcome, compiled as a check (no parameters). */
+static int expr_proc(Cx *cx, const YNode *ex, const char *name)
+{
+	if (cx_want(cx, ex, YN_SCALAR, "outcome.exists"))
+		return -1;
+	int p = new_proc(cx, name, NULL, 0, ex);
+	proc_begin(cx, p);
+	if (cx_return_expr(cx, ex))
+		return -1;
+	proc_end(cx, p, 0);
+	return drain_work(cx) ? -1 : p;
+}
+
+/* BUILTIN: off | on, in outcomes: (a mapping, or a list item of one key). */
+static int outcome_switch(Cx *cx, const YNode *k, const YNode *v)
+{
+	Program *P = cx->P;
+	int o = prog_outcome(P, k->str), off;
+	if (o < 0 || o >= OUT__BUILTIN)
+		return cx_err(cx, k, 0, "outcomes: '%s' is no built-in outcome (a named one is {name: N, check: P})",
+		              k->str);
+	if (cx_want(cx, v, YN_SCALAR, "outcomes") || (strcmp(v->str, "off") && strcmp(v->str, "on")))
+		return cx->failed ? -1 : cx_err(cx, v, 0, "outcomes: %s: expected off or on, got '%s'", k->str, v->str);
+	off = !strcmp(v->str, "off");
+	P->outcomes_off = off ? P->outcomes_off | 1u << o : P->outcomes_off & ~(1u << o);
+	return 0;
+}
+
+static int outcome_switches(Cx *cx, const YNode *map)
+{
+	if (cx_plain_keys(cx, map, "outcomes"))
+		return -1;
+	for (int k = 0; k + 1 < map->n; k += 2)
+		if (outcome_switch(cx, map->items[k], map->items[k + 1]))
+			return -1;
+	return 0;
+}
+
+/* {name: N, check: PROC} or {name: N, exists: "EXPR"}: a named outcome,
+ * reached at an end state where the check returns nonzero. */
+static int named_outcome(Cx *cx, const YNode *e)
+{
+	static const char *const keys[] = { "name", "check", "exists", "doc", NULL };
+	Program *P = cx->P;
+	OutcomeDesc *o = &P->outcomes[P->noutcomes];
+	const YNode *x, *chk, *ex;
+	if (P->noutcomes == MAX_OUTCOMES)
+		return cx_err(cx, e, 0, "too many outcomes (at most %d)", MAX_OUTCOMES);
+	if (cx_keys(cx, e, "outcome", keys) || !(x = cx_need(cx, e, "name", "outcome")) ||
+	    cx_want(cx, x, YN_SCALAR, "outcome.name"))
+		return -1;
+	if (prog_outcome(P, x->str) >= 0)
+		return cx_err(cx, x, 0, "outcome '%s' is defined twice", x->str);
+	o->name = prog_strdup(P, x->str);
+	chk = ynode_get(e, "check");
+	ex = ynode_get(e, "exists");
+	if (!chk == !ex)
+		return cx_err(cx, e, 0, "outcome %s: give either check: (a procedure) or exists: (an expression)", o->name);
+	if ((o->proc = chk ? named_proc(cx, chk, 0, "outcome.check") : expr_proc(cx, ex, o->name)) < 0)
+		return -1;
+	if ((x = ynode_get(e, "doc")) && !cx_want(cx, x, YN_SCALAR, "outcome.doc"))
+		o->doc = prog_strdup(P, x->str);
+	P->noutcomes++;
+	return 0;
+}
+
+/* Fails unless every step procedure p and its callees run only reads
+ * the machine (prog_op_reads_only): an outcome check judges an end state,
+ * it may not change it.  seen marks procedures already walked. */
+static int reads_only(Cx *cx, int p, const char *outcome, unsigned char *seen)
+{
+	if (seen[p])
+		return 0;
+	seen[p] = 1;
+	for (int i = cx->procs[p].entry; i < cx->nsteps && cx->steps[i].proc == p; i++) {
+		const Step *s = &cx->steps[i];
+		if (s->op == OP_CALL) {
+			if (reads_only(cx, s->target, outcome, seen))
+				return -1;
+		} else if (!prog_op_reads_only(s->op)) {
+			return cx_err(cx, &(YNode){ .file = s->file, .line = (int)s->line, .col = (int)s->col }, 0,
+			              "outcome %s: a check may only read the machine, and %s can change it", outcome,
+			              prog_ops[s->op].name);
+		}
+	}
+	return 0;
+}
+
+static int checks_read_only(Cx *cx)
+{
+	Program *P = cx->P;
+	unsigned char *seen = prog_alloc(P, (size_t)cx->nprocs + 1);
+	for (int i = OUT__BUILTIN; i < P->noutcomes; i++) {
+		memset(seen, 0, (size_t)cx->nprocs + 1);
+		if (reads_only(cx, P->outcomes[i].proc, P->outcomes[i].name, seen))
+			return -1;
+	}
+	return 0;
+}
 
 static int outcomes(Cx *cx, const YNode *n)
 {
-	static const char *const keys[] = { "name", "check", "doc", NULL };
 	Program *P = cx->P;
 	for (int i = 0; i < OUT__BUILTIN; i++)
 		P->outcomes[P->noutcomes++] = (OutcomeDesc){ builtin_doc[i][0], -1, builtin_doc[i][1] };
 	if (!n)
 		return 0;
+	if (n->kind == YN_MAP)
+		return outcome_switches(cx, n);
 	if (cx_want(cx, n, YN_SEQ, "outcomes"))
 		return -1;
 	for (int i = 0; i < n->n; i++) {
-		const YNode *e = n->items[i], *x;
-		OutcomeDesc *o = &P->outcomes[P->noutcomes];
-		if (P->noutcomes == MAX_OUTCOMES)
-			return cx_err(cx, e, 0, "too many outcomes (at most %d)", MAX_OUTCOMES);
-		if (cx_keys(cx, e, "outcome", keys) || !(x = cx_need(cx, e, "name", "outcome")) ||
-		    cx_want(cx, x, YN_SCALAR, "outcome.name"))
+		const YNode *e = n->items[i];
+		int rc = e->kind == YN_MAP && e->n == 2 && !ynode_get(e, "name") ? outcome_switches(cx, e)
+		                                                                : named_outcome(cx, e);
+		if (rc)
 			return -1;
-		if (prog_outcome(P, x->str) >= 0)
-			return cx_err(cx, x, 0, "outcome '%s' is defined twice", x->str);
-		o->name = prog_strdup(P, x->str);
-		if (!(x = cx_need(cx, e, "check", "outcome")) || (o->proc = named_proc(cx, x, 0, "outcome.check")) < 0)
-			return -1;
-		if ((x = ynode_get(e, "doc")) && !cx_want(cx, x, YN_SCALAR, "outcome.doc"))
-			o->doc = prog_strdup(P, x->str);
-		P->noutcomes++;
 	}
-	return 0;
+	return checks_read_only(cx);
 }
 
 static int quant(Cx *cx, const YNode *v, int *q)
@@ -699,6 +803,8 @@ static int expects(Cx *cx, const YNode *n)
 					return -1;
 			} else if ((x->outcome = prog_outcome(P, key->str)) < 0) {
 				return cx_err(cx, key, 0, "expect: unknown outcome '%s'", key->str);
+			} else if (P->outcomes_off >> x->outcome & 1) {
+				return cx_err(cx, key, 0, "expect: outcome '%s' is off in this scenario (outcomes:)", key->str);
 			} else if (quant(cx, e->items[k + 1], &x->quant)) {
 				return -1;
 			}
@@ -843,6 +949,25 @@ static int sizes(Cx *cx)
 	return rc;
 }
 
+/* The steps compiled so far are the kernel's: the CPU programs, the
+ * fault handler, the vm_ops and all they call (outcome checks come
+ * after).  They may not call check functions, and what they read
+ * decides what a full sync would find (lost_write). */
+static int kernel_steps(Cx *cx)
+{
+	Program *P = cx->P;
+	for (int i = 0; i < cx->nsteps; i++) {
+		const Step *s = &cx->steps[i];
+		if (prog_op_check_only(s->op))
+			return cx_err(cx, &(YNode){ .file = s->file, .line = (int)s->line, .col = (int)s->col }, 0,
+			              "%s is a check function: only outcome checks may call it (kernel code cannot read it)",
+			              prog_ops[s->op].name);
+		P->kernel_reads_pte_dirty |= s->op == OP_PTE_DIRTY;
+		P->kernel_reads_skey |= s->op == OP_PAGE_TEST_AND_CLEAR_DIRTY;
+	}
+	return 0;
+}
+
 /* ---- top level ---- */
 
 static int top_keys(Cx *cx)
@@ -919,7 +1044,7 @@ static int compile_all(Cx *cx, const char *variant)
 		return -1;
 	if (vm_ops(cx, ynode_get(root, "vmas")))
 		return -1;
-	if (cpus(cx, ynode_get(root, "cpus")) || outcomes(cx, ynode_get(root, "outcomes")) ||
+	if (cpus(cx, ynode_get(root, "cpus")) || kernel_steps(cx) || outcomes(cx, ynode_get(root, "outcomes")) ||
 	    expects(cx, ynode_get(root, "expect")) || sizes(cx))
 		return -1;
 	if (cx->nsteps > 65000)

@@ -66,6 +66,8 @@ int cx_proc_ref(Cx *cx, const char *name);
 Step *cx_emit(Cx *cx, int op, const YNode *at, const char *text);
 int cx_statement(Cx *cx, const YNode *n);
 int cx_condition(Cx *cx, const YNode *n, const char *what);
+/* `return EXPR` for the expression scalar n (an outcome's exists:). */
+int cx_return_expr(Cx *cx, const YNode *n);
 /* The register named name (declare: add it; -2 when full), or -1. */
 int cx_local(Cx *cx, const char *name, int declare);
 /* A named constant or object handle; 0, or -1 if name is neither.

@@ -702,3 +702,18 @@ int cx_condition(Cx *cx, const YNode *n, const char *what)
 	tmp_put(cx, &v);
 	return cx->nsteps - 1;
 }
+
+int cx_return_expr(Cx *cx, const YNode *n)
+{
+	Stmt st = { .n = n, .s = n->str, .what = "exists" };
+	Val v;
+	if (tokenize(cx, &st) || expr(cx, &st, &v))
+		return -1;
+	if (st.t[st.i].kind != T_END)
+		return serr(cx, &st, st.i, "unexpected '%.*s' after the expression", st.t[st.i].len, st.s + st.t[st.i].off);
+	Step *s = cx_emit(cx, OP_RET, n, n->str);
+	s->a[0] = v.o;
+	s->nargs = 1;
+	tmp_put(cx, &v);
+	return 0;
+}

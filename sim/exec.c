@@ -90,6 +90,11 @@ static void setdst(Sim *S, uint8_t *w, int c, const Step *s, uint64_t v)
 	*r = s->dst_or ? (*r | v) : v;
 }
 
+void ex_setdst(Sim *S, uint8_t *w, int c, const Step *s, uint64_t v)
+{
+	setdst(S, w, c, s, v);
+}
+
 static const char *kind_name(int k)
 {
 	static const char *n[] = { "number", "mm", "vma", "file", "page", "lock", "variable" };
@@ -124,6 +129,11 @@ static int obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want)
 		return -1;
 	}
 	return (int)idx;
+}
+
+int ex_obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want)
+{
+	return obj(S, w, c, s, i, want);
 }
 
 /* The PTE slot for (operand mi as mm, operand ai as address), or -1. */
@@ -1053,6 +1063,10 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		setdst(S, w, c, s, (uint64_t)!!(PAGE(0)->flags & PG_dirty));
 		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, !!(PAGE(0)->flags & PG_dirty));
 		S->lat += P->cost.mem;
+		break;
+	case OP_PAGE_CONTENT: case OP_DISK_VERSION: case OP_TLB_VALID: case OP_TLB_WRITABLE: case OP_TLB_DIRTY:
+		if (ex_check_read(S, w, c, s, pg_idx[0]) == R_ERR)
+			return R_ERR;
 		break;
 	case OP_PAGE_LOCKED:
 		setdst(S, w, c, s, (uint64_t)(PAGE(0)->locker != 0));

@@ -20,6 +20,13 @@ int ex_can_run(Sim *S, uint8_t *w, int c);
 uint64_t ex_opv(Sim *S, uint8_t *w, int c, const Step *s, int i);
 /* Reports a scenario error at step s (the first one wins); R_ERR. */
 int ex_fail(Sim *S, const Step *s, const char *fmt, ...);
+/* Writes v to step s's destination register on CPU c (ORs it for |=). */
+void ex_setdst(Sim *S, uint8_t *w, int c, const Step *s, uint64_t v);
+/* Operand i of s as a handle of kind want: its index, or -1 (error set). */
+int ex_obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want);
+/* The check functions (outcome.c): page_content, disk_version, tlb_*
+ * for the check step s of CPU c, whose page operand (if any) is pfn. */
+int ex_check_read(Sim *S, uint8_t *w, int c, const Step *s, int pfn);
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index);
 

@@ -47,6 +47,23 @@ uint64_t prog_fold(int op, uint64_t a, uint64_t b, int *ok)
 	}
 }
 
+int prog_op_check_only(int op)
+{
+	return op == OP_PAGE_CONTENT || op == OP_DISK_VERSION || op == OP_TLB_VALID || op == OP_TLB_WRITABLE ||
+	       op == OP_TLB_DIRTY;
+}
+
+int prog_op_reads_only(int op)
+{
+	switch (op) {
+	case OP_PTEP_GET: case OP_READ_ONCE: case OP_I_SIZE_READ: case OP_FIND_GET_PAGE: case OP_PAGE_MAPPING:
+	case OP_PAGE_MAPPED: case OP_GET_BLOCK: case OP_PAGE_DIRTY: case OP_PAGE_LOCKED:
+		return 1;
+	default:
+		return prog_op_check_only(op) || prog_ops[op].cls == LOCAL || prog_ops[op].cls == CTRL;
+	}
+}
+
 int prog_op_lookup(const char *name)
 {
 	for (int i = 0; i < OP__COUNT; i++)

@@ -35,6 +35,11 @@ int prog_op_is_step(int op);
  * compiler's constant folding and the executor alike; *ok = 0 where C
  * leaves it undefined (a / 0, a % 0) or op is no operator. */
 uint64_t prog_fold(int op, uint64_t a, uint64_t b, int *ok);
+/* 1 for the check functions (page_content, disk_version, tlb_*): only
+ * outcome checks may call them. */
+int prog_op_check_only(int op);
+/* 1 if op never changes the machine: what an outcome check may run. */
+int prog_op_reads_only(int op);
 
 /* Values are 64-bit.  Handles to machine objects carry their kind in the
  * top byte so that steps can check what they were given; PTE values,
@@ -144,7 +149,7 @@ typedef struct Expect {
 /* Built-in outcomes first, then the scenario's named conditions. */
 enum { OUT_LOST_DIRTY, OUT_DIRTY_NONPRESENT_PTE, OUT_STALE_TLB_WRITE,
        OUT_DEADLOCK, OUT_BUG_ON, OUT_STALE_MAPPING, OUT_USE_AFTER_FREE,
-       OUT_MTIME_MISSED, OUT__BUILTIN };
+       OUT_MTIME_MISSED, OUT_LOST_WRITE, OUT__BUILTIN };
 #define MAX_OUTCOMES 32
 typedef struct OutcomeDesc { const char *name; int proc; /* -1: built in */ const char *doc; } OutcomeDesc;
 
@@ -182,6 +187,11 @@ typedef struct Program {
 	int max_depth;                        /* call frames per CPU */
 	OutcomeDesc outcomes[MAX_OUTCOMES]; int noutcomes;
 	Expect *expects; int nexpects;
+	uint32_t outcomes_off;                /* built-in outcomes turned off (outcomes: {X: off}) */
+	int kernel_reads_pte_dirty;           /* some kernel step reads a PTE's dirty bit
+	                                         (pte_dirty): a sync would find it (lost_write) */
+	int kernel_reads_skey;                /* some kernel step reads the storage key
+	                                         (page_test_and_clear_dirty) */
 	CostModel cost;
 	void *arena;                          /* owns everything above */
 } Program;

@@ -111,9 +111,9 @@ static void test_race_counts(void **state)
 	assert_int_equal(x->R.schedules, 3);
 	assert_int_equal(x->R.end_states, 2);
 	assert_int_equal(x->R.max_depth, 3);
-	uint32_t both = (1u << OUT_LOST_DIRTY) | (1u << OUT_DIRTY_NONPRESENT_PTE);
-	assert_int_equal(x->R.reach, both);
-	assert_int_equal(x->R.always, 1u << OUT_LOST_DIRTY);
+	uint32_t lost = (1u << OUT_LOST_DIRTY) | (1u << OUT_LOST_WRITE);
+	assert_int_equal(x->R.reach, lost | (1u << OUT_DIRTY_NONPRESENT_PTE));
+	assert_int_equal(x->R.always, lost);
 	assert_int_equal(x->R.out[OUT_LOST_DIRTY].schedules, 3);
 	assert_int_equal(x->R.out[OUT_LOST_DIRTY].end_states, 2);
 	assert_int_equal(x->R.out[OUT_DIRTY_NONPRESENT_PTE].schedules, 1);
