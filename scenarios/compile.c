@@ -920,6 +920,7 @@ static const char *const builtin_doc[OUT__BUILTIN][2] = {
 	{ "stale_mapping", "at the end a PTE maps a page that is no longer the file's page at that index, or lies beyond i_size" },
 	{ "use_after_free", "a PTE maps, or an access reached, a freed block" },
 	{ "mtime_missed", "file data changed through a mapping and the file's mtime never changed" },
+	{ "livelock", "a reachable cycle of states from which no end state can be reached: the CPUs run forever" },
 };
 
 static int outcomes(Cx *cx, const YNode *n)
