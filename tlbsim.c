@@ -55,8 +55,8 @@ static const char *const help_text[][2] = {
 	  "tlbsim simulates an SMP machine (CPUs with TLBs, x86 page tables, IPIs and\n"
 	  "flush_tlb_page) running Linux VM code paths scripted in YAML, and explores\n"
 	  "their interleavings for lost dirty bits and lost writes, stale TLB entries\n"
-	  "and mappings, use after free, missed mtime updates and deadlocks, under\n"
-	  "seven CPU dirty-bit models ('tlbsim models').\n\n"
+	  "and mappings, use after free, missed mtime updates, deadlocks and\n"
+	  "livelocks, under seven CPU dirty-bit models ('tlbsim models').\n\n"
 	  "commands:\n"
 	  "  run FILE        one timed run (or a replay of --schedule), as a CPU timeline\n"
 	  "  explore FILE    every interleaving; outcomes, counts and shortest witnesses\n"
@@ -74,12 +74,16 @@ static const char *const help_text[][2] = {
 	  "does neither.  --schedule \"0 0 1 i1 ...\" follows those choices first (N: CPU#N\n"
 	  "takes its next step, iN: CPU#N takes its pending IPIs), then the timed order.\n"
 	  "Prints the timeline, the end state, the outcomes, the schedule and a trace hash.\n"
+	  "A run that comes back to a state from which no end state can be reached stops\n"
+	  "there: outcome livelock, its cycle marked in the timeline.\n"
 	  "Defaults: the scenario's first variant and first model; database tlbsim.db.\n" },
 	{ "explore", "usage: tlbsim explore FILE [--variant V] [--model M] [--max-states N] [--brief] [--db PATH | --no-db]\n\n"
 	  "Explores every interleaving of steps and IPI deliveries, merging visited states,\n"
 	  "for every variant and dirty-bit model of the scenario (or the ones named).\n"
 	  "Prints each reachable outcome with the number of schedules ending in it and a\n"
 	  "shortest witness schedule, then (unless --brief) the witness as a CPU timeline.\n"
+	  "livelock (states from which no end state can be reached) counts those states;\n"
+	  "its witness is a lasso: a schedule to a cycle, then once round the cycle.\n"
 	  "Rates go to stderr.  --max-states (default 50000000) bounds the search.\n" },
 	{ "check", "usage: tlbsim check [PATH...] [--db PATH | --no-db] [--max-states N]\n\n"
 	  "Explores each scenario (a file, or every *.yaml scenario in a folder; default\n"
@@ -280,8 +284,11 @@ static char *witness_text(const Program *P, const char *model, const Choice *ch,
 		return NULL;
 	}
 	FILE *m = open_memstream(&buf, &len);
-	rep_timeline(m, P, &t, show_time);
-	rep_end_state(m, &S, r.final);
+	int lasso = r.outcomes >> OUT_LIVELOCK & 1;
+	rep_timeline_lasso(m, P, &t, show_time, lasso ? r.cycle_at : -1);
+	if (lasso)
+		rep_livelock(m, r.cycle_at, r.n);
+	rep_state(m, &S, r.final, lasso ? "cycle state:" : "end state:");
 	if (r.waits[0])
 		fprintf(m, "deadlock: %s\n", r.waits);
 	fclose(m);
@@ -317,7 +324,7 @@ static int explore_combo(Batch *b, Program *P, const char *model, const Opts *o)
 {
 	Sim S;
 	char err[256];
-	ExploreOpts eo = { o->max_states };
+	ExploreOpts eo = { .max_states = o->max_states };
 	if (sim_init(&S, P, model, err, sizeof err) < 0) {
 		fprintf(stderr, "tlbsim: %s\n", err);
 		return 2;
@@ -400,32 +407,51 @@ static const char *count_text(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
+/* The header's count of complete schedules: exact, exact for the
+ * schedules that end while others never do (livelock), or unbounded. */
+static void print_schedules(FILE *out, const ExploreResult *R)
+{
+	char buf[32];
+	if (R->schedules_unbounded)
+		fprintf(out, "unboundedly many schedules (a CPU can go round a cycle any number of times and still end)");
+	else if (R->schedules_cyclic)
+		fprintf(out, "%s schedules that end (the others never do: livelock)", count_text(R->schedules, buf, sizeof buf));
+	else
+		fprintf(out, "%s schedules", count_text(R->schedules, buf, sizeof buf));
+}
+
+/* One outcome's line: how many schedules end in it, out of how many, and
+ * its witness.  Livelock counts states instead: no schedule ends in it. */
+static void print_outcome_line(FILE *out, const Combo *c, int k)
+{
+	const ExploreResult *R = &c->R;
+	const OutcomeStat *os = &R->out[k];
+	char *s = sched_str(os->witness, os->wlen), n1[32], n2[48];
+	fprintf(out, "   %-22s %s", c->P->outcomes[k].name, judge_observed(R->reach, R->always, k));
+	if (k == OUT_LIVELOCK)
+		fprintf(out, ": %" PRIu64 " of %" PRIu64 " states reach no end state; witness: %s (the last %d repeat%s forever)\n",
+		        R->stuck_states, R->states, s, os->cycle, os->cycle == 1 ? "s" : "");
+	else
+		fprintf(out, " in %s of %s schedules (%" PRIu64 " end states); witness: %s\n",
+		        os->unbounded ? "unboundedly many" : count_text(os->schedules, n1, sizeof n1),
+		        R->schedules_unbounded ? "unboundedly many" : count_text(R->schedules, n2, sizeof n2),
+		        os->end_states, s);
+	free(s);
+}
+
 static void print_combo(FILE *out, const Combo *c, int brief)
 {
 	const Program *P = c->P;
-	char buf[32];
 	const ExploreResult *R = &c->R;
 	fprintf(out, "== %s  variant %s  model %s  (%s)\n", P->name, P->variant ? P->variant : "-", c->model, P->files[0].path);
 	fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
-	if (R->schedules_cyclic)
-		fprintf(out, "unbounded schedules (the state graph has a cycle: a CPU can loop forever)");
-	else
-		fprintf(out, "%s schedules", count_text(R->schedules, buf, sizeof buf));
+	print_schedules(out, R);
 	fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n", R->end_states, R->max_depth);
 	if (!R->reach)
 		fprintf(out, "   outcomes: none\n");
-	for (int k = 0; k < P->noutcomes; k++) {
-		const OutcomeStat *os = &R->out[k];
-		if (!os->witness)
-			continue;
-		char *s = sched_str(os->witness, os->wlen);
-		char b2[32];
-		fprintf(out, "   %-22s %s in %s of %s schedules (%" PRIu64 " end states); witness: %s\n",
-		        P->outcomes[k].name, judge_observed(R->reach, R->always, k),
-		        count_text(os->schedules, buf, sizeof buf), count_text(R->schedules, b2, sizeof b2),
-		        os->end_states, s);
-		free(s);
-	}
+	for (int k = 0; k < P->noutcomes; k++)
+		if (R->out[k].witness)
+			print_outcome_line(out, c, k);
 	for (int k = 0; k < P->noutcomes && !brief; k++) {
 		const OutcomeStat *os = &R->out[k];
 		int same = -1;
@@ -439,7 +465,13 @@ static void print_combo(FILE *out, const Combo *c, int brief)
 			fprintf(out, "\n-- %s: the same witness as %s\n", P->outcomes[k].name, P->outcomes[same].name);
 			continue;
 		}
-		fprintf(out, "\n-- %s, shortest witness (%d choices):\n   ", P->outcomes[k].name, os->wlen);
+		char what[96];
+		if (k == OUT_LIVELOCK)
+			snprintf(what, sizeof what, "a lasso: %d choice%s to the cycle, then %d round it, forever",
+			         os->wlen - os->cycle, os->wlen - os->cycle == 1 ? "" : "s", os->cycle);
+		else
+			snprintf(what, sizeof what, "shortest witness (%d choices)", os->wlen);
+		fprintf(out, "\n-- %s, %s:\n   ", P->outcomes[k].name, what);
 		print_replay(out, c, k);
 		fprintf(out, "\n\n%s", c->traces[k]);
 	}
@@ -588,7 +620,7 @@ static int cmd_check(int argc, char **argv)
 	for (int i = 0; !rc && i < b.n; i++) {
 		Combo *c = &b.c[i];
 		if (!c->R.end_states) {
-			judge_no_end_state(stdout, c->P, c->model, &failed);
+			judge_no_end_state(stdout, c->P, c->model, c->R.reach, c->R.always, &passed, &failed);
 			continue;
 		}
 		if (judge(stdout, c->P, c->model, c->R.reach, c->R.always, &passed, &failed))
@@ -678,14 +710,15 @@ static int record_run(const Opts *o, const Program *P, const char *model, const 
 		return 2;
 	int rc = db_begin(db);
 	int64_t sid = rc ? -1 : record_scenario(db, P);
+	uint64_t ended = !(r->outcomes >> OUT_LIVELOCK & 1);   /* a livelocked run never ends */
 	DbRun run = { sid, P->variant ? P->variant : "-", model, "run", o->seed, sched, TLBSIM_VERSION,
-	              0, 0, (uint64_t)r->n, 1, 1, hash };
+	              0, 0, (uint64_t)r->n, ended, ended, hash };
 	int64_t rid = sid < 0 ? -1 : db_run(db, &run);
 	rc = rid < 0;
 	for (int k = 0; k < P->noutcomes && !rc; k++) {
 		if (!(r->outcomes >> k & 1))
 			continue;
-		DbOutcome dbo = { rid, P->outcomes[k].name, 1, 1, sched, r->n, text, strlen(text) };
+		DbOutcome dbo = { rid, P->outcomes[k].name, ended, ended, sched, r->n, text, strlen(text) };
 		rc = db_outcome(db, &dbo) < 0;
 	}
 	if (!rc)

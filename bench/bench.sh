@@ -125,7 +125,7 @@ for f in scenarios/*.yaml; do
 	# schedules, in the same order as the stderr lines
 	awk '/^== / { v = $4; m = $6 } / states, .* transitions, / {
 		s = "?"; for (i = 1; i <= NF; i++) if ($i ~ /^schedules/) s = ($(i - 2) == ">=" ? ">=" : "") $(i - 1)
-		if ($0 ~ /unbounded schedules/) s = "unbounded"
+		if ($0 ~ /unboundedly many schedules/) s = "unbounded"
 		print v, m, s }' "$TMP/s.out" >"$TMP/s.sched"
 	# per combo: median rate over the repetitions (seconds = states / rate:
 	# the rate is printed from the unrounded time)

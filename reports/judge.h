@@ -13,10 +13,12 @@
 int judge(FILE *out, const Program *P, const char *model, uint32_t reach, uint32_t always,
           int *passed, int *failed);
 /* For an exploration that reached no end state (every schedule runs
- * forever): nothing can be judged, and a `never` would hold vacuously.
- * Prints one FAIL line if any expectation applies; adds to *failed;
- * returns 1 then, else 0. */
-int judge_no_end_state(FILE *out, const Program *P, const char *model, int *failed);
+ * forever): expectations of livelock are judged as judge() does; the
+ * others cannot be, and a `never` would hold vacuously, so if any of
+ * them applies it prints one FAIL line, adds to *failed and returns 1,
+ * else 0. */
+int judge_no_end_state(FILE *out, const Program *P, const char *model, uint32_t reach, uint32_t always,
+                       int *passed, int *failed);
 /* The outcomes reach shows that no expectation applying to model names
  * (check fails on each), or 0 when an applying entry says others: any. */
 uint32_t judge_unexpected(const Program *P, const char *model, uint32_t reach);

@@ -104,15 +104,23 @@ static void row(FILE *out, Row *r, const char *left, int c, const char *text, co
 /* Timed traces: explore folds a CPU's local steps into the transition
  * before them, so those events carry later times than other CPUs' events
  * that follow them in the trace.  A stable sort by time puts every line
- * where it happened; events of one CPU keep their order. */
-static TraceEv *time_order(const Trace *t)
+ * where it happened; events of one CPU keep their order.  In a lasso
+ * (cycle_at >= 0) the prefix's events come first, then the cycle's, each
+ * part by time, so that the cycle's mark is exact. */
+static int later(const TraceEv *a, const TraceEv *b, int cycle_at)
+{
+	int ca = cycle_at >= 0 && a->choice > (uint32_t)cycle_at, cb = cycle_at >= 0 && b->choice > (uint32_t)cycle_at;
+	return ca != cb ? ca > cb : a->time > b->time;
+}
+
+static TraceEv *time_order(const Trace *t, int cycle_at)
 {
 	TraceEv *v = malloc(sizeof *v * (size_t)(t->n ? t->n : 1));
 	if (!v)
 		abort();
 	for (int i = 0; i < t->n; i++) {
 		int k = i;
-		while (k > 0 && v[k - 1].time > t->ev[i].time) {
+		while (k > 0 && later(&v[k - 1], &t->ev[i], cycle_at)) {
 			v[k] = v[k - 1];
 			k--;
 		}
@@ -128,9 +136,16 @@ static const char *left_label(int show_time)
 	return show_time ? "   cycle line" : "line";
 }
 
+#define CYCLE_MARK "-- cycle starts here: the steps below repeat forever (livelock) --"
+
 void rep_timeline(FILE *out, const Program *P, const Trace *tr, int show_time)
 {
-	Trace sorted = { show_time ? time_order(tr) : tr->ev, tr->n, tr->n };
+	rep_timeline_lasso(out, P, tr, show_time, -1);
+}
+
+void rep_timeline_lasso(FILE *out, const Program *P, const Trace *tr, int show_time, int cycle_at)
+{
+	Trace sorted = { show_time ? time_order(tr, cycle_at) : tr->ev, tr->n, tr->n };
 	const Trace *t = &sorted;
 	int ncpu = P->ncpu, width[MAX_CPUS], lw = (int)strlen(left_label(show_time));
 	char left[LOC_MAX + 16], lines[8][COL_MAX + 1];
@@ -155,16 +170,39 @@ void rep_timeline(FILE *out, const Program *P, const Trace *tr, int show_time)
 	}
 	row(out, &r, left_label(show_time), -1, NULL, head);
 	row(out, &r, "", -1, NULL, dash);
+	int marked = cycle_at < 0;
 	for (int i = 0; i < t->n; i++) {
 		const TraceEv *e = &t->ev[i];
+		if (!marked && e->choice > (uint32_t)cycle_at) {
+			fprintf(out, "%s\n", CYCLE_MARK);
+			marked = 1;
+		}
 		left_cell(P, e, show_time, left, sizeof left);
 		int nl = ev_lines(e, width[e->cpu], lines, 8);
 		for (int k = 0; k < nl; k++)
 			row(out, &r, k ? "" : left, e->cpu, lines[k], NULL);
 	}
+	if (!marked)
+		fprintf(out, "%s\n", CYCLE_MARK);
 	free(r.buf);
 	if (show_time)
 		free(sorted.ev);
+}
+
+void rep_livelock(FILE *out, int cycle_at, int n)
+{
+	char which[48], from[48];
+	int many = n - cycle_at > 1;
+	if (many)
+		snprintf(which, sizeof which, "choices %d..%d bring", cycle_at + 1, n);
+	else
+		snprintf(which, sizeof which, "choice %d brings", n);
+	if (cycle_at)
+		snprintf(from, sizeof from, "after choice %d", cycle_at);
+	else
+		snprintf(from, sizeof from, "at the start");
+	fprintf(out, "livelock: %s the machine back to the state it was in %s; %s forever, "
+	        "and no schedule from there reaches an end state\n", which, from, many ? "they repeat" : "it repeats");
 }
 
 char *rep_outcome_list(const Program *P, uint32_t mask, char *buf, size_t len)
@@ -179,10 +217,15 @@ char *rep_outcome_list(const Program *P, uint32_t mask, char *buf, size_t len)
 
 void rep_end_state(FILE *out, const Sim *S, uint8_t *w)
 {
+	rep_state(out, S, w, "end state:");
+}
+
+void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label)
+{
 	const Program *P = S->P;
 	Mem m;
 	world_mem(&S->L, w, &m);
-	fprintf(out, "end state:");
+	fprintf(out, "%s", label);
 	for (int i = 0; i < P->npte; i++) {
 		uint64_t addr = 0;
 		char d[64];
@@ -193,7 +236,7 @@ void rep_end_state(FILE *out, const Sim *S, uint8_t *w)
 	for (int i = 0; i < P->npages; i++) {
 		const PageDesc *pd = &P->pages[i];
 		const PageState *pg = &m.page[i + 1];
-		fprintf(out, "           %s: pfn %d, content v%u", pd->name, i + 1, pg->data);
+		fprintf(out, "%*s%s: pfn %d, content v%u", (int)strlen(label) + 1, "", pd->name, i + 1, pg->data);
 		int slot = world_page_slot(P, pg);
 		if (slot >= 0)
 			fprintf(out, ", disk v%u", m.disk[slot]);

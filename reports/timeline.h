@@ -9,8 +9,18 @@
 
 /* Prints t for P.  show_time adds the simulated cycle of each event. */
 void rep_timeline(FILE *out, const Program *P, const Trace *t, int show_time);
+/* rep_timeline of a livelock's lasso: a line marks where the cycle
+ * starts, before the first event of choice cycle_at + 1 (cycle_at < 0:
+ * no mark).  In a timed timeline events are in time order, so a step of
+ * the prefix may show below the mark. */
+void rep_timeline_lasso(FILE *out, const Program *P, const Trace *t, int show_time, int cycle_at);
 /* Prints the end state: every PTE in hex, page flags and content versions. */
 void rep_end_state(FILE *out, const Sim *S, uint8_t *w);
+/* The same for any state, after label ("end state:", "cycle state:"). */
+void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label);
+/* What a livelocked run of n choices shows after its timeline: the
+ * choices after cycle_at go round a cycle forever. */
+void rep_livelock(FILE *out, int cycle_at, int n);
 /* Names of the outcomes in mask, comma-separated ("" if none). */
 char *rep_outcome_list(const Program *P, uint32_t mask, char *buf, size_t len);
 

@@ -623,6 +623,7 @@ static const char *const builtin_doc[OUT__BUILTIN][2] = {
 	{ "use_after_free", "a PTE maps, or an access reached, a freed block" },
 	{ "mtime_missed", "file data changed through a mapping and the file's mtime never changed" },
 	{ "lost_write", "after a full sync (every way the kernel under test writes a page) the disk would lack data a completed write put in a file page" },
+	{ "livelock", "a reachable cycle of states from which no end state can be reached: the CPUs run forever" },
 };
 
 /* The procedure of an exists: expression: `return EXPR`, named after
@@ -650,6 +651,8 @@ static int outcome_switch(Cx *cx, const YNode *k, const YNode *v)
 	if (cx_want(cx, v, YN_SCALAR, "outcomes") || (strcmp(v->str, "off") && strcmp(v->str, "on")))
 		return cx->failed ? -1 : cx_err(cx, v, 0, "outcomes: %s: expected off or on, got '%s'", k->str, v->str);
 	off = !strcmp(v->str, "off");
+	if (off && o == OUT_LIVELOCK)
+		return cx_err(cx, v, 0, "outcomes: livelock cannot be turned off (a schedule that never ends has no end state to judge)");
 	P->outcomes_off = off ? P->outcomes_off | 1u << o : P->outcomes_off & ~(1u << o);
 	return 0;
 }

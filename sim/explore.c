@@ -4,6 +4,8 @@
  * order, gives a shortest witness; the edges of state i are
  * edges[edge_start[i] .. edge_start[i+1]), in sim_enabled order. */
 #include "sim/explore.h"
+#include "sim/livelock.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@ typedef struct Slot { uint64_t h1, h2; uint32_t idx1; uint32_t pad[3]; } Slot; /
 
 typedef struct Ex {
 	Sim *S;
+	const uint8_t *start;        /* the initial world (NULL: sim_start's) */
 	size_t size;                 /* bytes per world */
 	Slot *tab; uint64_t tcap;    /* open addressing, power of two */
 	Node *node; uint64_t n, ncap;
@@ -264,7 +267,9 @@ static uint64_t sat_add(uint64_t a, uint64_t b, int *saturated)
 }
 
 /* Kahn's algorithm over the stored graph: paths from the root to every
- * state; schedules ending with outcome o = sum over its end states. */
+ * state; schedules ending with outcome o = sum over its end states.  A
+ * state Kahn cannot order lies on or after a cycle: an end state so has
+ * unboundedly many schedules, and is left out of the sums. */
 static void count_paths(Ex *x, ExploreResult *R)
 {
 	uint32_t *indeg = calloc(x->n, sizeof *indeg), *queue = malloc(sizeof *queue * x->n);
@@ -288,14 +293,87 @@ static void count_paths(Ex *x, ExploreResult *R)
 	R->schedules_cyclic = tail < x->n;
 	for (uint64_t k = 0; k < x->nend; k++) {
 		uint64_t p = paths[x->ends[k].idx];
-		R->schedules = sat_add(R->schedules, p, &R->schedules_saturated);
-		for (int o = 0; o < MAX_OUTCOMES; o++)
-			if (x->ends[k].mask >> o & 1)
+		int inf = indeg[x->ends[k].idx] != 0;
+		R->schedules_unbounded |= inf;
+		if (!inf)
+			R->schedules = sat_add(R->schedules, p, &R->schedules_saturated);
+		for (int o = 0; o < MAX_OUTCOMES; o++) {
+			if (!(x->ends[k].mask >> o & 1))
+				continue;
+			R->out[o].unbounded |= inf;
+			if (!inf)
 				R->out[o].schedules = sat_add(R->out[o].schedules, p, &R->schedules_saturated);
+		}
 	}
 	free(indeg);
 	free(queue);
 	free(paths);
+}
+
+/* The initial world into w: the one given, or sim_start's. */
+static int start_world(Ex *x, uint8_t *w)
+{
+	if (!x->start)
+		return sim_start(x->S, w);
+	memcpy(w, x->start, x->size);
+	return 0;
+}
+
+/* The choices of the lasso's cycle, after the prefix w[0..np): the
+ * edges keep no choices, but edge k of a state is its k-th choice in
+ * sim_enabled order, so the cycle is replayed from the prefix's end
+ * (recomputing a few successors instead of 2 bytes per edge). */
+static int cycle_choices(Ex *x, Choice *w, int np, const LvResult *lr)
+{
+	Sim *S = x->S;
+	Choice ch[MAX_CHOICES];
+	uint8_t *cur = malloc(x->size);
+	int rc = cur ? start_world(x, cur) : -1;
+	for (int k = 0; k < np && rc == 0; k++)
+		rc = sim_apply(S, cur, w[k]);
+	uint64_t s = lr->cycle_state;
+	for (int k = 0; k < lr->ncycle && rc == 0; k++) {
+		uint64_t e = lr->cycle[k];
+		int nc = sim_enabled(S, cur, ch);
+		assert((uint64_t)nc == x->estart[s + 1] - x->estart[s]);
+		(void)nc;
+		w[np + k] = ch[e - x->estart[s]];
+		rc = sim_apply(S, cur, w[np + k]);
+		s = x->edge[e];
+	}
+	free(cur);
+	return rc;
+}
+
+/* Livelock: states from which no end state is reachable.  The witness is
+ * a lasso: a shortest schedule to the cycle's state, then the cycle. */
+static int livelock(Ex *x, ExploreResult *R)
+{
+	uint64_t *ends = malloc(sizeof *ends * (size_t)(x->nend ? x->nend : 1));
+	if (!ends)
+		oom();
+	for (uint64_t k = 0; k < x->nend; k++)
+		ends[k] = x->ends[k].idx;
+	LvGraph g = { x->n, x->estart, x->edge, ends, x->nend };
+	LvResult lr;
+	int found = lv_find(&g, &lr), np, rc = 0;
+	free(ends);
+	if (!found)
+		return 0;
+	OutcomeStat *os = &R->out[OUT_LIVELOCK];
+	Choice *w = witness(x, lr.cycle_state, &np);
+	if (!(w = realloc(w, sizeof *w * (size_t)(np + lr.ncycle))))
+		oom();
+	rc = cycle_choices(x, w, np, &lr);
+	os->witness = w;
+	os->wlen = np + lr.ncycle;
+	os->cycle = lr.ncycle;
+	R->stuck_states = lr.stuck;
+	R->reach |= 1u << OUT_LIVELOCK;
+	if (lr.root_stuck)
+		R->always |= 1u << OUT_LIVELOCK;
+	lv_free(&lr);
+	return rc;
 }
 
 static void ex_free(Ex *x)
@@ -316,7 +394,7 @@ static void ex_free(Ex *x)
 
 int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 {
-	Ex x = { .S = S, .size = S->L.size };
+	Ex x = { .S = S, .start = o->start, .size = S->L.size };
 	struct timespec t0, t1;
 	uint8_t *tmp = malloc(x.size * MAX_CHOICES), *cur = malloc(x.size);
 	x.packed = malloc(sizeof *x.packed * (x.size / 8 + x.size / 16 + 2));
@@ -325,7 +403,7 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(R, 0, sizeof *R);
 	S->trace = NULL;
-	if (!tmp || !cur || !x.packed || sim_start(S, tmp) < 0) {
+	if (!tmp || !cur || !x.packed || start_world(&x, tmp) < 0) {
 		free(tmp);
 		free(cur);
 		free(x.packed);
@@ -334,7 +412,7 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 	intern(&x, XXH3_128bits(tmp, x.size), &fresh);
 	pack_state(&x, tmp);
 	push_state(&x, UINT32_MAX, 0, 0);
-	for (uint64_t i = 0; i < x.n && rc == 0; i++) {
+	for (uint64_t i = 0; i < x.n && rc == 0 && !(o->until_end && R->end_states); i++) {
 		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
 		rc = expand(&x, R, i, cur, tmp);
 		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
@@ -346,12 +424,14 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 			rc = -1;
 		}
 	}
-	if (rc == 0) {
+	if (rc == 0 && !o->until_end) {
 		x.estart[x.n] = x.ne;
-		R->states = x.n;
 		R->max_depth = x.node[x.n - 1].depth;
 		count_paths(&x, R);
+		if (R->schedules_cyclic)
+			rc = livelock(&x, R);
 	}
+	R->states = x.n;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	R->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ex_free(&x);

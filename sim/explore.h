@@ -3,7 +3,8 @@
  * Costs: one 128-bit hash (XXH3) per state in the visited set (hash
  * compaction: two distinct states are merged only if their 128-bit hashes
  * collide, odds below 1e-20 at a billion states), the frontier's blobs,
- * and one 32-bit edge per transition, kept to count schedules exactly. */
+ * and one 32-bit edge per transition, kept to count schedules exactly and
+ * to find livelocks (sim/livelock.h) once the search is done. */
 #ifndef TLBSIM_EXPLORE_H
 #define TLBSIM_EXPLORE_H
 #include <stdint.h>
@@ -11,19 +12,33 @@
 
 typedef struct ExploreOpts {
 	uint64_t max_states;     /* stop (an error) beyond this many states */
+	const uint8_t *start;    /* explore from this world (NULL: sim_start's) */
+	int until_end;           /* stop at the first end state: only
+	                            R->states and R->end_states (0 or 1) are
+	                            then meaningful (sim_run's livelock test) */
 } ExploreOpts;
 
 typedef struct OutcomeStat {
-	uint64_t schedules;      /* complete schedules ending with it (saturating) */
+	uint64_t schedules;      /* complete schedules ending with it (saturating;
+	                            unbounded: only those before no cycle) */
+	int unbounded;           /* unboundedly many: a cycle leads to one of its
+	                            end states */
 	uint64_t end_states;     /* distinct end states with it */
 	Choice *witness;         /* a shortest schedule reaching it (malloc'd) */
 	int wlen;
+	int cycle;               /* livelock: the last `cycle` choices of the
+	                            witness return to the state before them */
 } OutcomeStat;
 
 typedef struct ExploreResult {
 	uint64_t states, transitions, end_states, schedules;
-	int schedules_cyclic;    /* the state graph has a cycle: schedules unbounded */
+	int schedules_cyclic;    /* the state graph has a cycle */
+	int schedules_unbounded; /* a cycle leads to an end state: unboundedly
+	                            many complete schedules (schedules counts
+	                            those to the other end states) */
 	int schedules_saturated; /* more than 2^64-1 */
+	uint64_t stuck_states;   /* states from which no end state is reachable
+	                            (livelock when nonzero) */
 	int max_depth;
 	double seconds;
 	uint32_t reach;          /* outcomes in some end state */

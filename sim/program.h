@@ -146,10 +146,14 @@ typedef struct Expect {
  * a fault handler returning one of these bits does not retry the access. */
 #define VM_FAULT_ERROR_BITS 0x33
 
-/* Built-in outcomes first, then the scenario's named conditions. */
+/* Built-in outcomes first, then the scenario's named conditions.  All
+ * but OUT_LIVELOCK are judged at end states; OUT_LIVELOCK is a property
+ * of the state graph (a reachable state from which no end state is
+ * reachable), found by explore after the search and by run when a
+ * schedule comes back to a state it was in. */
 enum { OUT_LOST_DIRTY, OUT_DIRTY_NONPRESENT_PTE, OUT_STALE_TLB_WRITE,
        OUT_DEADLOCK, OUT_BUG_ON, OUT_STALE_MAPPING, OUT_USE_AFTER_FREE,
-       OUT_MTIME_MISSED, OUT_LOST_WRITE, OUT__BUILTIN };
+       OUT_MTIME_MISSED, OUT_LOST_WRITE, OUT_LIVELOCK, OUT__BUILTIN };
 #define MAX_OUTCOMES 32
 typedef struct OutcomeDesc { const char *name; int proc; /* -1: built in */ const char *doc; } OutcomeDesc;
 

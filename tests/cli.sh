@@ -57,3 +57,15 @@ check "run records and replays by run id" sh -c "$T run $tmp/s/mkclean.yaml --db
 	rid=\$(sed -n 's/^recorded run \([0-9]*\).*/\1/p' $tmp/rr) && $T replay --run \$rid --db $db | grep -q '^outcomes: none'"
 check "check prints a summary line" sh -c "$T check scenarios --no-db | tail -1 | grep -Eq '^[0-9]+ passed, 0 failed$'"
 check "compare prints the matrix" sh -c "$T compare scenarios/mkclean.yaml --no-db | grep -q '^page_mkclean_one  old '"
+
+# livelock: explore's lasso replays with run --schedule (it stops in the
+# cycle, marked in the timeline), and the database keeps the witness
+w=$($T explore scenarios/livelock.yaml --variant leak --model validating --brief --no-db 2>/dev/null |
+    sed -n 's/^ *livelock .*witness: \(.*\) (the last [0-9]* repeats* forever)$/\1/p')
+check "livelock witness '$w' replays with run --schedule" sh -c "$T run scenarios/livelock.yaml --variant leak --model validating --no-db --schedule '$w' >$tmp/ll && \
+	grep -q '^outcomes: livelock$' $tmp/ll && grep -q '^-- cycle starts here' $tmp/ll && grep -q '^schedule: $w$' $tmp/ll"
+check "livelock counts states, not schedules" sh -c "$T explore scenarios/livelock.yaml --variant leak --model validating --brief --no-db 2>/dev/null | \
+	grep -Eq '^   livelock +sometimes: [0-9]+ of [0-9]+ states reach no end state; witness: '"
+check "explore records a livelock witness, replay matches it" sh -c "$T explore scenarios/livelock.yaml --model validating --db $tmp/ll.db --brief >/dev/null 2>&1 && \
+	$T replay livelock --scenario livelock --db $tmp/ll.db >$tmp/llr && grep -q '^outcomes: livelock' $tmp/llr && grep -q 'matches the recorded' $tmp/llr"
+check "check judges livelock in a scenario with no end state" sh -c "$T check tests/data/no_end_state.yaml --no-db 2>/dev/null | grep -q '^ok   spinner - validating: livelock always'"

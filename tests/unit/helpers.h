@@ -275,7 +275,7 @@ static inline uint32_t fx_run_to_end(SimFx *f)
  * f->S.err set). */
 static inline int fx_explore(SimFx *f, const char *text, const char *model, uint64_t max_states)
 {
-	ExploreOpts o = { max_states };
+	ExploreOpts o = { .max_states = max_states };
 	fx_setup(f, text, NULL, model);
 	return explore(&f->S, &o, &f->R);
 }

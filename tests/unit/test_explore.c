@@ -1,7 +1,8 @@
 /* tests/unit/test_explore.c: unit tests of sim/explore.c on tiny
  * scenarios whose state graphs can be counted by hand: states, end
- * states, schedules, witnesses (replayed with sim_run), determinism and
- * the --max-states bound. */
+ * states, schedules, witnesses (replayed with sim_run), determinism, the
+ * --max-states bound, cycles and livelocks (the lasso witness, its
+ * replay, honest counts), and the livelock graph analysis by itself. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "helpers.h"
 #include "sim/explore.h"
+#include "sim/livelock.h"
 #include "sim/run.h"
 #include "sim/sched.h"
 
@@ -260,11 +262,220 @@ static void test_cycle(void **state)
 		"  - cpu: 1\n"
 		"    body: [\"lock_page(page1)\", \"unlock_page(page1)\"]\n";
 	fx_explore_ok(x, text, "validating");
-	/* CPU#0 retries trylock while CPU#1 holds the lock: a cycle */
+	/* CPU#0 retries trylock while CPU#1 holds the lock: a cycle, which
+	 * CPU#0 leaves once CPU#1 unlocks: no livelock, and unboundedly many
+	 * schedules reach the end */
 	assert_true(x->R.schedules_cyclic);
+	assert_true(x->R.schedules_unbounded);
 	assert_int_equal(x->R.end_states, 1);
 	assert_int_equal(x->R.reach, 0);
+	assert_int_equal(x->R.stuck_states, 0);
+	assert_null(x->R.out[OUT_LIVELOCK].witness);
 	fx_finish(x);
+}
+
+/* CPU#0 waits for a flag; CPU#1 does two steps of its own and, in
+ * `fixed`, sets the flag.  `race`: CPU#1 sets it only if it sees CPU#0's
+ * `go`, so some schedules livelock and the others end. */
+#define SPIN \
+	"variants: [stuck, fixed, race]\n" \
+	"vars: {flag: 0, go: 0}\n" \
+	"procedures:\n" \
+	"  - name: other\n" \
+	"    variant: stuck\n" \
+	"    body: [\"set_page_dirty(page1)\", \"set_page_dirty(page2)\"]\n" \
+	"  - name: other\n" \
+	"    variant: fixed\n" \
+	"    body: [\"set_page_dirty(page1)\", \"WRITE_ONCE(flag, 1)\"]\n" \
+	"  - name: other\n" \
+	"    variant: race\n" \
+	"    body:\n" \
+	"      - \"g = READ_ONCE(go)\"\n" \
+	"      - if: \"g\"\n" \
+	"        then: [\"WRITE_ONCE(flag, 1)\"]\n" \
+	"cpus:\n" \
+	"  - cpu: 0\n" \
+	"    body:\n" \
+	"      - \"WRITE_ONCE(go, 1)\"\n" \
+	"      - loop:\n" \
+	"          - \"v = READ_ONCE(flag)\"\n" \
+	"          - if: \"v\"\n" \
+	"            then: [break]\n" \
+	"  - cpu: 1\n" \
+	"    body: [\"other()\"]\n"
+static const char spin[] = MACHINE SPIN;
+
+static void explore_variant(SimFx *x, const char *variant)
+{
+	fx_setup(x, spin, variant, "validating");
+	ExploreOpts o = { 0 };
+	if (explore(&x->S, &o, &x->R) < 0)
+		fail_msg("explore: %s", x->S.err);
+}
+
+/* Replays witness o of x and checks that the run stops in its livelock,
+ * its cycle where the witness says. */
+static void assert_lasso_replays(SimFx *x, const OutcomeStat *o)
+{
+	RunOpts ro = { .schedule = o->witness, .nschedule = o->wlen };
+	RunResult rr;
+	if (sim_run(&x->S, &ro, &rr) < 0)
+		fail_msg("replay: %s", x->S.err);
+	assert_int_equal(rr.outcomes, 1u << OUT_LIVELOCK);
+	assert_int_equal(rr.n, o->wlen);
+	assert_int_equal(rr.cycle_at, o->wlen - o->cycle);
+	run_free(&rr);
+}
+
+static void test_livelock_always(void **state)
+{
+	SimFx *x = &ex[0];
+	char buf[64];
+	(void)state;
+	explore_variant(x, "stuck");
+	/* no end state at all: livelock always, from the initial state */
+	assert_int_equal(x->R.end_states, 0);
+	assert_int_equal(x->R.schedules, 0);
+	assert_false(x->R.schedules_unbounded);
+	assert_int_equal(x->R.reach, 1u << OUT_LIVELOCK);
+	assert_int_equal(x->R.always, 1u << OUT_LIVELOCK);
+	assert_int_equal(x->R.states, 6);
+	assert_int_equal(x->R.stuck_states, 6);
+	const OutcomeStat *o = &x->R.out[OUT_LIVELOCK];
+	assert_int_equal(o->schedules, 0);
+	assert_int_equal(o->end_states, 0);
+	/* the cycle is where no schedule leaves: after CPU#1 has finished,
+	 * not the shorter "0 0" that only starves CPU#1 */
+	assert_string_equal(sched_format(o->witness, o->wlen, buf, sizeof buf), "0 1 1 0");
+	assert_int_equal(o->cycle, 1);
+	assert_lasso_replays(x, o);
+	fx_finish(x);
+}
+
+static void test_livelock_none_when_fixed(void **state)
+{
+	SimFx *x = &ex[0];
+	(void)state;
+	explore_variant(x, "fixed");
+	assert_true(x->R.schedules_cyclic);
+	assert_true(x->R.schedules_unbounded);
+	assert_int_equal(x->R.end_states, 1);
+	assert_int_equal(x->R.stuck_states, 0);
+	assert_int_equal(x->R.reach, 0);
+	fx_finish(x);
+}
+
+static void test_livelock_sometimes(void **state)
+{
+	SimFx *x = &ex[0];
+	char buf[64];
+	(void)state;
+	explore_variant(x, "race");
+	/* CPU#0 may spin while CPU#1 has yet to write the flag, a cycle it
+	 * leaves: unboundedly many schedules end.  If CPU#1 reads go first,
+	 * CPU#0 spins forever: the 2 states after that read, before and
+	 * after CPU#0's write of go, reach no end state */
+	assert_true(x->R.schedules_unbounded);
+	assert_int_equal(x->R.end_states, 1);
+	assert_int_equal(x->R.reach, 1u << OUT_LIVELOCK);
+	assert_int_equal(x->R.always, 0);
+	assert_int_equal(x->R.states, 7);
+	assert_int_equal(x->R.stuck_states, 2);
+	const OutcomeStat *o = &x->R.out[OUT_LIVELOCK];
+	/* CPU#1 reads go = 0 first and finishes; CPU#0 then spins */
+	assert_string_equal(sched_format(o->witness, o->wlen, buf, sizeof buf), "1 0 0");
+	assert_int_equal(o->cycle, 1);
+	assert_lasso_replays(x, o);
+	fx_finish(x);
+}
+
+static void test_livelock_deterministic(void **state)
+{
+	SimFx *a = &ex[0], *b = &ex[1];
+	(void)state;
+	static const char *const vs[] = { "stuck", "race" };
+	for (int v = 0; v < 2; v++) {
+		explore_variant(a, vs[v]);
+		explore_variant(b, vs[v]);
+		const OutcomeStat *oa = &a->R.out[OUT_LIVELOCK], *ob = &b->R.out[OUT_LIVELOCK];
+		assert_int_equal(a->R.stuck_states, b->R.stuck_states);
+		assert_int_equal(oa->wlen, ob->wlen);
+		assert_int_equal(oa->cycle, ob->cycle);
+		assert_memory_equal(oa->witness, ob->witness, sizeof(Choice) * (size_t)oa->wlen);
+		fx_finish(a);
+		fx_finish(b);
+	}
+}
+
+/* ---- lv_find on graphs written by hand ---- */
+
+/* A graph from adjacency lists: adj[i] lists i's successors, ended by -1. */
+typedef struct HandGraph { uint64_t estart[9]; uint32_t edge[32]; uint64_t ends[8]; LvGraph g; } HandGraph;
+
+static void hand_graph(HandGraph *h, int n, const int adj[][5])
+{
+	uint64_t ne = 0, nends = 0;
+	for (int i = 0; i < n; i++) {
+		h->estart[i] = ne;
+		for (int k = 0; adj[i][k] >= 0; k++)
+			h->edge[ne++] = (uint32_t)adj[i][k];
+		if (h->estart[i] == ne)
+			h->ends[nends++] = (uint64_t)i;
+	}
+	h->estart[n] = ne;
+	h->g = (LvGraph){ (uint64_t)n, h->estart, h->edge, h->ends, nends };
+}
+
+/* The cycle of r as the states it goes through, "1 2 1". */
+static const char *cycle_str(const HandGraph *h, const LvResult *r, char *buf, size_t n)
+{
+	size_t k = (size_t)snprintf(buf, n, "%llu", (unsigned long long)r->cycle_state);
+	for (int i = 0; i < r->ncycle && k < n; i++)
+		k += (size_t)snprintf(buf + k, n - k, " %u", h->edge[r->cycle[i]]);
+	return buf;
+}
+
+static void test_lv_graphs(void **state)
+{
+	HandGraph h;
+	LvResult r;
+	char buf[64];
+	(void)state;
+	/* every cycle can be left: 0 <-> 1 -> 2 (end) */
+	static const int leave[][5] = { { 1, -1 }, { 0, 2, -1 }, { -1 } };
+	hand_graph(&h, 3, leave);
+	assert_int_equal(lv_find(&h.g, &r), 0);
+	assert_int_equal(r.stuck, 0);
+	/* 0 -> 1 (a self-loop, stuck), 0 -> 2 (end) */
+	static const int self[][5] = { { 1, 2, -1 }, { 1, -1 }, { -1 } };
+	hand_graph(&h, 3, self);
+	assert_int_equal(lv_find(&h.g, &r), 1);
+	assert_int_equal(r.stuck, 1);
+	assert_false(r.root_stuck);
+	assert_string_equal(cycle_str(&h, &r, buf, sizeof buf), "1 1");
+	lv_free(&r);
+	/* no end state: 0's self-loop is a cycle, but the schedule 0 -> 1
+	 * leaves it; {1, 2} is the bottom component */
+	static const int bottom[][5] = { { 0, 1, -1 }, { 2, -1 }, { 1, -1 } };
+	hand_graph(&h, 3, bottom);
+	assert_int_equal(lv_find(&h.g, &r), 1);
+	assert_int_equal(r.stuck, 3);
+	assert_true(r.root_stuck);
+	assert_string_equal(cycle_str(&h, &r, buf, sizeof buf), "1 2 1");
+	lv_free(&r);
+	/* two cycles through 0: the shorter one, 0 -> 3 -> 0 */
+	static const int two[][5] = { { 1, 3, -1 }, { 2, -1 }, { 0, -1 }, { 0, -1 } };
+	hand_graph(&h, 4, two);
+	assert_int_equal(lv_find(&h.g, &r), 1);
+	assert_string_equal(cycle_str(&h, &r, buf, sizeof buf), "0 3 0");
+	lv_free(&r);
+	/* two bottom components: the lower-numbered state's (BFS: nearer) */
+	static const int pick[][5] = { { 1, 2, 5, -1 }, { 3, -1 }, { 4, -1 }, { 3, -1 }, { 2, -1 }, { -1 } };
+	hand_graph(&h, 6, pick);
+	assert_int_equal(lv_find(&h.g, &r), 1);
+	assert_int_equal(r.stuck, 4);
+	assert_string_equal(cycle_str(&h, &r, buf, sizeof buf), "2 4 2");
+	lv_free(&r);
 }
 
 static void test_scenario_error(void **state)
@@ -295,6 +506,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_deterministic, cleanup),
 		cmocka_unit_test_teardown(test_max_states, cleanup),
 		cmocka_unit_test_teardown(test_cycle, cleanup),
+		cmocka_unit_test_teardown(test_livelock_always, cleanup),
+		cmocka_unit_test_teardown(test_livelock_none_when_fixed, cleanup),
+		cmocka_unit_test_teardown(test_livelock_sometimes, cleanup),
+		cmocka_unit_test_teardown(test_livelock_deterministic, cleanup),
+		cmocka_unit_test(test_lv_graphs),
 		cmocka_unit_test_teardown(test_scenario_error, cleanup),
 	};
 	return cmocka_run_group_tests_name("explore", tests, NULL, NULL);

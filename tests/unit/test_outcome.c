@@ -165,6 +165,9 @@ static void test_outcome_errors(void **state)
 	             "{name: N, check: P})");
 	static const char onoff[] = SCN("PG_dirty", "outcomes: {lost_write: maybe}\n");
 	expect_error(onoff, "maybe", "outcomes: lost_write: expected off or on, got 'maybe'");
+	static const char livelock[] = SCN("PG_dirty", "outcomes: {livelock: off}\n");
+	expect_error(livelock, "off}", "outcomes: livelock cannot be turned off (a schedule that never ends has no "
+	             "end state to judge)");
 	static const char expect_off[] = SCN("PG_dirty",
 		"outcomes: {lost_write: off}\n"
 		"expect:\n"

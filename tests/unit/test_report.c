@@ -364,6 +364,58 @@ static void test_timeline_columns(void **state)
 	no_trailing_spaces(out);
 }
 
+/* A lasso's timeline: the mark goes before the first event of the
+ * cycle's first choice; timed, the prefix's events come first even when
+ * a cycle event has an earlier time. */
+static void test_timeline_lasso(void **state)
+{
+	Capture c;
+	(void)state;
+	load(hb_text, NULL, "hb.yaml");
+	add(&fx.t, 0, 1, -1, 0, "a", NULL)->choice = 1;
+	add(&fx.t, 1, 1, -1, 5, "b", NULL)->choice = 2;
+	add(&fx.t, 0, 1, -1, 3, "c", NULL)->choice = 3;
+	rep_timeline_lasso(cap_open(&c), fx.P, &fx.t, 0, 2);
+	assert_string_equal(cap_close(&c),
+		"line  CPU#0  | CPU#1  | CPU#2\n"
+		"      -----  | -----  | -----\n"
+		"      a      |        |\n"
+		"             | b      |\n"
+		"-- cycle starts here: the steps below repeat forever (livelock) --\n"
+		"      c      |        |\n");
+	/* timed: c (cycle 3) stays below b (cycle 5), which is the prefix's */
+	rep_timeline_lasso(cap_open(&c), fx.P, &fx.t, 1, 2);
+	const char *out = cap_close(&c);
+	char buf[128];
+	assert_string_equal(line_k(out, 2, buf, sizeof buf), "       0       a      |        |");
+	assert_string_equal(line_k(out, 3, buf, sizeof buf), "       5              | b      |");
+	assert_string_equal(line_k(out, 4, buf, sizeof buf), "-- cycle starts here: the steps below repeat forever (livelock) --");
+	assert_string_equal(line_k(out, 5, buf, sizeof buf), "       3       c      |        |");
+	/* with no mark, rep_timeline's output */
+	rep_timeline_lasso(cap_open(&c), fx.P, &fx.t, 0, -1);
+	char *plain = strdup(cap_close(&c));
+	assert_string_equal(timeline(&fx.t, 0), plain);
+	free(plain);
+	/* a cycle with no event of its own: the mark at the end */
+	rep_timeline_lasso(cap_open(&c), fx.P, &fx.t, 0, 3);
+	out = cap_close(&c);
+	assert_string_equal(out + strlen(out) - 67, "-- cycle starts here: the steps below repeat forever (livelock) --\n");
+}
+
+static void test_livelock_line(void **state)
+{
+	Capture c;
+	(void)state;
+	rep_livelock(cap_open(&c), 10, 16);
+	assert_string_equal(cap_close(&c),
+		"livelock: choices 11..16 bring the machine back to the state it was in after choice 10; "
+		"they repeat forever, and no schedule from there reaches an end state\n");
+	rep_livelock(cap_open(&c), 0, 1);
+	assert_string_equal(cap_close(&c),
+		"livelock: choice 1 brings the machine back to the state it was in at the start; "
+		"it repeats forever, and no schedule from there reaches an end state\n");
+}
+
 static void test_timeline_depth_indent(void **state)
 {
 	(void)state;
@@ -683,7 +735,7 @@ static void test_outcome_list(void **state)
 	                    "deadlock, mine");
 	assert_string_equal(rep_outcome_list(P, BIT(MINE + 1) - 1, buf, sizeof buf),
 	                    "lost_dirty, dirty_nonpresent_pte, stale_tlb_write, deadlock, bug_on, "
-	                    "stale_mapping, use_after_free, mtime_missed, lost_write, mine");
+	                    "stale_mapping, use_after_free, mtime_missed, lost_write, livelock, mine");
 	/* bits past the scenario's outcomes name nothing */
 	assert_string_equal(rep_outcome_list(P, 1u << 31 | BIT(MINE + 1), buf, sizeof buf), "");
 	assert_string_equal(rep_outcome_list(P, 1u << 31 | BIT(OUT_BUG_ON), buf, sizeof buf), "bug_on");
@@ -929,6 +981,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_timed_header_aligns, cleanup),
 		cmocka_unit_test_teardown(test_timeline_empty, cleanup),
 		cmocka_unit_test_teardown(test_timeline_columns, cleanup),
+		cmocka_unit_test_teardown(test_timeline_lasso, cleanup),
+		cmocka_unit_test_teardown(test_livelock_line, cleanup),
 		cmocka_unit_test_teardown(test_timeline_depth_indent, cleanup),
 		cmocka_unit_test_teardown(test_timeline_wrap, cleanup),
 		cmocka_unit_test_teardown(test_timeline_wrap_location, cleanup),

@@ -1,6 +1,8 @@
 /* tests/unit/test_run.c: unit tests of sim/run.c: timed runs (seed 0 and
- * seeded), schedule replays and their errors, the event bound, and what
- * the timing model promises (latencies, ready times, lock hand-off). */
+ * seeded), schedule replays and their errors, the event bound, livelock
+ * (a lasso schedule, a fair cycle in timed order, a cycle that can be
+ * left), and what the timing model promises (latencies, ready times, lock
+ * hand-off). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -284,17 +286,134 @@ static void test_max_events(void **state)
 	RunResult *r = &live[0];
 	char want[256];
 	(void)state;
+	/* a counter: no state repeats, so no livelock either */
 	static const char text[] = MACHINE
+		"vars: {n: 0}\n"
 		"cpus:\n"
 		"  - cpu: 0\n"
 		"    body:\n"
-		"      - loop: [\"set_page_dirty(page1)\"]\n";
+		"      - loop: [\"v = READ_ONCE(n)\", \"v = add(v, 1)\", \"WRITE_ONCE(n, v)\"]\n";
 	fx_setup(f, text, NULL, "validating");
 	RunOpts o = { .max_events = 10 };
 	assert_int_equal(sim_run(&f->S, &o, r), -1);
 	snprintf(want, sizeof want, "%s: run stopped after 10 events: can the scenario run forever?", f->path);
 	assert_string_equal(f->S.err, want);
 	assert_int_equal(r->n, 10);
+	run_free(r);
+	fx_finish(f);
+}
+
+/* CPU#0 waits for a flag that nobody sets; CPU#1 has two steps of its
+ * own.  `fixed` sets the flag instead: the wait ends. */
+static const char spin[] = MACHINE
+	"variants: [stuck, fixed]\n"
+	"vars: {flag: 0}\n"
+	"procedures:\n"
+	"  - name: other\n"
+	"    variant: stuck\n"
+	"    body: [\"set_page_dirty(page1)\", \"set_page_dirty(page2)\"]\n"
+	"  - name: other\n"
+	"    variant: fixed\n"
+	"    body: [\"set_page_dirty(page1)\", \"WRITE_ONCE(flag, 1)\"]\n"
+	"cpus:\n"
+	"  - cpu: 0\n"
+	"    body:\n"
+	"      - loop:\n"
+	"          - \"v = READ_ONCE(flag)\"\n"
+	"          - if: \"v\"\n"
+	"            then: [break]\n"
+	"  - cpu: 1\n"
+	"    body: [\"other()\"]\n";
+
+static int count_of(const RunResult *r, Choice c)
+{
+	int n = 0;
+	for (int i = 0; i < r->n; i++)
+		n += r->choices[i] == c;
+	return n;
+}
+
+/* A loop that returns to its state, with no way out: the run stops. */
+static void test_livelock_loop(void **state)
+{
+	SimFx *f = &fx[0];
+	RunResult *r = &live[0];
+	(void)state;
+	static const char text[] = MACHINE
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - loop: [\"set_page_dirty(page1)\"]\n";
+	fx_setup(f, text, NULL, "validating");
+	run_ok(f, 0, NULL, r);
+	assert_int_equal(r->outcomes, 1u << OUT_LIVELOCK);
+	/* the first time: page1 becomes dirty; the second: nothing changes */
+	assert_string_equal(choices(r), "0 0");
+	assert_int_equal(r->cycle_at, 1);
+	assert_int_equal(r->waits[0], 0);
+	run_free(r);
+	fx_finish(f);
+}
+
+/* Timed order: the run goes on while the cycle starves a CPU that could
+ * still step (CPU#1), and stops at a cycle that takes every choice
+ * enabled all along: CPU#1 has finished by then. */
+static void test_livelock_timed_fair(void **state)
+{
+	SimFx *f = &fx[0];
+	RunResult *r = &live[0];
+	(void)state;
+	fx_setup(f, spin, "stuck", "validating");
+	for (uint64_t seed = 0; seed < 4; seed++) {
+		run_ok(f, seed, NULL, r);
+		assert_int_equal(r->outcomes, 1u << OUT_LIVELOCK);
+		assert_int_equal(count_of(r, CH_STEP(1)), 2);
+		for (int i = r->cycle_at; i < r->n; i++)
+			assert_int_equal(r->choices[i], CH_STEP(0));
+		assert_int_equal(w_cpu(&f->S.L, r->final, 1)->status, CPU_DONE);
+		assert_int_equal(w_cpu(&f->S.L, r->final, 0)->status, CPU_RUN);
+		run_free(r);
+	}
+	fx_finish(f);
+}
+
+/* A schedule that ends where it has been, in a state with no way out, is
+ * a lasso: the run stops there, even if the cycle starves CPU#1 (the
+ * schedule chose it).  Going on in timed order from the same state would
+ * not have stopped there. */
+static void test_livelock_schedule(void **state)
+{
+	SimFx *f = &fx[0];
+	RunResult *r = &live[0];
+	(void)state;
+	fx_setup(f, spin, "stuck", "validating");
+	run_ok(f, 0, "0", r);
+	assert_int_equal(r->outcomes, 1u << OUT_LIVELOCK);
+	assert_string_equal(choices(r), "0");
+	assert_int_equal(r->cycle_at, 0);
+	run_free(r);
+	run_ok(f, 0, "1 0 0 0", r);
+	assert_string_equal(choices(r), "1 0 0 0");
+	assert_int_equal(r->outcomes, 1u << OUT_LIVELOCK);
+	assert_int_equal(r->cycle_at, 1);   /* the first state seen again */
+	run_free(r);
+	fx_finish(f);
+}
+
+/* A cycle that can be left is no livelock: the run goes on and ends. */
+static void test_escapable_cycle(void **state)
+{
+	SimFx *f = &fx[0];
+	RunResult *r = &live[0];
+	(void)state;
+	fx_setup(f, spin, "fixed", "validating");
+	run_ok(f, 0, "0 0 0", r);
+	assert_int_equal(r->outcomes, 0);
+	assert_int_equal(w_cpu(&f->S.L, r->final, 0)->status, CPU_DONE);
+	assert_int_equal(w_cpu(&f->S.L, r->final, 1)->status, CPU_DONE);
+	run_free(r);
+	run_ok(f, 3, NULL, r);
+	assert_int_equal(r->outcomes, 0);
 	run_free(r);
 	fx_finish(f);
 }
@@ -400,6 +519,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_schedule_replay, cleanup),
 		cmocka_unit_test_teardown(test_schedule_errors, cleanup),
 		cmocka_unit_test_teardown(test_max_events, cleanup),
+		cmocka_unit_test_teardown(test_livelock_loop, cleanup),
+		cmocka_unit_test_teardown(test_livelock_timed_fair, cleanup),
+		cmocka_unit_test_teardown(test_livelock_schedule, cleanup),
+		cmocka_unit_test_teardown(test_escapable_cycle, cleanup),
 		cmocka_unit_test_teardown(test_deadlock_waits, cleanup),
 		cmocka_unit_test_teardown(test_schedule_respects_ready_time, cleanup),
 		cmocka_unit_test_teardown(test_lock_handoff, cleanup),
