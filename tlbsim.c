@@ -8,6 +8,7 @@
 #include "sim/sched.h"
 #include "scenarios/compile.h"
 #include "reports/timeline.h"
+#include "reports/witness.h"
 #include "reports/judge.h"
 #include "reports/db.h"
 #include "reports/matrix.h"
@@ -259,36 +260,25 @@ static int expand_path(const char *path, char ***out, int *n)
 static char *witness_text(const Program *P, const char *model, const Choice *ch, int n, int show_time,
                           uint64_t seed, RunResult *keep)
 {
-	Sim S;
-	Trace t = { 0 };
-	RunResult r;
-	RunOpts ro = { seed, ch, n, 0 };
-	char err[256], *buf = NULL;
+	Witness W;
+	char err[512], *buf = NULL;
 	size_t len = 0;
-	if (sim_init(&S, P, model, err, sizeof err) < 0) {
+	if (wit_replay(&W, P, model, ch, n, seed, 0, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		return NULL;
-	}
-	S.trace = &t;
-	if (sim_run(&S, &ro, &r) < 0) {
-		fprintf(stderr, "%s\n", S.err);
-		run_free(&r);
-		trace_free(&t);
-		sim_free(&S);
+		wit_free(&W);
 		return NULL;
 	}
 	FILE *m = open_memstream(&buf, &len);
-	rep_timeline(m, P, &t, show_time);
-	rep_end_state(m, &S, r.final);
-	if (r.waits[0])
-		fprintf(m, "deadlock: %s\n", r.waits);
+	rep_timeline(m, P, &W.t, show_time);
+	rep_end_state(m, &W.S, W.r.final);
+	if (W.r.waits[0])
+		fprintf(m, "deadlock: %s\n", W.r.waits);
 	fclose(m);
-	if (keep)
-		*keep = r;
-	else
-		run_free(&r);
-	trace_free(&t);
-	sim_free(&S);
+	if (keep) {
+		*keep = W.r;
+		memset(&W.r, 0, sizeof W.r);
+	}
+	wit_free(&W);
 	return buf;
 }
 
@@ -722,18 +712,6 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
-/* Reads recorded file texts for replay (a ScnSource). */
-static char *read_recorded(void *ctx, const char *path, size_t *len)
-{
-	const DbWitness *w = ctx;
-	for (int i = 0; i < w->nfiles; i++)
-		if (!strcmp(w->paths[i], path)) {
-			*len = strlen(w->texts[i]);
-			return strdup(w->texts[i]);
-		}
-	return NULL;
-}
-
 static void note_changes(const DbWitness *w)
 {
 	char err[1024];
@@ -750,7 +728,7 @@ static int replay(const DbWitness *w)
 {
 	char err[1024];
 	Choice *ch = NULL;
-	ScnSource src = { read_recorded, (void *)w };
+	ScnSource src = { db_witness_file, (void *)w };
 	int n = w->schedule ? sched_parse(w->schedule, &ch, err, sizeof err) : 0;
 	if (n < 0) {
 		fprintf(stderr, "recorded schedule: %s\n", err);

@@ -541,9 +541,27 @@ static int load_outcome(Db *db, int64_t id, DbWitness *w)
 	return rc;
 }
 
-/* Appends the file in st's current row (path, text) to w. */
-static int add_file(DbWitness *w, sqlite3_stmt *st)
+/* Binds id to st and calls add(ctx, st) on each row, until one fails
+ * (out of memory).  Returns 0, or -1 with the error recorded. */
+static int each_row(Db *db, sqlite3_stmt *st, int64_t id, int (*add)(void *, sqlite3_stmt *),
+                    void *ctx, const char *what)
 {
+	int rc, bad = 0;
+	sqlite3_bind_int64(st, 1, id);
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		bad = add(ctx, st);
+	if (bad)
+		fail(db, "out of memory");
+	else if (rc != SQLITE_DONE)
+		bad = fail_sql(db, db->h, what);
+	st_done(st);
+	return bad ? -1 : 0;
+}
+
+/* Appends the file in st's current row (path, text) to w (a DbWitness). */
+static int add_file(void *ctx, sqlite3_stmt *st)
+{
+	DbWitness *w = ctx;
 	int oom = 0;
 	char **p = realloc(w->paths, ((size_t)w->nfiles + 1) * sizeof *p);
 	if (!p)
@@ -561,17 +579,7 @@ static int add_file(DbWitness *w, sqlite3_stmt *st)
 
 static int load_files(Db *db, int64_t scenario_id, DbWitness *w)
 {
-	sqlite3_stmt *st = db->st[ST_FILES];
-	int rc, bad = 0;
-	sqlite3_bind_int64(st, 1, scenario_id);
-	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		bad = add_file(w, st);
-	if (bad)
-		fail(db, "out of memory");
-	else if (rc != SQLITE_DONE)
-		bad = fail_sql(db, db->h, "load scenario files");
-	st_done(st);
-	return bad ? -1 : 0;
+	return each_row(db, db->st[ST_FILES], scenario_id, add_file, w, "load scenario files");
 }
 
 /* Fills w's run and scenario fields from run run_id; schedule only if the
@@ -631,6 +639,17 @@ int db_run_witness(Db *db, int64_t run_id, DbWitness *w)
 		return -1;
 	}
 	return 0;
+}
+
+char *db_witness_file(void *ctx, const char *path, size_t *len)
+{
+	const DbWitness *w = ctx;
+	for (int i = 0; i < w->nfiles; i++)
+		if (!strcmp(w->paths[i], path)) {
+			*len = strlen(w->texts[i]);
+			return strdup(w->texts[i]);
+		}
+	return NULL;
 }
 
 int64_t db_find_witness(Db *db, const char *outcome, const char *scenario)
@@ -1000,3 +1019,4 @@ int db_print_regressions(Db *db, const char *v1, const char *v2,
 	cells_free(&after);
 	return rc;
 }
+

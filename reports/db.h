@@ -66,6 +66,10 @@ int db_witness(Db *db, int64_t id, DbWitness *w);
 /* Loads the first witness of run id for `tlbsim replay --run ID`. */
 int db_run_witness(Db *db, int64_t run_id, DbWitness *w);
 void db_witness_free(DbWitness *w);
+/* Reads the recorded text of file path of witness ctx (a DbWitness), for
+ * compiling what was recorded (a ScnSource's read).  Returns a malloc'd
+ * copy and its length, or NULL if the witness has no such file. */
+char *db_witness_file(void *ctx, const char *path, size_t *len);
 /* The newest witness of outcome (in scenario, if not NULL): its id, 0 if
  * there is none, -1 on error. */
 int64_t db_find_witness(Db *db, const char *outcome, const char *scenario);
