@@ -15,7 +15,7 @@ LIB_SRC  = mmu/pte.c mmu/mem.c \
            cpus/tlb.c cpus/dirty.c \
            sim/program.c sim/world.c sim/exec.c sim/outcome.c sim/explore.c sim/livelock.c sim/run.c sim/sched.c \
            scenarios/yaml.c scenarios/compile.c scenarios/expr.c scenarios/machine.c \
-           reports/timeline.c reports/db.c reports/matrix.c reports/judge.c
+           reports/timeline.c reports/witness.c reports/html.c reports/report.c reports/db.c reports/matrix.c reports/judge.c
 MAIN_SRC = tlbsim.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/%.o)

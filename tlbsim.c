@@ -8,6 +8,9 @@
 #include "sim/sched.h"
 #include "scenarios/compile.h"
 #include "reports/timeline.h"
+#include "reports/witness.h"
+#include "reports/html.h"
+#include "reports/report.h"
 #include "reports/judge.h"
 #include "reports/db.h"
 #include "reports/matrix.h"
@@ -17,12 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #define TLBSIM_VERSION "0.1.0"
 
 typedef struct Opts {
-	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario;
+	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario, *html, *output;
 	uint64_t seed, max_states;
 	int no_db, brief, markdown, limit, run_id;
 	int all_models;          /* compare: every dirty-bit model, not machine.models */
@@ -65,6 +69,7 @@ static const char *const help_text[][2] = {
 	  "  list FILE       print the compiled step program (like EXPLAIN)\n"
 	  "  replay ID       replay a witness recorded in the database\n"
 	  "  db SUBCOMMAND   runs | matrix | regressions: query the results database\n"
+	  "  report          the database as one HTML page: matrix, SVG timelines, texts\n"
 	  "  ops             the step reference (--markdown for docs/steps.md)\n"
 	  "  models          the dirty-bit models\n\n"
 	  "'tlbsim COMMAND --help' describes each command.  Version " TLBSIM_VERSION ".\n" },
@@ -77,14 +82,17 @@ static const char *const help_text[][2] = {
 	  "A run that comes back to a state from which no end state can be reached stops\n"
 	  "there: outcome livelock, its cycle marked in the timeline.\n"
 	  "Defaults: the scenario's first variant and first model; database tlbsim.db.\n" },
-	{ "explore", "usage: tlbsim explore FILE [--variant V] [--model M] [--max-states N] [--brief] [--db PATH | --no-db]\n\n"
+	{ "explore", "usage: tlbsim explore FILE [--variant V] [--model M] [--max-states N] [--brief] [--html FILE.html]\n"
+	  "                    [--db PATH | --no-db]\n\n"
 	  "Explores every interleaving of steps and IPI deliveries, merging visited states,\n"
 	  "for every variant and dirty-bit model of the scenario (or the ones named).\n"
 	  "Prints each reachable outcome with the number of schedules ending in it and a\n"
 	  "shortest witness schedule, then (unless --brief) the witness as a CPU timeline.\n"
 	  "livelock (states from which no end state can be reached) counts those states;\n"
 	  "its witness is a lasso: a schedule to a cycle, then once round the cycle.\n"
-	  "Rates go to stderr.  --max-states (default 50000000) bounds the search.\n" },
+	  "Rates go to stderr.  --max-states (default 50000000) bounds the search.\n"
+	  "--html FILE.html also writes what 'tlbsim report' writes, for this exploration\n"
+	  "('-': to stdout).\n" },
 	{ "check", "usage: tlbsim check [PATH...] [--db PATH | --no-db] [--max-states N]\n\n"
 	  "Explores each scenario (a file, or every *.yaml scenario in a folder; default\n"
 	  "'scenarios') under all its variants and models and compares what it finds with\n"
@@ -111,6 +119,14 @@ static const char *const help_text[][2] = {
 	  "       tlbsim db regressions --against OTHER.db [--db PATH]\n\n"
 	  "Answers the common questions without SQL (schema: docs/schema.md).\n"
 	  "regressions exits 1 when a verdict changed.\n" },
+	{ "report", "usage: tlbsim report [--db PATH] [-o FILE.html | --output FILE.html]\n\n"
+	  "Writes the database (default tlbsim.db) as one self-contained HTML page, to FILE.html\n"
+	  "or stdout: the matrix of the latest explore of every scenario x variant x model,\n"
+	  "cells coloured by outcome and linked to their witnesses; per run its provenance\n"
+	  "and each witness as an SVG timeline (a lane per CPU, a box per step with its YAML\n"
+	  "line, IPIs and acks as arrows, PTE changes in hex, where each outcome becomes\n"
+	  "true), replayed from the scenario text recorded with it; and the scenario texts.\n"
+	  "No script, font or anything else is fetched.  See docs/report.md.\n" },
 	{ "ops", "usage: tlbsim ops [--markdown]\n\nThe primitive steps, from the same table the compiler uses.\n" },
 	{ "models", "usage: tlbsim models\n\nThe dirty-bit models a CPU can have.\n" },
 };
@@ -144,7 +160,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const char *allowe
 	o->db = "tlbsim.db";
 	o->max_states = 50000000;
 	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = !strcmp(argv[i], "-o") ? "--output" : argv[i];
 		if (strncmp(a, "--", 2)) {
 			if (o->nargs == 64)
 				return usage_error(cmd, "too many arguments%s", "");
@@ -156,7 +172,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const char *allowe
 		size_t len = val ? (size_t)(val - a) : strlen(a);
 		snprintf(name, sizeof name, "%.*s", (int)len, a);
 		if (!strstr(allowed, name) || strlen(name) < 3)
-			return usage_error(cmd, "unknown option '%s'", a);
+			return usage_error(cmd, "unknown option '%s'", argv[i]);
 		int flag = !strcmp(name, "--no-db") || !strcmp(name, "--brief") || !strcmp(name, "--markdown") ||
 		           !strcmp(name, "--run");
 		if (!flag && !val) {
@@ -175,6 +191,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, const char *allowe
 		else if (!strcmp(name, "--to")) o->to = val;
 		else if (!strcmp(name, "--against")) o->against = val;
 		else if (!strcmp(name, "--scenario")) o->scenario = val;
+		else if (!strcmp(name, "--html")) o->html = val;
+		else if (!strcmp(name, "--output")) o->output = val;
 		else if (!strcmp(name, "--no-db")) o->no_db = 1;
 		else if (!strcmp(name, "--brief")) o->brief = 1;
 		else if (!strcmp(name, "--markdown")) o->markdown = 1;
@@ -265,39 +283,28 @@ static int expand_path(const char *path, char ***out, int *n)
 static char *witness_text(const Program *P, const char *model, const Choice *ch, int n, int show_time,
                           uint64_t seed, RunResult *keep)
 {
-	Sim S;
-	Trace t = { 0 };
-	RunResult r;
-	RunOpts ro = { seed, ch, n, 0 };
-	char err[256], *buf = NULL;
+	Witness W;
+	char err[512], *buf = NULL;
 	size_t len = 0;
-	if (sim_init(&S, P, model, err, sizeof err) < 0) {
+	if (wit_replay(&W, P, model, ch, n, seed, 0, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		return NULL;
-	}
-	S.trace = &t;
-	if (sim_run(&S, &ro, &r) < 0) {
-		fprintf(stderr, "%s\n", S.err);
-		run_free(&r);
-		trace_free(&t);
-		sim_free(&S);
+		wit_free(&W);
 		return NULL;
 	}
 	FILE *m = open_memstream(&buf, &len);
-	int lasso = r.outcomes >> OUT_LIVELOCK & 1;
-	rep_timeline_lasso(m, P, &t, show_time, lasso ? r.cycle_at : -1);
+	int lasso = W.r.outcomes >> OUT_LIVELOCK & 1;
+	rep_timeline_lasso(m, P, &W.t, show_time, lasso ? W.r.cycle_at : -1);
 	if (lasso)
-		rep_livelock(m, r.cycle_at, r.n);
-	rep_state(m, &S, r.final, lasso ? "cycle state:" : "end state:");
-	if (r.waits[0])
-		fprintf(m, "deadlock: %s\n", r.waits);
+		rep_livelock(m, W.r.cycle_at, W.r.n);
+	rep_state(m, &W.S, W.r.final, lasso ? "cycle state:" : "end state:");
+	if (W.r.waits[0])
+		fprintf(m, "deadlock: %s\n", W.r.waits);
 	fclose(m);
-	if (keep)
-		*keep = r;
-	else
-		run_free(&r);
-	trace_free(&t);
-	sim_free(&S);
+	if (keep) {
+		*keep = W.r;
+		memset(&W.r, 0, sizeof W.r);
+	}
+	wit_free(&W);
 	return buf;
 }
 
@@ -547,13 +554,45 @@ static int record_batch(const Opts *o, const Batch *b)
 	return rc ? 2 : 0;
 }
 
+/* ---- HTML ---- */
+
+/* Writes d to path ("-": stdout); says on stderr why it cannot. */
+static int html_to(const char *cmd, const char *path, const HtmlDoc *d)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	int rc = f ? html_write(f, d) : -1;
+	if (f && f != stdout && fclose(f) != 0)
+		rc = -1;
+	else if (f == stdout && fflush(f) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "tlbsim %s: cannot write %s: %s\n", cmd, path, strerror(errno));
+	return rc < 0 ? 2 : 0;
+}
+
+/* The HTML report of the explored batch b, made from source. */
+static int write_html(const char *cmd, const char *path, const Batch *b, const char *source)
+{
+	HtmlRun *runs = calloc((size_t)b->n + 1, sizeof *runs);
+	if (!runs)
+		abort();
+	for (int i = 0; i < b->n; i++) {
+		html_run_explored(&runs[i], b->c[i].P, b->c[i].model, &b->c[i].R);
+		runs[i].version = TLBSIM_VERSION;
+	}
+	HtmlDoc d = { source, TLBSIM_VERSION, runs, b->n };
+	int rc = html_to(cmd, path, &d);
+	free(runs);
+	return rc;
+}
+
 /* ---- commands ---- */
 
 static int cmd_explore(int argc, char **argv)
 {
 	Opts o;
 	Batch b = { 0 };
-	int rc = parse_opts("explore", argc, argv, "--variant --model --max-states --brief --db --no-db", &o);
+	int rc = parse_opts("explore", argc, argv, "--variant --model --max-states --brief --html --db --no-db", &o);
 	if (rc)
 		return rc;
 	if (o.nargs != 1)
@@ -567,6 +606,8 @@ static int cmd_explore(int argc, char **argv)
 		rc = record_batch(&o, &b);
 	for (int i = 0; !rc && i < b.n; i++)
 		print_combo(stdout, &b.c[i], o.brief);
+	if (!rc && o.html)
+		rc = write_html("explore", o.html, &b, o.args[0]);
 	batch_free(&b);
 	return rc;
 }
@@ -784,18 +825,6 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
-/* Reads recorded file texts for replay (a ScnSource). */
-static char *read_recorded(void *ctx, const char *path, size_t *len)
-{
-	const DbWitness *w = ctx;
-	for (int i = 0; i < w->nfiles; i++)
-		if (!strcmp(w->paths[i], path)) {
-			*len = strlen(w->texts[i]);
-			return strdup(w->texts[i]);
-		}
-	return NULL;
-}
-
 static void note_changes(const DbWitness *w)
 {
 	char err[1024];
@@ -812,7 +841,7 @@ static int replay(const DbWitness *w)
 {
 	char err[1024];
 	Choice *ch = NULL;
-	ScnSource src = { read_recorded, (void *)w };
+	ScnSource src = { db_witness_file, (void *)w };
 	int n = w->schedule ? sched_parse(w->schedule, &ch, err, sizeof err) : 0;
 	if (n < 0) {
 		fprintf(stderr, "recorded schedule: %s\n", err);
@@ -908,6 +937,31 @@ static int cmd_db(int argc, char **argv)
 	return rc < 0 ? 2 : (!strcmp(sub, "regressions") && rc > 0) ? 1 : 0;
 }
 
+static int cmd_report(int argc, char **argv)
+{
+	Opts o;
+	RptDoc r;
+	int rc = parse_opts("report", argc, argv, "--db --output", &o);
+	if (rc)
+		return rc;
+	if (o.nargs)
+		return usage_error("report", "takes no arguments, got '%s'", o.args[0]);
+	if (access(o.db, F_OK) != 0)
+		return usage_error("report", "no database %s", o.db);
+	Db *db = open_db(o.db);
+	if (!db)
+		return 2;
+	rc = rpt_load(db, o.db, TLBSIM_VERSION, &r);
+	if (rc < 0)
+		fprintf(stderr, "tlbsim report: %s: %s\n", o.db, db_errmsg(db));
+	db_close(db);
+	if (rc < 0)
+		return 2;
+	rc = html_to("report", o.output ? o.output : "-", &r.doc);
+	rpt_free(&r);
+	return rc;
+}
+
 static int cmd_ops(int argc, char **argv)
 {
 	Opts o;
@@ -939,7 +993,7 @@ int main(int argc, char **argv)
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
 		{ "run", cmd_run }, { "explore", cmd_explore }, { "check", cmd_check },
 		{ "compare", cmd_compare }, { "list", cmd_list }, { "replay", cmd_replay },
-		{ "db", cmd_db }, { "ops", cmd_ops }, { "models", cmd_models },
+		{ "db", cmd_db }, { "report", cmd_report }, { "ops", cmd_ops }, { "models", cmd_models },
 	};
 	if (argc < 2) {
 		fprintf(stderr, "usage: tlbsim COMMAND [options] (see 'tlbsim --help')\n");

@@ -94,6 +94,12 @@ static const char schema_sql[] =
 	X(ST_RUNS,      "SELECT r.id, s.name, r.variant, r.model, r.mode, r.seed," \
 	                " r.states, r.schedules FROM runs r JOIN scenarios s" \
 	                " ON s.id = r.scenario_id ORDER BY r.id DESC LIMIT ?1") \
+	X(ST_RUN_INFO,  "SELECT s.name, s.hash, r.variant, r.model, r.mode, r.version," \
+	                " r.seed, r.states, r.transitions, r.schedules, r.end_states," \
+	                " r.seconds FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
+	                " WHERE r.id = ?1") \
+	X(ST_OUT_ROWS,  "SELECT id, name, schedules, end_states, witness, witness_steps" \
+	                " FROM outcomes WHERE run_id = ?1 ORDER BY id") \
 	X(ST_NAMES,     "SELECT DISTINCT name FROM outcomes WHERE run_id = ?1" \
 	                " ORDER BY name") \
 	X(ST_LATEST,    "SELECT s.name, r.variant, r.model, max(r.id)" \
@@ -541,9 +547,27 @@ static int load_outcome(Db *db, int64_t id, DbWitness *w)
 	return rc;
 }
 
-/* Appends the file in st's current row (path, text) to w. */
-static int add_file(DbWitness *w, sqlite3_stmt *st)
+/* Binds id to st and calls add(ctx, st) on each row, until one fails
+ * (out of memory).  Returns 0, or -1 with the error recorded. */
+static int each_row(Db *db, sqlite3_stmt *st, int64_t id, int (*add)(void *, sqlite3_stmt *),
+                    void *ctx, const char *what)
 {
+	int rc, bad = 0;
+	sqlite3_bind_int64(st, 1, id);
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		bad = add(ctx, st);
+	if (bad)
+		fail(db, "out of memory");
+	else if (rc != SQLITE_DONE)
+		bad = fail_sql(db, db->h, what);
+	st_done(st);
+	return bad ? -1 : 0;
+}
+
+/* Appends the file in st's current row (path, text) to w (a DbWitness). */
+static int add_file(void *ctx, sqlite3_stmt *st)
+{
+	DbWitness *w = ctx;
 	int oom = 0;
 	char **p = realloc(w->paths, ((size_t)w->nfiles + 1) * sizeof *p);
 	if (!p)
@@ -561,17 +585,19 @@ static int add_file(DbWitness *w, sqlite3_stmt *st)
 
 static int load_files(Db *db, int64_t scenario_id, DbWitness *w)
 {
-	sqlite3_stmt *st = db->st[ST_FILES];
-	int rc, bad = 0;
-	sqlite3_bind_int64(st, 1, scenario_id);
-	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		bad = add_file(w, st);
-	if (bad)
-		fail(db, "out of memory");
-	else if (rc != SQLITE_DONE)
-		bad = fail_sql(db, db->h, "load scenario files");
-	st_done(st);
-	return bad ? -1 : 0;
+	return each_row(db, db->st[ST_FILES], scenario_id, add_file, w, "load scenario files");
+}
+
+/* Steps st, a statement on one run, to the row of run run_id: 0 with
+ * st on it (the caller resets), or -1 with the error recorded. */
+static int run_row(Db *db, sqlite3_stmt *st, int64_t run_id)
+{
+	int rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	rc = step_row(db, st, "load run");
+	if (rc == 0)
+		fail(db, "no run with id %lld", (long long)run_id);
+	return rc > 0 ? 0 : -1;
 }
 
 /* Fills w's run and scenario fields from run run_id; schedule only if the
@@ -580,11 +606,9 @@ static int load_run(Db *db, int64_t run_id, DbWitness *w)
 {
 	sqlite3_stmt *st = db->st[ST_RUN_GET];
 	int64_t sid;
-	int oom = 0, rc;
-	sqlite3_bind_int64(st, 1, run_id);
-	rc = step_row(db, st, "load run");
-	if (rc <= 0)
-		return rc < 0 ? -1 : fail(db, "no run with id %lld", (long long)run_id);
+	int oom = 0;
+	if (run_row(db, st, run_id))
+		return -1;
 	w->run_id = run_id;
 	w->scenario = col_dup(st, 0, &oom);
 	w->hash = col_dup(st, 1, &oom);
@@ -631,6 +655,17 @@ int db_run_witness(Db *db, int64_t run_id, DbWitness *w)
 		return -1;
 	}
 	return 0;
+}
+
+char *db_witness_file(void *ctx, const char *path, size_t *len)
+{
+	const DbWitness *w = ctx;
+	for (int i = 0; i < w->nfiles; i++)
+		if (!strcmp(w->paths[i], path)) {
+			*len = strlen(w->texts[i]);
+			return strdup(w->texts[i]);
+		}
+	return NULL;
 }
 
 int64_t db_find_witness(Db *db, const char *outcome, const char *scenario)
@@ -999,4 +1034,114 @@ int db_print_regressions(Db *db, const char *v1, const char *v2,
 	cells_free(&before);
 	cells_free(&after);
 	return rc;
+}
+
+/* ---- runs for the HTML report ----------------------------------------- */
+
+/* Fills r's provenance from run r->id. */
+static int run_info(Db *db, DbRunRow *r)
+{
+	sqlite3_stmt *st = db->st[ST_RUN_INFO];
+	int oom = 0;
+	if (run_row(db, st, r->id))
+		return -1;
+	r->scenario = col_dup(st, 0, &oom);
+	r->hash = col_dup(st, 1, &oom);
+	r->variant = col_dup(st, 2, &oom);
+	r->model = col_dup(st, 3, &oom);
+	r->mode = col_dup(st, 4, &oom);
+	r->version = col_dup(st, 5, &oom);
+	r->seed = (uint64_t)sqlite3_column_int64(st, 6);
+	r->states = (uint64_t)sqlite3_column_int64(st, 7);
+	r->transitions = (uint64_t)sqlite3_column_int64(st, 8);
+	r->schedules = (uint64_t)sqlite3_column_int64(st, 9);
+	r->end_states = (uint64_t)sqlite3_column_int64(st, 10);
+	r->seconds = sqlite3_column_double(st, 11);
+	st_done(st);
+	return oom ? fail(db, "out of memory") : 0;
+}
+
+/* Appends the outcome row in st's current row to r (a DbRunRow). */
+static int add_outcome_row(void *ctx, sqlite3_stmt *st)
+{
+	DbRunRow *r = ctx;
+	int oom = 0;
+	DbOutcomeRow *v = realloc(r->out, ((size_t)r->nout + 1) * sizeof *v), *o;
+	if (!v)
+		return -1;
+	r->out = v;
+	o = &r->out[r->nout++];
+	memset(o, 0, sizeof *o);
+	o->id = sqlite3_column_int64(st, 0);
+	o->name = col_dup(st, 1, &oom);
+	o->schedules = (uint64_t)sqlite3_column_int64(st, 2);
+	o->end_states = (uint64_t)sqlite3_column_int64(st, 3);
+	o->witness = col_dup(st, 4, &oom);
+	o->witness_steps = sqlite3_column_int(st, 5);
+	return oom || !o->name ? -1 : 0;
+}
+
+/* Fills r's outcome rows, in id order. */
+static int run_outcome_rows(Db *db, DbRunRow *r)
+{
+	return each_row(db, db->st[ST_OUT_ROWS], r->id, add_outcome_row, r, "load outcomes");
+}
+
+/* The ids of the latest explore runs, in matrix order, into rows[i].id. */
+static int latest_ids(Db *db, DbRunRow **rows, int *n)
+{
+	sqlite3_stmt *st = db->st[ST_LATEST];
+	int rc, cap = 0, bad = 0;
+	bind_text(st, 1, NULL);
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			DbRunRow *v = realloc(*rows, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *v);
+			if (!v) {
+				bad = fail(db, "out of memory");
+				break;
+			}
+			*rows = v;
+		}
+		memset(&(*rows)[*n], 0, sizeof **rows);
+		(*rows)[(*n)++].id = sqlite3_column_int64(st, 3);
+	}
+	if (!bad && rc != SQLITE_DONE)
+		bad = fail_sql(db, db->h, "latest explore runs");
+	st_done(st);
+	return bad ? -1 : 0;
+}
+
+int db_latest_runs(Db *db, DbRunRow **rows, int *n)
+{
+	int rc;
+	*rows = NULL;
+	*n = 0;
+	rc = latest_ids(db, rows, n);
+	for (int i = 0; rc == 0 && i < *n; i++)
+		rc = run_info(db, &(*rows)[i]) || run_outcome_rows(db, &(*rows)[i]) ? -1 : 0;
+	if (rc < 0) {
+		db_runs_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void db_runs_free(DbRunRow *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		DbRunRow *r = &rows[i];
+		for (int o = 0; o < r->nout; o++) {
+			free(r->out[o].name);
+			free(r->out[o].witness);
+		}
+		free(r->out);
+		free(r->scenario);
+		free(r->hash);
+		free(r->variant);
+		free(r->model);
+		free(r->mode);
+		free(r->version);
+	}
+	free(rows);
 }

@@ -66,6 +66,10 @@ int db_witness(Db *db, int64_t id, DbWitness *w);
 /* Loads the first witness of run id for `tlbsim replay --run ID`. */
 int db_run_witness(Db *db, int64_t run_id, DbWitness *w);
 void db_witness_free(DbWitness *w);
+/* Reads the recorded text of file path of witness ctx (a DbWitness), for
+ * compiling what was recorded (a ScnSource's read).  Returns a malloc'd
+ * copy and its length, or NULL if the witness has no such file. */
+char *db_witness_file(void *ctx, const char *path, size_t *len);
 /* The newest witness of outcome (in scenario, if not NULL): its id, 0 if
  * there is none, -1 on error. */
 int64_t db_find_witness(Db *db, const char *outcome, const char *scenario);
@@ -79,5 +83,28 @@ int db_print_matrix(Db *db, FILE *out);
  * cell; returns the number of changed cells, or -1. */
 int db_print_regressions(Db *db, const char *v1, const char *v2,
                          const char *other_path, FILE *out);
+
+/* One outcome row of a run (see db_latest_runs). */
+typedef struct DbOutcomeRow {
+	int64_t id;                /* witness id */
+	char *name, *witness;      /* witness: its schedule, NULL if none */
+	uint64_t schedules, end_states;
+	int witness_steps;
+} DbOutcomeRow;
+
+/* A run with its provenance and outcome rows (owned; db_runs_free). */
+typedef struct DbRunRow {
+	int64_t id;
+	char *scenario, *hash, *variant, *model, *mode, *version;
+	uint64_t seed, states, transitions, schedules, end_states;
+	double seconds;
+	int nout; DbOutcomeRow *out;   /* in id order */
+} DbRunRow;
+
+/* The latest explore run of every (scenario name, variant, model), in
+ * the order db_print_matrix prints them, into a new array *rows of *n.
+ * Returns 0, or -1 with db_errmsg set (and *rows NULL). */
+int db_latest_runs(Db *db, DbRunRow **rows, int *n);
+void db_runs_free(DbRunRow *rows, int n);
 
 #endif

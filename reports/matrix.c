@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The matrix laid out over cells[]: row r is keyed like cells[row[r]],
- * column c like cells[col[c]], and at[r * ncols + c] is the index of the
- * cell shown at (r, c), or -1 for none.  The first of duplicate cells wins. */
-typedef struct Grid {
-	const MatrixCell *cells;
-	int nrows, ncols;
-	int *row, *col, *at;
-} Grid;
-
 static const char *str(const char *s)
 {
 	return s ? s : "";
@@ -26,7 +17,7 @@ static int same(const char *a, const char *b)
 
 /* Row of cell k, appended if its (scenario, variant) is new.  O(rows) per
  * call: a comparison has tens of rows, not thousands. */
-static int grid_row(Grid *g, int k)
+static int grid_row(MatrixGrid *g, int k)
 {
 	const MatrixCell *c = &g->cells[k];
 	for (int r = 0; r < g->nrows; r++) {
@@ -39,7 +30,7 @@ static int grid_row(Grid *g, int k)
 }
 
 /* Column of cell k, appended if its model is new.  O(columns) per call. */
-static int grid_col(Grid *g, int k)
+static int grid_col(MatrixGrid *g, int k)
 {
 	for (int c = 0; c < g->ncols; c++)
 		if (same(g->cells[g->col[c]].model, g->cells[k].model))
@@ -48,9 +39,8 @@ static int grid_col(Grid *g, int k)
 	return g->ncols++;
 }
 
-/* Lays out n cells: rows and columns first, then which cell fills each
- * slot.  Returns 0, or -1 if out of memory (free with grid_free either way). */
-static int grid_build(Grid *g, const MatrixCell *cells, int n)
+/* Rows and columns first, then which cell fills each slot. */
+int rep_grid_build(MatrixGrid *g, const MatrixCell *cells, int n)
 {
 	g->cells = cells;
 	g->row = malloc(((size_t)n + 1) * sizeof *g->row);
@@ -74,7 +64,7 @@ static int grid_build(Grid *g, const MatrixCell *cells, int n)
 	return 0;
 }
 
-static void grid_free(Grid *g)
+void rep_grid_free(MatrixGrid *g)
 {
 	free(g->row);
 	free(g->col);
@@ -83,7 +73,7 @@ static void grid_free(Grid *g)
 
 /* Text at row r (-1: the header) and column c (0 scenario, 1 variant, then
  * one per model): the outcomes, "none" if empty, "-" if no cell. */
-static const char *grid_text(const Grid *g, int r, int c)
+static const char *grid_text(const MatrixGrid *g, int r, int c)
 {
 	int k;
 	if (r < 0)
@@ -101,7 +91,7 @@ static const char *grid_text(const Grid *g, int r, int c)
 
 /* Prints row r (-1: header) padded to widths w.  Padding is written only
  * before a non-empty text, so no line ends in spaces. */
-static void grid_line(FILE *out, const Grid *g, const size_t *w, int r)
+static void grid_line(FILE *out, const MatrixGrid *g, const size_t *w, int r)
 {
 	size_t pad = 0;
 	for (int c = 0; c < g->ncols + 2; c++) {
@@ -115,7 +105,7 @@ static void grid_line(FILE *out, const Grid *g, const size_t *w, int r)
 	fputc('\n', out);
 }
 
-static void grid_dashes(FILE *out, const Grid *g, const size_t *w)
+static void grid_dashes(FILE *out, const MatrixGrid *g, const size_t *w)
 {
 	for (int c = 0; c < g->ncols + 2; c++) {
 		if (c)
@@ -127,7 +117,7 @@ static void grid_dashes(FILE *out, const Grid *g, const size_t *w)
 }
 
 /* Width of every column: its widest text, header included.  Caller frees. */
-static size_t *grid_widths(const Grid *g)
+static size_t *grid_widths(const MatrixGrid *g)
 {
 	size_t *w = calloc((size_t)g->ncols + 2, sizeof *w);
 	if (!w)
@@ -145,9 +135,9 @@ static size_t *grid_widths(const Grid *g)
  * Out of memory prints a one-line note instead (the interface is void). */
 void rep_matrix_print(FILE *out, const MatrixCell *cells, int n)
 {
-	Grid g = {0};
+	MatrixGrid g = {0};
 	size_t *w = NULL;
-	if (grid_build(&g, cells, n > 0 ? n : 0) == 0 && (w = grid_widths(&g))) {
+	if (rep_grid_build(&g, cells, n > 0 ? n : 0) == 0 && (w = grid_widths(&g))) {
 		grid_line(out, &g, w, -1);
 		grid_dashes(out, &g, w);
 		for (int r = 0; r < g.nrows; r++)
@@ -156,5 +146,5 @@ void rep_matrix_print(FILE *out, const MatrixCell *cells, int n)
 		fputs("matrix: out of memory\n", out);
 	}
 	free(w);
-	grid_free(&g);
+	rep_grid_free(&g);
 }

@@ -6,19 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COL_MAX 58
-
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
 	return s ? s + 1 : p;
 }
 
-/* The location of e ("rmap.yaml:22"), or "" for an event with no step.
- * Paths are short in practice, but the buffer bounds nothing: the left
+/* Paths are short in practice, but the buffer bounds nothing: the left
  * column is as wide as the longest location (LOC_MAX is the cap). */
 #define LOC_MAX 200
-static void where(const Program *P, const TraceEv *e, char *buf, size_t n)
+void rep_ev_where(const Program *P, const TraceEv *e, char *buf, size_t n)
 {
 	buf[0] = 0;
 	if (e->step >= 0)
@@ -30,21 +27,26 @@ static void where(const Program *P, const TraceEv *e, char *buf, size_t n)
 static void left_cell(const Program *P, const TraceEv *e, int show_time, char *buf, size_t n)
 {
 	char w[LOC_MAX];
-	where(P, e, w, sizeof w);
+	rep_ev_where(P, e, w, sizeof w);
 	if (show_time)
 		snprintf(buf, n, "%8" PRIu64 " %s", e->time, w);
 	else
 		snprintf(buf, n, "%s", w);
 }
 
-/* The lines an event shows: its text (wrapped) then its PTE change. */
-static int ev_lines(const TraceEv *e, int width, char lines[][COL_MAX + 1], int max)
+int rep_ev_indent(const TraceEv *e)
 {
-	int n = 0, ind = 2 * (e->depth > 1 ? e->depth - 1 : 0);
+	int ind = 2 * (e->depth > 1 ? e->depth - 1 : 0);
+	return ind > 16 ? 16 : ind;
+}
+
+int rep_ev_lines(const TraceEv *e, int width, char lines[][REP_COL_MAX + 1], int max, int *ntext)
+{
+	int n = 0, ind = rep_ev_indent(e);
 	const char *srcs[2] = { e->text, e->pte };
-	if (ind > 16)
-		ind = 16;
 	for (int k = 0; k < 2; k++) {
+		if (k && ntext)
+			*ntext = n;
 		const char *s = srcs[k];
 		int first = 1, extra = k ? 2 : 0;
 		while (*s && n < max) {
@@ -58,7 +60,7 @@ static int ev_lines(const TraceEv *e, int width, char lines[][COL_MAX + 1], int 
 					cut--;
 				len = s[cut] == ' ' ? cut : room;
 			}
-			snprintf(lines[n++], COL_MAX + 1, "%*s%.*s", lead, "", len, s);
+			snprintf(lines[n++], REP_COL_MAX + 1, "%*s%.*s", lead, "", len, s);
 			s += len;
 			while (*s == ' ')
 				s++;
@@ -68,20 +70,20 @@ static int ev_lines(const TraceEv *e, int width, char lines[][COL_MAX + 1], int 
 	return n;
 }
 
-static int col_width(const Trace *t, int c)
+int rep_col_width(const Trace *t, int c)
 {
 	int w = 6;
 	for (int i = 0; i < t->n; i++) {
 		const TraceEv *e = &t->ev[i];
 		if (e->cpu != c)
 			continue;
-		int ind = 2 * (e->depth > 1 ? e->depth - 1 : 0);
+		int ind = rep_ev_indent(e);
 		int len = ind + (int)strlen(e->text);
 		int lp = ind + 2 + (int)strlen(e->pte);
 		len = lp > len ? lp : len;
 		w = len > w ? len : w;
 	}
-	return w > COL_MAX ? COL_MAX : w;
+	return w > REP_COL_MAX ? REP_COL_MAX : w;
 }
 
 /* A row buffer: long enough for the left column and every CPU column. */
@@ -148,11 +150,11 @@ void rep_timeline_lasso(FILE *out, const Program *P, const Trace *tr, int show_t
 	Trace sorted = { show_time ? time_order(tr, cycle_at) : tr->ev, tr->n, tr->n };
 	const Trace *t = &sorted;
 	int ncpu = P->ncpu, width[MAX_CPUS], lw = (int)strlen(left_label(show_time));
-	char left[LOC_MAX + 16], lines[8][COL_MAX + 1];
-	/* a cell is at most COL_MAX wide even where it overflows its column */
-	size_t cap = 1 + (size_t)ncpu * (COL_MAX + 3);
+	char left[LOC_MAX + 16], lines[8][REP_COL_MAX + 1];
+	/* a cell is at most REP_COL_MAX wide even where it overflows its column */
+	size_t cap = 1 + (size_t)ncpu * (REP_COL_MAX + 3);
 	for (int c = 0; c < ncpu; c++)
-		width[c] = col_width(t, c);
+		width[c] = rep_col_width(t, c);
 	for (int i = 0; i < t->n; i++) {
 		left_cell(P, &t->ev[i], show_time, left, sizeof left);
 		int l = (int)strlen(left);
@@ -178,7 +180,7 @@ void rep_timeline_lasso(FILE *out, const Program *P, const Trace *tr, int show_t
 			marked = 1;
 		}
 		left_cell(P, e, show_time, left, sizeof left);
-		int nl = ev_lines(e, width[e->cpu], lines, 8);
+		int nl = rep_ev_lines(e, width[e->cpu], lines, 8, NULL);
 		for (int k = 0; k < nl; k++)
 			row(out, &r, k ? "" : left, e->cpu, lines[k], NULL);
 	}

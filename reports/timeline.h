@@ -7,6 +7,22 @@
 #include <stdio.h>
 #include "sim/exec.h"
 
+/* A CPU column is at most this wide; longer texts wrap inside it. */
+#define REP_COL_MAX 58
+
+/* The pieces both drawings of a trace share (this text diagram and the
+ * SVG of reports/html.c), so that they cannot disagree: */
+/* The location of e ("rmap.yaml:22"), or "" for an event with no step. */
+void rep_ev_where(const Program *P, const TraceEv *e, char *buf, size_t n);
+/* e's indentation in columns: 2 per call level below the first, at most 16. */
+int rep_ev_indent(const TraceEv *e);
+/* The lines e shows in a column width wide: its text wrapped (each line
+ * led by its indentation, continuations by 2 more), then its PTE change
+ * (2 more).  Returns the number of lines (at most max); *ntext (if not
+ * NULL) gets how many of them are text, the rest are the PTE change. */
+int rep_ev_lines(const TraceEv *e, int width, char lines[][REP_COL_MAX + 1], int max, int *ntext);
+/* The width of CPU c's column in t: its widest line, at most REP_COL_MAX. */
+int rep_col_width(const Trace *t, int c);
 /* Prints t for P.  show_time adds the simulated cycle of each event. */
 void rep_timeline(FILE *out, const Program *P, const Trace *t, int show_time);
 /* rep_timeline of a livelock's lasso: a line marks where the cycle

@@ -53,6 +53,7 @@ static TraceEv *ev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fm
 	memset(e, 0, sizeof *e);
 	e->cpu = (int16_t)c;
 	e->kind = (uint8_t)kind;
+	e->peer = -1;
 	e->step = step;
 	e->choice = S->nchoice;
 	e->time = S->now + S->lat;
@@ -518,8 +519,10 @@ static int take_ipis(Sim *S, uint8_t *w, int c)
 		CpuState *fs = w_cpu(&S->L, w, from);
 		int had = tlb_invalidate(w_tlb(&S->L, w, c), S->L.tlb_size, fs->flush_mm, fs->flush_vpn);
 		fs->acks--;
-		ev(S, w, c, EV_IPI, -1, "IPI from CPU#%d: flush handler: %s 0x%" PRIx64 ", ack",
-		   from, had ? "invalidate TLB entry" : "no TLB entry for", (uint64_t)fs->flush_vpn << 12);
+		TraceEv *e = ev(S, w, c, EV_IPI, -1, "IPI from CPU#%d: flush handler: %s 0x%" PRIx64 ", ack",
+		                from, had ? "invalidate TLB entry" : "no TLB entry for", (uint64_t)fs->flush_vpn << 12);
+		if (e)
+			e->peer = (int16_t)from;
 	}
 	cs->ipi_from = 0;
 	S->lat += S->P->cost.ipi_delivery;

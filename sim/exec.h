@@ -26,6 +26,7 @@ enum EvKind { EV_STEP, EV_HW, EV_IPI, EV_OUTCOME };
 typedef struct TraceEv {
 	int16_t cpu;
 	uint8_t depth, kind;     /* call depth (indentation), enum EvKind */
+	int16_t peer;            /* EV_IPI: the CPU whose flush sent it; else -1 */
 	int32_t step;            /* program step, -1 for none */
 	uint32_t choice;         /* ordinal of the scheduling choice */
 	uint64_t time;           /* timed runs: simulated cycle */
