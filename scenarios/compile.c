@@ -626,11 +626,11 @@ static const char *const builtin_doc[OUT__BUILTIN][2] = {
 	{ "livelock", "a reachable cycle of states from which no end state can be reached: the CPUs run forever" },
 };
 
-/* The procedure of an exists: expression: `return EXPR`, named after
+/* The procedure of an exists: or always: expression: `return EXPR`, named after
  * its outcome, compiled as a check (no parameters). */
 static int expr_proc(Cx *cx, const YNode *ex, const char *name)
 {
-	if (cx_want(cx, ex, YN_SCALAR, "outcome.exists"))
+	if (cx_want(cx, ex, YN_SCALAR, "outcome expression"))
 		return -1;
 	int p = new_proc(cx, name, NULL, 0, ex);
 	proc_begin(cx, p);
@@ -671,10 +671,10 @@ static int outcome_switches(Cx *cx, const YNode *map)
  * reached at an end state where the check returns nonzero. */
 static int named_outcome(Cx *cx, const YNode *e)
 {
-	static const char *const keys[] = { "name", "check", "exists", "doc", NULL };
+	static const char *const keys[] = { "name", "check", "exists", "always", "doc", NULL };
 	Program *P = cx->P;
 	OutcomeDesc *o = &P->outcomes[P->noutcomes];
-	const YNode *x, *chk, *ex;
+	const YNode *x, *chk, *ex, *inv;
 	if (P->noutcomes == MAX_OUTCOMES)
 		return cx_err(cx, e, 0, "too many outcomes (at most %d)", MAX_OUTCOMES);
 	if (cx_keys(cx, e, "outcome", keys) || !(x = cx_need(cx, e, "name", "outcome")) ||
@@ -685,10 +685,16 @@ static int named_outcome(Cx *cx, const YNode *e)
 	o->name = prog_strdup(P, x->str);
 	chk = ynode_get(e, "check");
 	ex = ynode_get(e, "exists");
-	if (!chk == !ex)
-		return cx_err(cx, e, 0, "outcome %s: give either check: (a procedure) or exists: (an expression)", o->name);
-	if ((o->proc = chk ? named_proc(cx, chk, 0, "outcome.check") : expr_proc(cx, ex, o->name)) < 0)
+	inv = ynode_get(e, "always");
+	if (!!chk + !!ex + !!inv != 1)
+		return cx_err(cx, e, 0, "outcome %s: give one of check: (a procedure), exists: (an expression) or "
+		              "always: (an invariant)", o->name);
+	if ((o->proc = chk ? named_proc(cx, chk, 0, "outcome.check") : expr_proc(cx, ex ? ex : inv, o->name)) < 0)
 		return -1;
+	if (inv) {
+		o->always = 1;
+		P->invariants |= 1u << P->noutcomes;
+	}
 	if ((x = ynode_get(e, "doc")) && !cx_want(cx, x, YN_SCALAR, "outcome.doc"))
 		o->doc = prog_strdup(P, x->str);
 	P->noutcomes++;
@@ -733,7 +739,7 @@ static int outcomes(Cx *cx, const YNode *n)
 {
 	Program *P = cx->P;
 	for (int i = 0; i < OUT__BUILTIN; i++)
-		P->outcomes[P->noutcomes++] = (OutcomeDesc){ builtin_doc[i][0], -1, builtin_doc[i][1] };
+		P->outcomes[P->noutcomes++] = (OutcomeDesc){ builtin_doc[i][0], -1, builtin_doc[i][1], 0 };
 	if (!n)
 		return 0;
 	if (n->kind == YN_MAP)

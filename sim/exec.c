@@ -66,6 +66,11 @@ static TraceEv *ev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fm
 	return e;
 }
 
+void ex_note(Sim *S, uint8_t *w, int c, const char *text)
+{
+	ev(S, w, c, EV_HW, -1, "%s", text);
+}
+
 /* ---- operands ---- */
 
 static uint64_t *reg(Sim *S, uint8_t *w, int c, int slot)
@@ -1215,9 +1220,8 @@ int sim_apply(Sim *S, uint8_t *w, Choice ch)
 	int c = CH_CPU(ch);
 	S->lat = 0;
 	S->nchoice++;
-	if (CH_IS_IPI(ch))
-		return take_ipis(S, w, c);
-	return run_cpu(S, w, c, 1);
+	int rc = CH_IS_IPI(ch) ? take_ipis(S, w, c) : run_cpu(S, w, c, 1);
+	return rc < 0 || !S->P->invariants ? rc : ex_invariants(S, w, c);
 }
 
 int sim_start(Sim *S, uint8_t *w)
@@ -1227,7 +1231,7 @@ int sim_start(Sim *S, uint8_t *w)
 	for (int c = 0; c < S->L.ncpu; c++)
 		if (run_cpu(S, w, c, 0) < 0)
 			return -1;
-	return 0;
+	return S->P->invariants ? ex_invariants(S, w, 0) : 0;
 }
 
 /* ---- setup ---- */
@@ -1273,5 +1277,7 @@ int sim_init(Sim *S, const Program *P, const char *model, char *err, size_t errl
 void sim_free(Sim *S)
 {
 	free(S->cpumask);
+	free(S->check_world);
 	S->cpumask = NULL;
+	S->check_world = NULL;
 }

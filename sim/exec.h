@@ -55,6 +55,8 @@ typedef struct Sim {
 	uint32_t nchoice;                   /* choices applied so far (trace) */
 	uint64_t now;                       /* timed runs: time stamped on events */
 	uint64_t lat;                       /* latency of the last sim_apply */
+	uint8_t *check_world;               /* scratch world an outcome check runs
+	                                       on (allocated on first use) */
 	int failed;                         /* a scenario error happened */
 	char err[512];                      /* "file:line:col: message" */
 } Sim;

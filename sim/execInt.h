@@ -27,6 +27,14 @@ int ex_obj(Sim *S, uint8_t *w, int c, const Step *s, int i, int want);
 /* The check functions (outcome.c): page_content, disk_version, tlb_*
  * for the check step s of CPU c, whose page operand (if any) is pfn. */
 int ex_check_read(Sim *S, uint8_t *w, int c, const Step *s, int pfn);
+/* A hardware-level note on CPU c's column of a traced run (no-op when
+ * not tracing). */
+void ex_note(Sim *S, uint8_t *w, int c, const char *text);
+/* Evaluates the always: invariants not yet broken in w, and marks those
+ * that are 0 now in its header (WorldHdr.broken); a traced run notes each
+ * on the column of CPU c, whose choice broke it.  Returns 0, or -1 on a
+ * scenario error. */
+int ex_invariants(Sim *S, uint8_t *w, int c);
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index);
 

@@ -129,10 +129,10 @@ int ex_check_read(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 /* Runs condition procedure proc on the check CPU over a copy of w. */
 static int check_cond(Sim *S, uint8_t *w, int proc, uint64_t *out)
 {
-	uint8_t *x = malloc(S->L.size);
-	int c = S->L.ncpu, r = 0;
-	if (!x)
+	if (!S->check_world && !(S->check_world = malloc(S->L.size)))
 		abort();
+	uint8_t *x = S->check_world;
+	int c = S->L.ncpu, r = 0;
 	memcpy(x, w, S->L.size);
 	Trace *saved = S->trace;
 	S->trace = NULL;
@@ -155,7 +155,6 @@ static int check_cond(Sim *S, uint8_t *w, int proc, uint64_t *out)
 	}
 	*out = cs->scratch;
 	S->trace = saved;
-	free(x);
 	return r;
 }
 
@@ -180,14 +179,37 @@ uint32_t sim_outcomes(Sim *S, uint8_t *w)
 	if (lost_write(S, w))
 		o |= 1u << OUT_LOST_WRITE;
 	o |= mapping_outcomes(S, w);
+	o |= w_hdr(w)->broken;
 	for (int i = OUT__BUILTIN; i < S->P->noutcomes; i++) {
 		uint64_t v = 0;
+		if (S->P->outcomes[i].always)
+			continue;
 		if (check_cond(S, w, S->P->outcomes[i].proc, &v) < 0)
 			return 0;
 		if (v)
 			o |= 1u << i;
 	}
 	return o & ~S->P->outcomes_off;
+}
+
+int ex_invariants(Sim *S, uint8_t *w, int c)
+{
+	const Program *P = S->P;
+	WorldHdr *h = w_hdr(w);
+	for (int i = OUT__BUILTIN; i < P->noutcomes; i++) {
+		uint64_t v = 0;
+		if (!(P->invariants >> i & 1) || (h->broken >> i & 1))
+			continue;
+		if (check_cond(S, w, P->outcomes[i].proc, &v) < 0)
+			return -1;
+		if (!v) {
+			char note[96];
+			h->broken |= 1u << i;
+			snprintf(note, sizeof note, "always: %s broken here", P->outcomes[i].name);
+			ex_note(S, w, c, note);
+		}
+	}
+	return 0;
 }
 
 /* Appends to buf (of len, holding n chars) without ever passing its end. */

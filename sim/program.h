@@ -155,7 +155,15 @@ enum { OUT_LOST_DIRTY, OUT_DIRTY_NONPRESENT_PTE, OUT_STALE_TLB_WRITE,
        OUT_DEADLOCK, OUT_BUG_ON, OUT_STALE_MAPPING, OUT_USE_AFTER_FREE,
        OUT_MTIME_MISSED, OUT_LOST_WRITE, OUT_LIVELOCK, OUT__BUILTIN };
 #define MAX_OUTCOMES 32
-typedef struct OutcomeDesc { const char *name; int proc; /* -1: built in */ const char *doc; } OutcomeDesc;
+/* A named outcome is an end-state check (proc returns nonzero where it
+ * holds), or, with always set, an invariant over every state: proc is its
+ * expression, and the outcome holds on a path where some state makes it 0. */
+typedef struct OutcomeDesc {
+	const char *name;
+	int proc;                /* -1: built in */
+	const char *doc;
+	int always;              /* an always: invariant */
+} OutcomeDesc;
 
 /* Latencies, in simulated cycles, for timed runs (`tlbsim run`). */
 typedef struct CostModel {
@@ -192,6 +200,7 @@ typedef struct Program {
 	OutcomeDesc outcomes[MAX_OUTCOMES]; int noutcomes;
 	Expect *expects; int nexpects;
 	uint32_t outcomes_off;                /* built-in outcomes turned off (outcomes: {X: off}) */
+	uint32_t invariants;                  /* outcomes that are always: invariants */
 	int kernel_reads_pte_dirty;           /* some kernel step reads a PTE's dirty bit
 	                                         (pte_dirty): a sync would find it (lost_write) */
 	int kernel_reads_skey;                /* some kernel step reads the storage key

@@ -60,7 +60,8 @@ typedef struct FrameState {
 
 typedef struct WorldHdr {
 	uint32_t seen;        /* SEEN_* */
-	uint32_t pad;
+	uint32_t broken;      /* 1 << outcome: an always: invariant was 0 in
+	                         some state on the way here (sticky) */
 } WorldHdr;
 
 typedef struct Layout {

@@ -149,6 +149,77 @@ static void test_check_functions(void **state)
 	fx_finish(f);
 }
 
+/* CPU#0 raises x and lowers it again; CPU#1 reads it into seen. */
+static const char inv[] =
+	"scenario: inv\n"
+	"machine: {cpus: 2}\n"
+	"mms: [mm]\n"
+	"vars: {x: 0, seen: 0}\n"
+	"cpus:\n"
+	"  - cpu: 0\n"
+	"    body: [\"WRITE_ONCE(x, 1)\", \"WRITE_ONCE(x, 0)\"]\n"
+	"  - cpu: 1\n"
+	"    body: [\"WRITE_ONCE(seen, READ_ONCE(x))\"]\n"
+	"outcomes:\n"
+	"  - {name: x_raised, always: \"READ_ONCE(x) == 0\"}\n"
+	"  - {name: x_high_at_end, exists: \"READ_ONCE(x)\"}\n"
+	"  - {name: seen_high, always: \"!READ_ONCE(seen)\"}\n";
+
+/* always: is judged in every state on the way, exists: at the end only;
+ * a broken invariant stays broken (a sticky bit of the state). */
+static void test_always_invariant(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, inv, NULL, "validating");
+	int raised = prog_outcome(f->P, "x_raised"), high = prog_outcome(f->P, "x_high_at_end");
+	int seen = prog_outcome(f->P, "seen_high");
+	assert_int_equal(f->P->invariants, (1u << raised) | (1u << seen));
+	assert_int_equal(w_hdr(f->w)->broken, 0);
+	fx_apply(f, CH_STEP(0));                        /* x = 1 */
+	assert_int_equal(w_hdr(f->w)->broken, 1u << raised);
+	fx_apply(f, CH_STEP(0));                        /* x = 0 again */
+	assert_int_equal(w_hdr(f->w)->broken, 1u << raised);
+	assert_int_equal(fx_run_to_end(f), 1u << raised);
+	fx_finish(f);
+	/* CPU#1 reads x while it is 1 */
+	fx_start(f, inv, NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(1));
+	assert_int_equal(fx_run_to_end(f), (1u << raised) | (1u << seen));
+	fx_finish(f);
+	/* explored: x_raised always, seen_high sometimes, x_high_at_end never */
+	fx_explore_ok(f, inv, "validating");
+	assert_int_equal(f->R.always, 1u << raised);
+	assert_int_equal(f->R.reach, (1u << raised) | (1u << seen));
+	assert_int_equal(f->R.reach >> high & 1, 0);
+	fx_finish(f);
+}
+
+/* A traced run notes where an invariant breaks, on the CPU that broke it. */
+static void test_always_traced(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, inv, NULL, "validating");
+	f->S.trace = &f->t;
+	fx_apply(f, CH_STEP(0));
+	int found = 0;
+	for (int i = 0; i < f->t.n; i++)
+		if (!strcmp(f->t.ev[i].text, "always: x_raised broken here")) {
+			assert_int_equal(f->t.ev[i].cpu, 0);
+			found++;
+		}
+	assert_int_equal(found, 1);
+	fx_apply(f, CH_STEP(0));                        /* broken already: no second note */
+	found = 0;
+	for (int i = 0; i < f->t.n; i++)
+		found += strstr(f->t.ev[i].text, "broken here") != NULL;
+	assert_int_equal(found, 1);
+	f->S.trace = NULL;
+	fx_finish(f);
+}
+
 static void expect_error(const char *text, const char *anchor, const char *what)
 {
 	char msg[1024], want[1024];
@@ -180,7 +251,8 @@ static void test_outcome_errors(void **state)
 		"procedures:\n"
 		"  - name: chk\n"
 		"    body: [\"return 1\"]\n");
-	expect_error(both, "{name: x", "outcome x: give either check: (a procedure) or exists: (an expression)");
+	expect_error(both, "{name: x", "outcome x: give one of check: (a procedure), exists: (an expression) or "
+	             "always: (an invariant)");
 	static const char writes[] = SCN("PG_dirty",
 		"outcomes:\n"
 		"  - {name: x, check: chk}\n"
@@ -213,6 +285,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_lost_write_storage_key, cleanup),
 		cmocka_unit_test_teardown(test_lost_write_writeback_is_no_excuse, cleanup),
 		cmocka_unit_test_teardown(test_check_functions, cleanup),
+		cmocka_unit_test_teardown(test_always_invariant, cleanup),
+		cmocka_unit_test_teardown(test_always_traced, cleanup),
 		cmocka_unit_test(test_outcome_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
