@@ -11,7 +11,7 @@ BUILD   ?= build
 BIN     ?= tlbsim
 
 # Layers, lowest first: a layer includes only headers of layers before it.
-LIB_SRC  = mmu/pte.c mmu/mem.c \
+LIB_SRC  = mmu/pte.c mmu/arch.c mmu/mem.c \
            cpus/tlb.c cpus/dirty.c \
            sim/program.c sim/world.c sim/exec.c sim/outcome.c sim/explore.c sim/livelock.c sim/run.c sim/sched.c \
            scenarios/yaml.c scenarios/compile.c scenarios/expr.c scenarios/machine.c \

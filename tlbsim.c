@@ -312,7 +312,7 @@ static char *witness_text(const Program *P, const char *model, const Choice *ch,
  * else the scenario's machine.models. */
 static const char *model_at(const Program *P, const Opts *o, int i)
 {
-	return o->model ? o->model : o->all_models ? dirty_model(i)->name : P->models[i];
+	return o->model ? o->model : o->all_models ? dirty_model_of(P->arch, i)->name : P->models[i];
 }
 
 static int model_count(const Program *P, const Opts *o)
@@ -322,7 +322,7 @@ static int model_count(const Program *P, const Opts *o)
 		return 1;
 	if (!o->all_models)
 		return P->nmodels;
-	while (dirty_model(n))
+	while (dirty_model_of(P->arch, n))
 		n++;
 	return n;
 }
@@ -983,8 +983,11 @@ static int cmd_models(int argc, char **argv)
 	(void)argv;
 	if (argc)
 		return usage_error("models", "takes no arguments%s", "");
-	for (int i = 0; dirty_model(i); i++)
-		printf("%-12s %s\n", dirty_model(i)->name, dirty_model(i)->summary);
+	for (int a = 0; arch_at(a); a++) {
+		printf("%s%s (%s):\n", a ? "\n" : "", arch_at(a)->name, arch_at(a)->source);
+		for (int i = 0; dirty_model_of(arch_at(a), i); i++)
+			printf("  %-16s %s\n", dirty_model_of(arch_at(a), i)->name, dirty_model_of(arch_at(a), i)->summary);
+	}
 	return 0;
 }
 

@@ -6,7 +6,7 @@
 #ifndef TLBSIM_DIRTY_H
 #define TLBSIM_DIRTY_H
 #include <stdint.h>
-#include "mmu/pte.h"
+#include "mmu/arch.h"
 
 enum DirtyStep {
 	DIRTY_PROCEED,  /* D is recorded in the cached entry; the data write follows */
@@ -23,21 +23,27 @@ enum DirtyStep {
 
 typedef struct DirtyModel {
 	const char *name;     /* as written in scenarios and on the command line */
+	const char *arch;     /* the architecture it is a CPU of (mmu/arch.h) */
 	const char *summary;  /* one line, for --help and reports */
 	unsigned flags;       /* DM_* */
-	/* The dirty-bit step of a store through a writable entry with D=0.
-	 * phase counts the model's hardware steps from 0; *scratch keeps the
-	 * CPU's walker state across them (0 before phase 0).  *note gets a
-	 * short description for the trace.  Returns enum DirtyStep. */
-	int (*set_dirty)(pte_t *pte, int phase, uint64_t *scratch, const char **note);
+	/* The dirty-bit step of a store through a writable entry with D=0,
+	 * in the bits of architecture a.  phase counts the model's hardware
+	 * steps from 0; *scratch keeps the CPU's walker state across them (0
+	 * before phase 0).  *note gets a short description for the trace.
+	 * Returns enum DirtyStep. */
+	int (*set_dirty)(const Arch *a, pte_t *pte, int phase, uint64_t *scratch, const char **note);
 	/* The page walk on a TLB miss: updates *pte (A, and D for a write) and
 	 * returns 1 to fill the TLB, or 0 for a page fault. */
-	int (*walk)(pte_t *pte, int write, const char **note);
+	int (*walk)(const Arch *a, pte_t *pte, int write, const char **note);
 } DirtyModel;
 
+/* The architecture of model m. */
+const Arch *dirty_arch(const DirtyModel *m);
 /* The model called name, or NULL. */
 const DirtyModel *dirty_find(const char *name);
 /* The i-th model (NULL past the end): for listings and `tlbsim models`. */
 const DirtyModel *dirty_model(int i);
+/* The i-th model of architecture a (NULL past its last). */
+const DirtyModel *dirty_model_of(const Arch *a, int i);
 
 #endif

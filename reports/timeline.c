@@ -232,7 +232,7 @@ void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label)
 		uint64_t addr = 0;
 		char d[64];
 		prog_slot_addr(P, i, NULL, &addr);
-		fprintf(out, "  PTE 0x%" PRIx64 " = 0x%" PRIx64 " (%s)", addr, m.pte[i], pt_describe(m.pte[i], d, sizeof d));
+		fprintf(out, "  PTE 0x%" PRIx64 " = 0x%" PRIx64 " (%s)", addr, m.pte[i], arch_describe(S->arch, m.pte[i], d, sizeof d));
 	}
 	fprintf(out, "\n");
 	for (int i = 0; i < P->npages; i++) {

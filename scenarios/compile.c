@@ -544,13 +544,8 @@ static int cpus(Cx *cx, const YNode *n)
 		if ((x = ynode_get(e, "mm")) && (P->cpus[c].mm = cx_lookup_obj(cx, x, "cpu.mm", HK_MM)) < 0)
 			return -1;
 		if ((x = ynode_get(e, "model"))) {
-			if (cx_want(cx, x, YN_SCALAR, "cpu.model"))
+			if ((P->cpus[c].model = cx_model(cx, x, "cpu.model")) < 0)
 				return -1;
-			for (int k = 0; dirty_model(k); k++)
-				if (!strcmp(dirty_model(k)->name, x->str))
-					P->cpus[c].model = k;
-			if (P->cpus[c].model < 0)
-				return cx_err(cx, x, 0, "unknown dirty-bit model '%s'", x->str);
 		}
 		if (!(x = cx_need(cx, e, "body", "cpu")))
 			return -1;
@@ -798,8 +793,8 @@ static int expects(Cx *cx, const YNode *n)
 		if (v && (cx_want(cx, v, YN_SCALAR, "expect.variant") ||
 		          (P->nvariants ? cx_find_name(P->variants, P->nvariants, v->str) < 0 : 1)))
 			return cx->failed ? -1 : cx_err(cx, v, 0, "expect: no variant named '%s'", v->str);
-		if (m && (cx_want(cx, m, YN_SCALAR, "expect.model") || !dirty_find(m->str)))
-			return cx->failed ? -1 : cx_err(cx, m, 0, "unknown dirty-bit model '%s'", m->str);
+		if (m && cx_model(cx, m, "expect.model") < 0)
+			return -1;
 		if (m && cx_find_name(P->models, P->nmodels, m->str) < 0)
 			return cx_err(cx, m, 0, "expect: model '%s' is not in machine.models, so it is never explored", m->str);
 		for (int k = 0; k + 1 < e->n; k += 2) {

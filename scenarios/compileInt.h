@@ -83,5 +83,8 @@ int cx_name_list(Cx *cx, const YNode *n, const char *what, const char ***out, in
 /* The index of the object of kind HK_MM, HK_FILE or HK_PAGE (its index
  * in P->pages, not its pfn) named by n, or -1. */
 int cx_lookup_obj(Cx *cx, const YNode *n, const char *what, int kind);
+/* The index (dirty_model) of the model named by scalar v, which must be
+ * a model of the machine's architecture; -1 with the error reported. */
+int cx_model(Cx *cx, const YNode *v, const char *what);
 
 #endif

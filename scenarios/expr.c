@@ -8,7 +8,7 @@
  * again when the statement ends, so liveness zeroes them and they never
  * tell states apart); operators on constants fold at compile time. */
 #include "scenarios/compileInt.h"
-#include "mmu/pte.h"
+#include "mmu/arch.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -186,11 +186,19 @@ static void tmp_put(Cx *cx, const Val *v)
 			cx->tmp_busy &= ~(1ull << k);
 }
 
+/* The first other architecture with a PTE bit constant called name. */
+static const Arch *other_arch(const Cx *cx, const char *name)
+{
+	uint64_t v;
+	for (int i = 0; arch_at(i); i++)
+		if (arch_at(i) != cx->P->arch && arch_const(arch_at(i), name, &v))
+			return arch_at(i);
+	return NULL;
+}
+
 int cx_named_const(Cx *cx, const char *name, uint64_t *v)
 {
 	static const struct { const char *name; uint64_t v; } k[] = {
-		{ "_PAGE_PRESENT", _PAGE_PRESENT }, { "_PAGE_RW", _PAGE_RW }, { "_PAGE_USER", _PAGE_USER },
-		{ "_PAGE_ACCESSED", _PAGE_ACCESSED }, { "_PAGE_DIRTY", _PAGE_DIRTY },
 		{ "true", 1 }, { "false", 0 }, { "NULL", 0 },
 		{ "PAGE_SIZE", 4096 }, { "PAGE_SHIFT", 12 },
 		/* include/linux/mm.h, as of 2.6.30-4.x */
@@ -203,6 +211,8 @@ int cx_named_const(Cx *cx, const char *name, uint64_t *v)
 	if (!cx)
 		return -1;
 	const Program *P = cx->P;
+	if (arch_const(P->arch, name, v))      /* the PTE bits of machine.arch */
+		return 0;
 	int i;
 	if ((i = cx_find_name(P->mms, P->nmms, name)) >= 0) { *v = h_make(HK_MM, (uint64_t)i); return 0; }
 	for (i = 0; i < P->nvmas; i++)
@@ -460,6 +470,9 @@ static int primary(Cx *cx, Stmt *st, Val *out)
 		*out = (Val){ { OPD_CONST, out->o.v }, st->i, 0 };
 	else if (cx_find_def(cx, name) >= 0 || prog_op_lookup(name) >= 0)
 		return serr(cx, st, st->i, "'%s' is a function: call it as %s(...)", name, name);
+	else if (other_arch(cx, name))
+		return serr(cx, st, st->i, "'%s' is a PTE bit of %s, not of this machine's %s (machine.arch)", name,
+		            other_arch(cx, name)->name, cx->P->arch->name);
 	else
 		return serr(cx, st, st->i, "undefined register '%s'", name);
 	st->i++;
@@ -628,7 +641,7 @@ static int assignment(Cx *cx, Stmt *st, int aop)
 	uint64_t k;
 	Val v;
 	tok_str(st, 0, name, sizeof name);
-	if (cx_local(cx, name, 0) < 0 && cx_named_const(NULL, name, &k) == 0)
+	if (cx_local(cx, name, 0) < 0 && (cx_named_const(NULL, name, &k) == 0 || arch_const(cx->P->arch, name, &k)))
 		return serr(cx, st, 0, "cannot assign to '%s': it is a constant, not a register", name);
 	if (aop != OP_MOV && aop != OP_BOR && cx_local(cx, name, 0) < 0)
 		return serr(cx, st, 0, "undefined register '%s'", name);

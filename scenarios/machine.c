@@ -46,9 +46,54 @@ static int cost_model(Cx *cx, const YNode *n)
 	return 0;
 }
 
+/* machine.arch: x86 (the default), arm64 or riscv. */
+/* A pte.prot value: only bits the architecture's table names (x86: the
+ * flags below 0xfff that tlbsim models keep their old bound). */
+static int prot_check(Cx *cx, const YNode *x, uint64_t prot)
+{
+	const Arch *a = cx->P->arch;
+	uint64_t known = 0;
+	if (a == arch_at(0))
+		return prot > PTE_FLAGS_MASK ? cx_err(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits above 0xfff", prot) : 0;
+	for (const ArchBit *b = a->bits; b->name; b++)
+		known |= b->mask;
+	if (prot & ~known)
+		return cx_err(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits %s PTEs do not have here (0x%" PRIx64 ")", prot,
+		              a->name, prot & ~known);
+	return 0;
+}
+
+static int machine_arch(Cx *cx, const YNode *v)
+{
+	cx->P->arch = arch_at(0);
+	if (!v)
+		return 0;
+	if (cx_want(cx, v, YN_SCALAR, "machine.arch"))
+		return -1;
+	if (!(cx->P->arch = arch_find(v->str)))
+		return cx_err(cx, v, 0, "unknown architecture '%s' (x86, arm64, riscv)", v->str);
+	return 0;
+}
+
+int cx_model(Cx *cx, const YNode *v, const char *what)
+{
+	const DirtyModel *m;
+	if (cx_want(cx, v, YN_SCALAR, what))
+		return -1;
+	if (!(m = dirty_find(v->str)))
+		return cx_err(cx, v, 0, "unknown dirty-bit model '%s'", v->str);
+	if (strcmp(m->arch, cx->P->arch->name))
+		return cx_err(cx, v, 0, "dirty-bit model '%s' is of %s, not of this machine's %s (machine.arch)", v->str,
+		              m->arch, cx->P->arch->name);
+	for (int i = 0; dirty_model(i); i++)
+		if (dirty_model(i) == m)
+			return i;
+	return -1;
+}
+
 static int machine(Cx *cx, const YNode *n)
 {
-	static const char *const keys[] = { "cpus", "tlb_entries", "models", "cost", NULL };
+	static const char *const keys[] = { "cpus", "tlb_entries", "arch", "models", "cost", NULL };
 	Program *P = cx->P;
 	P->cost = (CostModel){ 1, 1, 30, 20, 4, 10, 40, 100, 400, 200, 1000, 20 };
 	P->tlb_size = 8;
@@ -63,17 +108,20 @@ static int machine(Cx *cx, const YNode *n)
 		return -1;
 	if ((v = ynode_get(n, "cost")) && cost_model(cx, v))
 		return -1;
+	if (machine_arch(cx, ynode_get(n, "arch")))
+		return -1;
 	if ((v = ynode_get(n, "models"))) {
 		if (cx_name_list(cx, v, "machine.models", &P->models, &P->nmodels))
 			return -1;
 		for (int i = 0; i < v->n; i++)
-			if (!dirty_find(v->items[i]->str))
-				return cx_err(cx, v->items[i], 0, "unknown dirty-bit model '%s'", v->items[i]->str);
+			if (cx_model(cx, v->items[i], "machine.models") < 0)
+				return -1;
 	} else {
+		/* the first two models of the architecture (x86: validating, blind) */
 		P->models = prog_alloc(P, 2 * sizeof(char *));
-		P->models[0] = "validating";
-		P->models[1] = "blind";
-		P->nmodels = 2;
+		for (int i = 0; dirty_model(i) && P->nmodels < 2; i++)
+			if (!strcmp(dirty_model(i)->arch, P->arch->name))
+				P->models[P->nmodels++] = dirty_model(i)->name;
 	}
 	return 0;
 }
@@ -307,18 +355,19 @@ static int ptes(Cx *cx, const YNode *n)
 		if ((x = ynode_get(e, "value"))) {
 			if (cx_u64(cx, x, "pte.value", &pi->val))
 				return -1;
-			if (pte_present(pi->val) && (pte_pfn(pi->val) < 1 || pte_pfn(pi->val) > (uint64_t)P->npages))
+			if (P->arch->present(pi->val) &&
+			    (arch_pfn(P->arch, pi->val) < 1 || arch_pfn(P->arch, pi->val) > (uint64_t)P->npages))
 				return cx_err(cx, x, 0, "pte.value: 0x%" PRIx64 " maps pfn 0x%" PRIx64 ", which is not a page of the scenario",
-				            pi->val, pte_pfn(pi->val));
+				            pi->val, arch_pfn(P->arch, pi->val));
 		} else {
 			int pg;
 			if (!(x = cx_need(cx, e, "page", "pte")) || (pg = cx_lookup_obj(cx, x, "pte.page", HK_PAGE)) < 0)
 				return -1;
 			if ((x = ynode_get(e, "prot")) && cx_u64(cx, x, "pte.prot", &prot))
 				return -1;
-			if (prot > PTE_FLAGS_MASK)
-				return cx_err(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits above 0xfff", prot);
-			pi->val = pfn_pte((uint64_t)pg + 1, prot);
+			if (prot_check(cx, x, prot))
+				return -1;
+			pi->val = arch_pfn_pte(P->arch, (uint64_t)pg + 1, prot);
 		}
 		P->nptes_init = i + 1;
 	}
@@ -348,9 +397,10 @@ static int tlbs(Cx *cx, const YNode *n)
 		int present = 0;
 		for (int k = 0; k < P->nptes_init; k++)
 			if (P->ptes[k].mm == t->mm && P->ptes[k].addr >> 12 == t->addr >> 12)
-				present = pte_present(P->ptes[k].val);
+				present = P->arch->hw_valid(P->ptes[k].val);
 		if (!present)
-			return cx_err(cx, e, 0, "tlb: no present PTE for 0x%" PRIx64 " to cache (x86 never caches P=0)", t->addr);
+			return cx_err(cx, e, 0, "tlb: no present PTE for 0x%" PRIx64 " to cache (%s)", t->addr,
+			              P->arch == arch_at(0) ? "x86 never caches P=0" : "no MMU caches an invalid entry");
 		P->ntlbs = i + 1;
 	}
 	return 0;
@@ -455,7 +505,7 @@ static void mtime_watch(Program *P)
 		P->filesys[f].mtime_watch = 1;
 	for (int i = 0; i < P->nptes_init; i++) {
 		int v = prog_vma_of(P, P->ptes[i].mm, P->ptes[i].addr);
-		if (P->vmas[v].file >= 0 && pte_present(P->ptes[i].val) && pte_write(P->ptes[i].val))
+		if (P->vmas[v].file >= 0 && P->arch->present(P->ptes[i].val) && P->arch->write(P->ptes[i].val))
 			P->filesys[P->vmas[v].file].mtime_watch = 0;
 	}
 	for (int i = 0; i < P->ntlbs; i++) {

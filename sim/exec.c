@@ -166,7 +166,7 @@ static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e)
 	world_mem(&S->L, w, &m);
 	pte_t old = m.pte[slot];
 	m.pte[slot] = v;
-	if (!pte_present(v) && (v & (_PAGE_ACCESSED | _PAGE_DIRTY)))
+	if (S->arch->hw_stray(v))
 		w_hdr(w)->seen |= SEEN_DIRTY_NONPRESENT;
 	if (e && old != v) {
 		uint64_t addr = 0;
@@ -185,10 +185,11 @@ static pte_t pte_get(Sim *S, uint8_t *w, int slot)
  * access index struct pages by its pfn. */
 static int pte_frame_ok(Sim *S, const Step *s, pte_t v)
 {
-	if (!pte_present(v) || (pte_pfn(v) >= 1 && pte_pfn(v) <= (uint64_t)S->P->npages))
+	uint64_t pfn = arch_pfn(S->arch, v);
+	if (!S->arch->present(v) || (pfn >= 1 && pfn <= (uint64_t)S->P->npages))
 		return 1;
 	ex_fail(S, s, "%s: 0x%" PRIx64 " maps pfn 0x%" PRIx64 ", which is not a page of the scenario",
-	     prog_ops[s->op].name, v, pte_pfn(v));
+	     prog_ops[s->op].name, v, pfn);
 	return 0;
 }
 
@@ -382,7 +383,7 @@ static int dirty_step(Sim *S, uint8_t *w, int c, const Step *s, int i, uint64_t 
 	int slot = prog_pte_slot(S->P, t->mm, (uint64_t)t->vpn << 12);
 	pte_t v = pte_get(S, w, slot);
 	const char *note = "";
-	int r = S->model[c]->set_dirty(&v, phase, &cs->scratch, &note);
+	int r = S->model[c]->set_dirty(S->arch, &v, phase, &cs->scratch, &note);
 	TraceEv *e = ev(S, w, c, EV_HW, -1, "%s", note);
 	pte_set(S, w, slot, v, e);
 	S->lat += S->P->cost.pte_atomic;
@@ -431,16 +432,17 @@ static int access_start(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 	}
 	pte_t v = pte_get(S, w, slot);
 	const char *note = "";
-	int ok = S->model[c]->walk(&v, write, &note);
+	int ok = S->model[c]->walk(S->arch, &v, write, &note);
 	TraceEv *e = ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB miss, %s", what, addr, note);
 	pte_set(S, w, slot, v, e);
 	if (!ok)
 		return access_fault(S, w, c, s, addr, write);
 	CpuState *cs = w_cpu(&S->L, w, c);
 	/* with no hardware dirty bit a clean PTE is read-only to the MMU */
-	int hw_w = pte_write(v) && (pte_dirty(v) || !(S->model[c]->flags & DM_SW_DIRTY));
-	uint8_t fl = (uint8_t)((hw_w ? TLB_W : 0) | (pte_dirty(v) ? TLB_D : 0));
-	cs->acc_slot = (uint8_t)tlb_fill(tlb, S->L.tlb_size, &cs->tlb_rr, mm, vpn, (uint16_t)pte_pfn(v), fl);
+	const Arch *a = S->arch;
+	int hw_w = a->hw_writable(v) && (a->hw_dirty(v) || !(S->model[c]->flags & DM_SW_DIRTY));
+	uint8_t fl = (uint8_t)((hw_w ? TLB_W : 0) | (a->hw_dirty(v) ? TLB_D : 0));
+	cs->acc_slot = (uint8_t)tlb_fill(tlb, S->L.tlb_size, &cs->tlb_rr, mm, vpn, (uint16_t)arch_pfn(a, v), fl);
 	cs->phase = PH_DATA;
 	return R_STAY;
 }
@@ -684,7 +686,7 @@ static int pfn_mapped(Sim *S, uint8_t *w, int pfn)
 {
 	const pte_t *pte = (const pte_t *)(w + S->L.pte);
 	for (int i = 0; i < S->L.npte; i++)
-		if (pte_present(pte[i]) && pte_pfn(pte[i]) == (uint64_t)pfn)
+		if (S->arch->present(pte[i]) && arch_pfn(S->arch, pte[i]) == (uint64_t)pfn)
 			return 1;
 	return 0;
 }
@@ -919,21 +921,21 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 			ev(S, w, c, EV_STEP, pc, a < 10 ? "return %" PRIu64 : "return 0x%" PRIx64, a);
 		S->lat += P->cost.local;
 		return do_ret(S, w, c, a);
-	case OP_PTE_MKCLEAN:   setdst(S, w, c, s, pte_mkclean(a)); break;
-	case OP_PTE_MKDIRTY:   setdst(S, w, c, s, pte_mkdirty(a)); break;
-	case OP_PTE_WRPROTECT: setdst(S, w, c, s, pte_wrprotect(a)); break;
-	case OP_PTE_MKWRITE:   setdst(S, w, c, s, pte_mkwrite(a)); break;
-	case OP_PTE_MKYOUNG:   setdst(S, w, c, s, pte_mkyoung(a)); break;
-	case OP_PTE_MKOLD:     setdst(S, w, c, s, pte_mkold(a)); break;
-	case OP_PTE_DIRTY:     setdst(S, w, c, s, (uint64_t)pte_dirty(a)); break;
-	case OP_PTE_WRITE:     setdst(S, w, c, s, (uint64_t)pte_write(a)); break;
-	case OP_PTE_YOUNG:     setdst(S, w, c, s, (uint64_t)pte_young(a)); break;
-	case OP_PTE_PRESENT:   setdst(S, w, c, s, (uint64_t)pte_present(a)); break;
-	case OP_PTE_NONE:      setdst(S, w, c, s, (uint64_t)pte_none(a)); break;
+	case OP_PTE_MKCLEAN:   setdst(S, w, c, s, S->arch->mkclean(a)); break;
+	case OP_PTE_MKDIRTY:   setdst(S, w, c, s, S->arch->mkdirty(a)); break;
+	case OP_PTE_WRPROTECT: setdst(S, w, c, s, S->arch->wrprotect(a)); break;
+	case OP_PTE_MKWRITE:   setdst(S, w, c, s, S->arch->mkwrite(a)); break;
+	case OP_PTE_MKYOUNG:   setdst(S, w, c, s, S->arch->mkyoung(a)); break;
+	case OP_PTE_MKOLD:     setdst(S, w, c, s, S->arch->mkold(a)); break;
+	case OP_PTE_DIRTY:     setdst(S, w, c, s, (uint64_t)S->arch->dirty(a)); break;
+	case OP_PTE_WRITE:     setdst(S, w, c, s, (uint64_t)S->arch->write(a)); break;
+	case OP_PTE_YOUNG:     setdst(S, w, c, s, (uint64_t)S->arch->young(a)); break;
+	case OP_PTE_PRESENT:   setdst(S, w, c, s, (uint64_t)S->arch->present(a)); break;
+	case OP_PTE_NONE:      setdst(S, w, c, s, (uint64_t)S->arch->none(a)); break;
 	case OP_PTE_SAME:      setdst(S, w, c, s, (uint64_t)pte_same(a, b)); break;
-	case OP_PTE_PFN:       setdst(S, w, c, s, pte_pfn(a)); break;
-	case OP_PTE_PAGE:      setdst(S, w, c, s, h_make(HK_PAGE, pte_pfn(a))); break;
-	case OP_MK_PTE:        setdst(S, w, c, s, pfn_pte((uint64_t)pg_idx[0], b)); break;
+	case OP_PTE_PFN:       setdst(S, w, c, s, arch_pfn(S->arch, a)); break;
+	case OP_PTE_PAGE:      setdst(S, w, c, s, h_make(HK_PAGE, arch_pfn(S->arch, a))); break;
+	case OP_MK_PTE:        setdst(S, w, c, s, arch_pfn_pte(S->arch, (uint64_t)pg_idx[0], b)); break;
 	case OP_VMA_ADDRESS: {
 		int vma = obj(S, w, c, s, 1, HK_VMA);
 		if (vma < 0)
@@ -1105,7 +1107,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_COPY_FROM_USER:
 	case OP_COPY_FROM_USER_INATOMIC:
 		return user_access(S, w, c, s, 0);
-	case OP_PFN_PTE:  setdst(S, w, c, s, pfn_pte(a, b)); break;
+	case OP_PFN_PTE:  setdst(S, w, c, s, arch_pfn_pte(S->arch, a, b)); break;
 	case OP_BMUL: case OP_BDIV: case OP_BMOD: case OP_BADD: case OP_BSUB: case OP_BSHL: case OP_BSHR:
 	case OP_BLT: case OP_BLE: case OP_BGT: case OP_BGE: case OP_BEQ: case OP_BNE:
 	case OP_BAND: case OP_BXOR: case OP_BOR: case OP_BNOT: case OP_NEG:
@@ -1247,6 +1249,12 @@ int sim_init(Sim *S, const Program *P, const char *model, char *err, size_t errl
 		return -1;
 	}
 	S->model_name = dm->name;
+	S->arch = P->arch ? P->arch : arch_at(0);
+	if (dirty_arch(dm) != S->arch) {
+		snprintf(err, errlen, "dirty-bit model '%s' is of %s, not of this machine's %s (machine.arch)", model,
+		         dm->arch, S->arch->name);
+		return -1;
+	}
 	unsigned flags = 0;
 	for (int c = 0; c < P->ncpu; c++) {
 		S->model[c] = P->cpus[c].model >= 0 ? dirty_model(P->cpus[c].model) : dm;

@@ -41,6 +41,7 @@ typedef struct Sim {
 	const Program *P;
 	Layout L;
 	const DirtyModel *model[MAX_CPUS];  /* per CPU */
+	const Arch *arch;                   /* P->arch: every model is of it */
 	const char *model_name;             /* the run's model */
 	uint64_t *cpumask;                  /* per mm: CPUs that may cache it */
 	int storage_keys;                   /* some CPU's model has DM_STORAGE_KEY:

@@ -12,7 +12,7 @@ static int pte_maps_dirty(Sim *S, uint8_t *w, int pfn)
 {
 	const pte_t *pte = (const pte_t *)(w + S->L.pte);
 	for (int i = 0; i < S->L.npte; i++)
-		if (pte_dirty(pte[i]) && pte_pfn(pte[i]) == (uint64_t)pfn)
+		if (S->arch->dirty(pte[i]) && arch_pfn(S->arch, pte[i]) == (uint64_t)pfn)
 			return 1;
 	return 0;
 }
@@ -70,15 +70,15 @@ static uint32_t mapping_outcomes(Sim *S, uint8_t *w)
 		const VmaDesc *vm = &S->P->vmas[v];
 		for (int k = 0; k < (int)((vm->end - vm->start) >> 12); k++) {
 			pte_t p = m.pte[vm->first_pte + k];
-			if (!pte_present(p))
+			if (!S->arch->present(p))
 				continue;
-			if (m.page[pte_pfn(p)].frame & FRAME_FREE)
+			if (m.page[arch_pfn(S->arch, p)].frame & FRAME_FREE)
 				o |= 1u << OUT_USE_AFTER_FREE;
 			if (vm->file < 0)
 				continue;
 			uint64_t index = vm->pgoff + (uint64_t)k;
 			int slot = ex_file_slot(S, vm->file, index);
-			if ((index << 12) >= m.file[vm->file].i_size || slot < 0 || m.pcache[slot] != pte_pfn(p))
+			if ((index << 12) >= m.file[vm->file].i_size || slot < 0 || m.pcache[slot] != arch_pfn(S->arch, p))
 				o |= 1u << OUT_STALE_MAPPING;
 		}
 	}

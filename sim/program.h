@@ -6,6 +6,7 @@
 #define TLBSIM_PROGRAM_H
 #include <stdint.h>
 #include <stddef.h>
+#include "mmu/arch.h"
 
 enum OpClass { LOCAL, CTRL, SHARED, USER };
 
@@ -182,7 +183,8 @@ typedef struct Program {
 	Proc *procs; int nprocs;
 	int ncpu, tlb_size;
 	CpuDesc *cpus;
-	const char **models; int nmodels;     /* dirty-bit models to compare */
+	const Arch *arch;                     /* machine.arch: PTE layout and helpers */
+	const char **models; int nmodels;     /* dirty-bit models to compare (of arch) */
 	const char **variants; int nvariants; /* all variants of the scenario */
 	VmaDesc *vmas; int nvmas;
 	const char **mms; int nmms;

@@ -89,7 +89,7 @@ static void init_tlbs(const Layout *L, const Program *P, uint8_t *w)
 		uint8_t fl = (uint8_t)((t->w ? TLB_W : 0) | (t->d ? TLB_D : 0));
 		CpuState *cs = w_cpu(L, w, t->cpu);
 		tlb_fill(w_tlb(L, w, t->cpu), L->tlb_size, &cs->tlb_rr, t->mm,
-		         (uint32_t)(t->addr >> 12), (uint16_t)pte_pfn(m.pte[slot]), fl);
+		         (uint32_t)(t->addr >> 12), (uint16_t)arch_pfn(P->arch, m.pte[slot]), fl);
 	}
 }
 

@@ -26,7 +26,7 @@ static int set_dirty(const DirtyModel *m, pte_t *pte)
 {
 	uint64_t scratch = 0;
 	const char *note = NULL;
-	int r = m->set_dirty(pte, 0, &scratch, &note);
+	int r = m->set_dirty(dirty_arch(m), pte, 0, &scratch, &note);
 	assert_non_null(note);
 	assert_true(strlen(note) > 0);
 	assert_int_equal(scratch, 0);
@@ -34,14 +34,20 @@ static int set_dirty(const DirtyModel *m, pte_t *pte)
 }
 
 /* The models, in table order, with their DM_* flags. */
-static const struct { const char *name; unsigned flags; } expect[] = {
-	{ "validating", 0 },
-	{ "blind", 0 },
-	{ "knl4", 0 },
-	{ "precet", 0 },
-	{ "nonatomic", 0 },
-	{ "swfault", DM_SW_DIRTY },
-	{ "storagekey", DM_STORAGE_KEY },
+static const struct { const char *name, *arch; unsigned flags; } expect[] = {
+	{ "validating", "x86", 0 },
+	{ "blind", "x86", 0 },
+	{ "knl4", "x86", 0 },
+	{ "precet", "x86", 0 },
+	{ "nonatomic", "x86", 0 },
+	{ "swfault", "x86", DM_SW_DIRTY },
+	{ "storagekey", "x86", DM_STORAGE_KEY },
+	{ "hafdbs", "arm64", 0 },
+	{ "armv8.0", "arm64", DM_SW_DIRTY },
+	{ "nonatomic-arm64", "arm64", 0 },
+	{ "svadu", "riscv", 0 },
+	{ "svade", "riscv", DM_SW_DIRTY },
+	{ "nonatomic-riscv", "riscv", 0 },
 };
 #define NMODELS ((int)(sizeof expect / sizeof expect[0]))
 
@@ -54,6 +60,9 @@ static void test_table(void **state)
 		assert_non_null(m->name);
 		assert_string_equal(m->name, expect[i].name);
 		assert_int_equal(m->flags, expect[i].flags);
+		assert_string_equal(m->arch, expect[i].arch);
+		assert_non_null(dirty_arch(m));
+		assert_string_equal(dirty_arch(m)->name, expect[i].arch);
 		assert_ptr_equal(dirty_find(m->name), m);
 		assert_ptr_equal(dirty_find(expect[i].name), m);
 		assert_non_null(m->summary);
@@ -152,30 +161,30 @@ static void test_walk_x86(void **state)
 		pte_t p;
 
 		p = 0x1007;                      /* present, writable, not accessed */
-		assert_int_equal(m->walk(&p, 0, &note), 1);
+		assert_int_equal(m->walk(dirty_arch(m), &p, 0, &note), 1);
 		assert_int_equal(p, 0x1027);      /* read: A only */
 		assert_string_equal(note, "walk: set A, fill TLB");
 
 		p = 0x1007;
-		assert_int_equal(m->walk(&p, 1, &note), 1);
+		assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 1);
 		assert_int_equal(p, 0x1067);      /* write: A and D */
 		assert_string_equal(note, "walk: set A|D, fill TLB");
 
 		p = 0x1005;                      /* read-only */
-		assert_int_equal(m->walk(&p, 0, &note), 1);
+		assert_int_equal(m->walk(dirty_arch(m), &p, 0, &note), 1);
 		assert_int_equal(p, 0x1025);
 		p = 0x1005;
-		assert_int_equal(m->walk(&p, 1, &note), 0);
+		assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 0);
 		assert_int_equal(p, 0x1005);      /* a fault changes nothing */
 		assert_string_equal(note, "walk: PTE read-only: page fault");
 
 		for (int write = 0; write <= 1; write++) {
 			p = 0;
-			assert_int_equal(m->walk(&p, write, &note), 0);
+			assert_int_equal(m->walk(dirty_arch(m), &p, write, &note), 0);
 			assert_int_equal(p, 0);
 			assert_string_equal(note, "walk: PTE not present: page fault");
 			p = 0x40;                    /* dirty zero: still not present */
-			assert_int_equal(m->walk(&p, write, &note), 0);
+			assert_int_equal(m->walk(dirty_arch(m), &p, write, &note), 0);
 			assert_int_equal(p, 0x40);
 			assert_string_equal(note, "walk: PTE not present: page fault");
 		}
@@ -192,36 +201,36 @@ static void test_walk_swfault(void **state)
 	(void)state;
 
 	p = 0x1007;                          /* present, writable, clean, not accessed */
-	assert_int_equal(m->walk(&p, 0, &note), 1);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 0, &note), 1);
 	assert_int_equal(p, 0x1007);          /* no A written */
 	assert_string_equal(note, "walk: fill TLB (no hardware A/D)");
 	note = NULL;
-	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 0);
 	assert_int_equal(p, 0x1007);          /* no D written */
 	assert_string_equal(note, "walk: PTE clean (no hardware dirty bit): page fault");
 
 	p = 0x1027;                          /* accessed but clean: still faults */
-	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 0);
 	assert_int_equal(p, 0x1027);
 	assert_string_equal(note, "walk: PTE clean (no hardware dirty bit): page fault");
 
 	p = 0x1047;                          /* dirty (set by the kernel), A clear */
-	assert_int_equal(m->walk(&p, 1, &note), 1);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 1);
 	assert_int_equal(p, 0x1047);          /* A stays clear */
 	assert_string_equal(note, "walk: fill TLB (no hardware A/D)");
 	p = 0x1067;
-	assert_int_equal(m->walk(&p, 1, &note), 1);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 1);
 	assert_int_equal(p, 0x1067);
 
 	p = 0x1005;                          /* read-only, clean */
-	assert_int_equal(m->walk(&p, 0, &note), 1);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 0, &note), 1);
 	assert_int_equal(p, 0x1005);
 	assert_string_equal(note, "walk: fill TLB (no hardware A/D)");
-	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 0);
 	assert_int_equal(p, 0x1005);
 	assert_string_equal(note, "walk: PTE read-only: page fault");
 	p = 0x1045;                          /* read-only and dirty: read-only wins */
-	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 0);
 	assert_int_equal(p, 0x1045);
 	assert_string_equal(note, "walk: PTE read-only: page fault");
 
@@ -229,7 +238,7 @@ static void test_walk_swfault(void **state)
 		static const pte_t np[] = { 0, 0x40, 0x60, 0x1066 };  /* P=0 */
 		for (size_t k = 0; k < sizeof np / sizeof np[0]; k++) {
 			p = np[k];
-			assert_int_equal(m->walk(&p, write, &note), 0);
+			assert_int_equal(m->walk(dirty_arch(m), &p, write, &note), 0);
 			assert_int_equal(p, np[k]);
 			assert_string_equal(note, "walk: PTE not present: page fault");
 		}
@@ -246,19 +255,19 @@ static void test_walk_storagekey(void **state)
 	(void)state;
 
 	p = 0x1007;                          /* present, writable, clean, not accessed */
-	assert_int_equal(m->walk(&p, 0, &note), 1);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 0, &note), 1);
 	assert_int_equal(p, 0x1007);
 	assert_string_equal(note, "walk: fill TLB (no A/D in the PTE)");
 	note = NULL;
-	assert_int_equal(m->walk(&p, 1, &note), 1);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 1);
 	assert_int_equal(p, 0x1007);          /* a store walk writes no D either */
 	assert_string_equal(note, "walk: fill TLB (no A/D in the PTE)");
 
 	p = 0x1005;                          /* read-only */
-	assert_int_equal(m->walk(&p, 0, &note), 1);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 0, &note), 1);
 	assert_int_equal(p, 0x1005);
 	assert_string_equal(note, "walk: fill TLB (no A/D in the PTE)");
-	assert_int_equal(m->walk(&p, 1, &note), 0);
+	assert_int_equal(m->walk(dirty_arch(m), &p, 1, &note), 0);
 	assert_int_equal(p, 0x1005);
 	assert_string_equal(note, "walk: PTE read-only: page fault");
 
@@ -266,7 +275,7 @@ static void test_walk_storagekey(void **state)
 		static const pte_t np[] = { 0, 0x40, 0x60, 0x1066 };  /* P=0 */
 		for (size_t k = 0; k < sizeof np / sizeof np[0]; k++) {
 			p = np[k];
-			assert_int_equal(m->walk(&p, write, &note), 0);
+			assert_int_equal(m->walk(dirty_arch(m), &p, write, &note), 0);
 			assert_int_equal(p, np[k]);
 			assert_string_equal(note, "walk: PTE not present: page fault");
 		}
@@ -340,7 +349,7 @@ static int nonatomic_phase(pte_t *pte, int phase, uint64_t *scratch)
 {
 	const DirtyModel *m = model("nonatomic");
 	const char *note = NULL;
-	int r = m->set_dirty(pte, phase, scratch, &note);
+	int r = m->set_dirty(dirty_arch(m), pte, phase, scratch, &note);
 	assert_non_null(note);
 	assert_true(strlen(note) > 0);
 	return r;
