@@ -155,6 +155,11 @@ const Arch *arch_at(int i)
 	return i >= 0 && i < (int)(sizeof arches / sizeof arches[0]) ? &arches[i] : NULL;
 }
 
+int arch_count(void)
+{
+	return (int)(sizeof arches / sizeof arches[0]);
+}
+
 const Arch *arch_find(const char *name)
 {
 	for (int i = 0; arch_at(i); i++)

@@ -229,10 +229,9 @@ void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label)
 	world_mem(&S->L, w, &m);
 	fprintf(out, "%s", label);
 	for (int i = 0; i < P->npte; i++) {
-		uint64_t addr = 0;
-		char d[64];
-		prog_slot_addr(P, i, NULL, &addr);
-		fprintf(out, "  PTE 0x%" PRIx64 " = 0x%" PRIx64 " (%s)", addr, m.pte[i], arch_describe(S->arch, m.pte[i], d, sizeof d));
+		char d[64], name[48];
+		fprintf(out, "  PTE %s = 0x%" PRIx64 " (%s)", prog_pte_name(P, i, name, sizeof name), m.pte[i],
+		        arch_describe(S->arch, m.pte[i], d, sizeof d));
 	}
 	fprintf(out, "\n");
 	for (int i = 0; i < P->npages; i++) {

@@ -58,8 +58,31 @@ static int prot_check(Cx *cx, const YNode *x, uint64_t prot)
 	for (const ArchBit *b = a->bits; b->name; b++)
 		known |= b->mask;
 	if (prot & ~known)
-		return cx_err(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits %s PTEs do not have here (0x%" PRIx64 ")", prot,
+		return cx_err(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits that are not %s PTE flags (0x%" PRIx64 ")", prot,
 		              a->name, prot & ~known);
+	return 0;
+}
+
+/* A pte.prot: a number, or a list of the architecture's bit names
+ * ([PTE_VALID, PTE_AF, ...]) ORed together. */
+static int prot_value(Cx *cx, const YNode *x, uint64_t *prot)
+{
+	const Arch *a = cx->P->arch;
+	uint64_t v;
+	if (x->kind != YN_SEQ)
+		return cx_u64(cx, x, "pte.prot", prot) || prot_check(cx, x, *prot) ? -1 : 0;
+	for (int i = 0; i < x->n; i++) {
+		const YNode *b = x->items[i];
+		if (cx_want(cx, b, YN_SCALAR, "pte.prot bit"))
+			return -1;
+		if (arch_const(a, b->str, &v))
+			*prot |= v;
+		else if (cx_other_arch(cx, b->str))
+			return cx_err(cx, b, 0, "'%s' is a PTE bit of %s, not of this machine's %s (machine.arch)", b->str,
+			              cx_other_arch(cx, b->str)->name, a->name);
+		else
+			return cx_err(cx, b, 0, "pte.prot: '%s' is not a PTE bit of %s ('tlbsim models' lists them)", b->str, a->name);
+	}
 	return 0;
 }
 
@@ -363,9 +386,7 @@ static int ptes(Cx *cx, const YNode *n)
 			int pg;
 			if (!(x = cx_need(cx, e, "page", "pte")) || (pg = cx_lookup_obj(cx, x, "pte.page", HK_PAGE)) < 0)
 				return -1;
-			if ((x = ynode_get(e, "prot")) && cx_u64(cx, x, "pte.prot", &prot))
-				return -1;
-			if (prot_check(cx, x, prot))
+			if ((x = ynode_get(e, "prot")) && prot_value(cx, x, &prot))
 				return -1;
 			pi->val = arch_pfn_pte(P->arch, (uint64_t)pg + 1, prot);
 		}

@@ -169,10 +169,9 @@ static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e)
 	if (S->arch->hw_stray(v))
 		w_hdr(w)->seen |= SEEN_DIRTY_NONPRESENT;
 	if (e && old != v) {
-		uint64_t addr = 0;
-		prog_slot_addr(S->P, slot, NULL, &addr);
-		snprintf(e->pte, sizeof e->pte, "PTE 0x%" PRIx64 ": 0x%" PRIx64 " -> 0x%" PRIx64,
-		         addr, old, v);
+		char name[48];
+		snprintf(e->pte, sizeof e->pte, "PTE %s: 0x%" PRIx64 " -> 0x%" PRIx64,
+		         prog_pte_name(S->P, slot, name, sizeof name), old, v);
 	}
 }
 

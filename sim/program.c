@@ -93,6 +93,18 @@ int prog_pte_slot(const Program *P, int mm, uint64_t addr)
 	return P->vmas[v].first_pte + (int)((addr - P->vmas[v].start) >> 12);
 }
 
+char *prog_pte_name(const Program *P, int slot, char *buf, size_t n)
+{
+	int mm = 0;
+	uint64_t addr = 0;
+	prog_slot_addr(P, slot, &mm, &addr);
+	if (P->nmms > 1)
+		snprintf(buf, n, "%s 0x%" PRIx64, P->mms[mm], addr);
+	else
+		snprintf(buf, n, "0x%" PRIx64, addr);
+	return buf;
+}
+
 int prog_slot_addr(const Program *P, int slot, int *mm, uint64_t *addr)
 {
 	for (int i = 0; i < P->nvmas; i++) {

@@ -224,6 +224,10 @@ int prog_vma_of(const Program *P, int mm, uint64_t addr);   /* vma index or -1 *
 int prog_pte_slot(const Program *P, int mm, uint64_t addr); /* slot or -1 */
 /* The (mm, address) of PTE slot; returns 0, or -1 if there is no such slot. */
 int prog_slot_addr(const Program *P, int slot, int *mm, uint64_t *addr);
+/* The PTE of slot as traces name it: its address ("0x10000"), after its
+ * mm's name when the scenario has several mms ("child 0x10000").
+ * Returns buf. */
+char *prog_pte_name(const Program *P, int slot, char *buf, size_t n);
 int prog_outcome(const Program *P, const char *name);       /* index or -1 */
 /* The name of a handle value ("page0"), else its hex; returns buf. */
 const char *prog_value_name(const Program *P, uint64_t v, char *buf, size_t len);
