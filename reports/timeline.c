@@ -246,4 +246,8 @@ void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label)
 		fprintf(out, ", PG_dirty=%d PG_writeback=%d PG_locked=%d\n", !!(pg->flags & PG_dirty),
 		        !!(pg->flags & PG_writeback), !!(pg->flags & PG_locked));
 	}
+	/* state variables, as signed words (atomic_t counts go negative) */
+	for (int i = 0; i < P->nvars; i++)
+		fprintf(out, "%*s%s%s=%" PRId64 "%s", i ? 1 : (int)strlen(label) + 1, "", i ? "" : "vars: ",
+		        P->vars[i].name, (int64_t)m.var[i], i + 1 == P->nvars ? "\n" : "");
 }

@@ -631,6 +631,65 @@ static int var_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t b)
 	return next(S, w, c, S->P->cost.mem);
 }
 
+/* The read-modify-write of an atomic step on *v: the new value (*v is
+ * left alone by the reads), and in *ret what the step returns.  a and b
+ * are the step's values other than the variable, in kernel order. */
+static int64_t atomic_rmw(int op, int64_t v, int64_t a, int64_t b, int64_t *ret)
+{
+	uint64_t bit = 1ull << (a & 63);
+	int64_t n;
+	switch (op) {
+	case OP_SET_BIT:            *ret = 0; return (int64_t)((uint64_t)v | bit);
+	case OP_CLEAR_BIT:          *ret = 0; return (int64_t)((uint64_t)v & ~bit);
+	case OP_TEST_BIT:           *ret = ((uint64_t)v & bit) != 0; return v;
+	case OP_TEST_AND_SET_BIT:   *ret = ((uint64_t)v & bit) != 0; return (int64_t)((uint64_t)v | bit);
+	case OP_TEST_AND_CLEAR_BIT: *ret = ((uint64_t)v & bit) != 0; return (int64_t)((uint64_t)v & ~bit);
+	case OP_ATOMIC_READ:        *ret = v; return v;
+	case OP_ATOMIC_SET:         *ret = 0; return a;
+	case OP_CMPXCHG:            *ret = v; return v == a ? b : v;
+	case OP_XCHG:               *ret = v; return a;
+	default: break;
+	}
+	/* the adds, in unsigned arithmetic: they wrap, never overflow */
+	uint64_t d = op == OP_ATOMIC_ADD || op == OP_ATOMIC_ADD_NEGATIVE ? (uint64_t)a :
+	             op == OP_ATOMIC_SUB ? -(uint64_t)a :
+	             op == OP_ATOMIC_INC || op == OP_ATOMIC_INC_RETURN || op == OP_ATOMIC_INC_AND_TEST ? 1 : UINT64_MAX;
+	n = (int64_t)((uint64_t)v + d);
+	*ret = op == OP_ATOMIC_INC_AND_TEST || op == OP_ATOMIC_DEC_AND_TEST ? n == 0 :
+	       op == OP_ATOMIC_ADD_NEGATIVE ? n < 0 : n;
+	return n;
+}
+
+/* An atomic step on a state variable: one indivisible read-modify-write
+ * (the bit operations and atomic_add_negative take the variable second,
+ * as the kernel's do). */
+static int atomic_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int vi = prog_ops[s->op].args[0] == 'x' ? 0 : 1, pc = w_cpu(&S->L, w, c)->pc;
+	int v = obj(S, w, c, s, vi, HK_VAR);
+	int64_t *var = (int64_t *)(w + S->L.var), ret = 0, a, b, old;
+	if (v < 0)
+		return R_ERR;
+	a = (int64_t)ex_opv(S, w, c, s, vi == 0 ? 1 : 0);
+	b = s->nargs > 2 ? (int64_t)ex_opv(S, w, c, s, 2) : 0;
+	if (s->op >= OP_SET_BIT && s->op <= OP_TEST_AND_CLEAR_BIT && (uint64_t)a > 63)
+		return ex_fail(S, s, "%s: bit %" PRIu64 " is past the 64-bit variable %s", prog_ops[s->op].name,
+		               (uint64_t)a, S->P->vars[v].name);
+	old = var[v];
+	var[v] = atomic_rmw(s->op, old, a, b, &ret);
+	if (prog_ops[s->op].dst)
+		setdst(S, w, c, s, (uint64_t)ret);
+	char r[32] = "";
+	if (prog_ops[s->op].dst)
+		snprintf(r, sizeof r, " = %" PRId64, ret);
+	if (var[v] != old)
+		ev(S, w, c, EV_STEP, pc, "%s%s: %s %" PRId64 " -> %" PRId64, s->text, r, S->P->vars[v].name, old, var[v]);
+	else
+		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, r);
+	return next(S, w, c, s->op == OP_ATOMIC_READ || s->op == OP_TEST_BIT || s->op == OP_ATOMIC_SET ?
+	                         S->P->cost.mem : S->P->cost.pte_atomic);
+}
+
 static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t b)
 {
 	const Program *P = S->P;
@@ -1140,6 +1199,11 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_READ_ONCE:
 	case OP_WRITE_ONCE:
 		return var_step(S, w, c, s, b);
+	case OP_SET_BIT: case OP_CLEAR_BIT: case OP_TEST_BIT: case OP_TEST_AND_SET_BIT: case OP_TEST_AND_CLEAR_BIT:
+	case OP_ATOMIC_READ: case OP_ATOMIC_SET: case OP_ATOMIC_INC: case OP_ATOMIC_DEC: case OP_ATOMIC_ADD:
+	case OP_ATOMIC_SUB: case OP_ATOMIC_INC_RETURN: case OP_ATOMIC_DEC_RETURN: case OP_ATOMIC_INC_AND_TEST:
+	case OP_ATOMIC_DEC_AND_TEST: case OP_ATOMIC_ADD_NEGATIVE: case OP_CMPXCHG: case OP_XCHG:
+		return atomic_step(S, w, c, s);
 	case OP_I_SIZE_READ:
 	case OP_I_SIZE_WRITE:
 	case OP_FILE_UPDATE_TIME:

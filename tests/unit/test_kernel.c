@@ -1376,10 +1376,144 @@ static void test_div_round_up_by_zero(void **state)
 	fx_finish(f);
 }
 
+/* ---- atomics on state variables ---- */
+
+static const char bitops_text[] =
+	HEAD("bits", "1")
+	"vars: {flags: 4, a: 9, b: 9, c: 9, t: 9, t2: 9}\n"
+	"cpus:\n"
+	"  - cpu: 0\n"
+	"    body:\n"
+	"      - \"WRITE_ONCE(a, test_and_set_bit(0, flags))\"\n"
+	"      - \"WRITE_ONCE(b, test_and_set_bit(2, flags))\"\n"
+	"      - \"clear_bit(2, flags)\"\n"
+	"      - \"WRITE_ONCE(c, test_and_clear_bit(0, flags))\"\n"
+	"      - \"set_bit(63, flags)\"\n"
+	"      - \"WRITE_ONCE(t, test_bit(63, flags))\"\n"
+	"      - \"WRITE_ONCE(t2, test_bit(1, flags))\"\n";
+
+/* Each bit operation is one step, returns the old bit, and leaves the
+ * other bits alone. */
+static void test_bitops(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, bitops_text, NULL, "validating");
+	assert_int_equal(op_at(f, 0), OP_TEST_AND_SET_BIT);
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(var(f, "flags"), 5);            /* one step: set already */
+	assert_int_equal(fx_run_to_end(f), 0);
+	assert_int_equal(var(f, "a"), 0);
+	assert_int_equal(var(f, "b"), 1);
+	assert_int_equal(var(f, "c"), 1);
+	assert_int_equal(var(f, "t"), 1);
+	assert_int_equal(var(f, "t2"), 0);
+	assert_int_equal(var(f, "flags"), 1ull << 63);
+	fx_finish(f);
+}
+
+static const char counters_text[] =
+	HEAD("counters", "1")
+	"vars: {refs: 2, r: 9, z1: 9, z2: 9, n: 9, i: 9, o1: 9, o2: 9, x: 9, rd: 9, end: 9}\n"
+	"cpus:\n"
+	"  - cpu: 0\n"
+	"    body:\n"
+	"      - \"atomic_inc(refs)\"\n"                                 /* 3 */
+	"      - \"WRITE_ONCE(r, atomic_dec_return(refs))\"\n"           /* 2 */
+	"      - \"WRITE_ONCE(z1, atomic_dec_and_test(refs))\"\n"        /* 1: 0 */
+	"      - \"WRITE_ONCE(z2, atomic_dec_and_test(refs))\"\n"        /* 0: 1 */
+	"      - \"WRITE_ONCE(n, atomic_add_negative(-1, refs))\"\n"     /* -1: 1 */
+	"      - \"atomic_add(3, refs)\"\n"                              /* 2 */
+	"      - \"atomic_sub(2, refs)\"\n"                              /* 0 */
+	"      - \"WRITE_ONCE(i, atomic_inc_and_test(refs))\"\n"         /* 1: 0 */
+	"      - \"WRITE_ONCE(o1, cmpxchg(refs, 1, 9))\"\n"              /* 9, old 1 */
+	"      - \"WRITE_ONCE(o2, cmpxchg(refs, 1, 7))\"\n"              /* fails: 9 */
+	"      - \"WRITE_ONCE(x, xchg(refs, 4))\"\n"                     /* 4, old 9 */
+	"      - \"atomic_set(refs, 11)\"\n"
+	"      - \"WRITE_ONCE(rd, atomic_read(refs))\"\n"
+	"      - \"atomic_dec(refs)\"\n"
+	"      - \"WRITE_ONCE(end, atomic_inc_return(refs))\"\n";
+
+static void test_atomic_counters(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, counters_text, NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), 0);
+	assert_int_equal(var(f, "r"), 2);
+	assert_int_equal(var(f, "z1"), 0);
+	assert_int_equal(var(f, "z2"), 1);
+	assert_int_equal(var(f, "n"), 1);
+	assert_int_equal(var(f, "i"), 0);
+	assert_int_equal(var(f, "o1"), 1);
+	assert_int_equal(var(f, "o2"), 9);
+	assert_int_equal(var(f, "x"), 9);
+	assert_int_equal(var(f, "rd"), 11);
+	assert_int_equal(var(f, "end"), 11);
+	assert_int_equal(var(f, "refs"), 11);
+	fx_finish(f);
+}
+
+/* Two CPUs drop a reference each: with atomic_dec_and_test exactly one
+ * frees; with READ_ONCE/WRITE_ONCE both may, or neither. */
+#define PUT_TEXT(DROP) \
+	HEAD("put", "2") \
+	"vars: {refs: 2, frees: 0}\n" \
+	"outcomes:\n" \
+	"  - {name: not_one_free, exists: \"READ_ONCE(frees) != 1\"}\n" \
+	"procedures:\n" \
+	"  - name: put\n" \
+	"    body:\n" DROP \
+	"cpus:\n" \
+	"  - {cpu: 0, body: [\"put()\"]}\n" \
+	"  - {cpu: 1, body: [\"put()\"]}\n"
+
+static void test_atomic_put_race(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_explore_ok(f, PUT_TEXT(
+		"      - if: \"atomic_dec_and_test(refs)\"\n"
+		"        then: [\"atomic_inc(frees)\"]\n"), "validating");
+	assert_int_equal(f->R.reach, 0);
+	assert_true(f->R.end_states > 0);
+	fx_finish(f);
+	fx_explore_ok(f, PUT_TEXT(
+		"      - \"r = READ_ONCE(refs)\"\n"
+		"      - \"WRITE_ONCE(refs, r - 1)\"\n"
+		"      - if: \"r == 1\"\n"
+		"        then: [\"atomic_inc(frees)\"]\n"), "validating");
+	assert_int_equal(f->R.reach, 1u << prog_outcome(f->P, "not_one_free"));
+	fx_finish(f);
+}
+
+/* A bit number past the word is a run-time error at the step. */
+static void test_bitop_range(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f,
+		HEAD("range", "1")
+		"vars: {flags: 0, nr: 64}\n"
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"n = READ_ONCE(nr)\"\n"
+		"      - \"set_bit(n, flags)\"\n", NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+	assert_err_at(f, "set_bit", "set_bit", "set_bit: bit 64 is past the 64-bit variable flags");
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_read_write_once, cleanup),
+		cmocka_unit_test_teardown(test_bitops, cleanup),
+		cmocka_unit_test_teardown(test_atomic_counters, cleanup),
+		cmocka_unit_test_teardown(test_atomic_put_race, cleanup),
+		cmocka_unit_test_teardown(test_bitop_range, cleanup),
 		cmocka_unit_test_teardown(test_vars_without_files, cleanup),
 		cmocka_unit_test_teardown(test_i_size, cleanup),
 		cmocka_unit_test_teardown(test_mtime_missed_without_update, cleanup),
