@@ -25,6 +25,8 @@ typedef struct PageState {
 	uint16_t mapping;  /* page->mapping: file + 1 whose page cache (a DAX
 	                      block: block map) holds it; 0: none */
 	uint16_t index;    /* page->index in that file (0 when none) */
+	int16_t  count;    /* page_count(): page->_refcount (sim/page.c) */
+	int16_t  mapcount; /* page_mapcount(): page->_mapcount + 1 */
 } PageState;
 
 /* A file (its inode and address_space). */

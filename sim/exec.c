@@ -71,6 +71,27 @@ void ex_note(Sim *S, uint8_t *w, int c, const char *text)
 	ev(S, w, c, EV_HW, -1, "%s", text);
 }
 
+void ex_event(Sim *S, uint8_t *w, int c, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	if (!S->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	ev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, "%s", buf);
+}
+
+int ex_bug(Sim *S, uint8_t *w, int c, const Step *s, const char *why)
+{
+	w_hdr(w)->seen |= SEEN_BUG_ON;
+	w_cpu(&S->L, w, c)->status = CPU_HALTED;
+	ev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, "%s: kernel BUG at %s:%u! (%s)", s->text,
+	   prog_step_file(S->P, s), s->line, why);
+	return R_STAY;
+}
+
 /* ---- operands ---- */
 
 static uint64_t *reg(Sim *S, uint8_t *w, int c, int slot)
@@ -607,6 +628,11 @@ static int next(Sim *S, uint8_t *w, int c, uint32_t cost)
 	return R_NEXT;
 }
 
+int ex_next(Sim *S, uint8_t *w, int c, uint32_t cost)
+{
+	return next(S, w, c, cost);
+}
+
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index)
 {
@@ -721,6 +747,8 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t b)
 			return ex_fail(S, s, "get_block: file %s is not a DAX file (it has pages, not blocks)", P->filesys[f].name);
 		if (slot >= 0 && P->filesys[f].dax == (s->op == OP_GET_BLOCK))
 			pfn = m.pcache[slot];
+		if (pfn && s->op == OP_FIND_GET_PAGE)
+			m.page[pfn].count++;    /* page_cache_get_speculative */
 		setdst(S, w, c, s, s->op == OP_GET_BLOCK ? (uint64_t)pfn : pfn ? h_make(HK_PAGE, (uint64_t)pfn) : 0);
 		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, pfn ? P->pages[pfn - 1].name : "NULL");
 		break;
@@ -771,10 +799,13 @@ static int add_to_page_cache(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 		return ex_fail(S, s, "add_to_page_cache: %s is already in the page cache of %s", P->pages[pfn - 1].name,
 		               P->filesys[pg->mapping - 1].name);
 	int busy = pcache[slot] != 0;
+	if (!busy && pg->count <= 0)
+		return ex_bug(S, w, c, s, "add_to_page_cache of a freed page");
 	if (!busy) {
 		pcache[slot] = (uint16_t)pfn;
 		pg->mapping = (uint16_t)(f + 1);
 		pg->index = (uint16_t)index;
+		pg->count++;                     /* the page cache's reference */
 	}
 	setdst(S, w, c, s, busy ? 17 : 0);
 	ev(S, w, c, EV_STEP, pc, "%s%s", s->text, busy ? " = -EEXIST" : "");
@@ -789,18 +820,19 @@ static int page_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	uint64_t v = 0;
 	switch (s->op) {
 	case OP_DELETE_FROM_PAGE_CACHE:
+		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, slot >= 0 ? "" : ": not in the page cache");
 		if (slot >= 0) {
 			((uint16_t *)(w + S->L.pcache))[slot] = 0;
 			pg->mapping = pg->index = 0;
+			pg_put_ref(S, w, c, pfn);    /* the page cache's reference */
 		}
-		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, slot >= 0 ? "" : ": not in the page cache");
 		return next(S, w, c, P->cost.mem);
 	case OP_PAGE_MAPPING:
 		v = pg->mapping ? h_make(HK_FILE, (uint64_t)pg->mapping - 1) : 0;
 		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, pg->mapping ? P->filesys[pg->mapping - 1].name : "NULL");
 		break;
 	case OP_PAGE_MAPPED:
-		v = (uint64_t)pfn_mapped(S, w, pfn);
+		v = P->pages[pfn - 1].nopage ? (uint64_t)pfn_mapped(S, w, pfn) : pg->mapcount > 0;
 		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, (int)v);
 		break;
 	case OP_PAGE_TEST_AND_CLEAR_DIRTY:
@@ -1213,6 +1245,9 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return file_step(S, w, c, s, b);
 	case OP_ADD_TO_PAGE_CACHE:
 		return add_to_page_cache(S, w, c, s, pg_idx[0]);
+	case OP_GET_PAGE: case OP_PUT_PAGE: case OP_PAGE_CACHE_GET: case OP_PAGE_CACHE_RELEASE:
+	case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:
+		return pg_step(S, w, c, s, pg_idx[0]);
 	case OP_DELETE_FROM_PAGE_CACHE:
 	case OP_PAGE_MAPPING:
 	case OP_PAGE_MAPPED:

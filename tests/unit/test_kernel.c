@@ -1506,10 +1506,131 @@ static void test_bitop_range(void **state)
 	fx_finish(f);
 }
 
+/* ---- page lifetimes: reference and map counts (sim/page.c) ---- */
+
+#define LIFE_HEAD(CPUS) \
+	HEAD("life", CPUS) \
+	"files:\n" \
+	"  - name: file\n" \
+	"    size: 8192\n" \
+	"    pages: [{name: page0, index: 0}, {name: page1, index: 1}]\n" \
+	"vmas:\n" \
+	"  - {name: vma, mm: mm, start: 0x10000, pages: 2, file: file}\n" \
+	"ptes:\n" \
+	"  - {mm: mm, addr: 0x10000, page: page0, prot: 0x27}\n"
+
+/* The initial counts: the page cache's reference, and a reference and a
+ * map count per present PTE; page_mapped reads the map count, so a page
+ * whose PTE was cleared is mapped until page_remove_rmap. */
+static void test_page_counts(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, LIFE_HEAD("1")
+		"vars: {c0: 9, m0: 9, c1: 9, mapped_cleared: 9, mapped_after: 9, c_end: 9}\n"
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"WRITE_ONCE(c0, page_count(page0))\"\n"
+		"      - \"WRITE_ONCE(m0, page_mapcount(page0))\"\n"
+		"      - \"WRITE_ONCE(c1, page_count(page1))\"\n"
+		"      - \"e = ptep_get_and_clear(vma, 0x10000)\"\n"
+		"      - \"WRITE_ONCE(mapped_cleared, page_mapped(page0))\"\n"
+		"      - \"page_remove_rmap(page0)\"\n"
+		"      - \"WRITE_ONCE(mapped_after, page_mapped(page0))\"\n"
+		"      - \"page_cache_release(page0)\"\n"
+		"      - \"p = find_get_page(file, 0)\"\n"
+		"      - \"get_page(p)\"\n"
+		"      - \"WRITE_ONCE(c_end, page_count(page0))\"\n"
+		"      - \"put_page(p)\"\n"
+		"      - \"put_page(p)\"\n", NULL, "validating");
+	assert_int_equal(page(f, 1)->count, 2);
+	assert_int_equal(page(f, 1)->mapcount, 1);
+	assert_int_equal(page(f, 2)->count, 1);
+	assert_int_equal(page(f, 2)->mapcount, 0);
+	assert_int_equal(fx_run_to_end(f), 0);
+	assert_int_equal(var(f, "c0"), 2);
+	assert_int_equal(var(f, "m0"), 1);
+	assert_int_equal(var(f, "c1"), 1);
+	assert_int_equal(var(f, "mapped_cleared"), 1);
+	assert_int_equal(var(f, "mapped_after"), 0);
+	assert_int_equal(var(f, "c_end"), 3);        /* cache, find_get_page, get_page */
+	assert_int_equal(page(f, 1)->count, 1);
+	assert_int_equal(page(f, 1)->frame & FRAME_FREE, 0);
+	fx_finish(f);
+}
+
+/* The last reference frees the frame; a TLB entry still caching it at the
+ * end, or a store through it, is use_after_free.  Flushing before the
+ * free (as tlb_finish_mmu does) leaves nothing. */
+#define FREE_TEXT(FLUSH_EARLY, FLUSH_LATE) \
+	LIFE_HEAD("2") \
+	"tlb:\n" \
+	"  - {cpu: 1, mm: mm, addr: 0x10000, writable: true, dirty: true}\n" \
+	"fault_handler: sigbus\n" \
+	"procedures:\n" \
+	"  - {name: sigbus, params: [vma, address, write], body: [\"return VM_FAULT_SIGBUS\"]}\n" \
+	"cpus:\n" \
+	"  - cpu: 0\n" \
+	"    body:\n" \
+	"      - \"e = ptep_get_and_clear(vma, 0x10000)\"\n" \
+	"      - \"page_remove_rmap(page0)\"\n" FLUSH_EARLY \
+	"      - \"put_page(page0)\"\n" \
+	"      - \"delete_from_page_cache(page0)\"\n" FLUSH_LATE \
+	"  - cpu: 1\n" \
+	"    mm: mm\n" \
+	"    body: [\"x = load(0x10000)\"]\n"
+
+static void test_page_free(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	/* CPU#0 alone, no flush at all: the frame is freed, CPU#1's entry stays */
+	fx_start(f, FREE_TEXT("", ""), NULL, "validating");
+	for (int i = 0; i < 4; i++)
+		fx_apply(f, CH_STEP(0));
+	assert_true(page(f, 1)->frame & FRAME_FREE);
+	assert_int_equal(page(f, 1)->count, 0);
+	assert_int_equal(page(f, 1)->mapping, 0);
+	assert_true(sim_outcomes(&f->S, f->w) & O(USE_AFTER_FREE));   /* the TLB entry */
+	fx_finish(f);
+	/* free before the flush: a load can still reach the freed frame */
+	fx_explore_ok(f, FREE_TEXT("", "      - \"flush_tlb_page(vma, 0x10000)\"\n"), "validating");
+	assert_true(f->R.reach & O(USE_AFTER_FREE));
+	fx_finish(f);
+	/* flush first: never */
+	fx_explore_ok(f, FREE_TEXT("      - \"flush_tlb_page(vma, 0x10000)\"\n", ""), "validating");
+	assert_int_equal(f->R.reach & O(USE_AFTER_FREE), 0);
+	fx_finish(f);
+}
+
+/* Unbalanced counts are a bug_on at the step that goes wrong. */
+static void test_page_count_bugs(void **state)
+{
+	SimFx *f = &fx[0];
+	static const char *const bodies[] = {
+		"      - \"put_page(page1)\"\n      - \"put_page(page1)\"\n",           /* freed, then again */
+		"      - \"put_page(page1)\"\n      - \"get_page(page1)\"\n",           /* get of a freed page */
+		"      - \"page_remove_rmap(page1)\"\n",                                /* mapcount 0 */
+	};
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		char text[2048];
+		snprintf(text, sizeof text, "%scpus:\n  - cpu: 0\n    body:\n%s", LIFE_HEAD("1"), bodies[i]);
+		fx_start(f, text, NULL, "validating");
+		assert_int_equal(fx_run_to_end(f), O(BUG_ON));
+		assert_int_equal(cpu(f, 0)->status, CPU_HALTED);
+		fx_finish(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_read_write_once, cleanup),
+		cmocka_unit_test_teardown(test_page_counts, cleanup),
+		cmocka_unit_test_teardown(test_page_free, cleanup),
+		cmocka_unit_test_teardown(test_page_count_bugs, cleanup),
 		cmocka_unit_test_teardown(test_bitops, cleanup),
 		cmocka_unit_test_teardown(test_atomic_counters, cleanup),
 		cmocka_unit_test_teardown(test_atomic_put_race, cleanup),
