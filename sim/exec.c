@@ -347,7 +347,7 @@ static int access_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 
 /* Every write to frame pfn, by a CPU or by the kernel: the content
  * version, the storage key, and what the write means for its file. */
-static void frame_written(Sim *S, uint8_t *w, int pfn, int user)
+void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user)
 {
 	PageState *pg = (PageState *)(w + S->L.page) + pfn;
 	pg->data++;
@@ -377,11 +377,11 @@ static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int writ
 	}
 	S->lat += S->P->cost.mem;
 	if (write) {
-		frame_written(S, w, t->pfn, 1);
+		ex_frame_written(S, w, t->pfn, 1);
 		ev(S, w, c, EV_HW, step, "data write lands in %s (content v%u)", pname, pg->data);
 	} else if (prog_ops[s->op].args[0] == 'p') {   /* copy_from_user */
 		int dst = (int)h_index(ex_opv(S, w, c, s, 0));
-		frame_written(S, w, dst, 0);
+		ex_frame_written(S, w, dst, 0);
 		setdst(S, w, c, s, 0);
 		ev(S, w, c, EV_HW, step, "copy: read %s (content v%u), write %s (content v%u)", pname, pg->data,
 		   S->P->pages[dst - 1].name, ((PageState *)(w + S->L.page))[dst].data);
@@ -1007,8 +1007,12 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return do_call(S, w, c, s->target, pc, FR_CALL, args, s->nargs);
 	}
 	case OP_RET:
-		if (cs->depth > 1)    /* a CPU's program ending is not news */
+		if (cs->depth > 1 && h_kind(a) != HK_INT) {   /* a handle: by its name */
+			char buf[64];
+			ev(S, w, c, EV_STEP, pc, "return %s", prog_value_name(P, a, buf, sizeof buf));
+		} else if (cs->depth > 1) {                   /* a CPU's program ending is not news */
 			ev(S, w, c, EV_STEP, pc, a < 10 ? "return %" PRIu64 : "return 0x%" PRIx64, a);
+		}
 		S->lat += P->cost.local;
 		return do_ret(S, w, c, a);
 	case OP_PTE_MKCLEAN:   setdst(S, w, c, s, S->arch->mkclean(a)); break;
@@ -1247,6 +1251,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return add_to_page_cache(S, w, c, s, pg_idx[0]);
 	case OP_GET_PAGE: case OP_PUT_PAGE: case OP_PAGE_CACHE_GET: case OP_PAGE_CACHE_RELEASE:
 	case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:
+	case OP_DMA_TO_PAGE: case OP_MEMCPY_TO_PAGE: case OP_ZERO_USER_SEGMENT:
 		return pg_step(S, w, c, s, pg_idx[0]);
 	case OP_DELETE_FROM_PAGE_CACHE:
 	case OP_PAGE_MAPPING:

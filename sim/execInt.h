@@ -49,6 +49,11 @@ int pg_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn);
  * it (FRAME_FREE).  Returns 1 if it did. */
 int pg_put_ref(Sim *S, uint8_t *w, int c, int pfn);
 
+/* A write to the frame at pfn: its content version goes up, and its
+ * storage key's change bit is set on a machine with storage keys; user
+ * (a store through a mapping) also marks its file mapped_write. */
+void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user);
+
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index);
 

@@ -13,6 +13,7 @@
 #include "sim/execInt.h"
 #include "sim/world.h"
 #include <stdio.h>
+#include <inttypes.h>
 
 static PageState *page_at(uint8_t *w, Sim *S, int pfn)
 {
@@ -81,9 +82,34 @@ static int read_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	return ex_next(S, w, c, S->P->cost.mem);
 }
 
+/* A write into the frame that no MMU sees: a device's DMA, or the
+ * kernel's through its linear mapping.  It sets no PTE or TLB dirty bit
+ * and no PG_dirty; only the content (and a storage key, which the memory
+ * keeps whoever writes).  A write to a freed frame is use_after_free. */
+static int write_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
+{
+	PageState *pg = page_at(w, S, pfn);
+	uint64_t b = s->nargs > 1 ? ex_opv(S, w, c, s, 1) : 0;
+	uint64_t len = s->op == OP_MEMCPY_TO_PAGE ? ex_opv(S, w, c, s, 3) :
+	               s->op == OP_ZERO_USER_SEGMENT ? (ex_opv(S, w, c, s, 2) > b ? ex_opv(S, w, c, s, 2) - b : 0) : 1;
+	if (s->op != OP_DMA_TO_PAGE && (b > 4096 || len > 4096 - b))
+		return ex_fail(S, s, "%s: bytes %" PRIu64 " to %" PRIu64 " are past the end of the page", prog_ops[s->op].name,
+		               b, b + len);
+	if (len && (pg->frame & FRAME_FREE)) {
+		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
+		ex_note(S, w, c, "the page was freed: use after free");
+	}
+	if (len)
+		ex_frame_written(S, w, pfn, 0);
+	ex_event(S, w, c, len ? "%s: %s content v%u" : "%s: nothing written", s->text, pname(S, pfn), pg->data);
+	return ex_next(S, w, c, s->op == OP_DMA_TO_PAGE ? S->P->cost.io : S->P->cost.mem);
+}
+
 int pg_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 {
 	switch (s->op) {
+	case OP_DMA_TO_PAGE: case OP_MEMCPY_TO_PAGE: case OP_ZERO_USER_SEGMENT:
+		return write_step(S, w, c, s, pfn);
 	case OP_GET_PAGE: case OP_PUT_PAGE: case OP_PAGE_CACHE_GET: case OP_PAGE_CACHE_RELEASE:
 		return ref_step(S, w, c, s, pfn);
 	case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:

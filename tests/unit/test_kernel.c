@@ -1624,6 +1624,53 @@ static void test_page_count_bugs(void **state)
 	}
 }
 
+/* Writes no MMU sees: content goes up, no dirty bit anywhere; a write of
+ * nothing writes nothing; past the page is an error; into a freed page,
+ * use_after_free. */
+static void test_device_and_kernel_writes(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"dma_to_page(page0)\"\n"
+		"      - \"memcpy_to_page(page0, 0, 0x1234, 0)\"\n"
+		"      - \"memcpy_to_page(page0, 100, 0x1234, 8)\"\n"
+		"      - \"zero_user_segment(page0, 512, 512)\"\n"
+		"      - \"zero_user_segment(page1, 0, 4096)\"\n", NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 1)->data, 1);
+	assert_int_equal(page(f, 1)->flags & PG_dirty, 0);
+	assert_int_equal(pte(f, 0), 0x1027);           /* the PTE is untouched */
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 1)->data, 1);         /* len 0 */
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 1)->data, 2);
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 1)->data, 2);         /* an empty segment */
+	assert_int_equal(fx_run_to_end(f), O(LOST_DIRTY) | O(LOST_WRITE));
+	assert_int_equal(page(f, 2)->data, 1);
+	fx_finish(f);
+
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"memcpy_to_page(page1, 4000, 0, 100)\"]\n", NULL, "validating");
+	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+	assert_err_at(f, "memcpy_to_page", "memcpy_to_page",
+	              "memcpy_to_page: bytes 4000 to 4100 are past the end of the page");
+	fx_finish(f);
+
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"put_page(page1)\", \"dma_to_page(page1)\"]\n", NULL, "validating");
+	assert_true(fx_run_to_end(f) & O(USE_AFTER_FREE));
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1631,6 +1678,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_page_counts, cleanup),
 		cmocka_unit_test_teardown(test_page_free, cleanup),
 		cmocka_unit_test_teardown(test_page_count_bugs, cleanup),
+		cmocka_unit_test_teardown(test_device_and_kernel_writes, cleanup),
 		cmocka_unit_test_teardown(test_bitops, cleanup),
 		cmocka_unit_test_teardown(test_atomic_counters, cleanup),
 		cmocka_unit_test_teardown(test_atomic_put_race, cleanup),
