@@ -1093,13 +1093,14 @@ Program *scn_compile(const char *path, const char *variant, const ScnSource *src
 
 int scn_is_scenario(const char *path)
 {
-	char line[512];
-	int is = 0;
-	FILE *fp = fopen(path, "r");
-	if (!fp)
+	char why[128];
+	size_t len = 0;
+	char *text = yfile_read(path, &len, why, sizeof why);
+	if (!text)
 		return -1;
-	while (!is && fgets(line, sizeof line, fp))   /* a top-level key */
-		is = !strncmp(line, "scenario:", 9);
-	fclose(fp);
+	int is = !strncmp(text, "scenario:", 9);   /* a top-level key */
+	for (const char *p = text; !is && (p = memchr(p, '\n', len - (size_t)(p - text))); )
+		is = !strncmp(++p, "scenario:", 9);
+	free(text);
 	return is;
 }

@@ -6,9 +6,14 @@
 #include "scenarios/yaml.h"
 #include <yaml.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void *xcalloc(size_t n, size_t sz)
 {
@@ -67,6 +72,13 @@ typedef struct Conv {
 	int file, nodes;
 } Conv;
 
+/* A 0-based libyaml mark as a 1-based int.  Saturates rather than going
+ * negative; YFILE_MAX_INPUT keeps real files far below the limit. */
+static int mark_num(size_t m)
+{
+	return m < (size_t)INT_MAX ? (int)m + 1 : INT_MAX;
+}
+
 static int conv_err(Conv *cv, yaml_node_t *yn, const char *msg)
 {
 	snprintf(cv->set->err, sizeof cv->set->err, "%s:%zu:%zu: %s", cv->set->files[cv->file].path,
@@ -110,8 +122,8 @@ static int convert(Conv *cv, int id, int depth, YNode **out)
 	YNode *n = xcalloc(1, sizeof *n);
 	*out = n;
 	n->file = cv->file;
-	n->line = (int)yn->start_mark.line + 1;
-	n->col = (int)yn->start_mark.column + 1;
+	n->line = mark_num(yn->start_mark.line);
+	n->col = mark_num(yn->start_mark.column);
 	if (yn->type == YAML_SCALAR_NODE) {
 		yaml_scalar_style_t st = yn->data.scalar.style;
 		n->kind = YN_SCALAR;
@@ -228,32 +240,70 @@ static int parse_text(YSet *set, int file)
 	return rc;
 }
 
-static char *read_disk(void *ctx, const char *path, size_t *len)
+/* What kind of file st is, for "not a regular file (a FIFO)". */
+static const char *file_kind(const struct stat *st)
 {
-	(void)ctx;
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	for (size_t r; buf && (r = fread(buf + n, 1, cap - n - 1, fp)) > 0; ) {
-		n += r;
-		if (cap - n - 1 == 0)
-			buf = realloc(buf, cap *= 2);
-	}
+	if (S_ISFIFO(st->st_mode))
+		return "a FIFO";
+	if (S_ISCHR(st->st_mode))
+		return "a character device";
+	if (S_ISBLK(st->st_mode))
+		return "a block device";
+	if (S_ISSOCK(st->st_mode))
+		return "a socket";
+	return "not a plain file";
+}
+
+/* Reads the open regular file fd whole, at most YFILE_MAX_INPUT bytes
+ * (the file may grow while it is read).  Returns the malloc'd text or
+ * NULL with why set. */
+static char *read_fd(int fd, off_t size, size_t *len, char *why, size_t whylen)
+{
+	size_t cap = (size_t)size + 1, n = 0;
+	char *buf = malloc(cap + 1);
 	if (!buf)
 		abort();
-	if (ferror(fp)) {          /* a directory: EISDIR */
-		int e = errno;
-		fclose(fp);
-		free(buf);
-		errno = e;
-		return NULL;
+	for (ssize_t r; (r = read(fd, buf + n, cap - n)) != 0; ) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(why, whylen, "%s", strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		n += (size_t)r;
+		if (n > YFILE_MAX_INPUT) {
+			snprintf(why, whylen, "larger than %u MB, the bound on an input file", YFILE_MAX_INPUT >> 20);
+			free(buf);
+			return NULL;
+		}
+		if (n == cap && !(buf = realloc(buf, (cap *= 2) + 1)))
+			abort();
 	}
-	fclose(fp);
 	buf[n] = 0;
 	*len = n;
 	return buf;
+}
+
+char *yfile_read(const char *path, size_t *len, char *why, size_t whylen)
+{
+	/* O_NONBLOCK: opening a FIFO without a writer must not wait */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	char *text = NULL;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		snprintf(why, whylen, "%s", strerror(errno));
+	else if (S_ISDIR(st.st_mode))
+		snprintf(why, whylen, "%s", strerror(EISDIR));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(why, whylen, "not a regular file (%s)", file_kind(&st));
+	else if ((uintmax_t)st.st_size > YFILE_MAX_INPUT)
+		snprintf(why, whylen, "larger than %u MB, the bound on an input file", YFILE_MAX_INPUT >> 20);
+	else
+		text = read_fd(fd, st.st_size, len, why, whylen);
+	if (fd >= 0)
+		close(fd);
+	return text;
 }
 
 char *ypath_join(const char *dir_of, const char *rel)
@@ -345,15 +395,14 @@ static int load_one(YSet *set, const char *path, const char **stack, int depth,
 		return -1;
 	}
 	size_t len = 0;
-	char *text = set->src ? set->src->read(set->src->ctx, path, &len) : read_disk(NULL, path, &len);
+	char why[128] = "not in the recorded scenario";
+	char *text = set->src ? set->src->read(set->src->ctx, path, &len) : yfile_read(path, &len, why, sizeof why);
 	if (!text) {
 		if (from)
 			snprintf(set->err, sizeof set->err, "%s:%d:%d: include '%s': %s",
-			         set->files[from->file].path, from->line, from->col, from->str,
-			         set->src ? "not in the recorded scenario" : strerror(errno));
+			         set->files[from->file].path, from->line, from->col, from->str, why);
 		else
-			snprintf(set->err, sizeof set->err, "%s: %s", path,
-			         set->src ? "not in the recorded scenario" : strerror(errno));
+			snprintf(set->err, sizeof set->err, "%s: %s", path, why);
 		return -1;
 	}
 	if (set->nfiles == set->cap) {

@@ -129,6 +129,26 @@ exact_case "FILE that is a folder" "tests/errors: Is a directory" list tests/err
 exact_case "run of a FILE that does not exist" "tests/errors/no_such_file.yaml: No such file or directory" \
 	run tests/errors/no_such_file.yaml --no-db
 
+# ---- input files: regular files only, at most 16 MB (docs/testing.md) ----
+# A FIFO (no writer: a reader that waited would hang), a device, a file
+# over the bound (sparse, so it costs no disk), and the same as includes.
+inp="$tmp/input"
+mkdir -p "$inp"
+mkfifo "$inp/fifo.yaml"
+truncate -s 17M "$inp/huge.yaml"
+for k in fifo huge; do
+	printf '%s\n' "scenario: t" "include: [$k.yaml]" "machine: {cpus: 1}" >"$inp/inc_$k.yaml"
+done
+exact_case "FILE that is a FIFO" "$inp/fifo.yaml: not a regular file (a FIFO)" list "$inp/fifo.yaml"
+exact_case "FILE that is a FIFO (check)" "$inp/fifo.yaml: not a regular file (a FIFO)" check "$inp/fifo.yaml" --no-db
+exact_case "FILE that is /dev/zero" "/dev/zero: not a regular file (a character device)" list /dev/zero
+exact_case "FILE that is /dev/zero (run)" "/dev/zero: not a regular file (a character device)" run /dev/zero --no-db
+exact_case "FILE over 16 MB" "$inp/huge.yaml: larger than 16 MB, the bound on an input file" list "$inp/huge.yaml"
+exact_case "include of a FIFO" "$inp/inc_fifo.yaml:2:11: include 'fifo.yaml': not a regular file (a FIFO)" \
+	list "$inp/inc_fifo.yaml"
+exact_case "include over 16 MB" "$inp/inc_huge.yaml:2:11: include 'huge.yaml': larger than 16 MB, the bound on an input file" \
+	list "$inp/inc_huge.yaml"
+
 # ---- an error run records nothing, and does not even create the database ----
 db="$tmp/never.db"
 for b in $bins; do
