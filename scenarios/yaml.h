@@ -12,6 +12,7 @@ typedef struct YNode {
 	char *str;             /* scalar text */
 	int quoted;            /* scalar was quoted ('...' or "...") */
 	int file, line, col;   /* where it starts: file index, 1-based line/col */
+	size_t off, end;       /* its bytes in the file's text: [off, end) (a collection: off only) */
 	struct YNode **items;  /* seq: items; map: key0, val0, key1, val1, ... */
 	int n;                 /* number of items (a map: 2 x pairs) */
 } YNode;
