@@ -36,7 +36,9 @@ int cx_is_ident(const char *s)
 /* Where character off of scalar n's value was written.  YAML folds line
  * breaks and expands escapes, so offsets do not add up; instead the token
  * at off is looked for in the source, from where the scalar starts: its
- * k-th occurrence in the value is its k-th occurrence in the source. */
+ * k-th occurrence in the value is its k-th occurrence in the source.
+ * Only the scalar's own bytes [n->off, n->end) are scanned, so placing
+ * every step of a file costs O(file), not O(file) per step. */
 void cx_text_pos(Cx *cx, const YNode *n, int off, int *line, int *col)
 {
 	const char *v = n->str, *src = cx->set.files[n->file].text;
@@ -53,12 +55,9 @@ void cx_text_pos(Cx *cx, const YNode *n, int off, int *line, int *col)
 	/* first as a whole word; then anywhere (an escape such as \t may
 	 * glue it to a letter in the source) */
 	for (int strict = 1; strict >= 0; strict--) {
-		const char *p = src;
-		int l = 1, c = 1, k = occ;
-		for (; *p && (l < n->line || (l == n->line && c < n->col)); p++, c++)
-			if (*p == '\n')
-				l++, c = 0;
-		for (; *p; p++, c++) {
+		const char *p = src + n->off, *end = src + n->end;
+		int l = n->line, c = n->col, k = occ;
+		for (; p < end; p++, c++) {
 			int at_word = !strict || p == src || !ident_char(p[-1]) || !ident_char(p[0]);
 			if (at_word && !strncmp(p, v + off, (size_t)len) && k-- == 0) {
 				*line = l;
@@ -1093,13 +1092,14 @@ Program *scn_compile(const char *path, const char *variant, const ScnSource *src
 
 int scn_is_scenario(const char *path)
 {
-	char line[512];
-	int is = 0;
-	FILE *fp = fopen(path, "r");
-	if (!fp)
+	char why[128];
+	size_t len = 0;
+	char *text = yfile_read(path, &len, why, sizeof why);
+	if (!text)
 		return -1;
-	while (!is && fgets(line, sizeof line, fp))   /* a top-level key */
-		is = !strncmp(line, "scenario:", 9);
-	fclose(fp);
+	int is = !strncmp(text, "scenario:", 9);   /* a top-level key */
+	for (const char *p = text; !is && (p = memchr(p, '\n', len - (size_t)(p - text))); )
+		is = !strncmp(++p, "scenario:", 9);
+	free(text);
 	return is;
 }

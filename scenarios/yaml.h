@@ -12,6 +12,7 @@ typedef struct YNode {
 	char *str;             /* scalar text */
 	int quoted;            /* scalar was quoted ('...' or "...") */
 	int file, line, col;   /* where it starts: file index, 1-based line/col */
+	size_t off, end;       /* its bytes in the file's text: [off, end) (a collection: off only) */
 	struct YNode **items;  /* seq: items; map: key0, val0, key1, val1, ... */
 	int n;                 /* number of items (a map: 2 x pairs) */
 } YNode;
@@ -31,6 +32,17 @@ typedef struct YSet {
 	const ScnSource *src;
 	char err[1024];
 } YSet;
+
+/* The bound on one input file, scenario or include: 16 MB.  It also keeps
+ * every line and column number far below INT_MAX. */
+#define YFILE_MAX_INPUT (16u << 20)
+
+/* Reads the regular file at path whole into a malloc'd NUL-terminated
+ * text (*len bytes).  A FIFO, a device or a directory is refused without
+ * blocking or reading it, and so is a file over YFILE_MAX_INPUT.  Returns
+ * NULL with why set to the reason ("Is a directory", "not a regular file
+ * (a FIFO)", "larger than 16 MB, ...", or strerror). */
+char *yfile_read(const char *path, size_t *len, char *why, size_t whylen);
 
 /* Loads path and, depth first, every file it includes.  Returns 0, or -1
  * with set->err.  src NULL reads the disk. */

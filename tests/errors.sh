@@ -129,6 +129,53 @@ exact_case "FILE that is a folder" "tests/errors: Is a directory" list tests/err
 exact_case "run of a FILE that does not exist" "tests/errors/no_such_file.yaml: No such file or directory" \
 	run tests/errors/no_such_file.yaml --no-db
 
+# ---- input files: regular files only, at most 16 MB (docs/testing.md) ----
+# A FIFO (no writer: a reader that waited would hang), a device, a file
+# over the bound (sparse, so it costs no disk), and the same as includes.
+inp="$tmp/input"
+mkdir -p "$inp"
+mkfifo "$inp/fifo.yaml"
+truncate -s 17M "$inp/huge.yaml"
+for k in fifo huge; do
+	printf '%s\n' "scenario: t" "include: [$k.yaml]" "machine: {cpus: 1}" >"$inp/inc_$k.yaml"
+done
+exact_case "FILE that is a FIFO" "$inp/fifo.yaml: not a regular file (a FIFO)" list "$inp/fifo.yaml"
+exact_case "FILE that is a FIFO (check)" "$inp/fifo.yaml: not a regular file (a FIFO)" check "$inp/fifo.yaml" --no-db
+exact_case "FILE that is /dev/zero" "/dev/zero: not a regular file (a character device)" list /dev/zero
+exact_case "FILE that is /dev/zero (run)" "/dev/zero: not a regular file (a character device)" run /dev/zero --no-db
+exact_case "FILE over 16 MB" "$inp/huge.yaml: larger than 16 MB, the bound on an input file" list "$inp/huge.yaml"
+exact_case "include of a FIFO" "$inp/inc_fifo.yaml:2:11: include 'fifo.yaml': not a regular file (a FIFO)" \
+	list "$inp/inc_fifo.yaml"
+exact_case "include over 16 MB" "$inp/inc_huge.yaml:2:11: include 'huge.yaml': larger than 16 MB, the bound on an input file" \
+	list "$inp/inc_huge.yaml"
+
+# ---- loader bounds on generated files (too big to commit) ----
+# 20,000 block scalars then a bad step: placed in linear time (this took
+# 15 s before, far over the 20 s bound under ASan); a 1 MB scalar aliased
+# 1,000 times and a 4 KB one aliased 10,000 times: the alias bound is in
+# bytes (16 MB); more than 1,000,000 nodes, and 250,000 nodes (once over
+# a node bound that said "aliases"), without an alias: no alias message.
+gen="$tmp/gen"
+mkdir -p "$gen"
+head_lines='scenario: t\nmachine: {cpus: 1}\nmms: [mm]\nvars: {x: 0}\ncpus:\n  - cpu: 0\n    body:'
+awk -v h="$head_lines" 'BEGIN { print h; for (i = 0; i < 20000; i++) print "      - |\n        WRITE_ONCE(x, 1)"
+	print "      - |\n        WRITE_ONCE(x, 1) x" }' >"$gen/blocks.yaml"
+awk 'BEGIN { for (s = "x"; length(s) < 1000000; ) s = s s; s = substr(s, 1, 1000000); print "scenario: t\ndescription:\n  - &a " s
+	for (i = 0; i < 1000; i++) print "  - *a" }' >"$gen/alias_1mb.yaml"
+awk 'BEGIN { for (s = "x"; length(s) < 4000; ) s = s s; s = substr(s, 1, 4000); print "scenario: t\ndescription:\n  - &a " s
+	for (i = 0; i < 10000; i++) print "  - *a" }' >"$gen/alias_10000.yaml"
+awk 'BEGIN { print "scenario: t\ndescription:"; for (i = 0; i < 1000001; i++) print "  - x" }' >"$gen/nodes_1m.yaml"
+awk 'BEGIN { print "scenario: t\ndescription:"; for (i = 0; i < 250000; i++) print "  - x" }' >"$gen/nodes_250k.yaml"
+exact_case "20,000 block scalars" "$gen/blocks.yaml:40009:26: unexpected text after ')'" list "$gen/blocks.yaml"
+exact_case "a 1 MB scalar aliased 1,000 times" "$gen/alias_1mb.yaml:20:5: YAML: aliases expand to more than 16 MB" \
+	list "$gen/alias_1mb.yaml"
+exact_case "10,000 aliases" "$gen/alias_10000.yaml:4131:5: YAML: aliases expand to more than 16 MB" \
+	list "$gen/alias_10000.yaml"
+exact_case "1,000,001 nodes, no alias" "$gen/nodes_1m.yaml:999998:5: YAML: more than 1000000 nodes in one file" \
+	list "$gen/nodes_1m.yaml"
+exact_case "250,000 nodes, no alias" "$gen/nodes_250k.yaml:3:3: description: expected a value, got a list" \
+	list "$gen/nodes_250k.yaml"
+
 # ---- an error run records nothing, and does not even create the database ----
 db="$tmp/never.db"
 for b in $bins; do
