@@ -11,6 +11,9 @@
 #define PG_dirty     0x02  /* struct page says: must be written back */
 #define PG_writeback 0x04  /* write-back I/O in flight */
 #define PG_uptodate  0x08
+#define PG_anon      0x10  /* PageAnon(): page->mapping is an anon_vma
+                              (PAGE_MAPPING_ANON), set by the first
+                              page_add_anon_rmap */
 
 #define FRAME_FREE   0x01  /* PageState.frame: the frame (a DAX block) was freed */
 

@@ -241,10 +241,17 @@ void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label)
 		int slot = world_page_slot(P, pg);
 		if (slot >= 0)
 			fprintf(out, ", disk v%u", m.disk[slot]);
+		else if (pg->frame & FRAME_FREE)
+			fprintf(out, ", free");
+		else if (pg->flags & PG_anon)
+			fprintf(out, ", anon");
 		else if (!pd->nopage)
 			fprintf(out, ", in no page cache");
-		fprintf(out, ", PG_dirty=%d PG_writeback=%d PG_locked=%d\n", !!(pg->flags & PG_dirty),
-		        !!(pg->flags & PG_writeback), !!(pg->flags & PG_locked));
+		if (pd->nopage)        /* a DAX block has no struct page, no flags */
+			fprintf(out, "\n");
+		else
+			fprintf(out, ", PG_dirty=%d PG_writeback=%d PG_locked=%d\n", !!(pg->flags & PG_dirty),
+			        !!(pg->flags & PG_writeback), !!(pg->flags & PG_locked));
 	}
 	/* state variables, as signed words (atomic_t counts go negative) */
 	for (int i = 0; i < P->nvars; i++)

@@ -976,7 +976,7 @@ static int kernel_steps(Cx *cx)
 static int top_keys(Cx *cx)
 {
 	static const char *const scn[] = { "scenario", "description", "include", "variants", "machine",
-		"mms", "mm_cpumask", "files", "vars", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
+		"mms", "mm_cpumask", "files", "pages", "vars", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
 		"expect", "procedures", NULL };
 	static const char *const lib[] = { "include", "description", "vars", "procedures", NULL };
 	if (cx_keys(cx, cx->set.files[0].root, "scenario", scn))

@@ -371,9 +371,10 @@ static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int writ
 		w_hdr(w)->seen |= SEEN_STALE_TLB_WRITE * (write != 0);
 		ev(S, w, c, EV_HW, -1, "entry is STALE: a completed flush_tlb_page missed it");
 	}
-	if (pg->frame & FRAME_FREE) {
+	if ((pg->frame & FRAME_FREE) || (t->flags & TLB_FREED)) {
 		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
-		ev(S, w, c, EV_HW, -1, "%s was freed: use after free", pname);
+		ev(S, w, c, EV_HW, -1, pg->frame & FRAME_FREE ? "%s was freed: use after free"
+		   : "%s was freed and allocated again since this entry was filled: use after free", pname);
 	}
 	S->lat += S->P->cost.mem;
 	if (write) {
@@ -1252,7 +1253,11 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_GET_PAGE: case OP_PUT_PAGE: case OP_PAGE_CACHE_GET: case OP_PAGE_CACHE_RELEASE:
 	case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:
 	case OP_DMA_TO_PAGE: case OP_MEMCPY_TO_PAGE: case OP_ZERO_USER_SEGMENT:
+	case OP___FREE_PAGE: case OP_PAGE_ADD_ANON_RMAP: case OP_PAGE_ADD_NEW_ANON_RMAP: case OP_PAGEANON:
+	case OP_COPY_USER_HIGHPAGE:
 		return pg_step(S, w, c, s, pg_idx[0]);
+	case OP_ALLOC_PAGE:
+		return pg_alloc(S, w, c, s);
 	case OP_DELETE_FROM_PAGE_CACHE:
 	case OP_PAGE_MAPPING:
 	case OP_PAGE_MAPPED:

@@ -48,6 +48,8 @@ int pg_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn);
 /* Drops one reference of the page at pfn (count > 0); the last one frees
  * it (FRAME_FREE).  Returns 1 if it did. */
 int pg_put_ref(Sim *S, uint8_t *w, int c, int pfn);
+/* alloc_page: the lowest free frame, or NULL (sim/page.c). */
+int pg_alloc(Sim *S, uint8_t *w, int c, const Step *s);
 
 /* A write to the frame at pfn: its content version goes up, and its
  * storage key's change bit is set on a machine with storage keys; user

@@ -64,7 +64,7 @@ static int tlb_maps_freed(Sim *S, uint8_t *w, const Mem *m)
 	for (int c = 0; c < S->L.ncpu; c++) {
 		const TlbEntry *t = w_tlb(&S->L, w, c);
 		for (int i = 0; i < S->L.tlb_size; i++)
-			if ((t[i].flags & TLB_V) && (m->page[t[i].pfn].frame & FRAME_FREE))
+			if ((t[i].flags & TLB_V) && ((t[i].flags & TLB_FREED) || (m->page[t[i].pfn].frame & FRAME_FREE)))
 				return 1;
 	}
 	return 0;

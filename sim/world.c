@@ -62,9 +62,20 @@ int world_page_slot(const Program *P, const PageState *pg)
  * those).  DAX blocks have no struct page and no counts. */
 static void init_counts(const Program *P, Mem *m)
 {
-	for (int i = 0; i < P->npages; i++)
-		if (!P->pages[i].nopage)
-			m->page[i + 1].count = m->page[i + 1].mapping ? 1 : 0;
+	for (int i = 0; i < P->npages; i++) {
+		const PageDesc *pd = &P->pages[i];
+		PageState *pg = &m->page[i + 1];
+		if (pd->nopage)
+			continue;
+		/* a file page: the page cache's reference; a page some kernel
+		 * code owns: its owner's; an anonymous page or a free frame:
+		 * none but its mappings' */
+		pg->count = pg->mapping || (pd->file < 0 && !pd->anon && !pd->free) ? 1 : 0;
+		if (pd->anon)
+			pg->flags |= PG_anon;
+		if (pd->free)
+			pg->frame |= FRAME_FREE;
+	}
 	for (int i = 0; i < P->npte; i++) {
 		uint64_t pfn = arch_pfn(P->arch, m->pte[i]);
 		if (P->arch->present(m->pte[i]) && pfn >= 1 && pfn <= (uint64_t)P->npages && !P->pages[pfn - 1].nopage) {

@@ -1671,6 +1671,87 @@ static void test_device_and_kernel_writes(void **state)
 	fx_finish(f);
 }
 
+/* Anonymous pages and allocation: alloc_page hands out the lowest free
+ * frame with one reference; page_add_new_anon_rmap makes it PageAnon;
+ * copy_user_highpage copies the content; a freed frame allocated again
+ * is still use_after_free through a TLB entry filled before the free. */
+#define ANON_TEXT(BODY) \
+	HEAD("anon", "2") \
+	"files:\n" \
+	"  - {name: file, size: 4096, pages: [{name: page0}]}\n" \
+	"pages:\n" \
+	"  - {name: anon0, anon: true}\n" \
+	"  - {name: free0, free: true}\n" \
+	"  - {name: free1, free: true}\n" \
+	"vmas:\n" \
+	"  - {name: vma, mm: mm, start: 0x10000, pages: 1}\n" \
+	"ptes:\n" \
+	"  - {mm: mm, addr: 0x10000, page: anon0, prot: 0x67}\n" \
+	"tlb:\n" \
+	"  - {cpu: 1, mm: mm, addr: 0x10000, writable: true, dirty: true}\n" \
+	"vars: {a1: 9, a2: 9, an: 9, an0: 9}\n" \
+	"cpus:\n" \
+	"  - cpu: 0\n" \
+	"    body:\n" BODY \
+	"  - cpu: 1\n" \
+	"    mm: mm\n" \
+	"    body: [\"store(0x10000)\"]\n"
+
+static void test_anon_alloc(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, ANON_TEXT(
+		"      - \"new = alloc_page(0)\"\n"
+		"      - \"WRITE_ONCE(a1, page_count(new))\"\n"
+		"      - \"copy_user_highpage(new, anon0, 0x10000, vma)\"\n"
+		"      - \"page_add_new_anon_rmap(new, vma, 0x10000)\"\n"
+		"      - \"WRITE_ONCE(an, PageAnon(new))\"\n"
+		"      - \"WRITE_ONCE(an0, PageAnon(anon0))\"\n"
+		"      - \"page_remove_rmap(new)\"\n"
+		"      - \"__free_page(new)\"\n"
+		"      - \"again = alloc_page(0)\"\n"
+		"      - \"WRITE_ONCE(a2, pte_pfn(mk_pte(again, 0)))\"\n"), NULL, "validating");
+	/* pfns: page0 1, anon0 2, free0 3, free1 4 */
+	assert_int_equal(page(f, 2)->count, 1);
+	assert_int_equal(page(f, 2)->mapcount, 1);
+	assert_true(page(f, 2)->flags & PG_anon);
+	assert_true(page(f, 3)->frame & FRAME_FREE);
+	assert_int_equal(page(f, 3)->count, 0);
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 3)->frame & FRAME_FREE, 0);
+	assert_int_equal(page(f, 3)->count, 1);
+	while (cpu(f, 0)->status == CPU_RUN)
+		fx_apply(f, CH_STEP(0));
+	assert_int_equal(var(f, "a1"), 1);
+	assert_int_equal(var(f, "an"), 1);
+	assert_int_equal(var(f, "an0"), 1);
+	assert_int_equal(var(f, "a2"), 3);          /* the lowest free frame again */
+	fx_finish(f);
+}
+
+/* The store of CPU#1 goes through a TLB entry whose frame was freed and
+ * allocated again meanwhile. */
+static void test_anon_reuse_uaf(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, ANON_TEXT(
+		"      - \"e = ptep_get_and_clear(vma, 0x10000)\"\n"
+		"      - \"page_remove_rmap(anon0)\"\n"
+		"      - \"put_page(anon0)\"\n"
+		"      - \"a = alloc_page(0)\"\n"
+		"      - \"b = alloc_page(0)\"\n"
+		"      - \"c = alloc_page(0)\"\n"), NULL, "validating");
+	for (int i = 0; i < 6; i++)
+		fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 2)->frame & FRAME_FREE, 0);   /* anon0's frame is reused */
+	assert_true(tlb(f, 1)[0].flags & TLB_FREED);
+	assert_true(fx_run_to_end(f) & O(USE_AFTER_FREE));
+	assert_true(w_hdr(f->w)->seen & SEEN_USE_AFTER_FREE);
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1679,6 +1760,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_page_free, cleanup),
 		cmocka_unit_test_teardown(test_page_count_bugs, cleanup),
 		cmocka_unit_test_teardown(test_device_and_kernel_writes, cleanup),
+		cmocka_unit_test_teardown(test_anon_alloc, cleanup),
+		cmocka_unit_test_teardown(test_anon_reuse_uaf, cleanup),
 		cmocka_unit_test_teardown(test_bitops, cleanup),
 		cmocka_unit_test_teardown(test_atomic_counters, cleanup),
 		cmocka_unit_test_teardown(test_atomic_put_race, cleanup),
