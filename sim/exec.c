@@ -567,12 +567,19 @@ static int lock_free(Sim *S, uint8_t *w, int c, const Step *s)
 	return w[S->L.lock + h_index(v)] == 0;
 }
 
-static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
+/* 1 if the page of step s's first operand has none of the PG_* flags
+ * (a bad operand runs, so the step reports it). */
+static int page_flag_clear(Sim *S, uint8_t *w, int c, const Step *s, unsigned flags)
 {
 	uint64_t v = ex_opv(S, w, c, s, 0);
 	if (h_kind(v) != HK_PAGE || h_index(v) == 0 || h_index(v) > (uint32_t)S->P->npages)
 		return 1;
-	return !(((PageState *)(w + S->L.page))[h_index(v)].flags & PG_locked);
+	return !(((PageState *)(w + S->L.page))[h_index(v)].flags & flags);
+}
+
+static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	return page_flag_clear(S, w, c, s, PG_locked);
 }
 
 static int rwsem_free(Sim *S, uint8_t *w, int c, const Step *s, int write)
@@ -591,7 +598,9 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 	switch (s->op) {
 	case OP_SPIN_LOCK:         return lock_free(S, w, c, s);
 	case OP_SPIN_LOCK_IRQSAVE: return cs->phase == PH_START || lock_free(S, w, c, s);
-	case OP_LOCK_PAGE:         return page_unlocked(S, w, c, s);
+	case OP_LOCK_PAGE:
+	case OP_WAIT_ON_PAGE_LOCKED: return page_unlocked(S, w, c, s);
+	case OP_WAIT_ON_PAGE_WRITEBACK: return page_flag_clear(S, w, c, s, PG_writeback);
 	case OP_FLUSH_TLB_PAGE:    return cs->phase == PH_START || cs->acks == 0;
 	case OP_I_MMAP_LOCK_READ:  return rwsem_free(S, w, c, s, 0);
 	case OP_I_MMAP_LOCK_WRITE: return rwsem_free(S, w, c, s, 1);
@@ -1146,6 +1155,11 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		S->lat += P->cost.lock;
 		break;
 	}
+	case OP_WAIT_ON_PAGE_LOCKED:     /* ex_can_run let it run: the flag is clear now */
+	case OP_WAIT_ON_PAGE_WRITEBACK:
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		S->lat += P->cost.lock;
+		break;
 	case OP_UNLOCK_PAGE:
 		if (mem_unlock_page(PAGE(0), c) < 0)
 			return ex_fail(S, s, "unlock_page: CPU#%d does not hold the lock of %s", c, P->pages[pg_idx[0] - 1].name);

@@ -253,8 +253,12 @@ static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size
 		n = cat(buf, len, n, " for %s, held by CPU#%d", name, holder);
 		break;
 	case OP_LOCK_PAGE:
+	case OP_WAIT_ON_PAGE_LOCKED:
 		holder = ((PageState *)(w + S->L.page))[h_index(v)].locker - 1;
 		n = cat(buf, len, n, " for the page lock of %s, held by CPU#%d", name, holder);
+		break;
+	case OP_WAIT_ON_PAGE_WRITEBACK:
+		n = cat(buf, len, n, " for PG_writeback of %s to clear (no CPU will end_page_writeback it)", name);
 		break;
 	case OP_I_MMAP_LOCK_READ:
 	case OP_I_MMAP_LOCK_WRITE: {

@@ -1752,6 +1752,51 @@ static void test_anon_reuse_uaf(void **state)
 	fx_finish(f);
 }
 
+/* wait_on_page_locked and wait_on_page_writeback sleep until the flag is
+ * clear: no choice is enabled for the sleeper until then; a wait no one
+ * ends is a deadlock that names what it waits for. */
+static void test_page_waits(void **state)
+{
+	SimFx *f = &fx[0];
+	char buf[512];
+	(void)state;
+	fx_start(f, LIFE_HEAD("2")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"lock_page(page0)\", \"set_page_writeback(page0)\", \"unlock_page(page0)\", \"end_page_writeback(page0)\"]\n"
+		"  - cpu: 1\n"
+		"    body: [\"wait_on_page_locked(page0)\", \"wait_on_page_writeback(page0)\"]\n", NULL, "validating");
+	fx_apply(f, CH_STEP(0));                      /* CPU#0 holds the page lock */
+	assert_string_equal(fx_enabled(f), "0");
+	fx_apply(f, CH_STEP(0));                      /* and sets PG_writeback */
+	fx_apply(f, CH_STEP(0));                      /* unlock: CPU#1 may go */
+	assert_string_equal(fx_enabled(f), "0 1");
+	fx_apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "0");      /* PG_writeback still set */
+	fx_apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "1");
+	assert_int_equal(fx_run_to_end(f), 0);
+	fx_finish(f);
+
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"set_page_writeback(page0)\", \"wait_on_page_writeback(page0)\"]\n", NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), O(DEADLOCK));
+	sim_waits(&f->S, f->w, buf, sizeof buf);
+	assert_non_null(strstr(buf, "waits in wait_on_page_writeback(page0) for PG_writeback of page0 to clear"));
+	fx_finish(f);
+
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"lock_page(page0)\", \"wait_on_page_locked(page0)\"]\n", NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), O(DEADLOCK));
+	sim_waits(&f->S, f->w, buf, sizeof buf);
+	assert_non_null(strstr(buf, "for the page lock of page0, held by CPU#0: it waits on itself"));
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1762,6 +1807,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_device_and_kernel_writes, cleanup),
 		cmocka_unit_test_teardown(test_anon_alloc, cleanup),
 		cmocka_unit_test_teardown(test_anon_reuse_uaf, cleanup),
+		cmocka_unit_test_teardown(test_page_waits, cleanup),
 		cmocka_unit_test_teardown(test_bitops, cleanup),
 		cmocka_unit_test_teardown(test_atomic_counters, cleanup),
 		cmocka_unit_test_teardown(test_atomic_put_race, cleanup),
