@@ -91,6 +91,17 @@ static void test_consts(void **state)
 	assert_false(arch_const(arch("x86"), "PTE_RDONLY", &v));
 	assert_false(arch_const(arch("arm64"), "_PAGE_RW", &v));
 	assert_false(arch_const(arch("riscv"), "_PAGE_RW", &v));
+	/* the protections, as pgtable*.h compose them */
+	assert_true(arch_const(arch("x86"), "PAGE_SHARED", &v));
+	assert_int_equal(v, 0x27);
+	assert_true(arch_const(arch("arm64"), "PAGE_SHARED", &v));
+	assert_int_equal(v, 0x0068000000000fc3ull);
+	assert_true(arch_const(arch("arm64"), "PAGE_READONLY", &v));
+	assert_int_equal(v, 0x0060000000000fc3ull);
+	assert_true(arch_const(arch("riscv"), "PAGE_SHARED", &v));
+	assert_int_equal(v, 0x57);
+	assert_true(arch_const(arch("riscv"), "PAGE_READONLY", &v));
+	assert_int_equal(v, 0x53);
 }
 
 static void test_pfn(void **state)
