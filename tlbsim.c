@@ -72,6 +72,8 @@ static const char *const help_text[][2] = {
 	  "  report          the database as one HTML page: matrix, SVG timelines, texts\n"
 	  "  ops             the step reference (--markdown for docs/steps.md)\n"
 	  "  models          the dirty-bit models\n\n"
+	  "An include: must stay inside the scenario's folder or a folder of TLBSIM_PATH\n"
+	  "(colon-separated); input files are regular files of at most 16 MB.\n\n"
 	  "'tlbsim COMMAND --help' describes each command.  Version " TLBSIM_VERSION ".\n" },
 	{ "run", "usage: tlbsim run FILE [--variant V] [--model M] [--seed N] [--schedule S] [--db PATH | --no-db]\n\n"
 	  "One deterministic timed run: events ordered by simulated time from the scenario's\n"

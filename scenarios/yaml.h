@@ -30,6 +30,7 @@ typedef struct YFile { char *path; char *text; size_t len; YNode *root; } YFile;
 typedef struct YSet {
 	YFile *files; int nfiles, cap;
 	const ScnSource *src;
+	char **roots; int nroots;   /* absolute folders includes may not leave (disk only) */
 	char err[1024];
 } YSet;
 
@@ -45,7 +46,10 @@ typedef struct YSet {
 char *yfile_read(const char *path, size_t *len, char *why, size_t whylen);
 
 /* Loads path and, depth first, every file it includes.  Returns 0, or -1
- * with set->err.  src NULL reads the disk. */
+ * with set->err.  src NULL reads the disk; then an include must resolve
+ * (by text, against the including file's folder) to a path inside the
+ * folder of path or inside a folder of the environment's TLBSIM_PATH
+ * (colon-separated).  A database record (src) is not checked again. */
 int yset_load(YSet *set, const char *path, const ScnSource *src);
 void yset_free(YSet *set);
 
