@@ -998,7 +998,9 @@ static int header(Cx *cx, const char *variant)
 		return cx_err(cx, root, 0, "not a scenario: missing key 'scenario' (a library is used through include:)");
 	if (cx_want(cx, x, YN_SCALAR, "scenario"))
 		return -1;
-	P->name = prog_strdup(P, x->str);
+	char *name = ytext_escape(x->str);   /* printed on terminals */
+	P->name = prog_strdup(P, name);
+	free(name);
 	if ((x = ynode_get(root, "description")) && !cx_want(cx, x, YN_SCALAR, "description"))
 		P->description = prog_strdup(P, x->str);
 	if (cx->failed || top_keys(cx))
@@ -1084,6 +1086,7 @@ Program *scn_compile(const char *path, const char *variant, const ScnSource *src
 	free(cx.defs);
 	yset_free(&cx.set);
 	if (rc) {
+		ytext_clean(err, errlen);   /* names, keys, paths: from input */
 		prog_free(P);
 		return NULL;
 	}

@@ -526,6 +526,45 @@ char *yfile_read(const char *path, size_t *len, char *why, size_t whylen)
 	return text;
 }
 
+/* The length of the valid UTF-8 character at s that is not a C1 control
+ * (U+0080..U+009F), or 0. */
+static size_t utf8_char(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90) ||
+	    (n == 2 && s[0] == 0xc2 && s[1] < 0xa0))
+		return 0;   /* overlong, surrogate, above U+10FFFF, C1 */
+	return n;
+}
+
+char *ytext_escape(const char *s)
+{
+	char *out = xcalloc(4 * strlen(s) + 1, 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; ) {
+		size_t n = *p >= 0x80 ? utf8_char(p) : *p >= 0x20 && *p != 0x7f;
+		if (n == 0) {
+			o += sprintf(o, "\\x%02x", *p++);
+			continue;
+		}
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+	}
+	*o = 0;
+	return out;
+}
+
+void ytext_clean(char *buf, size_t size)
+{
+	char *e = ytext_escape(buf);
+	snprintf(buf, size, "%s", e);
+	free(e);
+}
+
 char *ypath_join(const char *dir_of, const char *rel)
 {
 	size_t dl = 0;

@@ -57,6 +57,13 @@ void yset_free(YSet *set);
 YNode *ynode_get(const YNode *map, const char *key);
 /* Map lookup: the key node of key, or NULL (to point errors at keys). */
 YNode *ynode_key(const YNode *map, const char *key);
+/* Text from input made safe for a terminal or an error line: control
+ * characters (C0, DEL, C1) and bytes that are not valid UTF-8 become
+ * \xNN (ESC -> \x1b); everything else, backslashes included, is kept.
+ * Returns malloc'd. */
+char *ytext_escape(const char *s);
+/* ytext_escape of the string in buf, in place (cut at size). */
+void ytext_clean(char *buf, size_t size);
 /* Lexical path normalisation ("a/./b/../c" -> "a/c"); returns malloc'd. */
 char *ypath_join(const char *dir_of, const char *rel);
 

@@ -216,6 +216,26 @@ exact_case "1,000,001 nodes, no alias" "$gen/nodes_1m.yaml:999998:5: YAML: more 
 exact_case "250,000 nodes, no alias" "$gen/nodes_250k.yaml:3:3: description: expected a value, got a list" \
 	list "$gen/nodes_250k.yaml"
 
+# ---- clean text out: input text is escaped on the terminal ----
+# (tests/errors/control_in_*.yaml: names, keys and include names in
+# errors.)  A path that is not UTF-8 or holds ESC, in an error and on
+# stdout; a scenario and variant name with ESC and CR on stdout.
+cln="$tmp/clean"
+mkdir -p "$cln"
+bad=$(printf '%s/a\033[1mb\377.yaml' "$cln")
+exact_case "path with ESC and a non-UTF-8 byte" "$cln/a\x1b[1mb\xff.yaml: No such file or directory" list "$bad"
+printf '%s\n' 'scenario: "n\e[31m\rx"' 'variants: ["v\e1"]' 'machine: {cpus: 1}' 'mms: [mm]' \
+	'cpus:' '  - {cpu: 0, body: ["x = 1"]}' >"$bad"
+for b in $bins; do
+	run "$b" explore "$bad" --no-db
+	if [ "$rc" -eq 0 ] && ! LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177\377]')" "$tmp/out" &&
+	   grep -q 'n\\x1b\[31m\\x0dx  variant v\\x1b1 .*a\\x1b\[1mb\\xff.yaml' "$tmp/out"; then
+		printf '%s\n' "ok errors/usage: control characters escaped on stdout (${b#./})"
+	else
+		printf '%s\n' "FAIL errors/usage: control characters escaped on stdout (${b#./}): exit $rc, $(head -n 1 "$tmp/out" | od -c | head -n 2)"
+	fi
+done
+
 # ---- an error run records nothing, and does not even create the database ----
 db="$tmp/never.db"
 for b in $bins; do
