@@ -1029,8 +1029,10 @@ static void hash_files(Cx *cx)
 	for (int i = 0; i < P->nfiles; i++) {
 		YFile *f = &cx->set.files[i];
 		P->files[i] = (SrcFile){ prog_strdup(P, f->path), prog_strdup(P, f->text), f->len };
-		XXH3_128bits_update(st, f->path, strlen(f->path) + 1);
+		char *rel = ypath_from(cx->set.files[0].path, f->path);   /* identity: not the spelling */
+		XXH3_128bits_update(st, rel, strlen(rel) + 1);
 		XXH3_128bits_update(st, f->text, f->len + 1);
+		free(rel);
 	}
 	XXH128_hash_t h = XXH3_128bits_digest(st);
 	XXH3_freeState(st);

@@ -670,6 +670,31 @@ static void set_roots(YSet *set, const char *top)
 	free(cwd);
 }
 
+char *ypath_from(const char *top, const char *path)
+{
+	char *cwd = getcwd(NULL, 0), *t = abs_path(cwd, top), *a = abs_path(cwd, path);
+	free(cwd);
+	char *slash = strrchr(t, '/');
+	if (slash)
+		slash[1] = 0;   /* t: the folder, ending in '/' */
+	else
+		t[0] = 0;
+	size_t common = 0;   /* the longest common prefix that ends a folder */
+	for (size_t i = 0; t[i] && t[i] == a[i]; i++)
+		if (t[i] == '/')
+			common = i + 1;
+	int up = 0;
+	for (const char *q = t + common; *q; q++)
+		up += *q == '/';
+	char *r = xcalloc(3 * (size_t)up + strlen(a + common) + 1, 1);
+	for (int i = 0; i < up; i++)
+		strcat(r, "../");
+	strcat(r, a + common);
+	free(t);
+	free(a);
+	return r;
+}
+
 static int follow_includes(YSet *set, int file, const char **stack, int depth)
 {
 	YNode *inc = ynode_get(set->files[file].root, "include");

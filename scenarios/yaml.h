@@ -64,6 +64,11 @@ YNode *ynode_key(const YNode *map, const char *key);
 char *ytext_escape(const char *s);
 /* ytext_escape of the string in buf, in place (cut at size). */
 void ytext_clean(char *buf, size_t size);
+/* path relative to the folder of top, both made absolute (against the
+ * current directory) and normalised first: how a path is spelled
+ * ("./a.yaml", "a.yaml", "/x/a.yaml") does not change it.  "../" where
+ * path is outside that folder.  Returns malloc'd. */
+char *ypath_from(const char *top, const char *path);
 /* Lexical path normalisation ("a/./b/../c" -> "a/c"); returns malloc'd. */
 char *ypath_join(const char *dir_of, const char *rel);
 
