@@ -72,6 +72,8 @@ static const char *const help_text[][2] = {
 	  "  report          the database as one HTML page: matrix, SVG timelines, texts\n"
 	  "  ops             the step reference (--markdown for docs/steps.md)\n"
 	  "  models          the dirty-bit models\n\n"
+	  "An include: must stay inside the scenario's folder or a folder of TLBSIM_PATH\n"
+	  "(colon-separated); input files are regular files of at most 16 MB.\n\n"
 	  "'tlbsim COMMAND --help' describes each command.  Version " TLBSIM_VERSION ".\n" },
 	{ "run", "usage: tlbsim run FILE [--variant V] [--model M] [--seed N] [--schedule S] [--db PATH | --no-db]\n\n"
 	  "One deterministic timed run: events ordered by simulated time from the scenario's\n"
@@ -394,9 +396,10 @@ static char *sched_str(const Choice *ch, int n)
 static void print_replay(FILE *out, const Combo *c, int k)
 {
 	const Program *P = c->P;
-	char *s = sched_str(c->R.out[k].witness, c->R.out[k].wlen);
-	fprintf(out, "tlbsim run %s%s%s --model %s --schedule \"%s\"", P->files[0].path, P->variant ? " --variant " : "",
+	char *s = sched_str(c->R.out[k].witness, c->R.out[k].wlen), *path = ytext_escape(P->files[0].path);
+	fprintf(out, "tlbsim run %s%s%s --model %s --schedule \"%s\"", path, P->variant ? " --variant " : "",
 	        P->variant ? P->variant : "", c->model, s);
+	free(path);
 	free(s);
 }
 
@@ -446,7 +449,9 @@ static void print_combo(FILE *out, const Combo *c, int brief)
 {
 	const Program *P = c->P;
 	const ExploreResult *R = &c->R;
-	fprintf(out, "== %s  variant %s  model %s  (%s)\n", P->name, P->variant ? P->variant : "-", c->model, P->files[0].path);
+	char *path = ytext_escape(P->files[0].path);   /* from the command line or a database */
+	fprintf(out, "== %s  variant %s  model %s  (%s)\n", P->name, P->variant ? P->variant : "-", c->model, path);
+	free(path);
 	fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
 	print_schedules(out, R);
 	fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n", R->end_states, R->max_depth);

@@ -39,6 +39,9 @@ if [ -z "$SPIN_PML" ]; then
 	done
 fi
 OUT=bench/out                  # generated scenarios (kept: they are inputs)
+# the generated scenarios include scenarios/lib, outside their folder
+TLBSIM_PATH="$(pwd)/scenarios/lib${TLBSIM_PATH:+:$TLBSIM_PATH}"
+export TLBSIM_PATH
 TMP=$(mktemp -d /tmp/tlbsim-bench.XXXXXX) || exit 2
 trap 'rm -rf "$TMP"' EXIT INT TERM
 

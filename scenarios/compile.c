@@ -998,7 +998,9 @@ static int header(Cx *cx, const char *variant)
 		return cx_err(cx, root, 0, "not a scenario: missing key 'scenario' (a library is used through include:)");
 	if (cx_want(cx, x, YN_SCALAR, "scenario"))
 		return -1;
-	P->name = prog_strdup(P, x->str);
+	char *name = ytext_escape(x->str);   /* printed on terminals */
+	P->name = prog_strdup(P, name);
+	free(name);
 	if ((x = ynode_get(root, "description")) && !cx_want(cx, x, YN_SCALAR, "description"))
 		P->description = prog_strdup(P, x->str);
 	if (cx->failed || top_keys(cx))
@@ -1027,8 +1029,10 @@ static void hash_files(Cx *cx)
 	for (int i = 0; i < P->nfiles; i++) {
 		YFile *f = &cx->set.files[i];
 		P->files[i] = (SrcFile){ prog_strdup(P, f->path), prog_strdup(P, f->text), f->len };
-		XXH3_128bits_update(st, f->path, strlen(f->path) + 1);
+		char *rel = ypath_from(cx->set.files[0].path, f->path);   /* identity: not the spelling */
+		XXH3_128bits_update(st, rel, strlen(rel) + 1);
 		XXH3_128bits_update(st, f->text, f->len + 1);
+		free(rel);
 	}
 	XXH128_hash_t h = XXH3_128bits_digest(st);
 	XXH3_freeState(st);
@@ -1084,6 +1088,7 @@ Program *scn_compile(const char *path, const char *variant, const ScnSource *src
 	free(cx.defs);
 	yset_free(&cx.set);
 	if (rc) {
+		ytext_clean(err, errlen);   /* names, keys, paths: from input */
 		prog_free(P);
 		return NULL;
 	}

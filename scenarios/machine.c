@@ -7,6 +7,7 @@
 #include "mmu/mem.h"
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -18,9 +19,11 @@ int cx_name_list(Cx *cx, const YNode *n, const char *what, const char ***out, in
 	for (int i = 0; i < n->n; i++) {
 		if (cx_want(cx, n->items[i], YN_SCALAR, what))
 			return -1;
-		if (cx_find_name(*out, i, n->items[i]->str) >= 0)
+		char *e = ytext_escape(n->items[i]->str);   /* printed on terminals */
+		(*out)[i] = prog_strdup(cx->P, e);
+		free(e);
+		if (cx_find_name(*out, i, (*out)[i]) >= 0)
 			return cx_err(cx, n->items[i], 0, "%s: '%s' is listed twice", what, n->items[i]->str);
-		(*out)[i] = prog_strdup(cx->P, n->items[i]->str);
 	}
 	*cnt = n->n;
 	return 0;

@@ -1,8 +1,9 @@
-/* scenarios/yaml.c: libyaml documents to YNode trees, and includes.
+/* scenarios/yaml.c: libyaml events to YNode trees, and includes.
  * libyaml marks are 0-based; every node here stores them 1-based.
  * Include paths are resolved lexically against the including file's
  * folder, so the same tree loads the same way from disk or from a
- * database record. */
+ * database record; from disk they may not leave the roots (the top
+ * file's folder and TLBSIM_PATH). */
 #include "scenarios/yaml.h"
 #include <yaml.h>
 #include <xxhash.h>
@@ -63,6 +64,7 @@ YNode *ynode_key(const YNode *map, const char *key)
 	return NULL;
 }
 
+#define MAX_INCLUDE_DEPTH 32          /* files in one chain of includes */
 #define MAX_DEPTH 64                  /* nesting levels */
 #define MAX_NODES 1000000             /* nodes written in one file (aliases not counted) */
 #define MAX_ALIAS_BYTES (16u << 20)   /* what aliases may add to one file's tree */
@@ -524,6 +526,45 @@ char *yfile_read(const char *path, size_t *len, char *why, size_t whylen)
 	return text;
 }
 
+/* The length of the valid UTF-8 character at s that is not a C1 control
+ * (U+0080..U+009F), or 0. */
+static size_t utf8_char(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90) ||
+	    (n == 2 && s[0] == 0xc2 && s[1] < 0xa0))
+		return 0;   /* overlong, surrogate, above U+10FFFF, C1 */
+	return n;
+}
+
+char *ytext_escape(const char *s)
+{
+	char *out = xcalloc(4 * strlen(s) + 1, 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; ) {
+		size_t n = *p >= 0x80 ? utf8_char(p) : *p >= 0x20 && *p != 0x7f;
+		if (n == 0) {
+			o += sprintf(o, "\\x%02x", *p++);
+			continue;
+		}
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+	}
+	*o = 0;
+	return out;
+}
+
+void ytext_clean(char *buf, size_t size)
+{
+	char *e = ytext_escape(buf);
+	snprintf(buf, size, "%s", e);
+	free(e);
+}
+
 char *ypath_join(const char *dir_of, const char *rel)
 {
 	size_t dl = 0;
@@ -564,6 +605,96 @@ char *ypath_join(const char *dir_of, const char *rel)
 static int load_one(YSet *set, const char *path, const char **stack, int depth,
                     const YNode *from);
 
+/* An include that cannot be loaded, at the entry that names it; only the
+ * name as written and why, never the included file's content. */
+static int include_err(YSet *set, const YNode *from, const char *why)
+{
+	snprintf(set->err, sizeof set->err, "%s:%d:%d: include '%s': %s",
+	         set->files[from->file].path, from->line, from->col, from->str, why);
+	return -1;
+}
+
+/* p made absolute against cwd (NULL: left relative), normalised. */
+static char *abs_path(const char *cwd, const char *p)
+{
+	if (!cwd || p[0] == '/')
+		return ypath_join(NULL, p);
+	char *t = xcalloc(strlen(cwd) + strlen(p) + 2, 1);
+	sprintf(t, "%s/%s", cwd, p);
+	char *r = ypath_join(NULL, t);
+	free(t);
+	return r;
+}
+
+/* 1 if path (normalised) lies in one of set's roots, by text: "a/b"
+ * is in "a", "ab" is not.  A source other than the disk (a database
+ * record) has no roots: what it holds was checked when it was recorded. */
+static int inside_roots(const YSet *set, const char *path)
+{
+	if (set->src)
+		return 1;
+	char *cwd = getcwd(NULL, 0), *a = abs_path(cwd, path);
+	int in = 0;
+	for (int i = 0; i < set->nroots && !in; i++) {
+		size_t n = strlen(set->roots[i]);
+		in = !strcmp(set->roots[i], "/") ||
+		     (!strncmp(a, set->roots[i], n) && (a[n] == '/' || a[n] == 0));
+	}
+	free(a);
+	free(cwd);
+	return in;
+}
+
+/* The roots includes may not leave: the top file's folder, then each
+ * folder of TLBSIM_PATH (colon-separated), all absolute and normalised. */
+static void set_roots(YSet *set, const char *top)
+{
+	char *cwd = getcwd(NULL, 0), *a = abs_path(cwd, top);
+	const char *env = getenv("TLBSIM_PATH");
+	char *slash = strrchr(a, '/');
+	if (slash)
+		slash[slash == a] = 0;   /* "/s.yaml" -> "/" */
+	else
+		a[0] = 0;                /* a relative top without getcwd: "" is its folder */
+	set->roots = xcalloc(2 + (env ? strlen(env) : 0), sizeof *set->roots);
+	set->roots[set->nroots++] = a;
+	for (const char *e = env; e && *e; e += strcspn(e, ":"), e += *e == ':') {
+		size_t n = strcspn(e, ":");
+		if (n == 0)
+			continue;
+		char *d = xcalloc(n + 1, 1);
+		memcpy(d, e, n);
+		set->roots[set->nroots++] = abs_path(cwd, d);
+		free(d);
+	}
+	free(cwd);
+}
+
+char *ypath_from(const char *top, const char *path)
+{
+	char *cwd = getcwd(NULL, 0), *t = abs_path(cwd, top), *a = abs_path(cwd, path);
+	free(cwd);
+	char *slash = strrchr(t, '/');
+	if (slash)
+		slash[1] = 0;   /* t: the folder, ending in '/' */
+	else
+		t[0] = 0;
+	size_t common = 0;   /* the longest common prefix that ends a folder */
+	for (size_t i = 0; t[i] && t[i] == a[i]; i++)
+		if (t[i] == '/')
+			common = i + 1;
+	int up = 0;
+	for (const char *q = t + common; *q; q++)
+		up += *q == '/';
+	char *r = xcalloc(3 * (size_t)up + strlen(a + common) + 1, 1);
+	for (int i = 0; i < up; i++)
+		strcat(r, "../");
+	strcat(r, a + common);
+	free(t);
+	free(a);
+	return r;
+}
+
 static int follow_includes(YSet *set, int file, const char **stack, int depth)
 {
 	YNode *inc = ynode_get(set->files[file].root, "include");
@@ -583,7 +714,8 @@ static int follow_includes(YSet *set, int file, const char **stack, int depth)
 			return -1;
 		}
 		char *p = ypath_join(set->files[file].path, it->str);
-		int rc = load_one(set, p, stack, depth, it);
+		int rc = inside_roots(set, p) ? load_one(set, p, stack, depth, it)
+		                              : include_err(set, it, "outside the scenario's folder and TLBSIM_PATH");
 		free(p);
 		if (rc < 0)
 			return -1;
@@ -608,19 +740,15 @@ static int load_one(YSet *set, const char *path, const char **stack, int depth,
 	for (int i = 0; i < set->nfiles; i++)
 		if (strcmp(set->files[i].path, path) == 0)
 			return 0;   /* included twice (a diamond): once is enough */
-	if (depth >= 32) {
-		snprintf(set->err, sizeof set->err, "%s: includes nested too deep", path);
-		return -1;
-	}
+	if (depth >= MAX_INCLUDE_DEPTH)
+		return include_err(set, from, "includes nested too deep (at most 32 files)");
 	size_t len = 0;
 	char why[128] = "not in the recorded scenario";
 	char *text = set->src ? set->src->read(set->src->ctx, path, &len) : yfile_read(path, &len, why, sizeof why);
 	if (!text) {
 		if (from)
-			snprintf(set->err, sizeof set->err, "%s:%d:%d: include '%s': %s",
-			         set->files[from->file].path, from->line, from->col, from->str, why);
-		else
-			snprintf(set->err, sizeof set->err, "%s: %s", path, why);
+			return include_err(set, from, why);
+		snprintf(set->err, sizeof set->err, "%s: %s", path, why);
 		return -1;
 	}
 	if (set->nfiles == set->cap) {
@@ -639,9 +767,11 @@ static int load_one(YSet *set, const char *path, const char **stack, int depth,
 
 int yset_load(YSet *set, const char *path, const ScnSource *src)
 {
-	const char *stack[33];
+	const char *stack[MAX_INCLUDE_DEPTH + 1];
 	memset(set, 0, sizeof *set);
 	set->src = src;
+	if (!src)
+		set_roots(set, path);
 	char *p = ypath_join(NULL, path);
 	int rc = load_one(set, p, stack, 0, NULL);
 	free(p);
@@ -656,5 +786,8 @@ void yset_free(YSet *set)
 		ynode_free(set->files[i].root);
 	}
 	free(set->files);
+	for (int i = 0; i < set->nroots; i++)
+		free(set->roots[i]);
+	free(set->roots);
 	memset(set, 0, sizeof *set);
 }

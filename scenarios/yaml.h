@@ -30,6 +30,7 @@ typedef struct YFile { char *path; char *text; size_t len; YNode *root; } YFile;
 typedef struct YSet {
 	YFile *files; int nfiles, cap;
 	const ScnSource *src;
+	char **roots; int nroots;   /* absolute folders includes may not leave (disk only) */
 	char err[1024];
 } YSet;
 
@@ -45,7 +46,10 @@ typedef struct YSet {
 char *yfile_read(const char *path, size_t *len, char *why, size_t whylen);
 
 /* Loads path and, depth first, every file it includes.  Returns 0, or -1
- * with set->err.  src NULL reads the disk. */
+ * with set->err.  src NULL reads the disk; then an include must resolve
+ * (by text, against the including file's folder) to a path inside the
+ * folder of path or inside a folder of the environment's TLBSIM_PATH
+ * (colon-separated).  A database record (src) is not checked again. */
 int yset_load(YSet *set, const char *path, const ScnSource *src);
 void yset_free(YSet *set);
 
@@ -53,6 +57,18 @@ void yset_free(YSet *set);
 YNode *ynode_get(const YNode *map, const char *key);
 /* Map lookup: the key node of key, or NULL (to point errors at keys). */
 YNode *ynode_key(const YNode *map, const char *key);
+/* Text from input made safe for a terminal or an error line: control
+ * characters (C0, DEL, C1) and bytes that are not valid UTF-8 become
+ * \xNN (ESC -> \x1b); everything else, backslashes included, is kept.
+ * Returns malloc'd. */
+char *ytext_escape(const char *s);
+/* ytext_escape of the string in buf, in place (cut at size). */
+void ytext_clean(char *buf, size_t size);
+/* path relative to the folder of top, both made absolute (against the
+ * current directory) and normalised first: how a path is spelled
+ * ("./a.yaml", "a.yaml", "/x/a.yaml") does not change it.  "../" where
+ * path is outside that folder.  Returns malloc'd. */
+char *ypath_from(const char *top, const char *path);
 /* Lexical path normalisation ("a/./b/../c" -> "a/c"); returns malloc'd. */
 char *ypath_join(const char *dir_of, const char *rel);
 

@@ -149,6 +149,46 @@ exact_case "include of a FIFO" "$inp/inc_fifo.yaml:2:11: include 'fifo.yaml': no
 exact_case "include over 16 MB" "$inp/inc_huge.yaml:2:11: include 'huge.yaml': larger than 16 MB, the bound on an input file" \
 	list "$inp/inc_huge.yaml"
 
+# ---- includes stay inside the scenario's folder or TLBSIM_PATH ----
+# (tests/errors/include_outside*.yaml: the plain refusals.)  A library
+# next to the folder is refused, then allowed by TLBSIM_PATH; TLBSIM_PATH
+# does not lift the regular-file rule; a chain of 33 includes is refused
+# at the entry that goes one too deep.
+ok_case() {   # ok_case NAME ARGS...: exit 0
+	oname=$1; shift
+	for b in $bins; do
+		run "$b" "$@"
+		if [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ]; then
+			printf '%s\n' "ok errors/usage: $oname (${b#./})"
+		else
+			printf '%s\n' "FAIL errors/usage: $oname (${b#./}): exit $rc, stderr '$(head -n 1 "$tmp/err")'"
+		fi
+	done
+}
+incd="$tmp/inc"
+mkdir -p "$incd/top" "$incd/shared"
+printf '%s\n' 'procedures:' '  - name: f' '    body: ["return 1"]' >"$incd/shared/l.yaml"
+printf '%s\n' 'scenario: t' 'include: [../shared/l.yaml]' 'machine: {cpus: 1}' 'mms: [mm]' \
+	'cpus:' '  - {cpu: 0, body: ["x = f()"]}' >"$incd/top/s.yaml"
+printf '%s\n' 'scenario: t' 'include: [/dev/zero]' 'machine: {cpus: 1}' >"$incd/top/z.yaml"
+exact_case "include next to the folder" \
+	"$incd/top/s.yaml:2:11: include '../shared/l.yaml': outside the scenario's folder and TLBSIM_PATH" list "$incd/top/s.yaml"
+TLBSIM_PATH="/nonexistent:$incd/shared"
+export TLBSIM_PATH
+ok_case "include next to the folder, in TLBSIM_PATH" list "$incd/top/s.yaml"
+TLBSIM_PATH=/dev
+exact_case "include of /dev/zero, /dev in TLBSIM_PATH" \
+	"$incd/top/z.yaml:2:11: include '/dev/zero': not a regular file (a character device)" list "$incd/top/z.yaml"
+unset TLBSIM_PATH
+i=1
+while [ $i -le 33 ]; do
+	printf '%s\n' "include: [l$((i + 1)).yaml]" >"$incd/top/l$i.yaml"
+	i=$((i + 1))
+done
+printf '%s\n' 'scenario: t' 'include: [l1.yaml]' 'machine: {cpus: 1}' >"$incd/top/deep.yaml"
+exact_case "includes nested too deep" \
+	"$incd/top/l31.yaml:1:11: include 'l32.yaml': includes nested too deep (at most 32 files)" list "$incd/top/deep.yaml"
+
 # ---- loader bounds on generated files (too big to commit) ----
 # 20,000 block scalars then a bad step: placed in linear time (this took
 # 15 s before, far over the 20 s bound under ASan); a 1 MB scalar aliased
@@ -175,6 +215,26 @@ exact_case "1,000,001 nodes, no alias" "$gen/nodes_1m.yaml:999998:5: YAML: more 
 	list "$gen/nodes_1m.yaml"
 exact_case "250,000 nodes, no alias" "$gen/nodes_250k.yaml:3:3: description: expected a value, got a list" \
 	list "$gen/nodes_250k.yaml"
+
+# ---- clean text out: input text is escaped on the terminal ----
+# (tests/errors/control_in_*.yaml: names, keys and include names in
+# errors.)  A path that is not UTF-8 or holds ESC, in an error and on
+# stdout; a scenario and variant name with ESC and CR on stdout.
+cln="$tmp/clean"
+mkdir -p "$cln"
+bad=$(printf '%s/a\033[1mb\377.yaml' "$cln")
+exact_case "path with ESC and a non-UTF-8 byte" "$cln/a\x1b[1mb\xff.yaml: No such file or directory" list "$bad"
+printf '%s\n' 'scenario: "n\e[31m\rx"' 'variants: ["v\e1"]' 'machine: {cpus: 1}' 'mms: [mm]' \
+	'cpus:' '  - {cpu: 0, body: ["x = 1"]}' >"$bad"
+for b in $bins; do
+	run "$b" explore "$bad" --no-db
+	if [ "$rc" -eq 0 ] && ! LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177\377]')" "$tmp/out" &&
+	   grep -q 'n\\x1b\[31m\\x0dx  variant v\\x1b1 .*a\\x1b\[1mb\\xff.yaml' "$tmp/out"; then
+		printf '%s\n' "ok errors/usage: control characters escaped on stdout (${b#./})"
+	else
+		printf '%s\n' "FAIL errors/usage: control characters escaped on stdout (${b#./}): exit $rc, $(head -n 1 "$tmp/out" | od -c | head -n 2)"
+	fi
+done
 
 # ---- an error run records nothing, and does not even create the database ----
 db="$tmp/never.db"

@@ -53,7 +53,7 @@ check "report --help" sh -c "$T report --help | grep -q 'usage: tlbsim report'"
 # hostile text: quotes, markup and control characters in the scenario,
 # a file name that is not UTF-8, and a recorded text that is not either
 mkdir -p "$tmp/h/a/b"
-ln -s "$PWD/scenarios" "$tmp/h/scenarios"
+ln -s "$PWD/scenarios/lib" "$tmp/h/a/b/lib"   # includes stay in the scenario's folder
 bad=$(printf '%s/h/a/b/bad\377name.yaml' "$tmp")
 cp tests/data/hostile.yaml "$bad"
 $T explore "$bad" --brief --db "$tmp/h.db" --html "$tmp/hostile.html" >/dev/null 2>&1

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "scenarios/yaml.h"
+#include "scenarios/compile.h"
 
 /* A one-file source in memory: "t.yaml" is text. */
 static char *one_read(void *ctx, const char *path, size_t *len)
@@ -175,6 +176,42 @@ static void test_read_regular_only(void **state)
 	rmdir(dir);
 }
 
+static void test_path_from(void **state)
+{
+	(void)state;
+	static const char *const cases[][3] = {
+		{ "a.yaml", "a.yaml", "a.yaml" },
+		{ "./d/s.yaml", "d/lib/x.yaml", "lib/x.yaml" },
+		{ "d/s.yaml", "e/l.yaml", "../e/l.yaml" },
+		{ "/r/d/s.yaml", "/r/d/lib/x.yaml", "lib/x.yaml" },
+		{ "/r/dd/s.yaml", "/r/d/x.yaml", "../d/x.yaml" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *r = ypath_from(cases[i][0], cases[i][1]);
+		assert_string_equal(r, cases[i][2]);
+		free(r);
+	}
+}
+
+/* One scenario, spelled three ways: one content hash (issue 11 part 6). */
+static void test_hash_by_content(void **state)
+{
+	(void)state;
+	char err[512], abs[4200], h[33] = "";
+	snprintf(abs, sizeof abs, "%s/scenarios/mkclean.yaml", getenv("PWD"));
+	const char *paths[] = { "scenarios/mkclean.yaml", "./scenarios/mkclean.yaml", abs,
+	                        "scenarios/lib/../mkclean.yaml" };
+	for (size_t i = 0; i < 4; i++) {
+		Program *P = scn_compile(paths[i], NULL, NULL, err, sizeof err);
+		if (!P)
+			fail_msg("%s", err);
+		if (i == 0)
+			memcpy(h, P->hash, sizeof h);
+		assert_string_equal(P->hash, h);
+		prog_free(P);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +221,8 @@ int main(void)
 		cmocka_unit_test(test_alias_bytes),
 		cmocka_unit_test(test_loader_errors),
 		cmocka_unit_test(test_read_regular_only),
+		cmocka_unit_test(test_path_from),
+		cmocka_unit_test(test_hash_by_content),
 	};
 	return cmocka_run_group_tests_name("yaml", tests, NULL, NULL);
 }
