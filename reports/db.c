@@ -14,6 +14,7 @@
 enum {
 	DB_BUSY_MS = 5000,        /* wait this long for another writer */
 	DB_ZLEVEL = 6,            /* compress2 level for traces */
+	DB_TRACE_MAX = 1 << 28,   /* a recorded trace_len above this is corrupt */
 	TABLE_MAXCOLS = 16        /* widest table db_print_runs builds */
 };
 
@@ -58,7 +59,31 @@ static const char schema_sql[] =
 	" witness_steps INTEGER NOT NULL,"
 	" trace BLOB,"
 	" trace_len INTEGER);"
-	"CREATE INDEX outcomes_run ON outcomes(run_id);"
+	"CREATE INDEX outcomes_run ON outcomes(run_id);";
+
+/* Version 2: views for the questions users ask, over version 1's tables
+ * (docs/schema.md).  witness_text uses sqlar_uncompress, which the stock
+ * sqlite3 shell has and tlbsim registers on its own connections. */
+static const char views_sql[] =
+	"CREATE VIEW latest_runs AS"
+	" SELECT s.name AS scenario, r.* FROM runs r JOIN scenarios s ON s.id = r.scenario_id"
+	" WHERE r.mode = 'explore' AND r.id = (SELECT max(r2.id) FROM runs r2"
+	"  JOIN scenarios s2 ON s2.id = r2.scenario_id"
+	"  WHERE s2.name = s.name AND r2.variant = r.variant AND r2.model = r.model AND r2.mode = 'explore');"
+	"CREATE VIEW verdicts AS"
+	" SELECT l.scenario, l.variant, l.model, o.name AS outcome,"
+	"  CASE WHEN l.end_states > 0 AND o.end_states = l.end_states THEN 'Always' ELSE 'Sometimes' END AS verdict,"
+	"  o.schedules, o.witness, l.id AS run_id, o.id AS witness_id"
+	" FROM latest_runs l JOIN outcomes o ON o.run_id = l.id;"
+	"CREATE VIEW matrix AS"
+	" SELECT l.scenario, l.variant, l.model,"
+	"  coalesce((SELECT group_concat(name, ',') FROM"
+	"   (SELECT name FROM outcomes WHERE run_id = l.id ORDER BY name)), '') AS outcomes"
+	" FROM latest_runs l;"
+	"CREATE VIEW witness_text AS"
+	" SELECT o.id AS witness_id, o.run_id, o.name AS outcome, o.witness AS schedule,"
+	"  CAST(sqlar_uncompress(o.trace, o.trace_len) AS TEXT) AS text"
+	" FROM outcomes o WHERE o.trace IS NOT NULL;"
 	"PRAGMA user_version = " DB_STR(DB_SCHEMA_VERSION) ";";
 
 /* Every statement a Db runs after opening: X(id, sql). */
@@ -280,11 +305,41 @@ static int query_int(Db *db, sqlite3 *h, const char *sql, int *out)
 /* ---- open and close -------------------------------------------------- */
 
 /* Opens the connection with a busy timeout and foreign keys on. */
+/* sqlar_uncompress(data, size), as the sqlite3 shell defines it: data
+ * itself when size is its length, else zlib's uncompress of it into size
+ * bytes; NULL when that fails.  For the witness_text view. */
+static void sql_uncompress(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const Bytef *z = sqlite3_value_blob(argv[0]);
+	int zlen = sqlite3_value_bytes(argv[0]);
+	sqlite3_int64 n = sqlite3_value_int64(argv[1]);
+	(void)argc;
+	if (!z || n <= 0 || n > DB_TRACE_MAX) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (n == zlen) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	Bytef *out = sqlite3_malloc64((sqlite3_uint64)n);
+	uLongf got = (uLongf)n;
+	if (out && uncompress(out, &got, z, (uLong)zlen) == Z_OK && got == (uLongf)n)
+		sqlite3_result_blob(ctx, out, (int)n, sqlite3_free);
+	else {
+		sqlite3_free(out);
+		sqlite3_result_null(ctx);
+	}
+}
+
 static int open_conn(Db *db, const char *path)
 {
 	if (sqlite3_open(path, &db->h) != SQLITE_OK)
 		return fail_sql(db, db->h, "open");
 	sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+	if (sqlite3_create_function(db->h, "sqlar_uncompress", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                            sql_uncompress, NULL, NULL) != SQLITE_OK)
+		return fail_sql(db, db->h, "register sqlar_uncompress");
 	return exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys");
 }
 
@@ -301,19 +356,22 @@ static int use_wal(Db *db)
 	return 0;
 }
 
-/* Creates the schema in an empty database, accepts one already at
- * DB_SCHEMA_VERSION, and refuses anything else. */
+/* Creates the schema in an empty database, migrates version 1 (adds
+ * the views), accepts one already at DB_SCHEMA_VERSION, and refuses
+ * anything else. */
 static int schema_apply(Db *db, int ver, int nobjs)
 {
 	if (ver == DB_SCHEMA_VERSION)
 		return 0;
+	if (ver == 1)
+		return exec(db, views_sql, "migrate schema 1 to 2");
 	if (ver != 0)
 		return fail(db, "database has schema version %d, this tlbsim "
 		            "reads version %d", ver, DB_SCHEMA_VERSION);
 	if (nobjs != 0)
 		return fail(db, "not a tlbsim database (user_version 0 but %d "
 		            "schema objects)", nobjs);
-	return exec(db, schema_sql, "create schema");
+	return exec(db, schema_sql, "create schema") || exec(db, views_sql, "create views");
 }
 
 /* Checks or creates the schema under one write lock, so two processes
@@ -509,7 +567,7 @@ static int inflate_text(Db *db, const void *z, size_t zlen, sqlite3_int64 len,
                         char **out)
 {
 	uLongf n = (uLongf)len;
-	if (len < 0 || !z)
+	if (len < 0 || len > DB_TRACE_MAX || !z)
 		return fail(db, "corrupt trace (length %lld)", (long long)len);
 	*out = malloc((size_t)len + 1);
 	if (!*out)
@@ -939,9 +997,9 @@ static sqlite3 *open_other(Db *db, const char *path)
 	sqlite3_busy_timeout(h, DB_BUSY_MS);
 	if (query_int(db, h, "PRAGMA user_version", &ver))
 		fail_prefix(db, path);
-	else if (ver != DB_SCHEMA_VERSION)
+	else if (ver != DB_SCHEMA_VERSION && ver != 1)    /* 1: the same tables */
 		fail(db, "%s: database has schema version %d, this tlbsim reads "
-		     "version %d", path, ver, DB_SCHEMA_VERSION);
+		     "versions 1 and %d", path, ver, DB_SCHEMA_VERSION);
 	else
 		return h;
 	sqlite3_close(h);
