@@ -498,6 +498,17 @@ static Db *open_db(const char *path)
 	return db;
 }
 
+/* open_db for the commands that only read a database (replay, db,
+ * report): a missing file is an error, never a new empty database. */
+static Db *open_existing_db(const char *cmd, const char *path)
+{
+	if (access(path, F_OK) != 0) {
+		usage_error(cmd, "no database %s", path);
+		return NULL;
+	}
+	return open_db(path);
+}
+
 static int64_t record_scenario(Db *db, const Program *P)
 {
 	const char *paths[64], *texts[64];
@@ -889,7 +900,7 @@ static int cmd_replay(int argc, char **argv)
 	int by_name = o.args[0][0] < '0' || o.args[0][0] > '9';
 	if ((by_name && o.run_id) || (!by_name && parse_u64("replay", o.args[0], &id)))
 		return usage_error("replay", "expected a number after --run%s", "");
-	Db *db = open_db(o.db);
+	Db *db = open_existing_db("replay", o.db);
 	if (!db)
 		return 2;
 	memset(&w, 0, sizeof w);
@@ -923,7 +934,7 @@ static int cmd_db(int argc, char **argv)
 		return usage_error("db", "expected runs, matrix or regressions%s", "");
 	if (!strcmp(sub, "regressions") && !o.against && !(o.from && o.to))
 		return usage_error("db", "regressions needs --from and --to, or --against%s", "");
-	Db *db = open_db(o.db);
+	Db *db = open_existing_db("db", o.db);
 	if (!db)
 		return 2;
 	if (!strcmp(sub, "runs"))
@@ -947,9 +958,7 @@ static int cmd_report(int argc, char **argv)
 		return rc;
 	if (o.nargs)
 		return usage_error("report", "takes no arguments, got '%s'", o.args[0]);
-	if (access(o.db, F_OK) != 0)
-		return usage_error("report", "no database %s", o.db);
-	Db *db = open_db(o.db);
+	Db *db = open_existing_db("report", o.db);
 	if (!db)
 		return 2;
 	rc = rpt_load(db, o.db, TLBSIM_VERSION, &r);

@@ -82,3 +82,7 @@ check "db views: blind but not validating loses data (one query)" sh -c "test \"
 check "db views: the matrix view is the matrix" sh -c "sqlite3 $tmp/views.db \"SELECT outcomes FROM matrix WHERE variant = 'old' AND model = 'nonatomic'\" | grep -qx 'lost_dirty,lost_write'"
 check "db views: witness_text decompresses in the stock shell" sh -c "sqlite3 $tmp/views.db \"SELECT text FROM witness_text WHERE outcome = 'lost_dirty' LIMIT 1\" | grep -q 'page_mkclean_one\\|CPU#1'"
 check "db views: verdicts say Sometimes or Always" sh -c "sqlite3 $tmp/views.db \"SELECT DISTINCT verdict FROM verdicts\" | grep -qx 'Sometimes'"
+# replay and db only read: a missing database is an error, never created
+for c in "db matrix" "db runs" "replay lost_dirty"; do
+	check "$c of a missing database: exit 2, nothing created" sh -c "$T $c --db $tmp/missing.db; test \$? -eq 2 && test ! -e $tmp/missing.db"
+done
