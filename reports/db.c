@@ -1085,6 +1085,12 @@ int db_print_regressions(Db *db, const char *v1, const char *v2,
 	                : cells_load(db, db->st[ST_LATEST], db->st[ST_NAMES], v1, &before);
 	if (rc == 0)
 		rc = cells_load(db, db->st[ST_LATEST], db->st[ST_NAMES], v2, &after);
+	/* a version with no explore at all is a typo, not "everything changed" */
+	if (rc == 0 && v1 && !before.n)
+		rc = fail(db, "regressions: no explore runs of version %s%s%s", v1, other_path ? " in " : "",
+		          other_path ? other_path : "");
+	else if (rc == 0 && v2 && !after.n)
+		rc = fail(db, "regressions: no explore runs of version %s", v2);
 	if (rc == 0)
 		rc = cells_diff(&before, &after, out);
 	if (rc >= 0 && check_out(db, out))

@@ -86,3 +86,5 @@ check "db views: verdicts say Sometimes or Always" sh -c "sqlite3 $tmp/views.db 
 for c in "db matrix" "db runs" "replay lost_dirty"; do
 	check "$c of a missing database: exit 2, nothing created" sh -c "$T $c --db $tmp/missing.db; test \$? -eq 2 && test ! -e $tmp/missing.db"
 done
+check "db regressions of an unknown version: one line, exit 2" sh -c "$T db regressions --from 9.9.9 --to 0.1.0 --db $tmp/views.db >$tmp/rg 2>$tmp/rge; \
+	test \$? -eq 2 && test ! -s $tmp/rg && test \$(wc -l < $tmp/rge) -eq 1 && grep -q 'no explore runs of version 9.9.9' $tmp/rge"
