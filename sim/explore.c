@@ -17,8 +17,13 @@
  * a CPU (tlb_valid) pins it, so p never moves it.  Expanding one member of
  * each orbit therefore reaches an end state with outcome o exactly when
  * the full search does, at the same least depth, and a cycle exactly when
- * it has one.  The counts (states, transitions, end states, schedules)
- * are those of the reduced graph. */
+ * it has one.  Schedule counts are exact: the reduced graph keeps one
+ * edge per enabled choice of the stored world, the number of complete
+ * schedules from a world depends only on its orbit, and the start world
+ * is fixed by every renaming (sym_init), so the reachable worlds are
+ * closed under them and count_paths sums what the full search would.
+ * States, transitions and end states count the reduced graph's orbits.
+ * The argument in full: docs/architecture.md, "CPU symmetry". */
 #include "sim/explore.h"
 #include "sim/livelock.h"
 #include "sim/symmetry.h"
