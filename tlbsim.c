@@ -110,7 +110,8 @@ static const char *const help_text[][2] = {
 	  "'tlbsim models', whatever machine.models says) and prints the matrix: rows\n"
 	  "scenario and variant, columns models, cells the reachable outcomes ('none').\n"
 	  "The matrix is recorded; 'tlbsim db matrix' reprints it without running.\n" },
-	{ "list", "usage: tlbsim list FILE [--variant V]\n\nPrints the compiled step program, one step per line with its source line.\n" },
+	{ "list", "usage: tlbsim list FILE [--variant V]\n\nPrints the compiled step program, one step per line with its source line,\n"
+	  "then the CPUs that explore --symmetry finds interchangeable.\n" },
 	{ "replay", "usage: tlbsim replay ID [--db PATH]\n"
 	  "       tlbsim replay OUTCOME [--scenario NAME] [--db PATH]\n"
 	  "       tlbsim replay --run ID [--db PATH]\n\n"
@@ -743,6 +744,27 @@ static int cmd_compare(int argc, char **argv)
 	return rc;
 }
 
+/* list's last line(s): the CPUs explore --symmetry would find
+ * interchangeable, once if every model of the scenario gives the same. */
+static void list_symmetry(const Program *P)
+{
+	char first[600], buf[512];
+	int same = 1;
+	for (int m = 0; m < P->nmodels; m++) {
+		const char *d = sym_describe(P, P->models[m], buf, sizeof buf);
+		if (m == 0)
+			snprintf(first, sizeof first, "%s%s", d ? "" : "not known: ", buf);
+		else
+			same &= d && !strcmp(buf, first);
+	}
+	for (int m = 0; m < P->nmodels && !same; m++) {
+		const char *d = sym_describe(P, P->models[m], buf, sizeof buf);
+		printf("symmetry under %s: %s%s\n", P->models[m], d ? "" : "not known: ", buf);
+	}
+	if (same && P->nmodels)
+		printf("symmetry: %s\n", first);
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	Opts o;
@@ -758,6 +780,7 @@ static int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	prog_list(P, stdout);
+	list_symmetry(P);
 	prog_free(P);
 	return 0;
 }

@@ -458,3 +458,25 @@ char *sym_format(const uint64_t *cls, int n, char *buf, size_t len)
 	}
 	return buf;
 }
+
+char *sym_describe(const Program *P, const char *model, char *buf, size_t len)
+{
+	Sim S;
+	Sym y;
+	char cls[256];
+	if (sim_init(&S, P, model, buf, len) < 0)
+		return NULL;
+	uint8_t *w = malloc(S.L.size);
+	int rc = !w || sim_start(&S, w) < 0 || sym_init(&y, &S, w) < 0 ? -1 : 0;
+	if (rc < 0)
+		snprintf(buf, len, "%s", S.failed ? S.err : "out of memory");
+	else if (y.ncls)
+		snprintf(buf, len, "%s interchangeable", sym_format(y.cls, y.ncls, cls, sizeof cls));
+	else
+		snprintf(buf, len, "none (%s)", y.off ? y.off : "no two CPUs are interchangeable");
+	if (rc == 0)
+		sym_free(&y);
+	free(w);
+	sim_free(&S);
+	return rc < 0 ? NULL : buf;
+}

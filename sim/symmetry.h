@@ -57,5 +57,9 @@ void sym_free(Sym *y);
 void sym_canon(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out);
 /* The classes as "CPU#1-4" / "CPU#1,3", joined by "; "; returns buf. */
 char *sym_format(const uint64_t *cls, int n, char *buf, size_t len);
+/* What explore --symmetry would find for P under dirty-bit model `model`
+ * (from sim_start's world): "CPU#1-4 interchangeable", or "none (why)".
+ * Returns buf, or NULL with the reason in buf (a bad model, no memory). */
+char *sym_describe(const Program *P, const char *model, char *buf, size_t len);
 
 #endif

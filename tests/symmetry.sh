@@ -10,7 +10,8 @@
 #     states (the reduced graph's): the same schedule counts, verdicts and
 #     witness lengths; every witness of the reduced search replays with
 #     `tlbsim run` to its outcome;
-#   - the classes found, the sanitizer build's bytes, bad usage.
+#   - the classes found, as explore and tlbsim list say them; the
+#     sanitizer build's bytes; bad usage.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 tmp=$(mktemp -d /tmp/tlbsim-sym.XXXXXX)
@@ -125,6 +126,24 @@ got=$(cls "$tmp/n4.yaml")
 got=$(cls scenarios/mkclean.yaml)
 [ "$got" = "none (no two CPUs are interchangeable)" ] && say OK "symmetry: mkclean.yaml: $got" ||
 	say FAIL "symmetry: mkclean.yaml: '$got'"
+
+# --- tlbsim list: its last line(s), per model when the models differ
+lastl() { ./tlbsim list "$1" 2>&1 | tail -"${2:-1}" | tr '\n' '|'; }
+for t in "$tmp/n4.yaml|symmetry: CPU#1-4 interchangeable|" \
+	"scenarios/mkclean.yaml|symmetry: none (no two CPUs are interchangeable)|" \
+	"tests/scenarios/sym_pinned.yaml|symmetry: CPU#2,3 interchangeable|"; do
+	f=${t%%|*} want=${t#*|}
+	got=$(lastl "$f")
+	[ "$got" = "$want" ] && say OK "symmetry: tlbsim list $(basename "$f") ends '$got'" ||
+		say FAIL "symmetry: tlbsim list $(basename "$f") ends '$got', want '$want'"
+done
+# CPU#2 with a fixed model: interchangeable with CPU#3 only under that model
+sed -e 's/  - {cpu: 2, mm: mm, body:/  - {cpu: 2, mm: mm, model: blind, body:/' \
+	-e 's/models: \[validating\]}/models: [validating, blind]}/' tests/scenarios/sym_pinned.yaml >"$tmp/models.yaml"
+got=$(lastl "$tmp/models.yaml" 2)
+want="symmetry under validating: none (no two CPUs are interchangeable)|symmetry under blind: CPU#2,3 interchangeable|"
+[ "$got" = "$want" ] && say OK "symmetry: tlbsim list names the classes per model when they differ" ||
+	say FAIL "symmetry: tlbsim list per model: '$got', want '$want'"
 
 # --- the sanitizer build, byte for byte
 if [ -x ./tlbsim-san ]; then
