@@ -13,7 +13,7 @@ BIN     ?= tlbsim
 # Layers, lowest first: a layer includes only headers of layers before it.
 LIB_SRC  = mmu/pte.c mmu/arch.c mmu/mem.c \
            cpus/tlb.c cpus/dirty.c \
-           sim/program.c sim/world.c sim/exec.c sim/page.c sim/outcome.c sim/explore.c sim/livelock.c sim/run.c sim/sched.c \
+           sim/program.c sim/world.c sim/exec.c sim/page.c sim/outcome.c sim/explore.c sim/symmetry.c sim/livelock.c sim/run.c sim/sched.c \
            scenarios/yaml.c scenarios/compile.c scenarios/expr.c scenarios/machine.c \
            reports/timeline.c reports/witness.c reports/html.c reports/report.c reports/db.c reports/matrix.c reports/judge.c
 MAIN_SRC = tlbsim.c

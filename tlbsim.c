@@ -4,6 +4,7 @@
  * no database ids); times, rates and database ids go to stderr.  Exit 0
  * success, 1 a failed check, 2 bad usage or bad input (nothing recorded). */
 #include "sim/explore.h"
+#include "sim/symmetry.h"
 #include "sim/run.h"
 #include "sim/sched.h"
 #include "scenarios/compile.h"
@@ -29,6 +30,7 @@ typedef struct Opts {
 	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario, *html, *output;
 	uint64_t seed, max_states;
 	int no_db, brief, markdown, limit, run_id;
+	int symmetry;            /* --symmetry: explore keyed by CPU symmetry */
 	int all_models;          /* compare: every dirty-bit model, not machine.models */
 	const char *args[64]; int nargs;
 } Opts;
@@ -85,7 +87,7 @@ static const char *const help_text[][2] = {
 	  "there: outcome livelock, its cycle marked in the timeline.\n"
 	  "Defaults: the scenario's first variant and first model; database tlbsim.db.\n" },
 	{ "explore", "usage: tlbsim explore FILE [--variant V] [--model M] [--max-states N] [--brief] [--html FILE.html]\n"
-	  "                    [--db PATH | --no-db]\n\n"
+	  "                    [--db PATH | --no-db] [--symmetry]\n\n"
 	  "Explores every interleaving of steps and IPI deliveries, merging visited states,\n"
 	  "for every variant and dirty-bit model of the scenario (or the ones named).\n"
 	  "Prints each reachable outcome with the number of schedules ending in it and a\n"
@@ -94,20 +96,24 @@ static const char *const help_text[][2] = {
 	  "its witness is a lasso: a schedule to a cycle, then once round the cycle.\n"
 	  "Rates go to stderr.  --max-states (default 50000000) bounds the search.\n"
 	  "--html FILE.html also writes what 'tlbsim report' writes, for this exploration\n"
-	  "('-': to stdout).\n" },
-	{ "check", "usage: tlbsim check [PATH...] [--db PATH | --no-db] [--max-states N]\n\n"
+	  "('-': to stdout).\n"
+	  "--symmetry (with --no-db) merges states that differ only by a renaming of\n"
+	  "interchangeable CPUs: the same outcomes, schedule counts and witness lengths,\n"
+	  "fewer states (counted over the reduced graph).\n" },
+	{ "check", "usage: tlbsim check [PATH...] [--db PATH | --no-db] [--max-states N] [--symmetry]\n\n"
 	  "Explores each scenario (a file, or every *.yaml scenario in a folder; default\n"
 	  "'scenarios') under all its variants and models and compares what it finds with\n"
 	  "its expect: entries.  Prints one line per expectation and a last line\n"
 	  "'N passed, N failed'.  An outcome reached that no expect: entry names fails\n"
 	  "too ('unexpected: OUTCOME in ...', with its replay command), unless an entry\n"
 	  "says others: any.  Exit 1 if any failed.\n" },
-	{ "compare", "usage: tlbsim compare [PATH...] [--db PATH | --no-db]\n\n"
+	{ "compare", "usage: tlbsim compare [PATH...] [--db PATH | --no-db] [--symmetry]\n\n"
 	  "Explores every scenario under every variant and every dirty-bit model (all of\n"
 	  "'tlbsim models', whatever machine.models says) and prints the matrix: rows\n"
 	  "scenario and variant, columns models, cells the reachable outcomes ('none').\n"
 	  "The matrix is recorded; 'tlbsim db matrix' reprints it without running.\n" },
-	{ "list", "usage: tlbsim list FILE [--variant V]\n\nPrints the compiled step program, one step per line with its source line.\n" },
+	{ "list", "usage: tlbsim list FILE [--variant V]\n\nPrints the compiled step program, one step per line with its source line,\n"
+	  "then the CPUs that explore --symmetry finds interchangeable.\n" },
 	{ "replay", "usage: tlbsim replay ID [--db PATH]\n"
 	  "       tlbsim replay OUTCOME [--scenario NAME] [--db PATH]\n"
 	  "       tlbsim replay --run ID [--db PATH]\n\n"
@@ -176,7 +182,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const char *allowe
 		if (!strstr(allowed, name) || strlen(name) < 3)
 			return usage_error(cmd, "unknown option '%s'", argv[i]);
 		int flag = !strcmp(name, "--no-db") || !strcmp(name, "--brief") || !strcmp(name, "--markdown") ||
-		           !strcmp(name, "--run");
+		           !strcmp(name, "--run") || !strcmp(name, "--symmetry");
 		if (!flag && !val) {
 			if (i + 1 >= argc)
 				return usage_error(cmd, "option '%s' needs a value", a);
@@ -199,6 +205,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const char *allowe
 		else if (!strcmp(name, "--brief")) o->brief = 1;
 		else if (!strcmp(name, "--markdown")) o->markdown = 1;
 		else if (!strcmp(name, "--run")) o->run_id = 1;
+		else if (!strcmp(name, "--symmetry")) o->symmetry = 1;
 		else if (parse_u64(cmd, val, &n)) return 2;
 		else if (!strcmp(name, "--seed")) o->seed = n;
 		else if (!strcmp(name, "--max-states")) o->max_states = n;
@@ -206,6 +213,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, const char *allowe
 			return usage_error(cmd, "%s is too large", a);
 		else if (!strcmp(name, "--limit")) o->limit = (int)n;
 	}
+	if (o->symmetry && (!o->no_db || o->html))   /* they would keep the reduced graph's counts as the full search's */
+		return usage_error(cmd, "--symmetry needs --no-db%s (the database and reports keep full-search counts)",
+		                   o->html ? " and no --html" : "");
 	return 0;
 }
 
@@ -329,7 +339,7 @@ static int explore_combo(Batch *b, Program *P, const char *model, const Opts *o)
 {
 	Sim S;
 	char err[256];
-	ExploreOpts eo = { .max_states = o->max_states };
+	ExploreOpts eo = { .max_states = o->max_states, .symmetry = o->symmetry };
 	if (sim_init(&S, P, model, err, sizeof err) < 0) {
 		fprintf(stderr, "tlbsim: %s\n", err);
 		return 2;
@@ -426,6 +436,17 @@ static void print_schedules(FILE *out, const ExploreResult *R)
 		fprintf(out, "%s schedules", count_text(R->schedules, buf, sizeof buf));
 }
 
+/* --symmetry: which CPUs were interchangeable, or why none were. */
+static void print_symmetry(FILE *out, const ExploreResult *R)
+{
+	char buf[256];
+	if (R->nsym)
+		fprintf(out, "   symmetry: %s interchangeable: states, transitions and end states are counted over the "
+		        "reduced graph (one per orbit); schedule counts are exact\n", sym_format(R->sym, R->nsym, buf, sizeof buf));
+	else if (R->sym_off)
+		fprintf(out, "   symmetry: none (%s): the full search\n", R->sym_off);
+}
+
 /* One outcome's line: how many schedules end in it, out of how many, and
  * its witness.  Livelock counts states instead: no schedule ends in it. */
 static void print_outcome_line(FILE *out, const Combo *c, int k)
@@ -455,6 +476,7 @@ static void print_combo(FILE *out, const Combo *c, int brief)
 	fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
 	print_schedules(out, R);
 	fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n", R->end_states, R->max_depth);
+	print_symmetry(out, R);
 	if (!R->reach)
 		fprintf(out, "   outcomes: none\n");
 	for (int k = 0; k < P->noutcomes; k++)
@@ -604,7 +626,7 @@ static int cmd_explore(int argc, char **argv)
 {
 	Opts o;
 	Batch b = { 0 };
-	int rc = parse_opts("explore", argc, argv, "--variant --model --max-states --brief --html --db --no-db", &o);
+	int rc = parse_opts("explore", argc, argv, "--variant --model --max-states --brief --html --db --no-db --symmetry", &o);
 	if (rc)
 		return rc;
 	if (o.nargs != 1)
@@ -665,7 +687,7 @@ static int cmd_check(int argc, char **argv)
 	Opts o;
 	Batch b = { 0 };
 	int passed = 0, failed = 0;
-	int rc = parse_opts("check", argc, argv, "--db --no-db --max-states", &o);
+	int rc = parse_opts("check", argc, argv, "--db --no-db --max-states --symmetry", &o);
 	if (!rc)
 		rc = collect("check", &o, &b);
 	if (!rc)
@@ -712,7 +734,7 @@ static int cmd_compare(int argc, char **argv)
 {
 	Opts o;
 	Batch b = { 0 };
-	int rc = parse_opts("compare", argc, argv, "--db --no-db --max-states", &o);
+	int rc = parse_opts("compare", argc, argv, "--db --no-db --max-states --symmetry", &o);
 	o.all_models = 1;
 	if (!rc)
 		rc = collect("compare", &o, &b);
@@ -734,6 +756,27 @@ static int cmd_compare(int argc, char **argv)
 	return rc;
 }
 
+/* list's last line(s): the CPUs explore --symmetry would find
+ * interchangeable, once if every model of the scenario gives the same. */
+static void list_symmetry(const Program *P)
+{
+	char first[600], buf[512];
+	int same = 1;
+	for (int m = 0; m < P->nmodels; m++) {
+		const char *d = sym_describe(P, P->models[m], buf, sizeof buf);
+		if (m == 0)
+			snprintf(first, sizeof first, "%s%s", d ? "" : "not known: ", buf);
+		else
+			same &= d && !strcmp(buf, first);
+	}
+	for (int m = 0; m < P->nmodels && !same; m++) {
+		const char *d = sym_describe(P, P->models[m], buf, sizeof buf);
+		printf("symmetry under %s: %s%s\n", P->models[m], d ? "" : "not known: ", buf);
+	}
+	if (same && P->nmodels)
+		printf("symmetry: %s\n", first);
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	Opts o;
@@ -749,6 +792,7 @@ static int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	prog_list(P, stdout);
+	list_symmetry(P);
 	prog_free(P);
 	return 0;
 }

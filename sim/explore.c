@@ -2,9 +2,31 @@
  * Invariants: state i's parent has a smaller index and its depth is
  * minimal (BFS), so the first end state met with an outcome, in index
  * order, gives a shortest witness; the edges of state i are
- * edges[edge_start[i] .. edge_start[i+1]), in sim_enabled order. */
+ * edges[edge_start[i] .. edge_start[i+1]), in sim_enabled order.
+ *
+ * CPU symmetry (ExploreOpts.symmetry, sim/symmetry.h).  Only the key of
+ * the visited set is canonical: a state is stored, expanded and linked to
+ * its parent as the concrete world the parent's choice made, so every
+ * witness is a concrete schedule that replays unchanged.  Why the reduced
+ * search finds what the full one finds: for a permutation p of
+ * interchangeable CPUs, the successors of p(w) are the p-images of w's
+ * successors (symmetry.h), so the worlds reachable from p(w) are the
+ * images of those reachable from w; and every outcome is invariant under
+ * p: the built-in ones look at all CPUs alike, the sticky flags and
+ * always: invariants are about the machine, and a named check that names
+ * a CPU (tlb_valid) pins it, so p never moves it.  Expanding one member of
+ * each orbit therefore reaches an end state with outcome o exactly when
+ * the full search does, at the same least depth, and a cycle exactly when
+ * it has one.  Schedule counts are exact: the reduced graph keeps one
+ * edge per enabled choice of the stored world, the number of complete
+ * schedules from a world depends only on its orbit, and the start world
+ * is fixed by every renaming (sym_init), so the reachable worlds are
+ * closed under them and count_paths sums what the full search would.
+ * States, transitions and end states count the reduced graph's orbits.
+ * The argument in full: docs/architecture.md, "CPU symmetry". */
 #include "sim/explore.h"
 #include "sim/livelock.h"
+#include "sim/symmetry.h"
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +63,8 @@ typedef struct Ex {
 	Chunk **chunk; uint64_t nchunk;     /* the frontier */
 	uint64_t *packed; size_t plen;      /* the last state packed */
 	EndState *ends; uint64_t nend, endcap;
+	Sym *sym;                    /* CPU symmetry, NULL: none */
+	uint8_t *canon;              /* the canonical form being hashed */
 } Ex;
 
 /* Out of memory: the state space is larger than this machine holds.
@@ -103,6 +127,16 @@ static uint64_t intern(Ex *x, XXH128_hash_t h, int *fresh)
 	x->tab[k] = (Slot){ h.low64, h.high64, (uint32_t)(x->n + 1), { 0 } };
 	*fresh = 1;
 	return x->n;
+}
+
+/* The visited-set key of world w: its hash, or under CPU symmetry the
+ * hash of its canonical form. */
+static XXH128_hash_t key_hash(Ex *x, const uint8_t *w)
+{
+	if (!x->sym)
+		return XXH3_128bits(w, x->size);
+	sym_canon(x->sym, x->S, w, x->canon);
+	return XXH3_128bits(x->canon, x->size);
 }
 
 /* Packs n words: groups of a header (zero words << 32 | literal words)
@@ -239,7 +273,7 @@ static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *w, uint8_t *tmp)
 		memcpy(t, w, x->size);
 		if (sim_apply(S, t, ch[k]) < 0)
 			return -1;
-		h[k] = XXH3_128bits(t, x->size);
+		h[k] = key_hash(x, t);
 		__builtin_prefetch(&x->tab[h[k].low64 & (x->tcap - 1)]);
 	}
 	for (int k = 0; k < nc; k++) {
@@ -345,6 +379,120 @@ static int cycle_choices(Ex *x, Choice *w, int np, const LvResult *lr)
 	return rc;
 }
 
+/* State i's world into w, replayed from the initial one along its BFS
+ * parents (the frontier that held it is gone). */
+static int replay_state(Ex *x, uint64_t i, uint8_t *w)
+{
+	int n, rc;
+	Choice *p = witness(x, i, &n);
+	rc = start_world(x, w);
+	for (int k = 0; k < n && rc == 0; k++)
+		rc = sim_apply(x->S, w, p[k]);
+	free(p);
+	return rc;
+}
+
+/* Under CPU symmetry: key[k] is the key of the state edge k of the
+ * cycle leads to, from the stored world of the state it leaves. */
+static int cycle_keys(Ex *x, const LvResult *lr, XXH128_hash_t *key, uint8_t *w)
+{
+	Choice ch[MAX_CHOICES];
+	uint64_t s = lr->cycle_state;
+	for (int k = 0; k < lr->ncycle; k++) {
+		uint64_t e = lr->cycle[k];
+		if (replay_state(x, s, w) < 0)
+			return -1;
+		sim_enabled(x->S, w, ch);
+		if (sim_apply(x->S, w, ch[e - x->estart[s]]) < 0)
+			return -1;
+		key[k] = key_hash(x, w);
+		s = x->edge[e];
+	}
+	return 0;
+}
+
+/* Applies to cur its first choice (in sim_enabled order) whose successor
+ * has key k, and says which in *out.  cur is a member of the orbit the
+ * edge leaves, so some choice leads into the orbit it enters. */
+static int step_to(Ex *x, uint8_t *cur, uint8_t *t, XXH128_hash_t k, Choice *out)
+{
+	Choice ch[MAX_CHOICES];
+	int nc = sim_enabled(x->S, cur, ch);
+	for (int i = 0; i < nc; i++) {
+		memcpy(t, cur, x->size);
+		if (sim_apply(x->S, t, ch[i]) < 0)
+			return -1;
+		if (XXH128_isEqual(key_hash(x, t), k)) {
+			memcpy(cur, t, x->size);
+			*out = ch[i];
+			return 0;
+		}
+	}
+	snprintf(x->S->err, sizeof x->S->err, "internal: a livelock cycle of the reduced graph has no concrete step");
+	x->S->failed = 1;
+	return -1;
+}
+
+#define LASSO_MAX 1000000    /* choices a symmetric lasso may take */
+
+/* Appends choice c to the lasso (*w, *len), growing it as needed. */
+static void lasso_add(Choice **w, int *len, uint64_t *cap, Choice c)
+{
+	*w = grow(*w, cap, (uint64_t)*len + 1, sizeof **w);
+	(*w)[(*len)++] = c;
+}
+
+/* The lasso under CPU symmetry.  Going round a cycle of the reduced graph
+ * from a concrete world leads back into its orbit, not always to that
+ * world (a round may permute the CPUs).  So the cycle is followed
+ * concretely, round after round, until the world at the start of a round
+ * was the world at the start of an earlier one: the rounds before that
+ * one join the prefix, and those from it are the lasso's cycle.  The
+ * worlds at round starts lie in one orbit, a finite set, so one comes
+ * back (after at most the orbit's size in rounds).  On entry (*w, *len)
+ * is the shortest schedule to the cycle's state; *cycle gets the
+ * cycle's length. */
+static int lasso_sym(Ex *x, const LvResult *lr, Choice **w, int *len, int *cycle)
+{
+	XXH128_hash_t *key = malloc(sizeof *key * (size_t)lr->ncycle), *seen = NULL;
+	uint8_t *cur = malloc(x->size), *t = malloc(x->size);
+	uint64_t cap = (uint64_t)*len, scap = 0, acap = 0, nseen = 0;
+	int *at = NULL, rc = key && cur && t ? cycle_keys(x, lr, key, t) : -1, found = -1;
+	if (rc == 0)
+		rc = replay_state(x, lr->cycle_state, cur);
+	while (rc == 0 && found < 0) {
+		XXH128_hash_t h = XXH3_128bits(cur, x->size);
+		for (uint64_t i = 0; i < nseen && found < 0; i++)
+			if (XXH128_isEqual(seen[i], h))
+				found = at[i];
+		if (found >= 0)
+			break;
+		seen = grow(seen, &scap, nseen + 1, sizeof *seen);
+		at = grow(at, &acap, nseen + 1, sizeof *at);
+		seen[nseen] = h;
+		at[nseen++] = *len;
+		for (int k = 0; k < lr->ncycle && rc == 0; k++) {
+			Choice c;
+			rc = step_to(x, cur, t, key[k], &c);
+			if (rc == 0)
+				lasso_add(w, len, &cap, c);
+		}
+		if (rc == 0 && *len > LASSO_MAX) {
+			snprintf(x->S->err, sizeof x->S->err, "internal: a livelock's lasso under CPU symmetry is longer "
+			         "than %d choices", LASSO_MAX);
+			x->S->failed = 1;
+			rc = -1;
+		}
+	}
+	*cycle = *len - found;
+	free(key);
+	free(cur);
+	free(t);
+	free(seen);
+	free(at);
+	return rc;
+}
+
 /* Livelock: states from which no end state is reachable.  The witness is
  * a lasso: a shortest schedule to the cycle's state, then the cycle. */
 static int livelock(Ex *x, ExploreResult *R)
@@ -362,12 +510,17 @@ static int livelock(Ex *x, ExploreResult *R)
 		return 0;
 	OutcomeStat *os = &R->out[OUT_LIVELOCK];
 	Choice *w = witness(x, lr.cycle_state, &np);
-	if (!(w = realloc(w, sizeof *w * (size_t)(np + lr.ncycle))))
-		oom();
-	rc = cycle_choices(x, w, np, &lr);
+	if (x->sym) {
+		rc = lasso_sym(x, &lr, &w, &np, &os->cycle);
+		os->wlen = np;
+	} else {
+		if (!(w = realloc(w, sizeof *w * (size_t)(np + lr.ncycle))))
+			oom();
+		rc = cycle_choices(x, w, np, &lr);
+		os->wlen = np + lr.ncycle;
+		os->cycle = lr.ncycle;
+	}
 	os->witness = w;
-	os->wlen = np + lr.ncycle;
-	os->cycle = lr.ncycle;
 	R->stuck_states = lr.stuck;
 	R->reach |= 1u << OUT_LIVELOCK;
 	if (lr.root_stuck)
@@ -390,6 +543,27 @@ static void ex_free(Ex *x)
 	free(x->chunk);
 	free(x->packed);
 	free(x->ends);
+	free(x->canon);
+	if (x->sym)
+		sym_free(x->sym);
+}
+
+/* CPU symmetry, if o asks for it: x->sym stays NULL when no two CPUs are
+ * interchangeable, and R says why. */
+static void sym_setup(Ex *x, const ExploreOpts *o, Sym *y, ExploreResult *R, const uint8_t *w0)
+{
+	if (!o->symmetry)
+		return;
+	if (sym_init(y, x->S, w0) < 0)
+		oom();
+	R->sym_off = y->off ? y->off : !y->ncls ? "no two CPUs are interchangeable" : NULL;
+	if (!y->ncls)
+		return;
+	R->nsym = y->ncls;
+	memcpy(R->sym, y->cls, sizeof y->cls);
+	if (!(x->canon = malloc(x->size)))
+		oom();
+	x->sym = y;
 }
 
 int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
@@ -400,6 +574,7 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 	x.packed = malloc(sizeof *x.packed * (x.size / 8 + x.size / 16 + 2));
 	int fresh, rc = 0;
 	uint64_t ecap = 0;
+	Sym y;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(R, 0, sizeof *R);
 	S->trace = NULL;
@@ -409,7 +584,8 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 		free(x.packed);
 		return -1;
 	}
-	intern(&x, XXH3_128bits(tmp, x.size), &fresh);
+	sym_setup(&x, o, &y, R, tmp);
+	intern(&x, key_hash(&x, tmp), &fresh);
 	pack_state(&x, tmp);
 	push_state(&x, UINT32_MAX, 0, 0);
 	for (uint64_t i = 0; i < x.n && rc == 0 && !(o->until_end && R->end_states); i++) {

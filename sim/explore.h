@@ -16,6 +16,8 @@ typedef struct ExploreOpts {
 	int until_end;           /* stop at the first end state: only
 	                            R->states and R->end_states (0 or 1) are
 	                            then meaningful (sim_run's livelock test) */
+	int symmetry;            /* key the visited set by CPU symmetry's
+	                            canonical form (sim/symmetry.h) */
 } ExploreOpts;
 
 typedef struct OutcomeStat {
@@ -44,6 +46,15 @@ typedef struct ExploreResult {
 	uint32_t reach;          /* outcomes in some end state */
 	uint32_t always;         /* outcomes in every end state */
 	OutcomeStat out[MAX_OUTCOMES];
+	/* CPU symmetry (ExploreOpts.symmetry): with nsym > 0 the search was
+	 * reduced, one state per orbit, and states, transitions, end states,
+	 * schedules and stuck states count the reduced graph; reach and
+	 * always are the full search's, and each witness is a concrete
+	 * schedule, as short as the full search's (a livelock's lasso may
+	 * go round its cycle a few times first: see explore.c). */
+	int nsym;                /* classes of interchangeable CPUs used */
+	uint64_t sym[MAX_CPUS / 2];  /* each a CPU bitmask */
+	const char *sym_off;     /* asked for, but off: why (static text) */
 } ExploreResult;
 
 /* Explores every schedule of S's program from its initial state.
