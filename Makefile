@@ -16,7 +16,10 @@ LIB_SRC  = mmu/pte.c mmu/arch.c mmu/mem.c \
            sim/program.c sim/world.c sim/exec.c sim/outcome.c sim/explore.c sim/livelock.c sim/run.c sim/sched.c \
            scenarios/yaml.c scenarios/compile.c scenarios/expr.c scenarios/machine.c \
            reports/timeline.c reports/witness.c reports/html.c reports/report.c reports/db.c reports/matrix.c reports/judge.c
-MAIN_SRC = tlbsim.c
+# The command line, the top layer: shared parts, then one file per command.
+MAIN_SRC = cli/opts.c cli/out.c cli/batch.c \
+           cli/run.c cli/explore.c cli/check.c cli/compare.c cli/list.c cli/replay.c cli/db.c \
+           cli/report.c cli/ops.c cli/models.c cli/main.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)

@@ -13,7 +13,7 @@ check() {  # check NAME COMMAND...: ok when the command succeeds
 	else echo "FAIL cli: $name"; tail -5 "$tmp/out" "$tmp/err"; fi
 }
 
-for c in run explore check compare list replay db ops models; do
+for c in run explore check compare list replay db report ops models; do
 	check "$c --help" sh -c "$T $c --help | grep -q usage"
 done
 check "--help" sh -c "$T --help | grep -q 'usage: tlbsim'"
@@ -69,3 +69,9 @@ check "livelock counts states, not schedules" sh -c "$T explore scenarios/livelo
 check "explore records a livelock witness, replay matches it" sh -c "$T explore scenarios/livelock.yaml --model validating --db $tmp/ll.db --brief >/dev/null 2>&1 && \
 	$T replay livelock --scenario livelock --db $tmp/ll.db >$tmp/llr && grep -q '^outcomes: livelock' $tmp/llr && grep -q 'matches the recorded' $tmp/llr"
 check "check judges livelock in a scenario with no end state" sh -c "$T check tests/data/no_end_state.yaml --no-db 2>/dev/null | grep -q '^ok   spinner - validating: livelock always'"
+
+# docs/cli.md holds every command's --help text as the code prints it
+for c in "" run explore check compare list replay db report ops models; do
+	$T $c --help >"$tmp/help"
+	check "docs/cli.md has 'tlbsim $c --help'" sh -c "awk -v h='## ${c:-tlbsim}' '\$0 == h { p = 1; next } p && /^\`\`\`\$/ { if (n++) exit; next } p && n { print }' docs/cli.md | cmp -s - $tmp/help"
+done
