@@ -17,7 +17,7 @@ LIB_SRC  = mmu/pte.c mmu/arch.c mmu/mem.c \
            scenarios/yaml.c scenarios/compile.c scenarios/expr.c scenarios/machine.c \
            reports/timeline.c reports/witness.c reports/html.c reports/report.c reports/db.c reports/matrix.c reports/judge.c
 # The command line, the top layer: shared parts, then one file per command.
-MAIN_SRC = cli/opts.c cli/out.c cli/batch.c \
+MAIN_SRC = cli/opts.c cli/out.c cli/json.c cli/batch.c \
            cli/run.c cli/explore.c cli/check.c cli/compare.c cli/list.c cli/replay.c cli/db.c \
            cli/report.c cli/ops.c cli/models.c cli/main.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)

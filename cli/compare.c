@@ -2,6 +2,7 @@
  * every dirty-bit model -> the outcomes reached (reports/matrix.c). */
 #include "cli/cli.h"
 #include "cli/batch.h"
+#include "cli/json.h"
 #include "reports/matrix.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,14 @@ const OptSpec cmd_compare_spec = { "compare",
 	"'tlbsim db matrix' reprints it without running.\n\n"
 	"options:\n"
 	"      --max-states N    stop with an error past N states (default 50000000)\n"
+	"      --format F        text (default: the matrix); json: one document with every\n"
+	"                        exploration (docs/json.md); herd: a States line and an\n"
+	"                        Observation line per outcome of each exploration\n"
 	"      --db PATH         record the results in PATH (default tlbsim.db)\n"
 	"      --no-db           record nothing\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"max-states db no-db quiet", 1 };
+	"max-states format db no-db quiet", 1 };
 
 static int compare_cmp_str(const void *a, const void *b)
 {
@@ -69,10 +73,15 @@ int cmd_compare(int argc, char **argv)
 	if (rc >= 0)
 		return opt_free(&o), rc;
 	o.all_models = 1;
-	rc = batch_collect(&o, &b);
+	int fmt = json_format("compare", o.format, 1);
+	rc = fmt < 0 ? 2 : batch_collect(&o, &b);
 	if (!rc)
 		rc = batch_record(&o, &b);
-	if (!rc)
+	if (!rc && fmt == 1)
+		json_batch(stdout, "compare", &b);
+	else if (!rc && fmt == 2)
+		json_herd(stdout, &b);
+	else if (!rc)
 		compare_print(&b);
 	batch_free(&b);
 	opt_free(&o);

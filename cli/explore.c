@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/batch.h"
 #include "cli/out.h"
+#include "cli/json.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -20,13 +21,15 @@ const OptSpec cmd_explore_spec = { "explore",
 	"  -m, --model M         only dirty-bit model M (default: the scenario's machine.models)\n"
 	"      --max-states N    stop with an error past N states (default 50000000)\n"
 	"      --brief           the outcome lines only, no witness timelines\n"
+	"      --format F        text (default); json: one document (docs/json.md);\n"
+	"                        herd: a States line and an Observation line per outcome\n"
 	"      --html FILE.html  also write what 'tlbsim report' writes, for this\n"
 	"                        exploration ('-': to stdout)\n"
 	"      --db PATH         record the results in PATH (default tlbsim.db)\n"
 	"      --no-db           record nothing\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"variant model max-states brief html db no-db quiet", 1 };
+	"variant model max-states brief format html db no-db quiet", 1 };
 
 int cmd_explore(int argc, char **argv)
 {
@@ -35,10 +38,11 @@ int cmd_explore(int argc, char **argv)
 	int rc = opt_parse(&cmd_explore_spec, argc, argv, &o);
 	if (rc >= 0)
 		return opt_free(&o), rc;
-	rc = 0;
-	if (o.nargs != 1)
+	int fmt = json_format("explore", o.format, 1);
+	rc = fmt < 0 ? 2 : 0;
+	if (!rc && o.nargs != 1)
 		rc = opt_usage("explore", "expected one scenario FILE%s", "");
-	else if (o.model && !dirty_find(o.model))
+	else if (!rc && o.model && !dirty_find(o.model))
 		rc = opt_usage("explore", "unknown dirty-bit model '%s'", o.model);
 	if (!rc)
 		rc = batch_compile(&b, o.args[0], o.variant, opt_source(&o));
@@ -46,7 +50,11 @@ int cmd_explore(int argc, char **argv)
 		rc = batch_explore(&b, &o);
 	if (!rc)
 		rc = batch_record(&o, &b);
-	for (int i = 0; !rc && i < b.n; i++)
+	if (!rc && fmt == 1)
+		json_batch(stdout, "explore", &b);
+	else if (!rc && fmt == 2)
+		json_herd(stdout, &b);
+	for (int i = 0; !rc && !fmt && i < b.n; i++)
 		out_combo(stdout, &b.c[i], o.brief);
 	if (!rc && o.html)
 		rc = out_batch_html("explore", o.html, &b, o.args[0]);

@@ -36,7 +36,7 @@ static const OptDef opt_defs[] = {
 	{ "from", 0, STR(from) }, { "to", 0, STR(to) }, { "against", 0, STR(against) },
 	{ "scenario", 0, STR(scenario) }, { "html", 0, STR(html) }, { "brief", 0, FLAG(brief) },
 	{ "markdown", 0, FLAG(markdown) }, { "run", 0, FLAG(run_id) },
-	{ "max-states", 0, OK_U64, offsetof(Opts, max_states) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
+	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
 };
 #undef STR
 #undef FLAG

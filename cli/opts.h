@@ -15,7 +15,7 @@
  * options the command does not take keep their defaults. */
 typedef struct Opts {
 	const char *cmd;             /* "run", "explore", ...: for messages */
-	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario, *html, *output;
+	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario, *html, *output, *format;
 	uint64_t seed, max_states;
 	int no_db, brief, markdown, limit, run_id, quiet;
 	int all_models;              /* compare: every dirty-bit model, not machine.models */
