@@ -118,15 +118,63 @@ static void json_combo(FILE *out, const Combo *c)
 	fputs("]}", out);
 }
 
-void json_batch(FILE *out, const char *cmd, const Batch *b)
+void json_begin(FILE *out, const char *cmd)
 {
-	fprintf(out, "{\"tlbsim\": \"%s\", \"schema\": %d, \"command\": \"%s\", \"explorations\": [",
-	        TLBSIM_VERSION, JSON_SCHEMA, cmd);
+	fprintf(out, "{\"tlbsim\": \"%s\", \"schema\": %d, \"command\": \"%s\"", TLBSIM_VERSION, JSON_SCHEMA, cmd);
+}
+
+void json_explorations(FILE *out, const Batch *b)
+{
+	fputs(", \"explorations\": [", out);
 	for (int i = 0; i < b->n; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
 		json_combo(out, &b->c[i]);
 	}
-	fputs("\n]}\n", out);
+	fputs("\n]", out);
+}
+
+void json_batch(FILE *out, const char *cmd, const Batch *b)
+{
+	json_begin(out, cmd);
+	json_explorations(out, b);
+	fputs("}\n", out);
+}
+
+void json_lines(FILE *out, const char *key, const char *text)
+{
+	fprintf(out, ", \"%s\": [", key);
+	for (int n = 0; text && *text; n++) {
+		size_t len = strcspn(text, "\n");
+		fputs(n ? ",\n  " : "\n  ", out);
+		json_str(out, text, len);
+		text += len + (text[len] == '\n');
+	}
+	fputs("\n]", out);
+}
+
+void json_run(FILE *out, const Program *P, const char *model, uint64_t seed, const RunResult *r,
+              const char *sched, const char *hash, const char *timeline)
+{
+	json_begin(out, "run");
+	fputs(", ", out);
+	json_key_str(out, "scenario", P->name);
+	fputs(", ", out);
+	json_key_str(out, "file", P->files[0].path);
+	fputs(", ", out);
+	json_key_str(out, "variant", P->variant);
+	fputs(", ", out);
+	json_key_str(out, "model", model);
+	fprintf(out, ", \"seed\": %" PRIu64 ", \"outcomes\": [", seed);
+	for (int k = 0, n = 0; k < P->noutcomes; k++)
+		if (r->outcomes >> k & 1) {
+			fputs(n++ ? ", " : "", out);
+			json_str(out, P->outcomes[k].name, strlen(P->outcomes[k].name));
+		}
+	fputs("], ", out);
+	json_key_str(out, "schedule", sched);
+	fprintf(out, ", \"choices\": %d, \"ended_at_cycle\": %" PRIu64 ", \"trace_hash\": \"%s\", ", r->n, r->time, hash);
+	json_key_str(out, "timeline", timeline);
+	fputs("}\n", out);
 }
 
 /* A herd word: s with spaces and controls as '_' (names are identifiers

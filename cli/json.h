@@ -7,6 +7,7 @@
 #define TLBSIM_CLI_JSON_H
 #include <stdio.h>
 #include "cli/batch.h"
+#include "sim/run.h"
 
 #define JSON_SCHEMA 1
 
@@ -16,6 +17,14 @@
 void json_str(FILE *out, const char *s, size_t len);
 /* The explorations of b as one JSON document for command cmd. */
 void json_batch(FILE *out, const char *cmd, const Batch *b);
+/* The pieces of a document: its opening fields, b's "explorations"
+ * array, an array of text's lines under key; the caller closes it. */
+void json_begin(FILE *out, const char *cmd);
+void json_explorations(FILE *out, const Batch *b);
+void json_lines(FILE *out, const char *key, const char *text);
+/* A timed run of P as one JSON document (docs/json.md). */
+void json_run(FILE *out, const Program *P, const char *model, uint64_t seed, const RunResult *r,
+              const char *sched, const char *hash, const char *timeline);
 /* The explorations of b as herd-style lines:
  *   Test SCN VARIANT MODEL
  *   States N                 (distinct end states)

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/batch.h"
 #include "cli/out.h"
+#include "cli/json.h"
 #include "sim/sched.h"
 #include "scenarios/compile.h"
 #include "reports/timeline.h"
@@ -27,11 +28,12 @@ const OptSpec cmd_run_spec = { "run",
 	"      --schedule S      follow the choices S (\"0 0 1 i1 ...\": N, CPU#N takes its\n"
 	"                        next step; iN, CPU#N takes its pending IPIs) first, then\n"
 	"                        the timed order\n"
+	"      --format F        text (default) or json: one document (docs/json.md)\n"
 	"      --db PATH         record the run in PATH (default tlbsim.db)\n"
 	"      --no-db           record nothing\n"
 	"  -q, --quiet           no database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"variant model seed schedule db no-db quiet", 1 };
+	"variant model seed schedule format db no-db quiet", 1 };
 
 /* Records run r in o->db in one transaction (nothing with --no-db). */
 static int run_record(const Opts *o, const Program *P, const char *model, const RunResult *r,
@@ -73,11 +75,15 @@ static int run_report(const Opts *o, const Program *P, const char *model, const 
 	char outs[512], hash[32], *sched = out_sched(r->choices, r->n);
 	XXH64_hash_t h = XXH3_64bits(text, strlen(text));
 	snprintf(hash, sizeof hash, "%016" PRIx64, (uint64_t)h);
-	printf("== %s  variant %s  model %s  seed %" PRIu64 "\n%s", P->name, P->variant ? P->variant : "-",
-	       model, o->seed, text);
-	printf("outcomes: %s\nschedule: %s\nended at cycle %" PRIu64 "\ntrace hash: %s\n",
-	       r->outcomes ? rep_outcome_list(P, r->outcomes, outs, sizeof outs) : "none", sched, r->time, hash);
 	int rc = run_record(o, P, model, r, sched, hash, text);
+	if (rc == 0 && o->format && !strcmp(o->format, "json")) {
+		json_run(stdout, P, model, o->seed, r, sched, hash, text);
+	} else if (rc == 0) {
+		printf("== %s  variant %s  model %s  seed %" PRIu64 "\n%s", P->name, P->variant ? P->variant : "-",
+		       model, o->seed, text);
+		printf("outcomes: %s\nschedule: %s\nended at cycle %" PRIu64 "\ntrace hash: %s\n",
+		       r->outcomes ? rep_outcome_list(P, r->outcomes, outs, sizeof outs) : "none", sched, r->time, hash);
+	}
 	free(sched);
 	return rc;
 }
@@ -115,7 +121,9 @@ int cmd_run(int argc, char **argv)
 	int rc = opt_parse(&cmd_run_spec, argc, argv, &o);
 	if (rc >= 0)
 		return opt_free(&o), rc;
-	if (o.nargs != 1)
+	if (json_format("run", o.format, 0) < 0)
+		rc = 2;
+	else if (o.nargs != 1)
 		rc = opt_usage("run", "expected one scenario FILE%s", "");
 	else if (o.schedule && (n = sched_parse(o.schedule, &ch, err, sizeof err)) < 0) {
 		fprintf(stderr, "tlbsim run: %s\n", err);

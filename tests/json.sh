@@ -51,6 +51,22 @@ import json; d = json.load(open('$tmp/l.json'))
 o = [o for e in d['explorations'] for o in e['outcomes'] if o['name'] == 'livelock'][0]
 assert o['stuck_states'] > 0 and o['cycle_choices'] > 0, o"
 
+$T run scenarios/mkclean.yaml -v old -m blind --schedule "0 0 0 0 0 1 1 i1 0 0 0" --format json --no-db >"$tmp/r.json" 2>/dev/null
+$T run scenarios/mkclean.yaml -v old -m blind --schedule "0 0 0 0 0 1 1 i1 0 0 0" --no-db >"$tmp/r.txt" 2>/dev/null
+check "run --format json: the text run's outcomes, schedule and trace hash" python3 -c "
+import json; d = json.load(open('$tmp/r.json')); t = open('$tmp/r.txt').read()
+assert d['command'] == 'run' and d['schema'] == 1
+assert 'outcomes: ' + ', '.join(d['outcomes']) + '\n' in t or 'outcomes: ' + ','.join(d['outcomes']) in t, d['outcomes']
+assert 'lost_dirty' in d['outcomes'] and 'trace hash: ' + d['trace_hash'] in t and 'schedule: ' + d['schedule'] in t
+assert d['timeline'] in t"
+$T check scenarios/mkclean.yaml tests/data/unexpected.yaml --format json --no-db >"$tmp/k.json" 2>/dev/null
+rc=$?
+check "check --format json: exit 1, the judge's lines and counts" python3 -c "
+import json; d = json.load(open('$tmp/k.json'))
+assert $rc == 1 and d['command'] == 'check' and d['failed'] == 1 and d['passed'] > 0, (d['passed'], d['failed'])
+assert len(d['explorations']) == 22 and any(l.startswith('FAIL unexpected: bug_on') for l in d['lines'])"
+check "check --format herd is refused" sh -c "$T check scenarios/mkclean.yaml --format herd --no-db 2>/dev/null; test \$? -eq 2"
+
 # hostile text, as in tests/html.sh
 mkdir -p "$tmp/h/a/b"
 ln -s "$PWD/scenarios" "$tmp/h/scenarios"
