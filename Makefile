@@ -1,6 +1,7 @@
 # tlbsim: a deterministic SMP/TLB simulator.  `make` builds ./tlbsim.
 # Targets: check (every test), demo (install deps, build, explore, matrix),
-# bench, noopt, san (ASan+UBSan build in build-san/), deps, clean.
+# bench, noopt, san (ASan+UBSan build in build-san/), deps, clean, man,
+# install and uninstall (PREFIX, DESTDIR).
 CC      ?= cc
 OPT     ?= -O2
 PKGS     = yaml-0.1 sqlite3 zlib libxxhash
@@ -9,6 +10,12 @@ CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -fno-common -g $(OPT) -I. \
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
 BUILD   ?= build
 BIN     ?= tlbsim
+PREFIX  ?= /usr/local
+DESTDIR ?=
+# The git commit tlbsim --version names: `git describe` at build time, or
+# "unknown" outside a git checkout.  build/version.h is rewritten only when
+# it changes, so only cli/main.c is recompiled.
+GIT_DESC := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Layers, lowest first: a layer includes only headers of layers before it.
 LIB_SRC  = mmu/pte.c mmu/arch.c mmu/mem.c \
@@ -29,6 +36,33 @@ all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(BUILD)
+	@v='#define TLBSIM_GIT "$(GIT_DESC)"'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+
+$(BUILD)/cli/main.o: CFLAGS += -iquote $(BUILD)
+$(BUILD)/cli/main.o: $(BUILD)/version.h
+
+# The man page, from the --help texts.
+$(BUILD)/tlbsim.1: $(BIN) cli/man.sh
+	sh cli/man.sh ./$(BIN) >$@
+
+man: $(BUILD)/tlbsim.1
+
+# The binary, the man page and the scenario library (scenarios/*.yaml and
+# scenarios/lib/*.yaml) under $(DESTDIR)$(PREFIX).
+install: $(BIN) $(BUILD)/tlbsim.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/lib
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tlbsim
+	install -m 644 $(BUILD)/tlbsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/tlbsim.1
+	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/
+	install -m 644 scenarios/lib/*.yaml $(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/lib/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tlbsim $(DESTDIR)$(PREFIX)/share/man/man1/tlbsim.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/tlbsim
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -68,5 +102,5 @@ san:
 clean:
 	rm -rf build build-san $(BIN) tlbsim-san
 
-.PHONY: all units deps check demo bench noopt san clean
+.PHONY: all units deps check demo bench noopt san clean man install uninstall FORCE
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

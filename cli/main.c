@@ -5,6 +5,7 @@
  * rates and database ids go to stderr.  Exit 0 success, 1 a failed
  * check, 2 bad usage or bad input (nothing recorded). */
 #include "cli/cli.h"
+#include "version.h"               /* TLBSIM_GIT, made by the Makefile (build/version.h) */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,7 +86,7 @@ static int main_opts(int argc, char **argv)
 			return 0;
 		}
 		if (c == 'V') {
-			printf("tlbsim " TLBSIM_VERSION "\n");
+			printf("tlbsim " TLBSIM_VERSION " (git " TLBSIM_GIT ")\n");
 			return 0;
 		}
 		if (optopt == 'h' || optopt == 'V')
