@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/batch.h"
 #include "cli/out.h"
+#include "cli/json.h"
 #include "sim/sched.h"
 #include "scenarios/compile.h"
 #include "reports/timeline.h"
@@ -22,18 +23,20 @@ const OptSpec cmd_replay_spec = { "replay",
 	"options:\n"
 	"      --scenario NAME   the newest witness of OUTCOME in scenario NAME\n"
 	"      --run             ID is a run id: replay that run's first witness\n"
+	"      --format F        text (default) or json: one document (docs/json.md)\n"
 	"      --db PATH         the database (default tlbsim.db)\n"
 	"  -h, --help            this text\n",
-	"db run scenario", 0 };
+	"db run scenario format", 0 };
 
-static void replay_note_changes(const DbWitness *w)
+/* Says on out whether w's scenario file changed since it was recorded. */
+static void replay_note_changes(FILE *out, const DbWitness *w)
 {
 	char err[1024];
 	Program *now = scn_compile(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, NULL, err, sizeof err);
 	if (!now)
-		printf("note: %s no longer compiles as it did (%s); replaying the recorded text\n", w->paths[0], err);
+		fprintf(out, "note: %s no longer compiles as it did (%s); replaying the recorded text\n", w->paths[0], err);
 	else if (strcmp(now->hash, w->hash))
-		printf("note: %s changed since this was recorded (content hash %.12s, now %.12s); replaying the recorded text\n",
+		fprintf(out, "note: %s changed since this was recorded (content hash %.12s, now %.12s); replaying the recorded text\n",
 		       w->paths[0], w->hash, now->hash);
 	prog_free(now);
 }
@@ -51,7 +54,41 @@ static void replay_print(const DbWitness *w, const Program *P, const RunResult *
 		       "the timeline matches the recorded one");
 }
 
-static int replay_one(const DbWitness *w)
+/* --format json: the replay of P (text, result r) against w, with the
+ * notes about the scenario file. */
+static void replay_json(const DbWitness *w, const Program *P, const RunResult *r, const char *text,
+                        const char *notes)
+{
+	json_begin(stdout, "replay");
+	printf(", \"mode\": \"%s\", \"outcome\": ", w->mode);
+	if (w->outcome)
+		json_str(stdout, w->outcome, strlen(w->outcome));
+	else
+		printf("null");
+	printf(", \"scenario\": ");
+	json_str(stdout, w->scenario, strlen(w->scenario));
+	printf(", \"file\": ");
+	json_str(stdout, w->paths[0], strlen(w->paths[0]));
+	printf(", \"variant\": ");
+	json_str(stdout, w->variant, strlen(w->variant));
+	printf(", \"model\": ");
+	json_str(stdout, w->model, strlen(w->model));
+	printf(", \"outcomes\": [");
+	for (int k = 0, n = 0; k < P->noutcomes; k++)
+		if (r->outcomes >> k & 1) {
+			printf(n++ ? ", " : "");
+			json_str(stdout, P->outcomes[k].name, strlen(P->outcomes[k].name));
+		}
+	printf("], \"schedule\": ");
+	json_str(stdout, w->schedule ? w->schedule : "", strlen(w->schedule ? w->schedule : ""));
+	printf(", \"matches_recorded\": %s", !w->trace ? "null" : strcmp(w->trace, text) ? "false" : "true");
+	json_lines(stdout, "notes", notes);
+	printf(", \"timeline\": ");
+	json_str(stdout, text, strlen(text));
+	printf("}\n");
+}
+
+static int replay_one(const DbWitness *w, int json)
 {
 	char err[1024];
 	Choice *ch = NULL;
@@ -61,20 +98,29 @@ static int replay_one(const DbWitness *w)
 		fprintf(stderr, "recorded schedule: %s\n", err);
 		return 2;
 	}
-	replay_note_changes(w);
+	char *notes = NULL;
+	size_t len = 0;
+	FILE *nf = json ? open_memstream(&notes, &len) : stdout;
+	replay_note_changes(nf, w);
+	if (json)
+		fclose(nf);
 	Program *P = scn_compile(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, &src, err, sizeof err);
 	if (!P) {
 		fprintf(stderr, "%s\n", err);
 		free(ch);
+		free(notes);
 		return 2;
 	}
 	int timed = !strcmp(w->mode, "run");
 	RunResult r;
 	char *text = out_witness(P, w->model, ch, n, timed, timed ? w->seed : 0, &r);
-	if (text) {
+	if (text && json)
+		replay_json(w, P, &r, text, notes);
+	else if (text)
 		replay_print(w, P, &r, text);
+	if (text)
 		run_free(&r);
-	}
+	free(notes);
 	free(text);
 	free(ch);
 	prog_free(P);
@@ -115,10 +161,13 @@ int cmd_replay(int argc, char **argv)
 	if (rc >= 0)
 		return opt_free(&o), rc;
 	memset(&w, 0, sizeof w);
-	if (o.nargs != 1)
+	int fmt = json_format("replay", o.format, 0);
+	if (fmt < 0)
+		rc = 2;
+	else if (o.nargs != 1)
 		rc = opt_usage("replay", "expected one witness ID or outcome name%s", "");
 	else if (!(rc = replay_find(&o, &w)))
-		rc = replay_one(&w);
+		rc = replay_one(&w, fmt);
 	db_witness_free(&w);
 	opt_free(&o);
 	return rc;

@@ -67,6 +67,19 @@ assert $rc == 1 and d['command'] == 'check' and d['failed'] == 1 and d['passed']
 assert len(d['explorations']) == 22 and any(l.startswith('FAIL unexpected: bug_on') for l in d['lines'])"
 check "check --format herd is refused" sh -c "$T check scenarios/mkclean.yaml --format herd --no-db 2>/dev/null; test \$? -eq 2"
 
+mkdir "$tmp/s" && cp -r scenarios/mkclean.yaml scenarios/lib "$tmp/s/"
+$T explore "$tmp/s/mkclean.yaml" -v old -m blind --brief -q --db "$tmp/r.db" >/dev/null
+$T replay lost_dirty --db "$tmp/r.db" --format json >"$tmp/rp.json" 2>/dev/null
+check "replay --format json: the witness, matching its recording" python3 -c "
+import json; d = json.load(open('$tmp/rp.json'))
+assert d['command'] == 'replay' and d['outcome'] == 'lost_dirty' and d['matches_recorded'] is True and d['notes'] == [], d
+assert d['schedule'] == '0 0 0 0 0 1 1 i1 0 0 0' and 'lost_dirty' in d['outcomes']"
+echo "# edited" >>"$tmp/s/mkclean.yaml"
+$T replay lost_dirty --db "$tmp/r.db" --format json >"$tmp/rp.json" 2>/dev/null
+check "replay --format json: a changed scenario is a note" python3 -c "
+import json; d = json.load(open('$tmp/rp.json'))
+assert len(d['notes']) == 1 and 'changed since this was recorded' in d['notes'][0], d['notes']"
+
 # hostile text, as in tests/html.sh
 mkdir -p "$tmp/h/a/b"
 ln -s "$PWD/scenarios" "$tmp/h/scenarios"
