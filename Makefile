@@ -72,6 +72,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
 
+# test_cli tests the command line's own modules as well
+$(BUILD)/tests/test_cli: $(BUILD)/cli/json.o $(BUILD)/cli/opts.o $(BUILD)/cli/out.o
+
 units: $(UNIT_BIN)
 
 # Install what is missing (Debian; root or sudo), then nothing else.
