@@ -50,18 +50,20 @@ $(BUILD)/tlbsim.1: $(BIN) cli/man.sh
 
 man: $(BUILD)/tlbsim.1
 
-# The binary, the man page and the scenario library (scenarios/*.yaml and
-# scenarios/lib/*.yaml) under $(DESTDIR)$(PREFIX).
+# The binary, the man page, the scenario library (scenarios/*.yaml and
+# scenarios/lib/*.yaml) and the bash completion under $(DESTDIR)$(PREFIX).
 install: $(BIN) $(BUILD)/tlbsim.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/lib
+		$(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/lib $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tlbsim
 	install -m 644 $(BUILD)/tlbsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/tlbsim.1
 	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/
 	install -m 644 scenarios/lib/*.yaml $(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/lib/
+	install -m 644 cli/tlbsim.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tlbsim
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/tlbsim $(DESTDIR)$(PREFIX)/share/man/man1/tlbsim.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/tlbsim $(DESTDIR)$(PREFIX)/share/man/man1/tlbsim.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tlbsim
 	rm -rf $(DESTDIR)$(PREFIX)/share/tlbsim
 
 $(BUILD)/%.o: %.c

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/install.sh: `make install` and `make uninstall` into a DESTDIR:
-# the binary, the man page (made from the --help texts) and the scenario
-# library under share/tlbsim; the installed binary explores an installed
+# the binary, the man page (made from the --help texts), the scenario
+# library under share/tlbsim and the bash completion (which completes); the installed binary explores an installed
 # scenario; uninstall leaves nothing behind.  --version names a commit.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -32,5 +32,14 @@ check "the scenario library: every shipped scenario and lib file" sh -c \
 	 ! ls $d$p/share/tlbsim/scenarios/*.c 2>/dev/null"
 check "the installed binary explores an installed scenario" sh -c "cd $tmp && $d$p/bin/tlbsim explore $d$p/share/tlbsim/scenarios/mkclean.yaml \
 	-v old -m blind --brief --no-db -q | grep -q 'lost_dirty  *sometimes in 3 of 25'"
+comp="$d$p/share/bash-completion/completions/tlbsim"
+complete_words() {   # complete_words WORD...: what bash completes the last word to
+	bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _tlbsim; echo "${COMPREPLY[*]}"' "$comp" "$@"
+}
+if command -v bash >/dev/null 2>&1; then
+	check "bash completion: commands" test "$(complete_words "$d$p/bin/tlbsim" ex)" = explore
+	check "bash completion: a command's options" test "$(complete_words "$d$p/bin/tlbsim" explore --ma)" = "--max-states"
+	check "bash completion: models after --model" sh -c "echo '$(complete_words "$d$p/bin/tlbsim" run f --model bl)' | grep -qx blind"
+fi
 check "make uninstall leaves nothing" sh -c "make -s --no-print-directory uninstall DESTDIR=$d PREFIX=$p && test -z \"\$(find $d -type f)\""
 exit 0
