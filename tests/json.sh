@@ -74,6 +74,13 @@ check "replay --format json: the witness, matching its recording" python3 -c "
 import json; d = json.load(open('$tmp/rp.json'))
 assert d['command'] == 'replay' and d['outcome'] == 'lost_dirty' and d['matches_recorded'] is True and d['notes'] == [], d
 assert d['schedule'] == '0 0 0 0 0 1 1 i1 0 0 0' and 'lost_dirty' in d['outcomes']"
+$T db matrix --db "$tmp/r.db" --format json >"$tmp/dm.json" 2>/dev/null
+check "db matrix --format json: the recorded cell and its witness" python3 -c "
+import json; d = json.load(open('$tmp/dm.json'))
+assert d['command'] == 'db matrix' and len(d['runs']) == 1, d
+o = [o for o in d['runs'][0]['outcomes'] if o['name'] == 'lost_dirty'][0]
+assert o['schedules'] == 3 and o['witness'] == '0 0 0 0 0 1 1 i1 0 0 0' and o['witness_id'] > 0, o"
+check "db runs --format json is refused (not yet)" sh -c "$T db runs --db $tmp/r.db --format json 2>/dev/null; test \$? -eq 2"
 echo "# edited" >>"$tmp/s/mkclean.yaml"
 $T replay lost_dirty --db "$tmp/r.db" --format json >"$tmp/rp.json" 2>/dev/null
 check "replay --format json: a changed scenario is a note" python3 -c "
