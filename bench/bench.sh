@@ -8,14 +8,16 @@
 #   2. one timed run (tlbsim run scenarios/mkclean.yaml --seed 1): time per run
 #   3. scaling: seed race 1 with N = 1..BENCH_MAXN storing CPUs
 #      (bench/gen_scaling.sh), tlbsim against the SPIN peer
-#      (shared/peers/spin/mkclean.pml) row by row, as in the peer's table
+#      (its mkclean.pml, kept outside this repository) row by row, as in
+#      the peer's table
 #
 # Environment:
 #   BENCH_MAXN=6      largest N of the scaling table (1..6 in SPIN's table)
 #   BENCH_REPS=3      repetitions of each timed exploration (the median is shown)
 #   BENCH_RUNS=200    timed runs of part 2
 #   BENCH_PROFILE=0   1: perf profile of tlbsim at the largest N (OLD BLIND)
-#   SPIN_PML=...      the SPIN model (default: /work/shared/peers/spin/mkclean.pml)
+#   SPIN_PML=...      the SPIN model (default: shared/peers/spin/mkclean.pml in
+#                     the folder that holds this repository, if it is there)
 #   TLBSIM=./tlbsim   the binary
 #
 # Needs: sh, awk, a built ./tlbsim.  Optional: hyperfine (else a shell
@@ -32,11 +34,14 @@ PROFILE=${BENCH_PROFILE:-0}
 TLBSIM=${TLBSIM:-./tlbsim}
 SPIN_PML=${SPIN_PML:-}
 if [ -z "$SPIN_PML" ]; then
-	for p in /work/shared/peers/spin/mkclean.pml ../shared/peers/spin/mkclean.pml; do
+	for p in ../shared/peers/spin/mkclean.pml; do     # relative to the repository
 		[ -f "$p" ] && { SPIN_PML=$p; break; }
 	done
 fi
 OUT=bench/out                  # generated scenarios (kept: they are inputs)
+# the generated scenarios include scenarios/lib, outside their folder
+TLBSIM_PATH="$(pwd)/scenarios/lib${TLBSIM_PATH:+:$TLBSIM_PATH}"
+export TLBSIM_PATH
 TMP=$(mktemp -d /tmp/tlbsim-bench.XXXXXX) || exit 2
 trap 'rm -rf "$TMP"' EXIT INT TERM
 

@@ -9,7 +9,9 @@
 # and do one store(0x10000).  machine.cpus = N+1.
 #
 # The library files are included by a path relative to OUT's folder, so OUT
-# may live anywhere (bench.sh writes into bench/out/).
+# may live anywhere (bench.sh writes into bench/out/); outside scenarios/,
+# run tlbsim with TLBSIM_PATH=scenarios/lib (bench.sh does), since an
+# include may not leave the scenario's folder otherwise.
 set -eu
 if [ $# -ne 2 ]; then
 	echo "usage: $0 N OUT.yaml   (N storing CPUs, 1..63)" >&2

@@ -38,6 +38,8 @@ static const char main_help[] =
 	"  ops             the step reference (--markdown for docs/steps.md)\n"
 	"  models          the dirty-bit models\n"
 	"  help [COMMAND]  this text, or a command's\n\n"
+	"An include: must stay inside the scenario's folder or a folder of TLBSIM_PATH\n"
+	"(colon-separated); input files are regular files of at most 16 MB.\n\n"
 	"Options come before, after or between the arguments, as long options\n"
 	"(--model blind, --model=blind, or any unambiguous prefix: --mod blind) or\n"
 	"short ones (-m blind); '--' ends the options; FILE '-' is standard input.\n\n"

@@ -51,9 +51,10 @@ char *out_sched(const Choice *ch, int n)
 void out_replay_cmd(FILE *out, const Combo *c, int k)
 {
 	const Program *P = c->P;
-	char *s = out_sched(c->R.out[k].witness, c->R.out[k].wlen);
-	fprintf(out, "tlbsim run %s%s%s --model %s --schedule \"%s\"", P->files[0].path, P->variant ? " --variant " : "",
+	char *s = out_sched(c->R.out[k].witness, c->R.out[k].wlen), *path = ytext_escape(P->files[0].path);
+	fprintf(out, "tlbsim run %s%s%s --model %s --schedule \"%s\"", path, P->variant ? " --variant " : "",
 	        P->variant ? P->variant : "", c->model, s);
+	free(path);
 	free(s);
 }
 
@@ -103,7 +104,9 @@ void out_combo(FILE *out, const Combo *c, int brief)
 {
 	const Program *P = c->P;
 	const ExploreResult *R = &c->R;
-	fprintf(out, "== %s  variant %s  model %s  (%s)\n", P->name, P->variant ? P->variant : "-", c->model, P->files[0].path);
+	char *path = ytext_escape(P->files[0].path);   /* from the command line or a database */
+	fprintf(out, "== %s  variant %s  model %s  (%s)\n", P->name, P->variant ? P->variant : "-", c->model, path);
+	free(path);
 	fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
 	out_schedules(out, R);
 	fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n", R->end_states, R->max_depth);

@@ -3,34 +3,55 @@
 #include "cpus/dirty.h"
 #include <string.h>
 
-/* x86 page walk (Intel SDM Vol 3 4.8): fault unless present (and
- * writable for a write); set A, and D for a write, atomically. */
-static int walk_x86(const Arch *a, pte_t *pte, int write, const char **note)
+/* The trace's words for what a hardware walk or update did, in one
+ * architecture's terms: [0] refused (read-only), [1] refused (not
+ * valid), [2] done for a store, [3] done for a load. */
+typedef const char *const HwNotes[4];
+
+/* An atomic hardware walk (the x86 SDM Vol 3 4.8 walk; FEAT_HAFDBS;
+ * Svadu): fault unless valid (and writable for a write); set the access
+ * flag, and the dirty state for a write, in one atomic update. */
+static int walk_atomic(const Arch *a, pte_t *pte, int write, const char **note, HwNotes n)
 {
 	if (!a->hw_valid(*pte) || (write && !a->hw_writable(*pte))) {
-		*note = a->hw_valid(*pte) ? "walk: PTE read-only: page fault"
-		                          : "walk: PTE not present: page fault";
+		*note = a->hw_valid(*pte) ? n[0] : n[1];
 		return 0;
 	}
 	*pte = a->hw_mkyoung(*pte);
 	if (write)
 		*pte = a->hw_mkdirty(*pte);
-	*note = write ? "walk: set A|D, fill TLB" : "walk: set A, fill TLB";
+	*note = write ? n[2] : n[3];
 	return 1;
+}
+
+/* A validating dirty update: re-read the PTE atomically; fault (n[0]) if
+ * it is no longer valid and writable, else set the dirty state (n[1]). */
+static int update_validating(const Arch *a, pte_t *pte, const char **note, const char *const n[2])
+{
+	if (!a->hw_valid(*pte) || !a->hw_writable(*pte)) {
+		*note = n[0];
+		return DIRTY_FAULT;
+	}
+	*pte = a->hw_mkyoung(a->hw_mkdirty(*pte));
+	*note = n[1];
+	return DIRTY_PROCEED;
+}
+
+static int walk_x86(const Arch *a, pte_t *pte, int write, const char **note)
+{
+	static HwNotes n = { "walk: PTE read-only: page fault", "walk: PTE not present: page fault",
+	                     "walk: set A|D, fill TLB", "walk: set A, fill TLB" };
+	return walk_atomic(a, pte, write, note, n);
 }
 
 /* validating: re-walk atomically; fault if P=0 or RW=0, else set A|D.
  * Modern x86 in practice, AMD, Arm FEAT_HAFDBS, RISC-V Svadu. */
 static int dirty_validating(const Arch *a, pte_t *pte, int phase, uint64_t *scratch, const char **note)
 {
+	static const char *const n[2] = { "D update: re-walk finds PTE not present/writable: drop TLB entry, page fault",
+	                                  "D update: re-walk, PTE valid: atomic set D" };
 	(void)phase; (void)scratch;
-	if (!a->hw_valid(*pte) || !a->hw_writable(*pte)) {
-		*note = "D update: re-walk finds PTE not present/writable: drop TLB entry, page fault";
-		return DIRTY_FAULT;
-	}
-	*pte = a->hw_mkyoung(a->hw_mkdirty(*pte));
-	*note = "D update: re-walk, PTE valid: atomic set D";
-	return DIRTY_PROCEED;
+	return update_validating(a, pte, note, n);
 }
 
 /* blind: OR D into whatever the PTE holds now (a cleared PTE becomes 0x40,
@@ -76,21 +97,31 @@ static int dirty_precet(const Arch *a, pte_t *pte, int phase, uint64_t *scratch,
  * scratch holds the value read, with bit 63 marking "read done" (a real
  * PTE here never has bit 63: NX is not modelled). */
 #define NONATOMIC_READ (1ull << 63)
-static int dirty_nonatomic(const Arch *a, pte_t *pte, int phase, uint64_t *scratch, const char **note)
+/* n: [0] the read, [1] the fault on what was read, [2] the store back. */
+static int update_nonatomic(const Arch *a, pte_t *pte, int phase, uint64_t *scratch, const char **note,
+                            const char *const n[3])
 {
 	if (phase == 0) {
 		*scratch = *pte | NONATOMIC_READ;
-		*note = "D update: walker reads the PTE (non-atomic RMW, store back later)";
+		*note = n[0];
 		return DIRTY_AGAIN;
 	}
 	pte_t old = *scratch & ~NONATOMIC_READ;
 	if (!a->hw_valid(old) || !a->hw_writable(old)) {
-		*note = "D update: the PTE read was not present/writable: page fault";
+		*note = n[1];
 		return DIRTY_FAULT;
 	}
 	*pte = a->hw_mkyoung(a->hw_mkdirty(old));
-	*note = "D update: walker stores back the old PTE with A|D (non-atomic)";
+	*note = n[2];
 	return DIRTY_PROCEED;
+}
+
+static int dirty_nonatomic(const Arch *a, pte_t *pte, int phase, uint64_t *scratch, const char **note)
+{
+	static const char *const n[3] = { "D update: walker reads the PTE (non-atomic RMW, store back later)",
+	                                  "D update: the PTE read was not present/writable: page fault",
+	                                  "D update: walker stores back the old PTE with A|D (non-atomic)" };
+	return update_nonatomic(a, pte, phase, scratch, note, n);
 }
 
 /* software-fault (RISC-V Svade, Arm v8.0, s390 since 3.9, PowerPC hash):
@@ -145,16 +176,9 @@ static int walk_storagekey(const Arch *a, pte_t *pte, int write, const char **no
  * write clears PTE_RDONLY (the dirty state), atomically. */
 static int walk_hafdbs(const Arch *a, pte_t *pte, int write, const char **note)
 {
-	if (!a->hw_valid(*pte) || (write && !a->hw_writable(*pte))) {
-		*note = a->hw_valid(*pte) ? "walk: PTE_RDONLY without DBM: permission fault"
-		                          : "walk: descriptor not valid: translation fault";
-		return 0;
-	}
-	*pte = a->hw_mkyoung(*pte);
-	if (write)
-		*pte = a->hw_mkdirty(*pte);
-	*note = write ? "walk: set AF, clear PTE_RDONLY (DBM), fill TLB" : "walk: set AF, fill TLB";
-	return 1;
+	static HwNotes n = { "walk: PTE_RDONLY without DBM: permission fault", "walk: descriptor not valid: translation fault",
+	                     "walk: set AF, clear PTE_RDONLY (DBM), fill TLB", "walk: set AF, fill TLB" };
+	return walk_atomic(a, pte, write, note, n);
 }
 
 /* FEAT_HAFDBS dirty update through a cached entry with PTE_RDONLY: the
@@ -163,14 +187,11 @@ static int walk_hafdbs(const Arch *a, pte_t *pte, int write, const char **note)
  * which faults if it lost VALID or DBM. */
 static int dirty_hafdbs(const Arch *a, pte_t *pte, int phase, uint64_t *scratch, const char **note)
 {
+	static const char *const n[2] = {
+		"dirty update: re-walk finds the descriptor not valid or without DBM: drop TLB entry, fault",
+		"dirty update: re-walk, descriptor valid with DBM: atomic clear PTE_RDONLY" };
 	(void)phase; (void)scratch;
-	if (!a->hw_valid(*pte) || !a->hw_writable(*pte)) {
-		*note = "dirty update: re-walk finds the descriptor not valid or without DBM: drop TLB entry, fault";
-		return DIRTY_FAULT;
-	}
-	*pte = a->hw_mkyoung(a->hw_mkdirty(*pte));
-	*note = "dirty update: re-walk, descriptor valid with DBM: atomic clear PTE_RDONLY";
-	return DIRTY_PROCEED;
+	return update_validating(a, pte, note, n);
 }
 
 /* ARMv8.0 (no FEAT_HAFDBS): no hardware dirty state; a store through a
@@ -199,19 +220,11 @@ static int walk_armv80(const Arch *a, pte_t *pte, int write, const char **note)
  * writes the old value back with AF set and PTE_RDONLY cleared. */
 static int dirty_nonatomic_arm64(const Arch *a, pte_t *pte, int phase, uint64_t *scratch, const char **note)
 {
-	if (phase == 0) {
-		*scratch = *pte | NONATOMIC_READ;
-		*note = "dirty update: walker reads the descriptor (non-atomic RMW, store back later)";
-		return DIRTY_AGAIN;
-	}
-	pte_t old = *scratch & ~NONATOMIC_READ;
-	if (!a->hw_valid(old) || !a->hw_writable(old)) {
-		*note = "dirty update: the descriptor read was not valid or without DBM: fault";
-		return DIRTY_FAULT;
-	}
-	*pte = a->hw_mkyoung(a->hw_mkdirty(old));
-	*note = "dirty update: walker stores back the old descriptor, AF set, PTE_RDONLY clear (non-atomic)";
-	return DIRTY_PROCEED;
+	static const char *const n[3] = {
+		"dirty update: walker reads the descriptor (non-atomic RMW, store back later)",
+		"dirty update: the descriptor read was not valid or without DBM: fault",
+		"dirty update: walker stores back the old descriptor, AF set, PTE_RDONLY clear (non-atomic)" };
+	return update_nonatomic(a, pte, phase, scratch, note, n);
 }
 
 static const DirtyModel models[] = {

@@ -1,8 +1,8 @@
 /* cpus/dirty.h: how a CPU sets the dirty bit, as a pluggable table.
  * A model answers two hardware questions: what a store does when its TLB
  * entry is writable but clean (D=0), and what the page walk does on a TLB
- * miss.  Adding a model is one table row (cpus/dirty.c); see
- * ../shared/reference/dirty-bit-semantics.md and docs/models.md. */
+ * miss.  Adding a model is one table row (cpus/dirty.c); docs/models.md
+ * gives each model's behaviour and its sources. */
 #ifndef TLBSIM_DIRTY_H
 #define TLBSIM_DIRTY_H
 #include <stdint.h>

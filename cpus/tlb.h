@@ -11,6 +11,7 @@
 #define TLB_D      0x04  /* cached D */
 #define TLB_DOOMED 0x08  /* a flush of this page is in progress */
 #define TLB_STALE  0x10  /* that flush completed, yet the entry survived */
+#define TLB_FREED  0x20  /* its frame was freed while it was cached */
 
 typedef struct TlbEntry {
 	uint32_t vpn;      /* virtual page number (address >> 12) */

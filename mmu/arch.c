@@ -26,7 +26,10 @@ static int x86_hw_stray(pte_t p) { return !pte_present(p) && (p & (_PAGE_ACCESSE
 static const ArchBit x86_bits[] = {
 	{ "_PAGE_PRESENT", _PAGE_PRESENT, "P" }, { "_PAGE_RW", _PAGE_RW, "RW" },
 	{ "_PAGE_USER", _PAGE_USER, "U" }, { "_PAGE_ACCESSED", _PAGE_ACCESSED, "A" },
-	{ "_PAGE_DIRTY", _PAGE_DIRTY, "D" }, { NULL, 0, NULL },
+	{ "_PAGE_DIRTY", _PAGE_DIRTY, "D" },
+	/* protections (pgtable_types.h; _PAGE_NX is not modelled) */
+	{ "PAGE_SHARED", 0x27, NULL }, { "PAGE_READONLY", 0x25, NULL }, { "PAGE_COPY", 0x25, NULL },
+	{ NULL, 0, NULL },
 };
 
 /* ---- arm64: arch/arm64/include/asm/pgtable-hwdef.h, pgtable-prot.h and
@@ -50,6 +53,7 @@ static const ArchBit x86_bits[] = {
 #define PTE_UXN        (1ull << 54)
 #define PTE_DIRTY      (1ull << 55)    /* software */
 #define ARM64_ADDR     0x0000fffffffff000ull   /* output address, bits 12-47 */
+#define A64_DEFAULT    (PTE_VALID | PTE_TABLE_BIT | PTE_AF | PTE_SHARED)   /* _PAGE_DEFAULT */
 
 static int a64_write(pte_t p) { return (p & PTE_WRITE) != 0; }
 static int a64_hw_dirty(pte_t p) { return a64_write(p) && !(p & PTE_RDONLY); }
@@ -92,6 +96,11 @@ static const ArchBit a64_bits[] = {
 	{ "PTE_WRITE", PTE_WRITE, "WRITE" }, { "PTE_PXN", PTE_PXN, "PXN" }, { "PTE_UXN", PTE_UXN, "UXN" },
 	{ "PTE_DIRTY", PTE_DIRTY, "DIRTY" },
 	{ "PTE_DBM", PTE_DBM, NULL }, { "PTE_TYPE_PAGE", PTE_VALID | PTE_TABLE_BIT, NULL },
+	/* protections (pgtable-prot.h: _PAGE_DEFAULT is PTE_TYPE_PAGE | PTE_AF
+	 * | PTE_SHARED; PTE_NG with the user bits) */
+	{ "PAGE_SHARED", A64_DEFAULT | PTE_USER | PTE_RDONLY | PTE_NG | PTE_PXN | PTE_UXN | PTE_WRITE, NULL },
+	{ "PAGE_READONLY", A64_DEFAULT | PTE_USER | PTE_RDONLY | PTE_NG | PTE_PXN | PTE_UXN, NULL },
+	{ "PAGE_COPY", A64_DEFAULT | PTE_USER | PTE_RDONLY | PTE_NG | PTE_PXN | PTE_UXN, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -129,7 +138,11 @@ static const ArchBit rv_bits[] = {
 	{ "_PAGE_PRESENT", RV_V, "V" }, { "_PAGE_READ", RV_R, "R" }, { "_PAGE_WRITE", RV_W, "W" },
 	{ "_PAGE_EXEC", RV_X, "X" }, { "_PAGE_USER", RV_U, "U" }, { "_PAGE_GLOBAL", RV_G, "G" },
 	{ "_PAGE_ACCESSED", RV_A, "A" }, { "_PAGE_DIRTY", RV_D, "D" },
-	{ "_PAGE_PROT_NONE", RV_PROT_NONE, NULL }, { NULL, 0, NULL },
+	{ "_PAGE_PROT_NONE", RV_PROT_NONE, NULL },
+	/* protections (pgtable.h: _PAGE_BASE is PRESENT | ACCESSED | USER) */
+	{ "PAGE_SHARED", RV_V | RV_A | RV_U | RV_R | RV_W, NULL },
+	{ "PAGE_READONLY", RV_V | RV_A | RV_U | RV_R, NULL }, { "PAGE_COPY", RV_V | RV_A | RV_U | RV_R, NULL },
+	{ NULL, 0, NULL },
 };
 
 static const Arch arches[] = {
@@ -153,6 +166,11 @@ static const Arch arches[] = {
 const Arch *arch_at(int i)
 {
 	return i >= 0 && i < (int)(sizeof arches / sizeof arches[0]) ? &arches[i] : NULL;
+}
+
+int arch_count(void)
+{
+	return (int)(sizeof arches / sizeof arches[0]);
 }
 
 const Arch *arch_find(const char *name)

@@ -52,6 +52,7 @@ typedef struct Arch {
  * end).  arch_at(0) is x86, the default. */
 const Arch *arch_find(const char *name);
 const Arch *arch_at(int i);
+int arch_count(void);
 /* The value of bit constant name of a (0 if it has none). */
 int arch_const(const Arch *a, const char *name, uint64_t *v);
 

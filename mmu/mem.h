@@ -11,6 +11,9 @@
 #define PG_dirty     0x02  /* struct page says: must be written back */
 #define PG_writeback 0x04  /* write-back I/O in flight */
 #define PG_uptodate  0x08
+#define PG_anon      0x10  /* PageAnon(): page->mapping is an anon_vma
+                              (PAGE_MAPPING_ANON), set by the first
+                              page_add_anon_rmap */
 
 #define FRAME_FREE   0x01  /* PageState.frame: the frame (a DAX block) was freed */
 
@@ -25,6 +28,8 @@ typedef struct PageState {
 	uint16_t mapping;  /* page->mapping: file + 1 whose page cache (a DAX
 	                      block: block map) holds it; 0: none */
 	uint16_t index;    /* page->index in that file (0 when none) */
+	int16_t  count;    /* page_count(): page->_refcount (sim/page.c) */
+	int16_t  mapcount; /* page_mapcount(): page->_mapcount + 1 */
 } PageState;
 
 /* A file (its inode and address_space). */

@@ -2,6 +2,7 @@
  * Rows (scenario, variant) and columns (model) keep first-seen order; no
  * line ends in a space, so the output is deterministic and diffable. */
 #include "reports/matrix.h"
+#include "cpus/dirty.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,20 +132,53 @@ static size_t *grid_widths(const MatrixGrid *g)
 	return w;
 }
 
-/* Prints the header, a dashes line, then one line per (scenario, variant).
- * Out of memory prints a one-line note instead (the interface is void). */
-void rep_matrix_print(FILE *out, const MatrixCell *cells, int n)
+/* Prints one table: the header, a dashes line, then one line per
+ * (scenario, variant).  Returns -1 if out of memory. */
+static int table_print(FILE *out, const MatrixCell *cells, int n)
 {
 	MatrixGrid g = {0};
 	size_t *w = NULL;
-	if (rep_grid_build(&g, cells, n > 0 ? n : 0) == 0 && (w = grid_widths(&g))) {
+	int rc = -1;
+	if (rep_grid_build(&g, cells, n) == 0 && (w = grid_widths(&g))) {
 		grid_line(out, &g, w, -1);
 		grid_dashes(out, &g, w);
 		for (int r = 0; r < g.nrows; r++)
 			grid_line(out, &g, w, r);
-	} else {
-		fputs("matrix: out of memory\n", out);
+		rc = 0;
 	}
 	free(w);
 	rep_grid_free(&g);
+	return rc;
+}
+
+/* The architecture of a cell's model (models of no architecture known to
+ * this build, as from a newer database, go with NULL). */
+static const Arch *cell_arch(const MatrixCell *c)
+{
+	const DirtyModel *m = c->model ? dirty_find(c->model) : NULL;
+	return m ? dirty_arch(m) : NULL;
+}
+
+/* One table per architecture, in the architecture table's order (x86
+ * first), then one for unknown models; tables are separated by an empty
+ * line.  Out of memory prints a one-line note instead (the interface is
+ * void). */
+void rep_matrix_print(FILE *out, const MatrixCell *cells, int n)
+{
+	MatrixCell *sub = malloc(((size_t)(n > 0 ? n : 0) + 1) * sizeof *sub);
+	int printed = 0, ok = sub != NULL;
+	for (int a = 0; ok && a <= arch_count(); a++) {
+		int k = 0;
+		for (int i = 0; i < n; i++)
+			if (cell_arch(&cells[i]) == arch_at(a))
+				sub[k++] = cells[i];
+		if (!k && (a < arch_count() || printed))
+			continue;
+		if (printed++)
+			fputc('\n', out);
+		ok = table_print(out, sub, k) == 0;
+	}
+	if (!ok)
+		fputs("matrix: out of memory\n", out);
+	free(sub);
 }

@@ -229,10 +229,9 @@ void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label)
 	world_mem(&S->L, w, &m);
 	fprintf(out, "%s", label);
 	for (int i = 0; i < P->npte; i++) {
-		uint64_t addr = 0;
-		char d[64];
-		prog_slot_addr(P, i, NULL, &addr);
-		fprintf(out, "  PTE 0x%" PRIx64 " = 0x%" PRIx64 " (%s)", addr, m.pte[i], arch_describe(S->arch, m.pte[i], d, sizeof d));
+		char d[64], name[48];
+		fprintf(out, "  PTE %s = 0x%" PRIx64 " (%s)", prog_pte_name(P, i, name, sizeof name), m.pte[i],
+		        arch_describe(S->arch, m.pte[i], d, sizeof d));
 	}
 	fprintf(out, "\n");
 	for (int i = 0; i < P->npages; i++) {
@@ -242,9 +241,20 @@ void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label)
 		int slot = world_page_slot(P, pg);
 		if (slot >= 0)
 			fprintf(out, ", disk v%u", m.disk[slot]);
+		else if (pg->frame & FRAME_FREE)
+			fprintf(out, ", free");
+		else if (pg->flags & PG_anon)
+			fprintf(out, ", anon");
 		else if (!pd->nopage)
 			fprintf(out, ", in no page cache");
-		fprintf(out, ", PG_dirty=%d PG_writeback=%d PG_locked=%d\n", !!(pg->flags & PG_dirty),
-		        !!(pg->flags & PG_writeback), !!(pg->flags & PG_locked));
+		if (pd->nopage)        /* a DAX block has no struct page, no flags */
+			fprintf(out, "\n");
+		else
+			fprintf(out, ", PG_dirty=%d PG_writeback=%d PG_locked=%d\n", !!(pg->flags & PG_dirty),
+			        !!(pg->flags & PG_writeback), !!(pg->flags & PG_locked));
 	}
+	/* state variables, as signed words (atomic_t counts go negative) */
+	for (int i = 0; i < P->nvars; i++)
+		fprintf(out, "%*s%s%s=%" PRId64 "%s", i ? 1 : (int)strlen(label) + 1, "", i ? "" : "vars: ",
+		        P->vars[i].name, (int64_t)m.var[i], i + 1 == P->nvars ? "\n" : "");
 }

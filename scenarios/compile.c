@@ -36,7 +36,9 @@ int cx_is_ident(const char *s)
 /* Where character off of scalar n's value was written.  YAML folds line
  * breaks and expands escapes, so offsets do not add up; instead the token
  * at off is looked for in the source, from where the scalar starts: its
- * k-th occurrence in the value is its k-th occurrence in the source. */
+ * k-th occurrence in the value is its k-th occurrence in the source.
+ * Only the scalar's own bytes [n->off, n->end) are scanned, so placing
+ * every step of a file costs O(file), not O(file) per step. */
 void cx_text_pos(Cx *cx, const YNode *n, int off, int *line, int *col)
 {
 	const char *v = n->str, *src = cx->set.files[n->file].text;
@@ -53,12 +55,9 @@ void cx_text_pos(Cx *cx, const YNode *n, int off, int *line, int *col)
 	/* first as a whole word; then anywhere (an escape such as \t may
 	 * glue it to a letter in the source) */
 	for (int strict = 1; strict >= 0; strict--) {
-		const char *p = src;
-		int l = 1, c = 1, k = occ;
-		for (; *p && (l < n->line || (l == n->line && c < n->col)); p++, c++)
-			if (*p == '\n')
-				l++, c = 0;
-		for (; *p; p++, c++) {
+		const char *p = src + n->off, *end = src + n->end;
+		int l = n->line, c = n->col, k = occ;
+		for (; p < end; p++, c++) {
 			int at_word = !strict || p == src || !ident_char(p[-1]) || !ident_char(p[0]);
 			if (at_word && !strncmp(p, v + off, (size_t)len) && k-- == 0) {
 				*line = l;
@@ -977,7 +976,7 @@ static int kernel_steps(Cx *cx)
 static int top_keys(Cx *cx)
 {
 	static const char *const scn[] = { "scenario", "description", "include", "variants", "machine",
-		"mms", "mm_cpumask", "files", "vars", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
+		"mms", "mm_cpumask", "files", "pages", "vars", "vmas", "ptes", "tlb", "locks", "fault_handler", "cpus", "outcomes",
 		"expect", "procedures", NULL };
 	static const char *const lib[] = { "include", "description", "vars", "procedures", NULL };
 	if (cx_keys(cx, cx->set.files[0].root, "scenario", scn))
@@ -999,7 +998,9 @@ static int header(Cx *cx, const char *variant)
 		return cx_err(cx, root, 0, "not a scenario: missing key 'scenario' (a library is used through include:)");
 	if (cx_want(cx, x, YN_SCALAR, "scenario"))
 		return -1;
-	P->name = prog_strdup(P, x->str);
+	char *name = ytext_escape(x->str);   /* printed on terminals */
+	P->name = prog_strdup(P, name);
+	free(name);
 	if ((x = ynode_get(root, "description")) && !cx_want(cx, x, YN_SCALAR, "description"))
 		P->description = prog_strdup(P, x->str);
 	if (cx->failed || top_keys(cx))
@@ -1028,8 +1029,10 @@ static void hash_files(Cx *cx)
 	for (int i = 0; i < P->nfiles; i++) {
 		YFile *f = &cx->set.files[i];
 		P->files[i] = (SrcFile){ prog_strdup(P, f->path), prog_strdup(P, f->text), f->len };
-		XXH3_128bits_update(st, f->path, strlen(f->path) + 1);
+		char *rel = ypath_from(cx->set.files[0].path, f->path);   /* identity: not the spelling */
+		XXH3_128bits_update(st, rel, strlen(rel) + 1);
 		XXH3_128bits_update(st, f->text, f->len + 1);
+		free(rel);
 	}
 	XXH128_hash_t h = XXH3_128bits_digest(st);
 	XXH3_freeState(st);
@@ -1085,6 +1088,7 @@ Program *scn_compile(const char *path, const char *variant, const ScnSource *src
 	free(cx.defs);
 	yset_free(&cx.set);
 	if (rc) {
+		ytext_clean(err, errlen);   /* names, keys, paths: from input */
 		prog_free(P);
 		return NULL;
 	}
@@ -1093,13 +1097,14 @@ Program *scn_compile(const char *path, const char *variant, const ScnSource *src
 
 int scn_is_scenario(const char *path)
 {
-	char line[512];
-	int is = 0;
-	FILE *fp = fopen(path, "r");
-	if (!fp)
+	char why[128];
+	size_t len = 0;
+	char *text = yfile_read(path, &len, why, sizeof why);
+	if (!text)
 		return -1;
-	while (!is && fgets(line, sizeof line, fp))   /* a top-level key */
-		is = !strncmp(line, "scenario:", 9);
-	fclose(fp);
+	int is = !strncmp(text, "scenario:", 9);   /* a top-level key */
+	for (const char *p = text; !is && (p = memchr(p, '\n', len - (size_t)(p - text))); )
+		is = !strncmp(++p, "scenario:", 9);
+	free(text);
 	return is;
 }

@@ -42,6 +42,8 @@ typedef struct Cx {
 int cx_err(Cx *cx, const YNode *n, int unused, const char *fmt, ...);
 int cx_want(Cx *cx, const YNode *n, int kind, const char *what);
 int cx_u64(Cx *cx, const YNode *n, const char *what, uint64_t *out);
+/* The architecture other than the machine's that has PTE bit name, or NULL. */
+const Arch *cx_other_arch(const Cx *cx, const char *name);
 int cx_int(Cx *cx, const YNode *n, const char *what, int lo, int hi, int *out);
 int cx_bool(Cx *cx, const YNode *n, const char *what, int *out);
 /* Every key of map is one of keys (NULL-terminated), at most once. */

@@ -187,7 +187,7 @@ static void tmp_put(Cx *cx, const Val *v)
 }
 
 /* The first other architecture with a PTE bit constant called name. */
-static const Arch *other_arch(const Cx *cx, const char *name)
+const Arch *cx_other_arch(const Cx *cx, const char *name)
 {
 	uint64_t v;
 	for (int i = 0; arch_at(i); i++)
@@ -470,9 +470,9 @@ static int primary(Cx *cx, Stmt *st, Val *out)
 		*out = (Val){ { OPD_CONST, out->o.v }, st->i, 0 };
 	else if (cx_find_def(cx, name) >= 0 || prog_op_lookup(name) >= 0)
 		return serr(cx, st, st->i, "'%s' is a function: call it as %s(...)", name, name);
-	else if (other_arch(cx, name))
+	else if (cx_other_arch(cx, name))
 		return serr(cx, st, st->i, "'%s' is a PTE bit of %s, not of this machine's %s (machine.arch)", name,
-		            other_arch(cx, name)->name, cx->P->arch->name);
+		            cx_other_arch(cx, name)->name, cx->P->arch->name);
 	else
 		return serr(cx, st, st->i, "undefined register '%s'", name);
 	st->i++;

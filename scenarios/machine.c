@@ -7,6 +7,7 @@
 #include "mmu/mem.h"
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -18,9 +19,11 @@ int cx_name_list(Cx *cx, const YNode *n, const char *what, const char ***out, in
 	for (int i = 0; i < n->n; i++) {
 		if (cx_want(cx, n->items[i], YN_SCALAR, what))
 			return -1;
-		if (cx_find_name(*out, i, n->items[i]->str) >= 0)
+		char *e = ytext_escape(n->items[i]->str);   /* printed on terminals */
+		(*out)[i] = prog_strdup(cx->P, e);
+		free(e);
+		if (cx_find_name(*out, i, (*out)[i]) >= 0)
 			return cx_err(cx, n->items[i], 0, "%s: '%s' is listed twice", what, n->items[i]->str);
-		(*out)[i] = prog_strdup(cx->P, n->items[i]->str);
 	}
 	*cnt = n->n;
 	return 0;
@@ -58,8 +61,31 @@ static int prot_check(Cx *cx, const YNode *x, uint64_t prot)
 	for (const ArchBit *b = a->bits; b->name; b++)
 		known |= b->mask;
 	if (prot & ~known)
-		return cx_err(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits %s PTEs do not have here (0x%" PRIx64 ")", prot,
+		return cx_err(cx, x, 0, "pte.prot: 0x%" PRIx64 " has bits that are not %s PTE flags (0x%" PRIx64 ")", prot,
 		              a->name, prot & ~known);
+	return 0;
+}
+
+/* A pte.prot: a number, or a list of the architecture's bit names
+ * ([PTE_VALID, PTE_AF, ...]) ORed together. */
+static int prot_value(Cx *cx, const YNode *x, uint64_t *prot)
+{
+	const Arch *a = cx->P->arch;
+	uint64_t v;
+	if (x->kind != YN_SEQ)
+		return cx_u64(cx, x, "pte.prot", prot) || prot_check(cx, x, *prot) ? -1 : 0;
+	for (int i = 0; i < x->n; i++) {
+		const YNode *b = x->items[i];
+		if (cx_want(cx, b, YN_SCALAR, "pte.prot bit"))
+			return -1;
+		if (arch_const(a, b->str, &v))
+			*prot |= v;
+		else if (cx_other_arch(cx, b->str))
+			return cx_err(cx, b, 0, "'%s' is a PTE bit of %s, not of this machine's %s (machine.arch)", b->str,
+			              cx_other_arch(cx, b->str)->name, a->name);
+		else
+			return cx_err(cx, b, 0, "pte.prot: '%s' is not a PTE bit of %s ('tlbsim models' lists them)", b->str, a->name);
+	}
 	return 0;
 }
 
@@ -204,7 +230,6 @@ static int files(Cx *cx, const YNode *n)
 		return cx_err(cx, n, 0, "files: at most 4096 pages in all");
 	if (n->n > 255)
 		return cx_err(cx, n, 0, "files: at most 255 files");
-	P->pages = prog_alloc(P, sizeof(PageDesc) * (size_t)(count_pages(n) + 1));
 	for (int i = 0; i < n->n; i++) {
 		const YNode *f = n->items[i], *v, *pages;
 		FileDesc *fd = &P->filesys[i];
@@ -363,9 +388,9 @@ static int ptes(Cx *cx, const YNode *n)
 			int pg;
 			if (!(x = cx_need(cx, e, "page", "pte")) || (pg = cx_lookup_obj(cx, x, "pte.page", HK_PAGE)) < 0)
 				return -1;
-			if ((x = ynode_get(e, "prot")) && cx_u64(cx, x, "pte.prot", &prot))
-				return -1;
-			if (prot_check(cx, x, prot))
+			if (P->pages[pg].free)
+				return cx_err(cx, x, 0, "pte.page: '%s' is a free frame (pages: free: true): no PTE maps it", P->pages[pg].name);
+			if ((x = ynode_get(e, "prot")) && prot_value(cx, x, &prot))
 				return -1;
 			pi->val = arch_pfn_pte(P->arch, (uint64_t)pg + 1, prot);
 		}
@@ -515,11 +540,81 @@ static void mtime_watch(Program *P)
 	}
 }
 
+/* pages: the struct pages in no file: anonymous pages ({name, anon:
+ * true}), free frames alloc_page hands out ({name, free: true}), and
+ * pages some kernel code owns (neither).  Their pfns follow the files'. */
+static int loose_pages(Cx *cx, const YNode *n)
+{
+	static const char *const keys[] = { "name", "anon", "free", "flags", NULL };
+	Program *P = cx->P;
+	if (!n)
+		return 0;
+	if (cx_want(cx, n, YN_SEQ, "pages"))
+		return -1;
+	if (P->npages + n->n > 4096)
+		return cx_err(cx, n, 0, "pages: at most 4096 pages and blocks in all");
+	for (int i = 0; i < n->n; i++) {
+		const YNode *e = n->items[i], *v;
+		PageDesc *pd = &P->pages[P->npages];
+		int anon = 0, fr = 0;
+		if (cx_keys(cx, e, "page", keys) || !(v = cx_need(cx, e, "name", "page")) || cx_want(cx, v, YN_SCALAR, "page.name"))
+			return -1;
+		for (int k = 0; k < P->npages; k++)
+			if (!strcmp(P->pages[k].name, v->str))
+				return cx_err(cx, v, 0, "page '%s' is declared twice", v->str);
+		pd->name = prog_strdup(P, v->str);
+		pd->file = -1;
+		if (((v = ynode_get(e, "anon")) && cx_bool(cx, v, "page.anon", &anon)) ||
+		    ((v = ynode_get(e, "free")) && cx_bool(cx, v, "page.free", &fr)) ||
+		    ((v = ynode_get(e, "flags")) && page_flags(cx, v, &pd->flags)))
+			return -1;
+		if (anon && fr)
+			return cx_err(cx, ynode_get(e, "free"), 0, "page '%s': a free frame is not an anonymous page (anon: or free:, not both)", pd->name);
+		if (fr && pd->flags)
+			return cx_err(cx, ynode_get(e, "flags"), 0, "page '%s': a free frame has no page flags", pd->name);
+		pd->anon = (uint8_t)anon;
+		pd->free = (uint8_t)fr;
+		P->npages++;
+	}
+	return 0;
+}
+
+/* The page table of P: room for the files' pages and the loose ones. */
+static void alloc_pages(Cx *cx, const YNode *root)
+{
+	const YNode *n = ynode_get(root, "pages");
+	int loose = n && n->kind == YN_SEQ ? n->n : 0;
+	cx->P->pages = prog_alloc(cx->P, sizeof(PageDesc) * (size_t)(count_pages(ynode_get(root, "files")) + loose + 1));
+}
+
+/* An anonymous page's only references are its mappings': one that no
+ * present PTE maps would start with none. */
+static int anon_mapped(Cx *cx, const YNode *pages)
+{
+	const Program *P = cx->P;
+	for (int i = 0; pages && i < pages->n; i++) {
+		const YNode *name = ynode_get(pages->items[i], "name");
+		int pfn = 0, n = 0;
+		for (int k = 0; k < P->npages; k++)
+			if (!strcmp(P->pages[k].name, name->str))
+				pfn = k + 1;
+		if (!P->pages[pfn - 1].anon)
+			continue;
+		for (int k = 0; k < P->nptes_init; k++)
+			n += P->arch->present(P->ptes[k].val) && arch_pfn(P->arch, P->ptes[k].val) == (uint64_t)pfn;
+		if (!n)
+			return cx_err(cx, name, 0, "anonymous page '%s' is mapped by no PTE of ptes: (it would start with no reference)",
+			              name->str);
+	}
+	return 0;
+}
+
 int cx_machine(Cx *cx, const YNode *root)
 {
+	alloc_pages(cx, root);
 	return machine(cx, ynode_get(root, "machine")) || files(cx, ynode_get(root, "files")) ||
-	       vars(cx) ||
+	       loose_pages(cx, ynode_get(root, "pages")) || vars(cx) ||
 	       vmas(cx, ynode_get(root, "vmas")) || ptes(cx, ynode_get(root, "ptes")) ||
-	       tlbs(cx, ynode_get(root, "tlb")) || locks(cx, ynode_get(root, "locks")) ||
+	       anon_mapped(cx, ynode_get(root, "pages")) || tlbs(cx, ynode_get(root, "tlb")) || locks(cx, ynode_get(root, "locks")) ||
 	       cpumasks(cx, ynode_get(root, "mm_cpumask")) ? -1 : (mtime_watch(cx->P), 0);
 }

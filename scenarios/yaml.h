@@ -12,6 +12,7 @@ typedef struct YNode {
 	char *str;             /* scalar text */
 	int quoted;            /* scalar was quoted ('...' or "...") */
 	int file, line, col;   /* where it starts: file index, 1-based line/col */
+	size_t off, end;       /* its bytes in the file's text: [off, end) (a collection: off only) */
 	struct YNode **items;  /* seq: items; map: key0, val0, key1, val1, ... */
 	int n;                 /* number of items (a map: 2 x pairs) */
 } YNode;
@@ -29,11 +30,26 @@ typedef struct YFile { char *path; char *text; size_t len; YNode *root; } YFile;
 typedef struct YSet {
 	YFile *files; int nfiles, cap;
 	const ScnSource *src;
+	char **roots; int nroots;   /* absolute folders includes may not leave (disk only) */
 	char err[1024];
 } YSet;
 
+/* The bound on one input file, scenario or include: 16 MB.  It also keeps
+ * every line and column number far below INT_MAX. */
+#define YFILE_MAX_INPUT (16u << 20)
+
+/* Reads the regular file at path whole into a malloc'd NUL-terminated
+ * text (*len bytes).  A FIFO, a device or a directory is refused without
+ * blocking or reading it, and so is a file over YFILE_MAX_INPUT.  Returns
+ * NULL with why set to the reason ("Is a directory", "not a regular file
+ * (a FIFO)", "larger than 16 MB, ...", or strerror). */
+char *yfile_read(const char *path, size_t *len, char *why, size_t whylen);
+
 /* Loads path and, depth first, every file it includes.  Returns 0, or -1
- * with set->err.  src NULL reads the disk. */
+ * with set->err.  src NULL reads the disk; then an include must resolve
+ * (by text, against the including file's folder) to a path inside the
+ * folder of path or inside a folder of the environment's TLBSIM_PATH
+ * (colon-separated).  A database record (src) is not checked again. */
 int yset_load(YSet *set, const char *path, const ScnSource *src);
 void yset_free(YSet *set);
 
@@ -41,6 +57,18 @@ void yset_free(YSet *set);
 YNode *ynode_get(const YNode *map, const char *key);
 /* Map lookup: the key node of key, or NULL (to point errors at keys). */
 YNode *ynode_key(const YNode *map, const char *key);
+/* Text from input made safe for a terminal or an error line: control
+ * characters (C0, DEL, C1) and bytes that are not valid UTF-8 become
+ * \xNN (ESC -> \x1b); everything else, backslashes included, is kept.
+ * Returns malloc'd. */
+char *ytext_escape(const char *s);
+/* ytext_escape of the string in buf, in place (cut at size). */
+void ytext_clean(char *buf, size_t size);
+/* path relative to the folder of top, both made absolute (against the
+ * current directory) and normalised first: how a path is spelled
+ * ("./a.yaml", "a.yaml", "/x/a.yaml") does not change it.  "../" where
+ * path is outside that folder.  Returns malloc'd. */
+char *ypath_from(const char *top, const char *path);
 /* Lexical path normalisation ("a/./b/../c" -> "a/c"); returns malloc'd. */
 char *ypath_join(const char *dir_of, const char *rel);
 

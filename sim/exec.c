@@ -71,6 +71,27 @@ void ex_note(Sim *S, uint8_t *w, int c, const char *text)
 	ev(S, w, c, EV_HW, -1, "%s", text);
 }
 
+void ex_event(Sim *S, uint8_t *w, int c, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	if (!S->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	ev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, "%s", buf);
+}
+
+int ex_bug(Sim *S, uint8_t *w, int c, const Step *s, const char *why)
+{
+	w_hdr(w)->seen |= SEEN_BUG_ON;
+	w_cpu(&S->L, w, c)->status = CPU_HALTED;
+	ev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, "%s: kernel BUG at %s:%u! (%s)", s->text,
+	   prog_step_file(S->P, s), s->line, why);
+	return R_STAY;
+}
+
 /* ---- operands ---- */
 
 static uint64_t *reg(Sim *S, uint8_t *w, int c, int slot)
@@ -169,10 +190,9 @@ static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e)
 	if (S->arch->hw_stray(v))
 		w_hdr(w)->seen |= SEEN_DIRTY_NONPRESENT;
 	if (e && old != v) {
-		uint64_t addr = 0;
-		prog_slot_addr(S->P, slot, NULL, &addr);
-		snprintf(e->pte, sizeof e->pte, "PTE 0x%" PRIx64 ": 0x%" PRIx64 " -> 0x%" PRIx64,
-		         addr, old, v);
+		char name[48];
+		snprintf(e->pte, sizeof e->pte, "PTE %s: 0x%" PRIx64 " -> 0x%" PRIx64,
+		         prog_pte_name(S->P, slot, name, sizeof name), old, v);
 	}
 }
 
@@ -327,7 +347,7 @@ static int access_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 
 /* Every write to frame pfn, by a CPU or by the kernel: the content
  * version, the storage key, and what the write means for its file. */
-static void frame_written(Sim *S, uint8_t *w, int pfn, int user)
+void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user)
 {
 	PageState *pg = (PageState *)(w + S->L.page) + pfn;
 	pg->data++;
@@ -351,17 +371,18 @@ static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int writ
 		w_hdr(w)->seen |= SEEN_STALE_TLB_WRITE * (write != 0);
 		ev(S, w, c, EV_HW, -1, "entry is STALE: a completed flush_tlb_page missed it");
 	}
-	if (pg->frame & FRAME_FREE) {
+	if ((pg->frame & FRAME_FREE) || (t->flags & TLB_FREED)) {
 		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
-		ev(S, w, c, EV_HW, -1, "%s was freed: use after free", pname);
+		ev(S, w, c, EV_HW, -1, pg->frame & FRAME_FREE ? "%s was freed: use after free"
+		   : "%s was freed and allocated again since this entry was filled: use after free", pname);
 	}
 	S->lat += S->P->cost.mem;
 	if (write) {
-		frame_written(S, w, t->pfn, 1);
+		ex_frame_written(S, w, t->pfn, 1);
 		ev(S, w, c, EV_HW, step, "data write lands in %s (content v%u)", pname, pg->data);
 	} else if (prog_ops[s->op].args[0] == 'p') {   /* copy_from_user */
 		int dst = (int)h_index(ex_opv(S, w, c, s, 0));
-		frame_written(S, w, dst, 0);
+		ex_frame_written(S, w, dst, 0);
 		setdst(S, w, c, s, 0);
 		ev(S, w, c, EV_HW, step, "copy: read %s (content v%u), write %s (content v%u)", pname, pg->data,
 		   S->P->pages[dst - 1].name, ((PageState *)(w + S->L.page))[dst].data);
@@ -546,12 +567,19 @@ static int lock_free(Sim *S, uint8_t *w, int c, const Step *s)
 	return w[S->L.lock + h_index(v)] == 0;
 }
 
-static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
+/* 1 if the page of step s's first operand has none of the PG_* flags
+ * (a bad operand runs, so the step reports it). */
+static int page_flag_clear(Sim *S, uint8_t *w, int c, const Step *s, unsigned flags)
 {
 	uint64_t v = ex_opv(S, w, c, s, 0);
 	if (h_kind(v) != HK_PAGE || h_index(v) == 0 || h_index(v) > (uint32_t)S->P->npages)
 		return 1;
-	return !(((PageState *)(w + S->L.page))[h_index(v)].flags & PG_locked);
+	return !(((PageState *)(w + S->L.page))[h_index(v)].flags & flags);
+}
+
+static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	return page_flag_clear(S, w, c, s, PG_locked);
 }
 
 static int rwsem_free(Sim *S, uint8_t *w, int c, const Step *s, int write)
@@ -570,7 +598,9 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 	switch (s->op) {
 	case OP_SPIN_LOCK:         return lock_free(S, w, c, s);
 	case OP_SPIN_LOCK_IRQSAVE: return cs->phase == PH_START || lock_free(S, w, c, s);
-	case OP_LOCK_PAGE:         return page_unlocked(S, w, c, s);
+	case OP_LOCK_PAGE:
+	case OP_WAIT_ON_PAGE_LOCKED: return page_unlocked(S, w, c, s);
+	case OP_WAIT_ON_PAGE_WRITEBACK: return page_flag_clear(S, w, c, s, PG_writeback);
 	case OP_FLUSH_TLB_PAGE:    return cs->phase == PH_START || cs->acks == 0;
 	case OP_I_MMAP_LOCK_READ:  return rwsem_free(S, w, c, s, 0);
 	case OP_I_MMAP_LOCK_WRITE: return rwsem_free(S, w, c, s, 1);
@@ -608,6 +638,11 @@ static int next(Sim *S, uint8_t *w, int c, uint32_t cost)
 	return R_NEXT;
 }
 
+int ex_next(Sim *S, uint8_t *w, int c, uint32_t cost)
+{
+	return next(S, w, c, cost);
+}
+
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index)
 {
@@ -630,6 +665,65 @@ static int var_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t b)
 		ev(S, w, c, EV_STEP, pc, "%s", s->text);
 	}
 	return next(S, w, c, S->P->cost.mem);
+}
+
+/* The read-modify-write of an atomic step on *v: the new value (*v is
+ * left alone by the reads), and in *ret what the step returns.  a and b
+ * are the step's values other than the variable, in kernel order. */
+static int64_t atomic_rmw(int op, int64_t v, int64_t a, int64_t b, int64_t *ret)
+{
+	uint64_t bit = 1ull << (a & 63);
+	int64_t n;
+	switch (op) {
+	case OP_SET_BIT:            *ret = 0; return (int64_t)((uint64_t)v | bit);
+	case OP_CLEAR_BIT:          *ret = 0; return (int64_t)((uint64_t)v & ~bit);
+	case OP_TEST_BIT:           *ret = ((uint64_t)v & bit) != 0; return v;
+	case OP_TEST_AND_SET_BIT:   *ret = ((uint64_t)v & bit) != 0; return (int64_t)((uint64_t)v | bit);
+	case OP_TEST_AND_CLEAR_BIT: *ret = ((uint64_t)v & bit) != 0; return (int64_t)((uint64_t)v & ~bit);
+	case OP_ATOMIC_READ:        *ret = v; return v;
+	case OP_ATOMIC_SET:         *ret = 0; return a;
+	case OP_CMPXCHG:            *ret = v; return v == a ? b : v;
+	case OP_XCHG:               *ret = v; return a;
+	default: break;
+	}
+	/* the adds, in unsigned arithmetic: they wrap, never overflow */
+	uint64_t d = op == OP_ATOMIC_ADD || op == OP_ATOMIC_ADD_NEGATIVE ? (uint64_t)a :
+	             op == OP_ATOMIC_SUB ? -(uint64_t)a :
+	             op == OP_ATOMIC_INC || op == OP_ATOMIC_INC_RETURN || op == OP_ATOMIC_INC_AND_TEST ? 1 : UINT64_MAX;
+	n = (int64_t)((uint64_t)v + d);
+	*ret = op == OP_ATOMIC_INC_AND_TEST || op == OP_ATOMIC_DEC_AND_TEST ? n == 0 :
+	       op == OP_ATOMIC_ADD_NEGATIVE ? n < 0 : n;
+	return n;
+}
+
+/* An atomic step on a state variable: one indivisible read-modify-write
+ * (the bit operations and atomic_add_negative take the variable second,
+ * as the kernel's do). */
+static int atomic_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int vi = prog_ops[s->op].args[0] == 'x' ? 0 : 1, pc = w_cpu(&S->L, w, c)->pc;
+	int v = obj(S, w, c, s, vi, HK_VAR);
+	int64_t *var = (int64_t *)(w + S->L.var), ret = 0, a, b, old;
+	if (v < 0)
+		return R_ERR;
+	a = (int64_t)ex_opv(S, w, c, s, vi == 0 ? 1 : 0);
+	b = s->nargs > 2 ? (int64_t)ex_opv(S, w, c, s, 2) : 0;
+	if (s->op >= OP_SET_BIT && s->op <= OP_TEST_AND_CLEAR_BIT && (uint64_t)a > 63)
+		return ex_fail(S, s, "%s: bit %" PRIu64 " is past the 64-bit variable %s", prog_ops[s->op].name,
+		               (uint64_t)a, S->P->vars[v].name);
+	old = var[v];
+	var[v] = atomic_rmw(s->op, old, a, b, &ret);
+	if (prog_ops[s->op].dst)
+		setdst(S, w, c, s, (uint64_t)ret);
+	char r[32] = "";
+	if (prog_ops[s->op].dst)
+		snprintf(r, sizeof r, " = %" PRId64, ret);
+	if (var[v] != old)
+		ev(S, w, c, EV_STEP, pc, "%s%s: %s %" PRId64 " -> %" PRId64, s->text, r, S->P->vars[v].name, old, var[v]);
+	else
+		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, r);
+	return next(S, w, c, s->op == OP_ATOMIC_READ || s->op == OP_TEST_BIT || s->op == OP_ATOMIC_SET ?
+	                         S->P->cost.mem : S->P->cost.pte_atomic);
 }
 
 static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t b)
@@ -663,6 +757,8 @@ static int file_step(Sim *S, uint8_t *w, int c, const Step *s, uint64_t b)
 			return ex_fail(S, s, "get_block: file %s is not a DAX file (it has pages, not blocks)", P->filesys[f].name);
 		if (slot >= 0 && P->filesys[f].dax == (s->op == OP_GET_BLOCK))
 			pfn = m.pcache[slot];
+		if (pfn && s->op == OP_FIND_GET_PAGE)
+			m.page[pfn].count++;    /* page_cache_get_speculative */
 		setdst(S, w, c, s, s->op == OP_GET_BLOCK ? (uint64_t)pfn : pfn ? h_make(HK_PAGE, (uint64_t)pfn) : 0);
 		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, pfn ? P->pages[pfn - 1].name : "NULL");
 		break;
@@ -713,10 +809,13 @@ static int add_to_page_cache(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 		return ex_fail(S, s, "add_to_page_cache: %s is already in the page cache of %s", P->pages[pfn - 1].name,
 		               P->filesys[pg->mapping - 1].name);
 	int busy = pcache[slot] != 0;
+	if (!busy && pg->count <= 0)
+		return ex_bug(S, w, c, s, "add_to_page_cache of a freed page");
 	if (!busy) {
 		pcache[slot] = (uint16_t)pfn;
 		pg->mapping = (uint16_t)(f + 1);
 		pg->index = (uint16_t)index;
+		pg->count++;                     /* the page cache's reference */
 	}
 	setdst(S, w, c, s, busy ? 17 : 0);
 	ev(S, w, c, EV_STEP, pc, "%s%s", s->text, busy ? " = -EEXIST" : "");
@@ -731,18 +830,19 @@ static int page_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	uint64_t v = 0;
 	switch (s->op) {
 	case OP_DELETE_FROM_PAGE_CACHE:
+		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, slot >= 0 ? "" : ": not in the page cache");
 		if (slot >= 0) {
 			((uint16_t *)(w + S->L.pcache))[slot] = 0;
 			pg->mapping = pg->index = 0;
+			pg_put_ref(S, w, c, pfn);    /* the page cache's reference */
 		}
-		ev(S, w, c, EV_STEP, pc, "%s%s", s->text, slot >= 0 ? "" : ": not in the page cache");
 		return next(S, w, c, P->cost.mem);
 	case OP_PAGE_MAPPING:
 		v = pg->mapping ? h_make(HK_FILE, (uint64_t)pg->mapping - 1) : 0;
 		ev(S, w, c, EV_STEP, pc, "%s = %s", s->text, pg->mapping ? P->filesys[pg->mapping - 1].name : "NULL");
 		break;
 	case OP_PAGE_MAPPED:
-		v = (uint64_t)pfn_mapped(S, w, pfn);
+		v = P->pages[pfn - 1].nopage ? (uint64_t)pfn_mapped(S, w, pfn) : pg->mapcount > 0;
 		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, (int)v);
 		break;
 	case OP_PAGE_TEST_AND_CLEAR_DIRTY:
@@ -917,8 +1017,12 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return do_call(S, w, c, s->target, pc, FR_CALL, args, s->nargs);
 	}
 	case OP_RET:
-		if (cs->depth > 1)    /* a CPU's program ending is not news */
+		if (cs->depth > 1 && h_kind(a) != HK_INT) {   /* a handle: by its name */
+			char buf[64];
+			ev(S, w, c, EV_STEP, pc, "return %s", prog_value_name(P, a, buf, sizeof buf));
+		} else if (cs->depth > 1) {                   /* a CPU's program ending is not news */
 			ev(S, w, c, EV_STEP, pc, a < 10 ? "return %" PRIu64 : "return 0x%" PRIx64, a);
+		}
 		S->lat += P->cost.local;
 		return do_ret(S, w, c, a);
 	case OP_PTE_MKCLEAN:   setdst(S, w, c, s, S->arch->mkclean(a)); break;
@@ -1051,6 +1155,11 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		S->lat += P->cost.lock;
 		break;
 	}
+	case OP_WAIT_ON_PAGE_LOCKED:     /* ex_can_run let it run: the flag is clear now */
+	case OP_WAIT_ON_PAGE_WRITEBACK:
+		ev(S, w, c, EV_STEP, pc, "%s", s->text);
+		S->lat += P->cost.lock;
+		break;
 	case OP_UNLOCK_PAGE:
 		if (mem_unlock_page(PAGE(0), c) < 0)
 			return ex_fail(S, s, "unlock_page: CPU#%d does not hold the lock of %s", c, P->pages[pg_idx[0] - 1].name);
@@ -1141,6 +1250,11 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_READ_ONCE:
 	case OP_WRITE_ONCE:
 		return var_step(S, w, c, s, b);
+	case OP_SET_BIT: case OP_CLEAR_BIT: case OP_TEST_BIT: case OP_TEST_AND_SET_BIT: case OP_TEST_AND_CLEAR_BIT:
+	case OP_ATOMIC_READ: case OP_ATOMIC_SET: case OP_ATOMIC_INC: case OP_ATOMIC_DEC: case OP_ATOMIC_ADD:
+	case OP_ATOMIC_SUB: case OP_ATOMIC_INC_RETURN: case OP_ATOMIC_DEC_RETURN: case OP_ATOMIC_INC_AND_TEST:
+	case OP_ATOMIC_DEC_AND_TEST: case OP_ATOMIC_ADD_NEGATIVE: case OP_CMPXCHG: case OP_XCHG:
+		return atomic_step(S, w, c, s);
 	case OP_I_SIZE_READ:
 	case OP_I_SIZE_WRITE:
 	case OP_FILE_UPDATE_TIME:
@@ -1150,6 +1264,14 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return file_step(S, w, c, s, b);
 	case OP_ADD_TO_PAGE_CACHE:
 		return add_to_page_cache(S, w, c, s, pg_idx[0]);
+	case OP_GET_PAGE: case OP_PUT_PAGE: case OP_PAGE_CACHE_GET: case OP_PAGE_CACHE_RELEASE:
+	case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:
+	case OP_DMA_TO_PAGE: case OP_MEMCPY_TO_PAGE: case OP_ZERO_USER_SEGMENT:
+	case OP___FREE_PAGE: case OP_PAGE_ADD_ANON_RMAP: case OP_PAGE_ADD_NEW_ANON_RMAP: case OP_PAGEANON:
+	case OP_COPY_USER_HIGHPAGE:
+		return pg_step(S, w, c, s, pg_idx[0]);
+	case OP_ALLOC_PAGE:
+		return pg_alloc(S, w, c, s);
 	case OP_DELETE_FROM_PAGE_CACHE:
 	case OP_PAGE_MAPPING:
 	case OP_PAGE_MAPPED:

@@ -35,6 +35,27 @@ void ex_note(Sim *S, uint8_t *w, int c, const char *text);
  * on the column of CPU c, whose choice broke it.  Returns 0, or -1 on a
  * scenario error. */
 int ex_invariants(Sim *S, uint8_t *w, int c);
+/* A step event on CPU c's column at its pc (no-op when not tracing). */
+void ex_event(Sim *S, uint8_t *w, int c, const char *fmt, ...);
+/* The kernel BUG at step s (a VM_BUG_ON the step itself makes: why says
+ * which): bug_on is reached, CPU c halts.  Returns R_STAY. */
+int ex_bug(Sim *S, uint8_t *w, int c, const Step *s, const char *why);
+/* Ends a shared step: its cost, the CPU's next pc.  Returns R_NEXT. */
+int ex_next(Sim *S, uint8_t *w, int c, uint32_t cost);
+/* The page-life steps (sim/page.c): reference and map counts, freeing,
+ * for step s of CPU c on the page at pfn. */
+int pg_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn);
+/* Drops one reference of the page at pfn (count > 0); the last one frees
+ * it (FRAME_FREE).  Returns 1 if it did. */
+int pg_put_ref(Sim *S, uint8_t *w, int c, int pfn);
+/* alloc_page: the lowest free frame, or NULL (sim/page.c). */
+int pg_alloc(Sim *S, uint8_t *w, int c, const Step *s);
+
+/* A write to the frame at pfn: its content version goes up, and its
+ * storage key's change bit is set on a machine with storage keys; user
+ * (a store through a mapping) also marks its file mapped_write. */
+void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user);
+
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index);
 

@@ -57,15 +57,30 @@ static int lost_write(Sim *S, uint8_t *w)
 	return 0;
 }
 
+/* 1 if some CPU's TLB keeps a valid entry for a freed frame (the flush
+ * that should have dropped it before the free did not). */
+static int tlb_maps_freed(Sim *S, uint8_t *w, const Mem *m)
+{
+	for (int c = 0; c < S->L.ncpu; c++) {
+		const TlbEntry *t = w_tlb(&S->L, w, c);
+		for (int i = 0; i < S->L.tlb_size; i++)
+			if ((t[i].flags & TLB_V) && ((t[i].flags & TLB_FREED) || (m->page[t[i].pfn].frame & FRAME_FREE)))
+				return 1;
+	}
+	return 0;
+}
+
 /* stale_mapping: a present PTE of a file VMA maps a frame that is not
  * the file's page (or block) at that index, or lies beyond i_size.
- * use_after_free: a present PTE maps a freed frame (an access to one is
- * the sticky SEEN_USE_AFTER_FREE). */
+ * use_after_free: a present PTE or a valid TLB entry maps a freed frame
+ * (an access to one is the sticky SEEN_USE_AFTER_FREE). */
 static uint32_t mapping_outcomes(Sim *S, uint8_t *w)
 {
 	Mem m;
 	uint32_t o = 0;
 	world_mem(&S->L, w, &m);
+	if (tlb_maps_freed(S, w, &m))
+		o |= 1u << OUT_USE_AFTER_FREE;
 	for (int v = 0; v < S->P->nvmas; v++) {
 		const VmaDesc *vm = &S->P->vmas[v];
 		for (int k = 0; k < (int)((vm->end - vm->start) >> 12); k++) {
@@ -238,8 +253,12 @@ static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size
 		n = cat(buf, len, n, " for %s, held by CPU#%d", name, holder);
 		break;
 	case OP_LOCK_PAGE:
+	case OP_WAIT_ON_PAGE_LOCKED:
 		holder = ((PageState *)(w + S->L.page))[h_index(v)].locker - 1;
 		n = cat(buf, len, n, " for the page lock of %s, held by CPU#%d", name, holder);
+		break;
+	case OP_WAIT_ON_PAGE_WRITEBACK:
+		n = cat(buf, len, n, " for PG_writeback of %s to clear (no CPU will end_page_writeback it)", name);
 		break;
 	case OP_I_MMAP_LOCK_READ:
 	case OP_I_MMAP_LOCK_WRITE: {

@@ -56,8 +56,8 @@ int prog_op_check_only(int op)
 int prog_op_reads_only(int op)
 {
 	switch (op) {
-	case OP_PTEP_GET: case OP_READ_ONCE: case OP_I_SIZE_READ: case OP_FIND_GET_PAGE: case OP_PAGE_MAPPING:
-	case OP_PAGE_MAPPED: case OP_GET_BLOCK: case OP_PAGE_DIRTY: case OP_PAGE_LOCKED:
+	case OP_PTEP_GET: case OP_READ_ONCE: case OP_ATOMIC_READ: case OP_TEST_BIT: case OP_I_SIZE_READ: case OP_FIND_GET_PAGE: case OP_PAGE_MAPPING:
+	case OP_PAGE_MAPPED: case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_GET_BLOCK: case OP_PAGE_DIRTY: case OP_PAGE_LOCKED:
 		return 1;
 	default:
 		return prog_op_check_only(op) || prog_ops[op].cls == LOCAL || prog_ops[op].cls == CTRL;
@@ -91,6 +91,18 @@ int prog_pte_slot(const Program *P, int mm, uint64_t addr)
 	if (v < 0)
 		return -1;
 	return P->vmas[v].first_pte + (int)((addr - P->vmas[v].start) >> 12);
+}
+
+char *prog_pte_name(const Program *P, int slot, char *buf, size_t n)
+{
+	int mm = 0;
+	uint64_t addr = 0;
+	prog_slot_addr(P, slot, &mm, &addr);
+	if (P->nmms > 1)
+		snprintf(buf, n, "%s 0x%" PRIx64, P->mms[mm], addr);
+	else
+		snprintf(buf, n, "0x%" PRIx64, addr);
+	return buf;
 }
 
 int prog_slot_addr(const Program *P, int slot, int *mm, uint64_t *addr)

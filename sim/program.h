@@ -116,6 +116,8 @@ typedef struct PageDesc {    /* a physical frame and its struct page */
 	uint32_t index;
 	uint8_t flags;           /* initial PG_* */
 	uint8_t nopage;          /* a DAX block: no struct page to lock or dirty */
+	uint8_t anon;            /* pages: an anonymous page (PageAnon) */
+	uint8_t free;            /* pages: a free frame, for alloc_page */
 } PageDesc;
 
 typedef struct VarDesc { const char *name; uint64_t init; } VarDesc;  /* vars: */
@@ -224,6 +226,10 @@ int prog_vma_of(const Program *P, int mm, uint64_t addr);   /* vma index or -1 *
 int prog_pte_slot(const Program *P, int mm, uint64_t addr); /* slot or -1 */
 /* The (mm, address) of PTE slot; returns 0, or -1 if there is no such slot. */
 int prog_slot_addr(const Program *P, int slot, int *mm, uint64_t *addr);
+/* The PTE of slot as traces name it: its address ("0x10000"), after its
+ * mm's name when the scenario has several mms ("child 0x10000").
+ * Returns buf. */
+char *prog_pte_name(const Program *P, int slot, char *buf, size_t n);
 int prog_outcome(const Program *P, const char *name);       /* index or -1 */
 /* The name of a handle value ("page0"), else its hex; returns buf. */
 const char *prog_value_name(const Program *P, uint64_t v, char *buf, size_t len);

@@ -56,6 +56,35 @@ int world_page_slot(const Program *P, const PageState *pg)
 	return P->filesys[pg->mapping - 1].first_slot + pg->index;
 }
 
+/* The counts of each struct page as the kernel would have left them: one
+ * reference for the page cache, and one reference and one map count for
+ * each present PTE that maps it (the faults that installed them took
+ * those).  DAX blocks have no struct page and no counts. */
+static void init_counts(const Program *P, Mem *m)
+{
+	for (int i = 0; i < P->npages; i++) {
+		const PageDesc *pd = &P->pages[i];
+		PageState *pg = &m->page[i + 1];
+		if (pd->nopage)
+			continue;
+		/* a file page: the page cache's reference; a page some kernel
+		 * code owns: its owner's; an anonymous page or a free frame:
+		 * none but its mappings' */
+		pg->count = pg->mapping || (pd->file < 0 && !pd->anon && !pd->free) ? 1 : 0;
+		if (pd->anon)
+			pg->flags |= PG_anon;
+		if (pd->free)
+			pg->frame |= FRAME_FREE;
+	}
+	for (int i = 0; i < P->npte; i++) {
+		uint64_t pfn = arch_pfn(P->arch, m->pte[i]);
+		if (P->arch->present(m->pte[i]) && pfn >= 1 && pfn <= (uint64_t)P->npages && !P->pages[pfn - 1].nopage) {
+			m->page[pfn].count++;
+			m->page[pfn].mapcount++;
+		}
+	}
+}
+
 static void init_mem(const Layout *L, const Program *P, uint8_t *w)
 {
 	Mem m;
@@ -77,6 +106,7 @@ static void init_mem(const Layout *L, const Program *P, uint8_t *w)
 		int slot = prog_pte_slot(P, P->ptes[i].mm, P->ptes[i].addr);
 		m.pte[slot] = P->ptes[i].val;
 	}
+	init_counts(P, &m);
 }
 
 static void init_tlbs(const Layout *L, const Program *P, uint8_t *w)

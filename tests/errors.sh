@@ -129,6 +129,113 @@ exact_case "FILE that is a folder" "tests/errors: Is a directory" list tests/err
 exact_case "run of a FILE that does not exist" "tests/errors/no_such_file.yaml: No such file or directory" \
 	run tests/errors/no_such_file.yaml --no-db
 
+# ---- input files: regular files only, at most 16 MB (docs/testing.md) ----
+# A FIFO (no writer: a reader that waited would hang), a device, a file
+# over the bound (sparse, so it costs no disk), and the same as includes.
+inp="$tmp/input"
+mkdir -p "$inp"
+mkfifo "$inp/fifo.yaml"
+truncate -s 17M "$inp/huge.yaml"
+for k in fifo huge; do
+	printf '%s\n' "scenario: t" "include: [$k.yaml]" "machine: {cpus: 1}" >"$inp/inc_$k.yaml"
+done
+exact_case "FILE that is a FIFO" "$inp/fifo.yaml: not a regular file (a FIFO)" list "$inp/fifo.yaml"
+exact_case "FILE that is a FIFO (check)" "$inp/fifo.yaml: not a regular file (a FIFO)" check "$inp/fifo.yaml" --no-db
+exact_case "FILE that is /dev/zero" "/dev/zero: not a regular file (a character device)" list /dev/zero
+exact_case "FILE that is /dev/zero (run)" "/dev/zero: not a regular file (a character device)" run /dev/zero --no-db
+exact_case "FILE over 16 MB" "$inp/huge.yaml: larger than 16 MB, the bound on an input file" list "$inp/huge.yaml"
+exact_case "include of a FIFO" "$inp/inc_fifo.yaml:2:11: include 'fifo.yaml': not a regular file (a FIFO)" \
+	list "$inp/inc_fifo.yaml"
+exact_case "include over 16 MB" "$inp/inc_huge.yaml:2:11: include 'huge.yaml': larger than 16 MB, the bound on an input file" \
+	list "$inp/inc_huge.yaml"
+
+# ---- includes stay inside the scenario's folder or TLBSIM_PATH ----
+# (tests/errors/include_outside*.yaml: the plain refusals.)  A library
+# next to the folder is refused, then allowed by TLBSIM_PATH; TLBSIM_PATH
+# does not lift the regular-file rule; a chain of 33 includes is refused
+# at the entry that goes one too deep.
+ok_case() {   # ok_case NAME ARGS...: exit 0
+	oname=$1; shift
+	for b in $bins; do
+		run "$b" "$@"
+		if [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ]; then
+			printf '%s\n' "ok errors/usage: $oname (${b#./})"
+		else
+			printf '%s\n' "FAIL errors/usage: $oname (${b#./}): exit $rc, stderr '$(head -n 1 "$tmp/err")'"
+		fi
+	done
+}
+incd="$tmp/inc"
+mkdir -p "$incd/top" "$incd/shared"
+printf '%s\n' 'procedures:' '  - name: f' '    body: ["return 1"]' >"$incd/shared/l.yaml"
+printf '%s\n' 'scenario: t' 'include: [../shared/l.yaml]' 'machine: {cpus: 1}' 'mms: [mm]' \
+	'cpus:' '  - {cpu: 0, body: ["x = f()"]}' >"$incd/top/s.yaml"
+printf '%s\n' 'scenario: t' 'include: [/dev/zero]' 'machine: {cpus: 1}' >"$incd/top/z.yaml"
+exact_case "include next to the folder" \
+	"$incd/top/s.yaml:2:11: include '../shared/l.yaml': outside the scenario's folder and TLBSIM_PATH" list "$incd/top/s.yaml"
+TLBSIM_PATH="/nonexistent:$incd/shared"
+export TLBSIM_PATH
+ok_case "include next to the folder, in TLBSIM_PATH" list "$incd/top/s.yaml"
+TLBSIM_PATH=/dev
+exact_case "include of /dev/zero, /dev in TLBSIM_PATH" \
+	"$incd/top/z.yaml:2:11: include '/dev/zero': not a regular file (a character device)" list "$incd/top/z.yaml"
+unset TLBSIM_PATH
+i=1
+while [ $i -le 33 ]; do
+	printf '%s\n' "include: [l$((i + 1)).yaml]" >"$incd/top/l$i.yaml"
+	i=$((i + 1))
+done
+printf '%s\n' 'scenario: t' 'include: [l1.yaml]' 'machine: {cpus: 1}' >"$incd/top/deep.yaml"
+exact_case "includes nested too deep" \
+	"$incd/top/l31.yaml:1:11: include 'l32.yaml': includes nested too deep (at most 32 files)" list "$incd/top/deep.yaml"
+
+# ---- loader bounds on generated files (too big to commit) ----
+# 20,000 block scalars then a bad step: placed in linear time (this took
+# 15 s before, far over the 20 s bound under ASan); a 1 MB scalar aliased
+# 1,000 times and a 4 KB one aliased 10,000 times: the alias bound is in
+# bytes (16 MB); more than 1,000,000 nodes, and 250,000 nodes (once over
+# a node bound that said "aliases"), without an alias: no alias message.
+gen="$tmp/gen"
+mkdir -p "$gen"
+head_lines='scenario: t\nmachine: {cpus: 1}\nmms: [mm]\nvars: {x: 0}\ncpus:\n  - cpu: 0\n    body:'
+awk -v h="$head_lines" 'BEGIN { print h; for (i = 0; i < 20000; i++) print "      - |\n        WRITE_ONCE(x, 1)"
+	print "      - |\n        WRITE_ONCE(x, 1) x" }' >"$gen/blocks.yaml"
+awk 'BEGIN { for (s = "x"; length(s) < 1000000; ) s = s s; s = substr(s, 1, 1000000); print "scenario: t\ndescription:\n  - &a " s
+	for (i = 0; i < 1000; i++) print "  - *a" }' >"$gen/alias_1mb.yaml"
+awk 'BEGIN { for (s = "x"; length(s) < 4000; ) s = s s; s = substr(s, 1, 4000); print "scenario: t\ndescription:\n  - &a " s
+	for (i = 0; i < 10000; i++) print "  - *a" }' >"$gen/alias_10000.yaml"
+awk 'BEGIN { print "scenario: t\ndescription:"; for (i = 0; i < 1000001; i++) print "  - x" }' >"$gen/nodes_1m.yaml"
+awk 'BEGIN { print "scenario: t\ndescription:"; for (i = 0; i < 250000; i++) print "  - x" }' >"$gen/nodes_250k.yaml"
+exact_case "20,000 block scalars" "$gen/blocks.yaml:40009:26: unexpected text after ')'" list "$gen/blocks.yaml"
+exact_case "a 1 MB scalar aliased 1,000 times" "$gen/alias_1mb.yaml:20:5: YAML: aliases expand to more than 16 MB" \
+	list "$gen/alias_1mb.yaml"
+exact_case "10,000 aliases" "$gen/alias_10000.yaml:4131:5: YAML: aliases expand to more than 16 MB" \
+	list "$gen/alias_10000.yaml"
+exact_case "1,000,001 nodes, no alias" "$gen/nodes_1m.yaml:999998:5: YAML: more than 1000000 nodes in one file" \
+	list "$gen/nodes_1m.yaml"
+exact_case "250,000 nodes, no alias" "$gen/nodes_250k.yaml:3:3: description: expected a value, got a list" \
+	list "$gen/nodes_250k.yaml"
+
+# ---- clean text out: input text is escaped on the terminal ----
+# (tests/errors/control_in_*.yaml: names, keys and include names in
+# errors.)  A path that is not UTF-8 or holds ESC, in an error and on
+# stdout; a scenario and variant name with ESC and CR on stdout.
+cln="$tmp/clean"
+mkdir -p "$cln"
+bad=$(printf '%s/a\033[1mb\377.yaml' "$cln")
+exact_case "path with ESC and a non-UTF-8 byte" "$cln/a\x1b[1mb\xff.yaml: No such file or directory" list "$bad"
+printf '%s\n' 'scenario: "n\e[31m\rx"' 'variants: ["v\e1"]' 'machine: {cpus: 1}' 'mms: [mm]' \
+	'cpus:' '  - {cpu: 0, body: ["x = 1"]}' >"$bad"
+for b in $bins; do
+	run "$b" explore "$bad" --no-db
+	if [ "$rc" -eq 0 ] && ! LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177\377]')" "$tmp/out" &&
+	   grep -q 'n\\x1b\[31m\\x0dx  variant v\\x1b1 .*a\\x1b\[1mb\\xff.yaml' "$tmp/out"; then
+		printf '%s\n' "ok errors/usage: control characters escaped on stdout (${b#./})"
+	else
+		printf '%s\n' "FAIL errors/usage: control characters escaped on stdout (${b#./}): exit $rc, $(head -n 1 "$tmp/out" | od -c | head -n 2)"
+	fi
+done
+
 # ---- an error run records nothing, and does not even create the database ----
 db="$tmp/never.db"
 for b in $bins; do

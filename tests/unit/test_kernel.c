@@ -1376,10 +1376,442 @@ static void test_div_round_up_by_zero(void **state)
 	fx_finish(f);
 }
 
+/* ---- atomics on state variables ---- */
+
+static const char bitops_text[] =
+	HEAD("bits", "1")
+	"vars: {flags: 4, a: 9, b: 9, c: 9, t: 9, t2: 9}\n"
+	"cpus:\n"
+	"  - cpu: 0\n"
+	"    body:\n"
+	"      - \"WRITE_ONCE(a, test_and_set_bit(0, flags))\"\n"
+	"      - \"WRITE_ONCE(b, test_and_set_bit(2, flags))\"\n"
+	"      - \"clear_bit(2, flags)\"\n"
+	"      - \"WRITE_ONCE(c, test_and_clear_bit(0, flags))\"\n"
+	"      - \"set_bit(63, flags)\"\n"
+	"      - \"WRITE_ONCE(t, test_bit(63, flags))\"\n"
+	"      - \"WRITE_ONCE(t2, test_bit(1, flags))\"\n";
+
+/* Each bit operation is one step, returns the old bit, and leaves the
+ * other bits alone. */
+static void test_bitops(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, bitops_text, NULL, "validating");
+	assert_int_equal(op_at(f, 0), OP_TEST_AND_SET_BIT);
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(var(f, "flags"), 5);            /* one step: set already */
+	assert_int_equal(fx_run_to_end(f), 0);
+	assert_int_equal(var(f, "a"), 0);
+	assert_int_equal(var(f, "b"), 1);
+	assert_int_equal(var(f, "c"), 1);
+	assert_int_equal(var(f, "t"), 1);
+	assert_int_equal(var(f, "t2"), 0);
+	assert_int_equal(var(f, "flags"), 1ull << 63);
+	fx_finish(f);
+}
+
+static const char counters_text[] =
+	HEAD("counters", "1")
+	"vars: {refs: 2, r: 9, z1: 9, z2: 9, n: 9, i: 9, o1: 9, o2: 9, x: 9, rd: 9, end: 9}\n"
+	"cpus:\n"
+	"  - cpu: 0\n"
+	"    body:\n"
+	"      - \"atomic_inc(refs)\"\n"                                 /* 3 */
+	"      - \"WRITE_ONCE(r, atomic_dec_return(refs))\"\n"           /* 2 */
+	"      - \"WRITE_ONCE(z1, atomic_dec_and_test(refs))\"\n"        /* 1: 0 */
+	"      - \"WRITE_ONCE(z2, atomic_dec_and_test(refs))\"\n"        /* 0: 1 */
+	"      - \"WRITE_ONCE(n, atomic_add_negative(-1, refs))\"\n"     /* -1: 1 */
+	"      - \"atomic_add(3, refs)\"\n"                              /* 2 */
+	"      - \"atomic_sub(2, refs)\"\n"                              /* 0 */
+	"      - \"WRITE_ONCE(i, atomic_inc_and_test(refs))\"\n"         /* 1: 0 */
+	"      - \"WRITE_ONCE(o1, cmpxchg(refs, 1, 9))\"\n"              /* 9, old 1 */
+	"      - \"WRITE_ONCE(o2, cmpxchg(refs, 1, 7))\"\n"              /* fails: 9 */
+	"      - \"WRITE_ONCE(x, xchg(refs, 4))\"\n"                     /* 4, old 9 */
+	"      - \"atomic_set(refs, 11)\"\n"
+	"      - \"WRITE_ONCE(rd, atomic_read(refs))\"\n"
+	"      - \"atomic_dec(refs)\"\n"
+	"      - \"WRITE_ONCE(end, atomic_inc_return(refs))\"\n";
+
+static void test_atomic_counters(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, counters_text, NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), 0);
+	assert_int_equal(var(f, "r"), 2);
+	assert_int_equal(var(f, "z1"), 0);
+	assert_int_equal(var(f, "z2"), 1);
+	assert_int_equal(var(f, "n"), 1);
+	assert_int_equal(var(f, "i"), 0);
+	assert_int_equal(var(f, "o1"), 1);
+	assert_int_equal(var(f, "o2"), 9);
+	assert_int_equal(var(f, "x"), 9);
+	assert_int_equal(var(f, "rd"), 11);
+	assert_int_equal(var(f, "end"), 11);
+	assert_int_equal(var(f, "refs"), 11);
+	fx_finish(f);
+}
+
+/* Two CPUs drop a reference each: with atomic_dec_and_test exactly one
+ * frees; with READ_ONCE/WRITE_ONCE both may, or neither. */
+#define PUT_TEXT(DROP) \
+	HEAD("put", "2") \
+	"vars: {refs: 2, frees: 0}\n" \
+	"outcomes:\n" \
+	"  - {name: not_one_free, exists: \"READ_ONCE(frees) != 1\"}\n" \
+	"procedures:\n" \
+	"  - name: put\n" \
+	"    body:\n" DROP \
+	"cpus:\n" \
+	"  - {cpu: 0, body: [\"put()\"]}\n" \
+	"  - {cpu: 1, body: [\"put()\"]}\n"
+
+static void test_atomic_put_race(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_explore_ok(f, PUT_TEXT(
+		"      - if: \"atomic_dec_and_test(refs)\"\n"
+		"        then: [\"atomic_inc(frees)\"]\n"), "validating");
+	assert_int_equal(f->R.reach, 0);
+	assert_true(f->R.end_states > 0);
+	fx_finish(f);
+	fx_explore_ok(f, PUT_TEXT(
+		"      - \"r = READ_ONCE(refs)\"\n"
+		"      - \"WRITE_ONCE(refs, r - 1)\"\n"
+		"      - if: \"r == 1\"\n"
+		"        then: [\"atomic_inc(frees)\"]\n"), "validating");
+	assert_int_equal(f->R.reach, 1u << prog_outcome(f->P, "not_one_free"));
+	fx_finish(f);
+}
+
+/* A bit number past the word is a run-time error at the step. */
+static void test_bitop_range(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f,
+		HEAD("range", "1")
+		"vars: {flags: 0, nr: 64}\n"
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"n = READ_ONCE(nr)\"\n"
+		"      - \"set_bit(n, flags)\"\n", NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+	assert_err_at(f, "set_bit", "set_bit", "set_bit: bit 64 is past the 64-bit variable flags");
+	fx_finish(f);
+}
+
+/* ---- page lifetimes: reference and map counts (sim/page.c) ---- */
+
+#define LIFE_HEAD(CPUS) \
+	HEAD("life", CPUS) \
+	"files:\n" \
+	"  - name: file\n" \
+	"    size: 8192\n" \
+	"    pages: [{name: page0, index: 0}, {name: page1, index: 1}]\n" \
+	"vmas:\n" \
+	"  - {name: vma, mm: mm, start: 0x10000, pages: 2, file: file}\n" \
+	"ptes:\n" \
+	"  - {mm: mm, addr: 0x10000, page: page0, prot: 0x27}\n"
+
+/* The initial counts: the page cache's reference, and a reference and a
+ * map count per present PTE; page_mapped reads the map count, so a page
+ * whose PTE was cleared is mapped until page_remove_rmap. */
+static void test_page_counts(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, LIFE_HEAD("1")
+		"vars: {c0: 9, m0: 9, c1: 9, mapped_cleared: 9, mapped_after: 9, c_end: 9}\n"
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"WRITE_ONCE(c0, page_count(page0))\"\n"
+		"      - \"WRITE_ONCE(m0, page_mapcount(page0))\"\n"
+		"      - \"WRITE_ONCE(c1, page_count(page1))\"\n"
+		"      - \"e = ptep_get_and_clear(vma, 0x10000)\"\n"
+		"      - \"WRITE_ONCE(mapped_cleared, page_mapped(page0))\"\n"
+		"      - \"page_remove_rmap(page0)\"\n"
+		"      - \"WRITE_ONCE(mapped_after, page_mapped(page0))\"\n"
+		"      - \"page_cache_release(page0)\"\n"
+		"      - \"p = find_get_page(file, 0)\"\n"
+		"      - \"get_page(p)\"\n"
+		"      - \"WRITE_ONCE(c_end, page_count(page0))\"\n"
+		"      - \"put_page(p)\"\n"
+		"      - \"put_page(p)\"\n", NULL, "validating");
+	assert_int_equal(page(f, 1)->count, 2);
+	assert_int_equal(page(f, 1)->mapcount, 1);
+	assert_int_equal(page(f, 2)->count, 1);
+	assert_int_equal(page(f, 2)->mapcount, 0);
+	assert_int_equal(fx_run_to_end(f), 0);
+	assert_int_equal(var(f, "c0"), 2);
+	assert_int_equal(var(f, "m0"), 1);
+	assert_int_equal(var(f, "c1"), 1);
+	assert_int_equal(var(f, "mapped_cleared"), 1);
+	assert_int_equal(var(f, "mapped_after"), 0);
+	assert_int_equal(var(f, "c_end"), 3);        /* cache, find_get_page, get_page */
+	assert_int_equal(page(f, 1)->count, 1);
+	assert_int_equal(page(f, 1)->frame & FRAME_FREE, 0);
+	fx_finish(f);
+}
+
+/* The last reference frees the frame; a TLB entry still caching it at the
+ * end, or a store through it, is use_after_free.  Flushing before the
+ * free (as tlb_finish_mmu does) leaves nothing. */
+#define FREE_TEXT(FLUSH_EARLY, FLUSH_LATE) \
+	LIFE_HEAD("2") \
+	"tlb:\n" \
+	"  - {cpu: 1, mm: mm, addr: 0x10000, writable: true, dirty: true}\n" \
+	"fault_handler: sigbus\n" \
+	"procedures:\n" \
+	"  - {name: sigbus, params: [vma, address, write], body: [\"return VM_FAULT_SIGBUS\"]}\n" \
+	"cpus:\n" \
+	"  - cpu: 0\n" \
+	"    body:\n" \
+	"      - \"e = ptep_get_and_clear(vma, 0x10000)\"\n" \
+	"      - \"page_remove_rmap(page0)\"\n" FLUSH_EARLY \
+	"      - \"put_page(page0)\"\n" \
+	"      - \"delete_from_page_cache(page0)\"\n" FLUSH_LATE \
+	"  - cpu: 1\n" \
+	"    mm: mm\n" \
+	"    body: [\"x = load(0x10000)\"]\n"
+
+static void test_page_free(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	/* CPU#0 alone, no flush at all: the frame is freed, CPU#1's entry stays */
+	fx_start(f, FREE_TEXT("", ""), NULL, "validating");
+	for (int i = 0; i < 4; i++)
+		fx_apply(f, CH_STEP(0));
+	assert_true(page(f, 1)->frame & FRAME_FREE);
+	assert_int_equal(page(f, 1)->count, 0);
+	assert_int_equal(page(f, 1)->mapping, 0);
+	assert_true(sim_outcomes(&f->S, f->w) & O(USE_AFTER_FREE));   /* the TLB entry */
+	fx_finish(f);
+	/* free before the flush: a load can still reach the freed frame */
+	fx_explore_ok(f, FREE_TEXT("", "      - \"flush_tlb_page(vma, 0x10000)\"\n"), "validating");
+	assert_true(f->R.reach & O(USE_AFTER_FREE));
+	fx_finish(f);
+	/* flush first: never */
+	fx_explore_ok(f, FREE_TEXT("      - \"flush_tlb_page(vma, 0x10000)\"\n", ""), "validating");
+	assert_int_equal(f->R.reach & O(USE_AFTER_FREE), 0);
+	fx_finish(f);
+}
+
+/* Unbalanced counts are a bug_on at the step that goes wrong. */
+static void test_page_count_bugs(void **state)
+{
+	SimFx *f = &fx[0];
+	static const char *const bodies[] = {
+		"      - \"put_page(page1)\"\n      - \"put_page(page1)\"\n",           /* freed, then again */
+		"      - \"put_page(page1)\"\n      - \"get_page(page1)\"\n",           /* get of a freed page */
+		"      - \"page_remove_rmap(page1)\"\n",                                /* mapcount 0 */
+	};
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		char text[2048];
+		snprintf(text, sizeof text, "%scpus:\n  - cpu: 0\n    body:\n%s", LIFE_HEAD("1"), bodies[i]);
+		fx_start(f, text, NULL, "validating");
+		assert_int_equal(fx_run_to_end(f), O(BUG_ON));
+		assert_int_equal(cpu(f, 0)->status, CPU_HALTED);
+		fx_finish(f);
+	}
+}
+
+/* Writes no MMU sees: content goes up, no dirty bit anywhere; a write of
+ * nothing writes nothing; past the page is an error; into a freed page,
+ * use_after_free. */
+static void test_device_and_kernel_writes(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"dma_to_page(page0)\"\n"
+		"      - \"memcpy_to_page(page0, 0, 0x1234, 0)\"\n"
+		"      - \"memcpy_to_page(page0, 100, 0x1234, 8)\"\n"
+		"      - \"zero_user_segment(page0, 512, 512)\"\n"
+		"      - \"zero_user_segment(page1, 0, 4096)\"\n", NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 1)->data, 1);
+	assert_int_equal(page(f, 1)->flags & PG_dirty, 0);
+	assert_int_equal(pte(f, 0), 0x1027);           /* the PTE is untouched */
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 1)->data, 1);         /* len 0 */
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 1)->data, 2);
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 1)->data, 2);         /* an empty segment */
+	assert_int_equal(fx_run_to_end(f), O(LOST_DIRTY) | O(LOST_WRITE));
+	assert_int_equal(page(f, 2)->data, 1);
+	fx_finish(f);
+
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"memcpy_to_page(page1, 4000, 0, 100)\"]\n", NULL, "validating");
+	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+	assert_err_at(f, "memcpy_to_page", "memcpy_to_page",
+	              "memcpy_to_page: bytes 4000 to 4100 are past the end of the page");
+	fx_finish(f);
+
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"put_page(page1)\", \"dma_to_page(page1)\"]\n", NULL, "validating");
+	assert_true(fx_run_to_end(f) & O(USE_AFTER_FREE));
+	fx_finish(f);
+}
+
+/* Anonymous pages and allocation: alloc_page hands out the lowest free
+ * frame with one reference; page_add_new_anon_rmap makes it PageAnon;
+ * copy_user_highpage copies the content; a freed frame allocated again
+ * is still use_after_free through a TLB entry filled before the free. */
+#define ANON_TEXT(BODY) \
+	HEAD("anon", "2") \
+	"files:\n" \
+	"  - {name: file, size: 4096, pages: [{name: page0}]}\n" \
+	"pages:\n" \
+	"  - {name: anon0, anon: true}\n" \
+	"  - {name: free0, free: true}\n" \
+	"  - {name: free1, free: true}\n" \
+	"vmas:\n" \
+	"  - {name: vma, mm: mm, start: 0x10000, pages: 1}\n" \
+	"ptes:\n" \
+	"  - {mm: mm, addr: 0x10000, page: anon0, prot: 0x67}\n" \
+	"tlb:\n" \
+	"  - {cpu: 1, mm: mm, addr: 0x10000, writable: true, dirty: true}\n" \
+	"vars: {a1: 9, a2: 9, an: 9, an0: 9}\n" \
+	"cpus:\n" \
+	"  - cpu: 0\n" \
+	"    body:\n" BODY \
+	"  - cpu: 1\n" \
+	"    mm: mm\n" \
+	"    body: [\"store(0x10000)\"]\n"
+
+static void test_anon_alloc(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, ANON_TEXT(
+		"      - \"new = alloc_page(0)\"\n"
+		"      - \"WRITE_ONCE(a1, page_count(new))\"\n"
+		"      - \"copy_user_highpage(new, anon0, 0x10000, vma)\"\n"
+		"      - \"page_add_new_anon_rmap(new, vma, 0x10000)\"\n"
+		"      - \"WRITE_ONCE(an, PageAnon(new))\"\n"
+		"      - \"WRITE_ONCE(an0, PageAnon(anon0))\"\n"
+		"      - \"page_remove_rmap(new)\"\n"
+		"      - \"__free_page(new)\"\n"
+		"      - \"again = alloc_page(0)\"\n"
+		"      - \"WRITE_ONCE(a2, pte_pfn(mk_pte(again, 0)))\"\n"), NULL, "validating");
+	/* pfns: page0 1, anon0 2, free0 3, free1 4 */
+	assert_int_equal(page(f, 2)->count, 1);
+	assert_int_equal(page(f, 2)->mapcount, 1);
+	assert_true(page(f, 2)->flags & PG_anon);
+	assert_true(page(f, 3)->frame & FRAME_FREE);
+	assert_int_equal(page(f, 3)->count, 0);
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 3)->frame & FRAME_FREE, 0);
+	assert_int_equal(page(f, 3)->count, 1);
+	while (cpu(f, 0)->status == CPU_RUN)
+		fx_apply(f, CH_STEP(0));
+	assert_int_equal(var(f, "a1"), 1);
+	assert_int_equal(var(f, "an"), 1);
+	assert_int_equal(var(f, "an0"), 1);
+	assert_int_equal(var(f, "a2"), 3);          /* the lowest free frame again */
+	fx_finish(f);
+}
+
+/* The store of CPU#1 goes through a TLB entry whose frame was freed and
+ * allocated again meanwhile. */
+static void test_anon_reuse_uaf(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, ANON_TEXT(
+		"      - \"e = ptep_get_and_clear(vma, 0x10000)\"\n"
+		"      - \"page_remove_rmap(anon0)\"\n"
+		"      - \"put_page(anon0)\"\n"
+		"      - \"a = alloc_page(0)\"\n"
+		"      - \"b = alloc_page(0)\"\n"
+		"      - \"c = alloc_page(0)\"\n"), NULL, "validating");
+	for (int i = 0; i < 6; i++)
+		fx_apply(f, CH_STEP(0));
+	assert_int_equal(page(f, 2)->frame & FRAME_FREE, 0);   /* anon0's frame is reused */
+	assert_true(tlb(f, 1)[0].flags & TLB_FREED);
+	assert_true(fx_run_to_end(f) & O(USE_AFTER_FREE));
+	assert_true(w_hdr(f->w)->seen & SEEN_USE_AFTER_FREE);
+	fx_finish(f);
+}
+
+/* wait_on_page_locked and wait_on_page_writeback sleep until the flag is
+ * clear: no choice is enabled for the sleeper until then; a wait no one
+ * ends is a deadlock that names what it waits for. */
+static void test_page_waits(void **state)
+{
+	SimFx *f = &fx[0];
+	char buf[512];
+	(void)state;
+	fx_start(f, LIFE_HEAD("2")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"lock_page(page0)\", \"set_page_writeback(page0)\", \"unlock_page(page0)\", \"end_page_writeback(page0)\"]\n"
+		"  - cpu: 1\n"
+		"    body: [\"wait_on_page_locked(page0)\", \"wait_on_page_writeback(page0)\"]\n", NULL, "validating");
+	fx_apply(f, CH_STEP(0));                      /* CPU#0 holds the page lock */
+	assert_string_equal(fx_enabled(f), "0");
+	fx_apply(f, CH_STEP(0));                      /* and sets PG_writeback */
+	fx_apply(f, CH_STEP(0));                      /* unlock: CPU#1 may go */
+	assert_string_equal(fx_enabled(f), "0 1");
+	fx_apply(f, CH_STEP(1));
+	assert_string_equal(fx_enabled(f), "0");      /* PG_writeback still set */
+	fx_apply(f, CH_STEP(0));
+	assert_string_equal(fx_enabled(f), "1");
+	assert_int_equal(fx_run_to_end(f), 0);
+	fx_finish(f);
+
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"set_page_writeback(page0)\", \"wait_on_page_writeback(page0)\"]\n", NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), O(DEADLOCK));
+	sim_waits(&f->S, f->w, buf, sizeof buf);
+	assert_non_null(strstr(buf, "waits in wait_on_page_writeback(page0) for PG_writeback of page0 to clear"));
+	fx_finish(f);
+
+	fx_start(f, LIFE_HEAD("1")
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body: [\"lock_page(page0)\", \"wait_on_page_locked(page0)\"]\n", NULL, "validating");
+	assert_int_equal(fx_run_to_end(f), O(DEADLOCK));
+	sim_waits(&f->S, f->w, buf, sizeof buf);
+	assert_non_null(strstr(buf, "for the page lock of page0, held by CPU#0: it waits on itself"));
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_read_write_once, cleanup),
+		cmocka_unit_test_teardown(test_page_counts, cleanup),
+		cmocka_unit_test_teardown(test_page_free, cleanup),
+		cmocka_unit_test_teardown(test_page_count_bugs, cleanup),
+		cmocka_unit_test_teardown(test_device_and_kernel_writes, cleanup),
+		cmocka_unit_test_teardown(test_anon_alloc, cleanup),
+		cmocka_unit_test_teardown(test_anon_reuse_uaf, cleanup),
+		cmocka_unit_test_teardown(test_page_waits, cleanup),
+		cmocka_unit_test_teardown(test_bitops, cleanup),
+		cmocka_unit_test_teardown(test_atomic_counters, cleanup),
+		cmocka_unit_test_teardown(test_atomic_put_race, cleanup),
+		cmocka_unit_test_teardown(test_bitop_range, cleanup),
 		cmocka_unit_test_teardown(test_vars_without_files, cleanup),
 		cmocka_unit_test_teardown(test_i_size, cleanup),
 		cmocka_unit_test_teardown(test_mtime_missed_without_update, cleanup),

@@ -93,8 +93,13 @@ static void race1_two_storers(void **state)
 	        "  - {cpu: 2, mm: mm, body: [\"store(0x10000)\"]}\n",
 	        getenv("PWD"), getenv("PWD"), getenv("PWD"));
 	fclose(f);
+	/* the libraries are outside /tmp, the scenario's folder */
+	char lib[4096];
+	snprintf(lib, sizeof lib, "%s/scenarios/lib", getenv("PWD"));
+	assert_int_equal(setenv("TLBSIM_PATH", lib, 1), 0);
 	compare_counts(path, "old", "blind");
 	compare_counts(path, "fixed", "validating");
+	unsetenv("TLBSIM_PATH");
 	unlink(path);
 }
 

@@ -751,6 +751,11 @@ static void test_init_as_declared(void **state)
 	m.page[2].index = 1;
 	m.page[3].mapping = 2;
 	m.page[3].index = 3;
+	/* one reference for the page cache, one reference and one map count
+	 * per present PTE (sim/world.c init_counts) */
+	m.page[1].count = 2, m.page[1].mapcount = 1;
+	m.page[2].count = 2, m.page[2].mapcount = 1;
+	m.page[3].count = 2, m.page[3].mapcount = 1;
 
 	/* field by field first, for a readable failure */
 	Mem g;
@@ -761,6 +766,8 @@ static void test_init_as_declared(void **state)
 		assert_int_equal(g.page[i].flags, m.page[i].flags);
 		assert_int_equal(g.page[i].data, 0);
 		assert_int_equal(g.page[i].locker, 0);
+		assert_int_equal(g.page[i].count, m.page[i].count);
+		assert_int_equal(g.page[i].mapcount, m.page[i].mapcount);
 	}
 	for (int i = 0; i < L.nslots; i++) {
 		assert_int_equal(g.pcache[i], m.pcache[i]);
