@@ -1,6 +1,7 @@
 # tlbsim: a deterministic SMP/TLB simulator.  `make` builds ./tlbsim.
 # Targets: check (every test), demo (install deps, build, explore, matrix),
-# bench, noopt, san (ASan+UBSan build in build-san/), deps, clean.
+# bench, noopt, san (ASan+UBSan build in build-san/), deps, clean, man,
+# install and uninstall (PREFIX, DESTDIR).
 CC      ?= cc
 OPT     ?= -O2
 PKGS     = yaml-0.1 sqlite3 zlib libxxhash
@@ -9,6 +10,12 @@ CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -fno-common -g $(OPT) -I. \
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
 BUILD   ?= build
 BIN     ?= tlbsim
+PREFIX  ?= /usr/local
+DESTDIR ?=
+# The git commit tlbsim --version names: `git describe` at build time, or
+# "unknown" outside a git checkout.  build/version.h is rewritten only when
+# it changes, so only cli/main.c is recompiled.
+GIT_DESC := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Layers, lowest first: a layer includes only headers of layers before it.
 LIB_SRC  = mmu/pte.c mmu/arch.c mmu/mem.c \
@@ -16,7 +23,10 @@ LIB_SRC  = mmu/pte.c mmu/arch.c mmu/mem.c \
            sim/program.c sim/world.c sim/exec.c sim/page.c sim/outcome.c sim/explore.c sim/symmetry.c sim/livelock.c sim/run.c sim/sched.c \
            scenarios/yaml.c scenarios/compile.c scenarios/expr.c scenarios/machine.c \
            reports/timeline.c reports/witness.c reports/html.c reports/report.c reports/db.c reports/matrix.c reports/judge.c
-MAIN_SRC = tlbsim.c
+# The command line, the top layer: shared parts, then one file per command.
+MAIN_SRC = cli/opts.c cli/out.c cli/json.c cli/batch.c \
+           cli/run.c cli/explore.c cli/check.c cli/compare.c cli/list.c cli/replay.c cli/db.c \
+           cli/report.c cli/ops.c cli/models.c cli/main.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -27,6 +37,35 @@ all: $(BIN)
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(BUILD)
+	@v='#define TLBSIM_GIT "$(GIT_DESC)"'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+
+$(BUILD)/cli/main.o: CFLAGS += -iquote $(BUILD)
+$(BUILD)/cli/main.o: $(BUILD)/version.h
+
+# The man page, from the --help texts.
+$(BUILD)/tlbsim.1: $(BIN) cli/man.sh
+	sh cli/man.sh ./$(BIN) >$@
+
+man: $(BUILD)/tlbsim.1
+
+# The binary, the man page, the scenario library (scenarios/*.yaml and
+# scenarios/lib/*.yaml) and the bash completion under $(DESTDIR)$(PREFIX).
+install: $(BIN) $(BUILD)/tlbsim.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/lib $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tlbsim
+	install -m 644 $(BUILD)/tlbsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/tlbsim.1
+	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/
+	install -m 644 scenarios/lib/*.yaml $(DESTDIR)$(PREFIX)/share/tlbsim/scenarios/lib/
+	install -m 644 cli/tlbsim.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tlbsim
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tlbsim $(DESTDIR)$(PREFIX)/share/man/man1/tlbsim.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tlbsim
+	rm -rf $(DESTDIR)$(PREFIX)/share/tlbsim
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -34,6 +73,9 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
+
+# test_cli tests the command line's own modules as well
+$(BUILD)/tests/test_cli: $(BUILD)/cli/json.o $(BUILD)/cli/opts.o $(BUILD)/cli/out.o
 
 units: $(UNIT_BIN)
 
@@ -65,5 +107,5 @@ san:
 clean:
 	rm -rf build build-san $(BIN) tlbsim-san
 
-.PHONY: all units deps check demo bench noopt san clean
+.PHONY: all units deps check demo bench noopt san clean man install uninstall FORCE
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -13,7 +13,7 @@ check() {  # check NAME COMMAND...: ok when the command succeeds
 	else echo "FAIL cli: $name"; tail -5 "$tmp/out" "$tmp/err"; fi
 }
 
-for c in run explore check compare list replay db ops models; do
+for c in run explore check compare list replay db report ops models; do
 	check "$c --help" sh -c "$T $c --help | grep -q usage"
 done
 check "--help" sh -c "$T --help | grep -q 'usage: tlbsim'"
@@ -88,3 +88,8 @@ for c in "db matrix" "db runs" "replay lost_dirty"; do
 done
 check "db regressions of an unknown version: one line, exit 2" sh -c "$T db regressions --from 9.9.9 --to 0.1.0 --db $tmp/views.db >$tmp/rg 2>$tmp/rge; \
 	test \$? -eq 2 && test ! -s $tmp/rg && test \$(wc -l < $tmp/rge) -eq 1 && grep -q 'no explore runs of version 9.9.9' $tmp/rge"
+# docs/cli.md holds every command's --help text as the code prints it
+for c in "" run explore check compare list replay db report ops models; do
+	$T $c --help >"$tmp/help"
+	check "docs/cli.md has 'tlbsim $c --help'" sh -c "awk -v h='## ${c:-tlbsim}' '\$0 == h { p = 1; next } p && /^\`\`\`\$/ { if (n++) exit; next } p && n { print }' docs/cli.md | cmp -s - $tmp/help"
+done

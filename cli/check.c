@@ -1,0 +1,103 @@
+/* cli/check.c: tlbsim check: explore scenarios and judge what they reach
+ * against their expect: entries (reports/judge.c), LKMM judgelitmus
+ * style.  Exit 1 if any expectation failed. */
+#include "cli/cli.h"
+#include "cli/batch.h"
+#include "cli/out.h"
+#include "cli/json.h"
+#include "reports/judge.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+const OptSpec cmd_check_spec = { "check",
+	"usage: tlbsim check [options] [PATH...]\n\n"
+	"Explores each scenario (a file, or every *.yaml scenario in a folder; default\n"
+	"'scenarios'; '-' reads one from standard input) under all its variants and\n"
+	"models and compares what it finds with its expect: entries.  Prints one line\n"
+	"per expectation and a last line 'N passed, N failed'.  An outcome reached that\n"
+	"no expect: entry names fails too ('unexpected: OUTCOME in ...', with its replay\n"
+	"command), unless an entry says others: any.  Exit 1 if any failed.\n\n"
+	"options:\n"
+	"      --max-states N    stop with an error past N states (default 50000000)\n"
+	"      --format F        text (default) or json: the explorations, the lines\n"
+	"                        above and the counts as one document (docs/json.md)\n"
+	"      --db PATH         record the results in PATH (default tlbsim.db)\n"
+	"      --no-db           record nothing\n"
+	"      --symmetry        merge states that differ only by a renaming of\n"
+	"                        interchangeable CPUs (needs --no-db)\n"
+	"  -q, --quiet           no rates and database ids on stderr\n"
+	"  -h, --help            this text\n",
+	"max-states format db no-db symmetry quiet", 1 };
+
+/* check judges everything: an outcome reached that no expect: entry of
+ * the cell names fails, with the command that replays its witness,
+ * unless an entry says others: any. */
+static void check_others(FILE *out, const Combo *c, int *failed)
+{
+	uint32_t bad = judge_unexpected(c->P, c->model, c->R.reach);
+	for (int k = 0; k < c->P->noutcomes; k++) {
+		if (!(bad >> k & 1))
+			continue;
+		fprintf(out, "FAIL unexpected: %s in %s %s %s\n     ", c->P->outcomes[k].name, c->P->name,
+		       c->P->variant ? c->P->variant : "-", c->model);
+		if (c->R.out[k].witness)
+			out_replay_cmd(out, c, k);
+		fprintf(out, "\n");
+		++*failed;
+	}
+}
+
+/* Judges one combo's expectations; prints witnesses of a failed one. */
+static void check_combo(FILE *out, const Combo *c, int *passed, int *failed)
+{
+	if (!c->R.end_states) {
+		judge_no_end_state(out, c->P, c->model, c->R.reach, c->R.always, passed, failed);
+		return;
+	}
+	if (judge(out, c->P, c->model, c->R.reach, c->R.always, passed, failed))
+		for (int k = 0; k < c->P->noutcomes; k++)
+			if (c->R.out[k].witness) {
+				char *s = out_sched(c->R.out[k].witness, c->R.out[k].wlen);
+				fprintf(out, "     witness for %s: %s\n", c->P->outcomes[k].name, s);
+				free(s);
+			}
+	check_others(out, c, failed);
+}
+
+/* --format json: the explorations, the judge's lines, the counts. */
+static void check_json(const Batch *b, const char *lines, int passed, int failed)
+{
+	json_begin(stdout, "check");
+	json_explorations(stdout, b);
+	json_lines(stdout, "lines", lines);
+	printf(", \"passed\": %d, \"failed\": %d}\n", passed, failed);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	Opts o;
+	Batch b = { 0 };
+	int passed = 0, failed = 0;
+	int rc = opt_parse(&cmd_check_spec, argc, argv, &o);
+	if (rc >= 0)
+		return opt_free(&o), rc;
+	int fmt = json_format("check", o.format, 0);
+	rc = fmt < 0 ? 2 : batch_collect(&o, &b);
+	if (!rc)
+		rc = batch_record(&o, &b);
+	char *lines = NULL;
+	size_t len = 0;
+	FILE *out = !rc && fmt ? open_memstream(&lines, &len) : stdout;
+	for (int i = 0; !rc && i < b.n; i++)
+		check_combo(out, &b.c[i], &passed, &failed);
+	if (!rc && !fmt)
+		printf("%d passed, %d failed\n", passed, failed);
+	if (!rc && fmt) {
+		fclose(out);
+		check_json(&b, lines, passed, failed);
+	}
+	free(lines);
+	batch_free(&b);
+	opt_free(&o);
+	return rc ? rc : failed ? 1 : 0;
+}

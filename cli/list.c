@@ -1,0 +1,60 @@
+/* cli/list.c: tlbsim list: the compiled step program (like EXPLAIN). */
+#include "cli/cli.h"
+#include "scenarios/compile.h"
+#include "sim/symmetry.h"
+#include <string.h>
+#include <stdio.h>
+
+const OptSpec cmd_list_spec = { "list",
+	"usage: tlbsim list [options] FILE\n\n"
+	"Prints the compiled step program, one step per line with its source line.\n"
+	"FILE '-' reads the scenario from standard input.\n\n"
+	"options:\n"
+	"  -v, --variant V       compile variant V (default: the scenario's first)\n"
+	"  -h, --help            this text\n",
+	"variant", 1 };
+
+/* list's last line(s): the CPUs explore --symmetry would find
+ * interchangeable, once if every model of the scenario gives the same. */
+static void list_symmetry(const Program *P)
+{
+	char first[600], buf[512];
+	int same = 1;
+	for (int m = 0; m < P->nmodels; m++) {
+		const char *d = sym_describe(P, P->models[m], buf, sizeof buf);
+		if (m == 0)
+			snprintf(first, sizeof first, "%s%s", d ? "" : "not known: ", buf);
+		else
+			same &= d && !strcmp(buf, first);
+	}
+	for (int m = 0; m < P->nmodels && !same; m++) {
+		const char *d = sym_describe(P, P->models[m], buf, sizeof buf);
+		printf("symmetry under %s: %s%s\n", P->models[m], d ? "" : "not known: ", buf);
+	}
+	if (same && P->nmodels)
+		printf("symmetry: %s\n", first);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	Opts o;
+	char err[1024];
+	int rc = opt_parse(&cmd_list_spec, argc, argv, &o);
+	if (rc >= 0)
+		return opt_free(&o), rc;
+	Program *P = NULL;
+	rc = 2;
+	if (o.nargs != 1)
+		opt_usage("list", "expected one scenario FILE%s", "");
+	else if (!(P = scn_compile(o.args[0], o.variant, opt_source(&o), err, sizeof err)))
+		fprintf(stderr, "%s\n", err);
+	else
+		rc = 0;
+	if (P) {
+		prog_list(P, stdout);
+		list_symmetry(P);
+	}
+	prog_free(P);
+	opt_free(&o);
+	return rc;
+}

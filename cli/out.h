@@ -1,0 +1,30 @@
+/* cli/out.h: text output more than one command prints: witness
+ * timelines, schedule strings, the command that replays a witness, an
+ * exploration's report, and HTML pages written to a path or stdout.
+ * Deterministic: nothing here prints times or database ids. */
+#ifndef TLBSIM_CLI_OUT_H
+#define TLBSIM_CLI_OUT_H
+#include <stdio.h>
+#include "cli/batch.h"
+#include "reports/html.h"
+#include "sim/run.h"
+
+/* Replays schedule ch[0..n) of P under model with tracing and returns
+ * the timeline (times shown with show_time), the end (or cycle) state
+ * and any deadlock, malloc'd; NULL with the error printed.  keep, if not
+ * NULL, receives the run's result (free with run_free). */
+char *out_witness(const Program *P, const char *model, const Choice *ch, int n, int show_time,
+                  uint64_t seed, RunResult *keep);
+/* ch[0..n) as a schedule string ("0 0 1 i1"), malloc'd. */
+char *out_sched(const Choice *ch, int n);
+/* The command that replays the witness of outcome k of c. */
+void out_replay_cmd(FILE *out, const Combo *c, int k);
+/* c's report: header, one line per outcome and (unless brief) each
+ * witness timeline. */
+void out_combo(FILE *out, const Combo *c, int brief);
+/* Writes d to path ("-": stdout); 0, or 2 with why not on stderr. */
+int out_html(const char *cmd, const char *path, const HtmlDoc *d);
+/* The HTML report of the explored batch b, made from source. */
+int out_batch_html(const char *cmd, const char *path, const Batch *b, const char *source);
+
+#endif

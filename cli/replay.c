@@ -1,0 +1,174 @@
+/* cli/replay.c: tlbsim replay: a witness recorded in the database,
+ * replayed from the scenario text recorded with it. */
+#include "cli/cli.h"
+#include "cli/batch.h"
+#include "cli/out.h"
+#include "cli/json.h"
+#include "sim/sched.h"
+#include "scenarios/compile.h"
+#include "reports/timeline.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const OptSpec cmd_replay_spec = { "replay",
+	"usage: tlbsim replay [options] ID\n"
+	"       tlbsim replay [options] OUTCOME\n"
+	"       tlbsim replay [options] --run ID\n\n"
+	"Replays a witness recorded in the database and prints its timeline: witness ID\n"
+	"(as printed on stderr by explore and run), the newest witness of an outcome\n"
+	"(e.g. lost_dirty, optionally in one scenario), or the first one of run ID.  If\n"
+	"the scenario file changed since, says so and replays the recorded text.\n\n"
+	"options:\n"
+	"      --scenario NAME   the newest witness of OUTCOME in scenario NAME\n"
+	"      --run             ID is a run id: replay that run's first witness\n"
+	"      --format F        text (default) or json: one document (docs/json.md)\n"
+	"      --db PATH         the database (default tlbsim.db)\n"
+	"  -h, --help            this text\n",
+	"db run scenario format", 0 };
+
+/* Says on out whether w's scenario file changed since it was recorded. */
+static void replay_note_changes(FILE *out, const DbWitness *w)
+{
+	char err[1024];
+	Program *now = scn_compile(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, NULL, err, sizeof err);
+	if (!now)
+		fprintf(out, "note: %s no longer compiles as it did (%s); replaying the recorded text\n", w->paths[0], err);
+	else if (strcmp(now->hash, w->hash))
+		fprintf(out, "note: %s changed since this was recorded (content hash %.12s, now %.12s); replaying the recorded text\n",
+		       w->paths[0], w->hash, now->hash);
+	prog_free(now);
+}
+
+/* Prints the replay of P (text, result r) against the recording w. */
+static void replay_print(const DbWitness *w, const Program *P, const RunResult *r, const char *text)
+{
+	char outs[512];
+	printf("== replay of %s%s: %s  variant %s  model %s\n%s", w->outcome ? "witness for " : "run",
+	       w->outcome ? w->outcome : "", w->scenario, w->variant, w->model, text);
+	printf("outcomes: %s\nschedule: %s\n", r->outcomes ? rep_outcome_list(P, r->outcomes, outs, sizeof outs) : "none",
+	       w->schedule ? w->schedule : "");
+	if (w->trace)
+		printf("%s\n", strcmp(w->trace, text) ? "the timeline differs from the recorded one" :
+		       "the timeline matches the recorded one");
+}
+
+/* --format json: the replay of P (text, result r) against w, with the
+ * notes about the scenario file. */
+static void replay_json(const DbWitness *w, const Program *P, const RunResult *r, const char *text,
+                        const char *notes)
+{
+	json_begin(stdout, "replay");
+	printf(", \"mode\": \"%s\", \"outcome\": ", w->mode);
+	if (w->outcome)
+		json_str(stdout, w->outcome, strlen(w->outcome));
+	else
+		printf("null");
+	printf(", \"scenario\": ");
+	json_str(stdout, w->scenario, strlen(w->scenario));
+	printf(", \"file\": ");
+	json_str(stdout, w->paths[0], strlen(w->paths[0]));
+	printf(", \"variant\": ");
+	json_str(stdout, w->variant, strlen(w->variant));
+	printf(", \"model\": ");
+	json_str(stdout, w->model, strlen(w->model));
+	printf(", \"outcomes\": [");
+	for (int k = 0, n = 0; k < P->noutcomes; k++)
+		if (r->outcomes >> k & 1) {
+			printf(n++ ? ", " : "");
+			json_str(stdout, P->outcomes[k].name, strlen(P->outcomes[k].name));
+		}
+	printf("], \"schedule\": ");
+	json_str(stdout, w->schedule ? w->schedule : "", strlen(w->schedule ? w->schedule : ""));
+	printf(", \"matches_recorded\": %s", !w->trace ? "null" : strcmp(w->trace, text) ? "false" : "true");
+	json_lines(stdout, "notes", notes);
+	printf(", \"timeline\": ");
+	json_str(stdout, text, strlen(text));
+	printf("}\n");
+}
+
+static int replay_one(const DbWitness *w, int json)
+{
+	char err[1024];
+	Choice *ch = NULL;
+	ScnSource src = { db_witness_file, (void *)w };
+	int n = w->schedule ? sched_parse(w->schedule, &ch, err, sizeof err) : 0;
+	if (n < 0) {
+		fprintf(stderr, "recorded schedule: %s\n", err);
+		return 2;
+	}
+	char *notes = NULL;
+	size_t len = 0;
+	FILE *nf = json ? open_memstream(&notes, &len) : stdout;
+	replay_note_changes(nf, w);
+	if (json)
+		fclose(nf);
+	Program *P = scn_compile(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, &src, err, sizeof err);
+	if (!P) {
+		fprintf(stderr, "%s\n", err);
+		free(ch);
+		free(notes);
+		return 2;
+	}
+	int timed = !strcmp(w->mode, "run");
+	RunResult r;
+	char *text = out_witness(P, w->model, ch, n, timed, timed ? w->seed : 0, &r);
+	if (text && json)
+		replay_json(w, P, &r, text, notes);
+	else if (text)
+		replay_print(w, P, &r, text);
+	if (text)
+		run_free(&r);
+	free(notes);
+	free(text);
+	free(ch);
+	prog_free(P);
+	return text ? 0 : 2;
+}
+
+/* Finds the witness o names in the database: 0, or 2 with why not. */
+static int replay_find(const Opts *o, DbWitness *w)
+{
+	uint64_t id = 0;
+	int by_name = o->args[0][0] < '0' || o->args[0][0] > '9';
+	if ((by_name && o->run_id) || (!by_name && opt_u64("replay", o->args[0], &id)))
+		return opt_usage("replay", "expected a number after --run%s", "");
+	Db *db = batch_open_existing_db("replay", o->db);
+	if (!db)
+		return 2;
+	if (by_name) {
+		int64_t found = db_find_witness(db, o->args[0], o->scenario);
+		id = found > 0 ? (uint64_t)found : 0;
+	}
+	int rc = o->run_id ? db_run_witness(db, (int64_t)id, w) : id ? db_witness(db, (int64_t)id, w) : -1;
+	db_close(db);
+	if (rc >= 0)
+		return 0;
+	if (by_name)
+		fprintf(stderr, "tlbsim replay: no witness of %s%s%s in %s\n", o->args[0],
+		        o->scenario ? " in scenario " : "", o->scenario ? o->scenario : "", o->db);
+	else
+		fprintf(stderr, "tlbsim replay: %s %" PRIu64 " is not in %s\n", o->run_id ? "run" : "witness", id, o->db);
+	return 2;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	Opts o;
+	DbWitness w;
+	int rc = opt_parse(&cmd_replay_spec, argc, argv, &o);
+	if (rc >= 0)
+		return opt_free(&o), rc;
+	memset(&w, 0, sizeof w);
+	int fmt = json_format("replay", o.format, 0);
+	if (fmt < 0)
+		rc = 2;
+	else if (o.nargs != 1)
+		rc = opt_usage("replay", "expected one witness ID or outcome name%s", "");
+	else if (!(rc = replay_find(&o, &w)))
+		rc = replay_one(&w, fmt);
+	db_witness_free(&w);
+	opt_free(&o);
+	return rc;
+}

@@ -1,0 +1,115 @@
+#!/bin/sh
+# tests/json.sh: --format json (docs/json.md) parsed by a real JSON parser
+# (python3, strict UTF-8), for the shipped scenarios and a hostile one
+# (quotes, markup, control characters, a file name that is not UTF-8);
+# --format herd lines; a bad --format is one line and exit 2.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+tmp=$(mktemp -d /tmp/tlbsim-json.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+T=./tlbsim
+
+check() {  # check NAME COMMAND...: ok when the command succeeds
+	name=$1; shift
+	if "$@" >"$tmp/out" 2>"$tmp/err"; then echo "ok json: $name"
+	else echo "FAIL json: $name"; tail -5 "$tmp/out" "$tmp/err"; fi
+}
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "skip json: python3 is not installed (tests/deps.sh installs it)"
+	echo "ok json: nothing to parse with"
+	exit 0
+fi
+# strict: the bytes must be UTF-8 and one JSON document; prints a summary
+cat >"$tmp/parse.py" <<'PY'
+import json, sys
+d = json.loads(open(sys.argv[1], 'rb').read().decode('utf-8'))
+assert d['schema'] == 1 and d['command'] in ('explore', 'compare'), d.get('schema')
+for e in d['explorations']:
+    for k in ('scenario', 'file', 'variant', 'model', 'states', 'transitions', 'end_states', 'schedules', 'outcomes'):
+        assert k in e, k
+    for o in e['outcomes']:
+        assert o['observed'] in ('sometimes', 'always') and o['witness'] is not None, o
+print(len(d['explorations']), sum(len(e['outcomes']) for e in d['explorations']))
+PY
+
+$T explore scenarios/mkclean.yaml --format json --no-db >"$tmp/m.json" 2>/dev/null
+check "explore --format json parses (21 explorations of mkclean)" sh -c "python3 $tmp/parse.py $tmp/m.json | grep -q '^21 '"
+check "explore json: old blind lost_dirty in 3 of 25, its witness" python3 -c "
+import json; d = json.load(open('$tmp/m.json'))
+e = [e for e in d['explorations'] if e['variant'] == 'old' and e['model'] == 'blind'][0]
+o = [o for o in e['outcomes'] if o['name'] == 'lost_dirty'][0]
+assert (o['schedules'], e['schedules'], o['witness']) == (3, 25, '0 0 0 0 0 1 1 i1 0 0 0'), o
+assert o['timeline'].startswith('line ') and 'end state:' in o['timeline']"
+$T explore scenarios/mkclean.yaml --format json --no-db >"$tmp/m2.json" 2>/dev/null
+check "explore json is deterministic" cmp "$tmp/m.json" "$tmp/m2.json"
+$T compare scenarios --format json --no-db >"$tmp/c.json" 2>"$tmp/c.err"
+cells=$(grep -c '^explored ' "$tmp/c.err")
+check "compare --format json parses ($cells cells, one per exploration)" sh -c "python3 $tmp/parse.py $tmp/c.json | grep -q '^$cells '"
+check "python3 -m json.tool accepts it" sh -c "python3 -m json.tool $tmp/c.json >/dev/null"
+$T explore scenarios/livelock.yaml --format json --no-db >"$tmp/l.json" 2>/dev/null
+check "livelock json: stuck states and a lasso" python3 -c "
+import json; d = json.load(open('$tmp/l.json'))
+o = [o for e in d['explorations'] for o in e['outcomes'] if o['name'] == 'livelock'][0]
+assert o['stuck_states'] > 0 and o['cycle_choices'] > 0, o"
+
+$T run scenarios/mkclean.yaml -v old -m blind --schedule "0 0 0 0 0 1 1 i1 0 0 0" --format json --no-db >"$tmp/r.json" 2>/dev/null
+$T run scenarios/mkclean.yaml -v old -m blind --schedule "0 0 0 0 0 1 1 i1 0 0 0" --no-db >"$tmp/r.txt" 2>/dev/null
+check "run --format json: the text run's outcomes, schedule and trace hash" python3 -c "
+import json; d = json.load(open('$tmp/r.json')); t = open('$tmp/r.txt').read()
+assert d['command'] == 'run' and d['schema'] == 1
+assert 'outcomes: ' + ', '.join(d['outcomes']) + '\n' in t or 'outcomes: ' + ','.join(d['outcomes']) in t, d['outcomes']
+assert 'lost_dirty' in d['outcomes'] and 'trace hash: ' + d['trace_hash'] in t and 'schedule: ' + d['schedule'] in t
+assert d['timeline'] in t"
+$T check scenarios/mkclean.yaml tests/data/unexpected.yaml --format json --no-db >"$tmp/k.json" 2>/dev/null
+rc=$?
+check "check --format json: exit 1, the judge's lines and counts" python3 -c "
+import json; d = json.load(open('$tmp/k.json'))
+assert $rc == 1 and d['command'] == 'check' and d['failed'] == 1 and d['passed'] > 0, (d['passed'], d['failed'])
+assert len(d['explorations']) == 22 and any(l.startswith('FAIL unexpected: bug_on') for l in d['lines'])"
+check "check --format herd is refused" sh -c "$T check scenarios/mkclean.yaml --format herd --no-db 2>/dev/null; test \$? -eq 2"
+
+mkdir "$tmp/s" && cp -r scenarios/mkclean.yaml scenarios/lib "$tmp/s/"
+$T explore "$tmp/s/mkclean.yaml" -v old -m blind --brief -q --db "$tmp/r.db" >/dev/null
+$T replay lost_dirty --db "$tmp/r.db" --format json >"$tmp/rp.json" 2>/dev/null
+check "replay --format json: the witness, matching its recording" python3 -c "
+import json; d = json.load(open('$tmp/rp.json'))
+assert d['command'] == 'replay' and d['outcome'] == 'lost_dirty' and d['matches_recorded'] is True and d['notes'] == [], d
+assert d['schedule'] == '0 0 0 0 0 1 1 i1 0 0 0' and 'lost_dirty' in d['outcomes']"
+$T db matrix --db "$tmp/r.db" --format json >"$tmp/dm.json" 2>/dev/null
+check "db matrix --format json: the recorded cell and its witness" python3 -c "
+import json; d = json.load(open('$tmp/dm.json'))
+assert d['command'] == 'db matrix' and len(d['runs']) == 1, d
+o = [o for o in d['runs'][0]['outcomes'] if o['name'] == 'lost_dirty'][0]
+assert o['schedules'] == 3 and o['witness'] == '0 0 0 0 0 1 1 i1 0 0 0' and o['witness_id'] > 0, o"
+check "db runs --format json is refused (not yet)" sh -c "$T db runs --db $tmp/r.db --format json 2>/dev/null; test \$? -eq 2"
+echo "# edited" >>"$tmp/s/mkclean.yaml"
+$T replay lost_dirty --db "$tmp/r.db" --format json >"$tmp/rp.json" 2>/dev/null
+check "replay --format json: a changed scenario is a note" python3 -c "
+import json; d = json.load(open('$tmp/rp.json'))
+assert len(d['notes']) == 1 and 'changed since this was recorded' in d['notes'][0], d['notes']"
+
+# hostile text, as in tests/html.sh
+mkdir -p "$tmp/h/a/b"
+ln -s "$PWD/scenarios/lib" "$tmp/h/a/b/lib"   # includes stay in the scenario's folder
+bad=$(printf '%s/h/a/b/bad\377name.yaml' "$tmp")
+cp tests/data/hostile.yaml "$bad"
+$T explore "$bad" --format json --no-db >"$tmp/h.json" 2>/dev/null
+check "hostile scenario: valid JSON and UTF-8" sh -c "python3 $tmp/parse.py $tmp/h.json >/dev/null"
+check "hostile scenario: the file name's bad byte is U+FFFD" python3 -c "
+import json; d = json.load(open('$tmp/h.json', encoding='utf-8'))
+assert d['explorations'][0]['file'].endswith('bad\ufffdname.yaml'), d['explorations'][0]['file']"
+
+check "hostile scenario: quotes and control characters come back as they were" python3 -c "
+import json; d = json.load(open('$tmp/h.json', encoding='utf-8'))
+e = d['explorations'][0]
+assert e['scenario'] == 'q\\\"uote\'s <script>alert(1)</script> & </svg>', e['scenario']
+assert e['description'].startswith('ctrl \\x01\\x1b[31m red \\x7f del \\x85 nel'), repr(e['description'])"
+
+$T explore scenarios/mkclean.yaml --format herd --no-db >"$tmp/herd" 2>/dev/null
+check "herd: every line is Test, States or Observation" sh -c "! grep -Ev '^(Test [^ ]+ [^ ]+ [^ ]+|States [0-9]+|Observation [^ ]+ [^ ]+ [^ ]+ [^ ]+ (Never|Sometimes|Always) ([0-9]+|\*) ([0-9]+|\*))$' $tmp/herd"
+check "herd: race 1's line" grep -qx 'Observation page_mkclean_one old blind lost_dirty Sometimes 3 25' "$tmp/herd"
+check "herd: the fixed variant never loses it" grep -qx 'Observation page_mkclean_one fixed blind lost_dirty Never 0 [0-9]*' "$tmp/herd"
+check "herd: 21 States lines" sh -c "test \$(grep -c '^States ' $tmp/herd) -eq 21"
+check "an unknown --format: one line, exit 2" sh -c "$T explore scenarios/mkclean.yaml --format yaml --no-db 2>$tmp/e >$tmp/o; \
+	test \$? -eq 2 && test ! -s $tmp/o && test \$(wc -l <$tmp/e) -eq 1"
+exit 0
