@@ -206,11 +206,13 @@ int64_t batch_record_scenario(Db *db, const Program *P)
 	return db_scenario(db, P->name, P->hash, n, paths, texts);
 }
 
-static int batch_record_combo(Db *db, const Combo *c, int quiet)
+static int batch_record_combo(Db *db, const Combo *c, const Opts *o)
 {
 	int64_t sid = batch_record_scenario(db, c->P);
 	DbRun r = { sid, c->P->variant ? c->P->variant : "-", c->model, "explore", 0, NULL, TLBSIM_VERSION,
-	            c->R.seconds, c->R.states, c->R.transitions, c->R.schedules, c->R.end_states, NULL };
+	            c->R.seconds, c->R.states, c->R.transitions, c->R.schedules, c->R.end_states, NULL,
+	            o->cmdline, o->max_states };
+	int quiet = o->quiet;
 	int64_t rid = sid < 0 ? -1 : db_run(db, &r);
 	if (rid < 0)
 		return -1;
@@ -241,7 +243,7 @@ int batch_record(const Opts *o, const Batch *b)
 		return 2;
 	int rc = db_begin(db);
 	for (int i = 0; i < b->n && rc == 0; i++)
-		rc = batch_record_combo(db, &b->c[i], o->quiet);
+		rc = batch_record_combo(db, &b->c[i], o);
 	if (rc == 0)
 		rc = db_commit(db);
 	if (rc) {

@@ -256,12 +256,39 @@ static int opt_error(const OptSpec *spec, const OptTable *t, char **argv, int c)
 	return opt_bad(spec->cmd, t, word, optopt);
 }
 
+/* "tlbsim CMD ARG..." with each word that has other than [A-Za-z0-9_./=:,+-]
+ * in single quotes (a ' as '\''), for the database's provenance. */
+static char *opt_cmdline(const char *cmd, int argc, char **argv)
+{
+	size_t n = strlen("tlbsim ") + strlen(cmd) + 1;
+	for (int i = 0; i < argc; i++)
+		n += 4 * strlen(argv[i]) + 3;
+	char *s = malloc(n), *p = s;
+	if (!s)
+		return NULL;
+	p += sprintf(p, "tlbsim %s", cmd);
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int plain = *a != 0 && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+-") == strlen(a);
+		*p++ = ' ';
+		if (!plain)
+			*p++ = '\'';
+		for (; *a; a++)
+			p = *a == '\'' && !plain ? p + sprintf(p, "'\\''") : (*p = *a, p + 1);
+		if (!plain)
+			*p++ = '\'';
+	}
+	*p = 0;
+	return s;
+}
+
 int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 {
 	OptTable t;
 	int seen[OPT_NDEFS] = { 0 }, c, rc = -1;
 	memset(o, 0, sizeof *o);
 	o->cmd = spec->cmd;
+	o->cmdline = opt_cmdline(spec->cmd, argc, argv);
 	o->db = "tlbsim.db";
 	o->max_states = 50000000;
 	opt_table(spec, &t);
@@ -301,5 +328,7 @@ const ScnSource *opt_source(const Opts *o)
 void opt_free(Opts *o)
 {
 	free(o->in);
+	free(o->cmdline);
 	o->in = NULL;
+	o->cmdline = NULL;
 }

@@ -23,6 +23,7 @@ typedef struct Opts {
 	const char *args[OPT_MAX_ARGS];
 	int nargs;
 	char *in;                    /* standard input's text when an argument is "-", else NULL */
+	char *cmdline;               /* "tlbsim CMD ARGS...", shell-quoted where needed (for provenance) */
 	size_t inlen;
 	ScnSource src;               /* reads "-" from in, other paths from the disk */
 } Opts;

@@ -21,6 +21,14 @@ enum {
 #define DB_STR_(x) #x
 #define DB_STR(x) DB_STR_(x)
 
+/* The provenance columns version 2 added to runs (a version-1 file gets
+ * them by ALTER TABLE, with NULL in its old rows). */
+#define RUNS_V2_COLUMNS \
+	" recorded_at TEXT," /* UTC, ISO 8601 */ \
+	" command TEXT," \
+	" max_states INTEGER," \
+	" complete INTEGER"  /* 1: the search finished (a bounded-out one is not recorded) */
+
 /* Created once in an empty database, in one transaction with user_version. */
 static const char schema_sql[] =
 	"CREATE TABLE scenarios("
@@ -47,7 +55,8 @@ static const char schema_sql[] =
 	" transitions INTEGER NOT NULL,"
 	" schedules INTEGER NOT NULL,"
 	" end_states INTEGER NOT NULL,"
-	" trace_hash TEXT);"
+	" trace_hash TEXT,"
+	RUNS_V2_COLUMNS ");"
 	"CREATE INDEX runs_cell ON runs(scenario_id, variant, model, mode);"
 	"CREATE TABLE outcomes("
 	" id INTEGER PRIMARY KEY,"
@@ -100,8 +109,9 @@ static const char views_sql[] =
 	                " VALUES (?1, ?2, ?3, ?4)") \
 	X(ST_RUN_ADD,   "INSERT INTO runs(scenario_id, variant, model, mode, seed," \
 	                " schedule, version, seconds, states, transitions, schedules," \
-	                " end_states, trace_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7," \
-	                " ?8, ?9, ?10, ?11, ?12, ?13)") \
+	                " end_states, trace_hash, recorded_at, command, max_states, complete)" \
+	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
+	                " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?14, ?15, 1)") \
 	X(ST_OUT_ADD,   "INSERT INTO outcomes(run_id, name, schedules, end_states," \
 	                " witness, witness_steps, trace, trace_len)" \
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") \
@@ -364,7 +374,11 @@ static int schema_apply(Db *db, int ver, int nobjs)
 	if (ver == DB_SCHEMA_VERSION)
 		return 0;
 	if (ver == 1)
-		return exec(db, views_sql, "migrate schema 1 to 2");
+		return exec(db, "ALTER TABLE runs ADD COLUMN recorded_at TEXT;"
+		            "ALTER TABLE runs ADD COLUMN command TEXT;"
+		            "ALTER TABLE runs ADD COLUMN max_states INTEGER;"
+		            "ALTER TABLE runs ADD COLUMN complete INTEGER;", "migrate schema 1 to 2") ||
+		       exec(db, views_sql, "migrate schema 1 to 2");
 	if (ver != 0)
 		return fail(db, "database has schema version %d, this tlbsim "
 		            "reads version %d", ver, DB_SCHEMA_VERSION);
@@ -513,7 +527,8 @@ int64_t db_run(Db *db, const DbRun *r)
 	          sqlite3_bind_double(st, 8, r->seconds) |
 	          bind_u64(st, 9, r->states) | bind_u64(st, 10, r->transitions) |
 	          bind_u64(st, 11, r->schedules) | bind_u64(st, 12, r->end_states) |
-	          bind_text(st, 13, r->trace_hash);
+	          bind_text(st, 13, r->trace_hash) | bind_text(st, 14, r->command) |
+	          (r->max_states ? bind_u64(st, 15, r->max_states) : sqlite3_bind_null(st, 15));
 	return insert_row(db, st, bad, "insert run");
 }
 

@@ -37,6 +37,8 @@ typedef struct DbRun {
 	double seconds;            /* wall time taken */
 	uint64_t states, transitions, schedules, end_states;
 	const char *trace_hash;    /* run: hash of its trace; explore: NULL */
+	const char *command;       /* the command line that made it (NULL: unknown) */
+	uint64_t max_states;       /* explore: its --max-states bound (0: none or a run) */
 } DbRun;
 int64_t db_run(Db *db, const DbRun *r);   /* run id or -1 */
 

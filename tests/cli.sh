@@ -93,3 +93,6 @@ for c in "" run explore check compare list replay db report ops models; do
 	$T $c --help >"$tmp/help"
 	check "docs/cli.md has 'tlbsim $c --help'" sh -c "awk -v h='## ${c:-tlbsim}' '\$0 == h { p = 1; next } p && /^\`\`\`\$/ { if (n++) exit; next } p && n { print }' docs/cli.md | cmp -s - $tmp/help"
 done
+check "db: runs say when, by which command line, with which bound" sh -c "sqlite3 $tmp/views.db \"SELECT recorded_at, command, max_states, complete FROM runs LIMIT 1\" | \
+	grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\|tlbsim compare scenarios/mkclean.yaml --db [^|]*views.db\\|50000000\\|1\$'"
+check "db: a migrated version-1 run has no provenance (NULL), not an invented one" sh -c "test \"\$(sqlite3 $tmp/v1.db 'SELECT count(*) FROM runs WHERE recorded_at IS NULL AND command IS NULL')\" = 1"
