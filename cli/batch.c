@@ -206,7 +206,9 @@ int64_t batch_record_scenario(Db *db, const Program *P)
 	return db_scenario(db, P->name, P->hash, n, paths, texts);
 }
 
-static int batch_record_combo(Db *db, const Combo *c, const Opts *o)
+/* Records c; the "recorded witness" lines go to log, which the caller
+ * prints only once the transaction committed. */
+static int batch_record_combo(Db *db, const Combo *c, const Opts *o, FILE *log)
 {
 	int64_t sid = batch_record_scenario(db, c->P);
 	DbRun r = { sid, c->P->variant ? c->P->variant : "-", c->model, "explore", 0, NULL, TLBSIM_VERSION,
@@ -227,8 +229,8 @@ static int batch_record_combo(Db *db, const Combo *c, const Opts *o)
 		free(s);
 		if (id < 0)
 			return -1;
-		if (!quiet)
-			fprintf(stderr, "recorded witness %" PRId64 " (%s %s %s %s)\n", id, c->P->name,
+		if (!quiet && log)
+			fprintf(log, "recorded witness %" PRId64 " (%s %s %s %s)\n", id, c->P->name,
 			        c->P->variant ? c->P->variant : "-", c->model, c->P->outcomes[k].name);
 	}
 	return 0;
@@ -239,17 +241,27 @@ int batch_record(const Opts *o, const Batch *b)
 	if (o->no_db)
 		return 0;
 	Db *db = batch_open_db(o->db);
-	if (!db)
-		return 2;
+	if (!db) {
+		fprintf(stderr, "tlbsim: nothing was recorded in %s\n", o->db);
+		return BATCH_NOT_RECORDED;
+	}
+	char *lines = NULL;
+	size_t len = 0;
+	FILE *log = open_memstream(&lines, &len);
 	int rc = db_begin(db);
 	for (int i = 0; i < b->n && rc == 0; i++)
-		rc = batch_record_combo(db, &b->c[i], o);
+		rc = batch_record_combo(db, &b->c[i], o, log);
 	if (rc == 0)
 		rc = db_commit(db);
+	if (log)
+		fclose(log);
 	if (rc) {
-		fprintf(stderr, "tlbsim: %s: %s\n", o->db, db_errmsg(db));
+		fprintf(stderr, "tlbsim: %s: %s; nothing was recorded\n", o->db, db_errmsg(db));
 		db_rollback(db);
+	} else if (lines) {
+		fputs(lines, stderr);            /* only what the commit kept */
 	}
+	free(lines);
 	db_close(db);
-	return rc ? 2 : 0;
+	return rc ? BATCH_NOT_RECORDED : 0;
 }

@@ -29,8 +29,13 @@ int batch_collect(const Opts *o, Batch *b);
 /* Explores every program of b under --model, else every model
  * (o->all_models), else its machine.models.  0, or 2. */
 int batch_explore(Batch *b, const Opts *o);
+/* Exit status of a command whose results were printed but could not be
+ * recorded (the database is locked, full, read-only, of another schema). */
+#define BATCH_NOT_RECORDED 3
 /* Records every combo of b in o->db in one transaction (nothing with
- * --no-db).  0, or 2 with the error printed and nothing recorded. */
+ * --no-db).  Called after the results are printed.  0, or
+ * BATCH_NOT_RECORDED with why and "nothing was recorded" on stderr; the
+ * "recorded witness" lines are printed only after the commit. */
 int batch_record(const Opts *o, const Batch *b);
 void batch_free(Batch *b);
 

@@ -83,8 +83,6 @@ int cmd_check(int argc, char **argv)
 		return opt_free(&o), rc;
 	int fmt = json_format("check", o.format, 0);
 	rc = fmt < 0 ? 2 : batch_collect(&o, &b);
-	if (!rc)
-		rc = batch_record(&o, &b);
 	char *lines = NULL;
 	size_t len = 0;
 	FILE *out = !rc && fmt ? open_memstream(&lines, &len) : stdout;
@@ -97,6 +95,9 @@ int cmd_check(int argc, char **argv)
 		check_json(&b, lines, passed, failed);
 	}
 	free(lines);
+	fflush(stdout);
+	if (!rc)                         /* the results first: a failed write loses nothing shown */
+		rc = batch_record(&o, &b);
 	batch_free(&b);
 	opt_free(&o);
 	return rc ? rc : failed ? 1 : 0;

@@ -77,14 +77,15 @@ int cmd_compare(int argc, char **argv)
 	o.all_models = 1;
 	int fmt = json_format("compare", o.format, 1);
 	rc = fmt < 0 ? 2 : batch_collect(&o, &b);
-	if (!rc)
-		rc = batch_record(&o, &b);
 	if (!rc && fmt == 1)
 		json_batch(stdout, "compare", &b);
 	else if (!rc && fmt == 2)
 		json_herd(stdout, &b);
 	else if (!rc)
 		compare_print(&b);
+	fflush(stdout);
+	if (!rc)                         /* the results first: a failed write loses nothing shown */
+		rc = batch_record(&o, &b);
 	batch_free(&b);
 	opt_free(&o);
 	return rc;

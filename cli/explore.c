@@ -52,8 +52,6 @@ int cmd_explore(int argc, char **argv)
 		rc = batch_compile(&b, o.args[0], o.variant, opt_source(&o));
 	if (!rc)
 		rc = batch_explore(&b, &o);
-	if (!rc)
-		rc = batch_record(&o, &b);
 	if (!rc && fmt == 1)
 		json_batch(stdout, "explore", &b);
 	else if (!rc && fmt == 2)
@@ -62,6 +60,9 @@ int cmd_explore(int argc, char **argv)
 		out_combo(stdout, &b.c[i], o.brief);
 	if (!rc && o.html)
 		rc = out_batch_html("explore", o.html, &b, o.args[0]);
+	fflush(stdout);
+	if (!rc)                         /* the results first: a failed write loses nothing shown */
+		rc = batch_record(&o, &b);
 	batch_free(&b);
 	opt_free(&o);
 	return rc;

@@ -3,7 +3,8 @@
  * command (cli/cli.h).  Output contract of every command: stdout is
  * deterministic for the same inputs (no times, no database ids); times,
  * rates and database ids go to stderr.  Exit 0 success, 1 a failed
- * check, 2 bad usage or bad input (nothing recorded). */
+ * check, 2 bad usage or bad input (nothing recorded), 3 results printed
+ * but not recorded (BATCH_NOT_RECORDED). */
 #include "cli/cli.h"
 #include "version.h"               /* TLBSIM_GIT, made by the Makefile (build/version.h) */
 #include <getopt.h>

@@ -96,3 +96,14 @@ done
 check "db: runs say when, by which command line, with which bound" sh -c "sqlite3 $tmp/views.db \"SELECT recorded_at, command, max_states, complete FROM runs LIMIT 1\" | \
 	grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\|tlbsim compare scenarios/mkclean.yaml --db [^|]*views.db\\|50000000\\|1\$'"
 check "db: a migrated version-1 run has no provenance (NULL), not an invented one" sh -c "test \"\$(sqlite3 $tmp/v1.db 'SELECT count(*) FROM runs WHERE recorded_at IS NULL AND command IS NULL')\" = 1"
+# results survive a failed write: printed first, then "nothing was recorded", exit 3
+printf 'not a database' >"$tmp/notdb.db"
+sqlite3 "$tmp/v99.db" 'CREATE TABLE t(x); PRAGMA user_version = 99'
+for db in notdb v99; do
+	check "explore into a database it cannot write ($db): results printed, nothing recorded, exit 3" sh -c "$T explore scenarios/mkclean.yaml -v old -m blind --brief --db $tmp/$db.db >$tmp/o 2>$tmp/e; \
+		test \$? -eq 3 && grep -q '^   lost_dirty ' $tmp/o && grep -q 'nothing was recorded' $tmp/e && ! grep -q 'recorded witness' $tmp/e"
+done
+check "compare into a database of another schema: the matrix printed, exit 3" sh -c "$T compare scenarios/mkclean.yaml --db $tmp/v99.db >$tmp/o 2>/dev/null; \
+	test \$? -eq 3 && grep -q '^page_mkclean_one  old ' $tmp/o"
+check "check into a database it cannot write: the verdicts printed, exit 3" sh -c "$T check scenarios/mkclean.yaml --db $tmp/notdb.db >$tmp/o 2>/dev/null; \
+	test \$? -eq 3 && grep -q ' passed, 0 failed' $tmp/o"
