@@ -1,6 +1,7 @@
 # tlbsim: a deterministic SMP/TLB simulator.  `make` builds ./tlbsim.
 # Targets: check (every test), demo (install deps, build, explore, matrix),
-# bench, noopt, san (ASan+UBSan build in build-san/), deps, clean, man,
+# bench, noopt, san (ASan+UBSan build in build-san/), fuzz (libFuzzer
+# harnesses in build-fuzz/, each run FUZZ_SECONDS), deps, clean, man,
 # install and uninstall (PREFIX, DESTDIR).
 CC      ?= cc
 OPT     ?= -O2
@@ -87,6 +88,7 @@ check: deps
 	@$(MAKE) --no-print-directory all units
 	@$(MAKE) --no-print-directory BUILD=build-san BIN=tlbsim-san \
 		OPT="-O0 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" tlbsim-san
+	@if command -v clang >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz-build; fi
 	@sh tests/run.sh
 
 demo: deps
@@ -104,8 +106,39 @@ noopt:
 san:
 	$(MAKE) BUILD=build-san BIN=tlbsim-san OPT="-O0 -fsanitize=address,undefined -fno-omit-frame-pointer"
 
-clean:
-	rm -rf build build-san $(BIN) tlbsim-san
+# libFuzzer harnesses (fuzz/, clang): built with ASan+UBSan into build-fuzz/.
+# fuzz-bins is the inner target, made with BUILD=build-fuzz CC=clang.
+FUZZ_BUILD    = build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES    = compile sched explore
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BINS     = $(FUZZ_NAMES:%=$(BUILD)/fuzz_%)
 
-.PHONY: all units deps check demo bench noopt san clean man install uninstall FORCE
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+		OPT="-O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+	@sh fuzz/corpus.sh $(FUZZ_BUILD)/corpus
+
+fuzz-bins: $(FUZZ_BINS)
+
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_src.h $(LIB_OBJ)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+# Runs each harness FUZZ_SECONDS on a working copy of its seed corpus;
+# crashes land in build-fuzz/crashes/ (replay: build-fuzz/fuzz_NAME FILE).
+fuzz: fuzz-build
+	@for h in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_BUILD)/work/$$h $(FUZZ_BUILD)/crashes; \
+		echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
+		dict=; [ $$h = sched ] || dict=-dict=fuzz/tlbsim.dict; \
+		$(FUZZ_BUILD)/fuzz_$$h $$dict -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-timeout=10 -rss_limit_mb=1024 -max_len=65536 \
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$h- \
+			$(FUZZ_BUILD)/work/$$h $(FUZZ_BUILD)/corpus/$$h || exit 1; \
+	done
+
+clean:
+	rm -rf build build-san $(FUZZ_BUILD) $(BIN) tlbsim-san
+
+.PHONY: all units deps check demo bench noopt san fuzz fuzz-build fuzz-bins clean man install uninstall FORCE
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
