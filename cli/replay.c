@@ -142,15 +142,14 @@ static int replay_find(const Opts *o, DbWitness *w)
 		id = found > 0 ? (uint64_t)found : 0;
 	}
 	int rc = o->run_id ? db_run_witness(db, (int64_t)id, w) : id ? db_witness(db, (int64_t)id, w) : -1;
-	db_close(db);
-	if (rc >= 0)
-		return 0;
-	if (by_name)
+	if (rc < 0 && by_name && !id)
 		fprintf(stderr, "tlbsim replay: no witness of %s%s%s in %s\n", o->args[0],
 		        o->scenario ? " in scenario " : "", o->scenario ? o->scenario : "", o->db);
-	else
-		fprintf(stderr, "tlbsim replay: %s %" PRIu64 " is not in %s\n", o->run_id ? "run" : "witness", id, o->db);
-	return 2;
+	else if (rc < 0)      /* a missing row, or a corrupt one: the database says which */
+		fprintf(stderr, "tlbsim replay: %s: %s %" PRIu64 ": %s\n", o->db, o->run_id ? "run" : "witness", id,
+		        db_errmsg(db));
+	db_close(db);
+	return rc >= 0 ? 0 : 2;
 }
 
 int cmd_replay(int argc, char **argv)

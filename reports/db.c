@@ -583,7 +583,7 @@ static int inflate_text(Db *db, const void *z, size_t zlen, sqlite3_int64 len,
 {
 	uLongf n = (uLongf)len;
 	if (len < 0 || len > DB_TRACE_MAX || !z)
-		return fail(db, "corrupt trace (length %lld)", (long long)len);
+		return fail(db, "corrupt trace (its recorded length is %lld)", (long long)len);
 	*out = malloc((size_t)len + 1);
 	if (!*out)
 		return fail(db, "out of memory inflating a trace");
@@ -604,6 +604,10 @@ static int load_outcome(Db *db, int64_t id, DbWitness *w)
 	rc = step_row(db, st, "load witness");
 	if (rc <= 0)
 		return rc < 0 ? -1 : fail(db, "no witness with id %lld", (long long)id);
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL && sqlite3_column_type(st, 3) != SQLITE_BLOB) {
+		st_done(st);
+		return fail(db, "witness %lld: corrupt trace (not a blob)", (long long)id);
+	}
 	w->id = id;
 	w->run_id = sqlite3_column_int64(st, 0);
 	w->outcome = col_dup(st, 1, &oom);
@@ -693,7 +697,12 @@ static int load_run(Db *db, int64_t run_id, DbWitness *w)
 		w->schedule = col_dup(st, 6, &oom);
 	sid = sqlite3_column_int64(st, 7);
 	st_done(st);
-	return oom ? fail(db, "out of memory") : load_files(db, sid, w);
+	if (oom)
+		return fail(db, "out of memory");
+	if (load_files(db, sid, w))
+		return -1;
+	return w->nfiles ? 0 : fail(db, "run %lld: scenario %lld has no recorded files (its scenario_files rows are missing)",
+	                             (long long)run_id, (long long)sid);
 }
 
 int db_witness(Db *db, int64_t id, DbWitness *w)

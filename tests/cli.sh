@@ -107,3 +107,12 @@ check "compare into a database of another schema: the matrix printed, exit 3" sh
 	test \$? -eq 3 && grep -q '^page_mkclean_one  old ' $tmp/o"
 check "check into a database it cannot write: the verdicts printed, exit 3" sh -c "$T check scenarios/mkclean.yaml --db $tmp/notdb.db >$tmp/o 2>/dev/null; \
 	test \$? -eq 3 && grep -q ' passed, 0 failed' $tmp/o"
+# robust replay: a database with missing or corrupt rows gives one line naming the row, exit 2
+$T explore scenarios/mkclean.yaml -v old -m blind --brief --db "$tmp/rr.db" >/dev/null 2>&1
+for k in files:"PRAGMA foreign_keys=OFF; DELETE FROM scenario_files" trace:"UPDATE outcomes SET trace = x'0102030405'" \
+	len:"UPDATE outcomes SET trace_len = 9000000000" text:"UPDATE outcomes SET trace = 'abc'"; do
+	cp "$tmp/rr.db" "$tmp/rr-${k%%:*}.db"
+	sqlite3 "$tmp/rr-${k%%:*}.db" "${k#*:}"
+	check "replay of a database with a bad row (${k%%:*}): one line, exit 2, no crash" sh -c "$T replay 1 --db $tmp/rr-${k%%:*}.db >/dev/null 2>$tmp/e; \
+		test \$? -eq 2 && test \$(wc -l < $tmp/e) -eq 1 && grep -q 'witness 1: ' $tmp/e"
+done
