@@ -197,13 +197,23 @@ Db *batch_open_existing_db(const char *cmd, const char *path)
 	return batch_open_db(path);
 }
 
+/* Records P's scenario with every file it was built from (no bound on
+ * their number: replay needs them all). */
 int64_t batch_record_scenario(Db *db, const Program *P)
 {
-	const char *paths[64], *texts[64];
-	int n = P->nfiles < 64 ? P->nfiles : 64;
-	for (int i = 0; i < n; i++)
-		paths[i] = P->files[i].path, texts[i] = P->files[i].text;
-	return db_scenario(db, P->name, P->hash, n, paths, texts);
+	int n = P->nfiles;
+	const char **paths = malloc(((size_t)n + 1) * sizeof *paths), **texts = malloc(((size_t)n + 1) * sizeof *texts);
+	int64_t id = -1;
+	if (paths && texts) {
+		for (int i = 0; i < n; i++)
+			paths[i] = P->files[i].path, texts[i] = P->files[i].text;
+		id = db_scenario(db, P->name, P->hash, n, paths, texts);
+	} else {
+		fprintf(stderr, "tlbsim: out of memory recording %s\n", P->name);
+	}
+	free(paths);
+	free(texts);
+	return id;
 }
 
 /* Records c; the "recorded witness" lines go to log, which the caller

@@ -116,3 +116,13 @@ for k in files:"PRAGMA foreign_keys=OFF; DELETE FROM scenario_files" trace:"UPDA
 	check "replay of a database with a bad row (${k%%:*}): one line, exit 2, no crash" sh -c "$T replay 1 --db $tmp/rr-${k%%:*}.db >/dev/null 2>$tmp/e; \
 		test \$? -eq 2 && test \$(wc -l < $tmp/e) -eq 1 && grep -q 'witness 1: ' $tmp/e"
 done
+# a scenario built from more than 64 files is recorded whole, and replays
+mkdir -p "$tmp/many/lib"
+inc=""
+for i in $(seq 1 70); do
+	printf 'description: l%d\nprocedures:\n  - name: p%d\n    body: ["return 0"]\n' "$i" "$i" >"$tmp/many/lib/l$i.yaml"
+	inc="$inc${inc:+, }lib/l$i.yaml"
+done
+printf 'scenario: many\nmachine: {cpus: 1}\nmms: [mm]\ninclude: [%s]\ncpus:\n  - cpu: 0\n    body: ["x = p1()"]\n' "$inc" >"$tmp/many/many.yaml"
+check "a scenario of 71 files is recorded with 71 and replays" sh -c "$T explore $tmp/many/many.yaml -m validating --brief --db $tmp/many.db >/dev/null 2>&1 && \
+	test \"\$(sqlite3 $tmp/many.db 'SELECT count(*) FROM scenario_files')\" = 71 && $T replay --run 1 --db $tmp/many.db >/dev/null 2>&1"
