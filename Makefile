@@ -128,13 +128,13 @@ $(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_src.h $(LIB_OBJ)
 # crashes land in build-fuzz/crashes/ (replay: build-fuzz/fuzz_NAME FILE).
 fuzz: fuzz-build
 	@for h in $(FUZZ_NAMES); do \
-		mkdir -p $(FUZZ_BUILD)/work/$$h $(FUZZ_BUILD)/crashes; \
+		mkdir -p $(FUZZ_BUILD)/grown/$$h $(FUZZ_BUILD)/crashes; \
 		echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
 		dict=; [ $$h = sched ] || dict=-dict=fuzz/tlbsim.dict; \
 		$(FUZZ_BUILD)/fuzz_$$h $$dict -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-timeout=10 -rss_limit_mb=1024 -max_len=65536 \
 			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$h- \
-			$(FUZZ_BUILD)/work/$$h $(FUZZ_BUILD)/corpus/$$h || exit 1; \
+			$(FUZZ_BUILD)/grown/$$h $(FUZZ_BUILD)/corpus/$$h || exit 1; \
 	done
 
 clean:
