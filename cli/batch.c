@@ -121,7 +121,7 @@ static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
 {
 	Sim S;
 	char err[256];
-	ExploreOpts eo = { .max_states = o->max_states, .symmetry = o->symmetry };
+	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = o->symmetry };
 	if (sim_init(&S, P, model, err, sizeof err) < 0) {
 		fprintf(stderr, "tlbsim: %s\n", err);
 		return 2;

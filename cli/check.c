@@ -19,6 +19,8 @@ const OptSpec cmd_check_spec = { "check",
 	"command), unless an entry says others: any.  Exit 1 if any failed.\n\n"
 	"options:\n"
 	"      --max-states N    stop with an error past N states (default 50000000)\n"
+	"      --max-memory MB   stop with an error when the search's tables need more\n"
+	"                        than MB megabytes (default: half the physical memory)\n"
 	"      --format F        text (default) or json: the explorations, the lines\n"
 	"                        above and the counts as one document (docs/json.md)\n"
 	"      --db PATH         record the results in PATH (default tlbsim.db)\n"
@@ -27,7 +29,7 @@ const OptSpec cmd_check_spec = { "check",
 	"                        interchangeable CPUs (needs --no-db)\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"max-states format db no-db symmetry quiet", 1 };
+	"max-states max-memory format db no-db symmetry quiet", 1 };
 
 /* check judges everything: an outcome reached that no expect: entry of
  * the cell names fails, with the command that replays its witness,

@@ -18,6 +18,8 @@ const OptSpec cmd_compare_spec = { "compare",
 	"'tlbsim db matrix' reprints it without running.\n\n"
 	"options:\n"
 	"      --max-states N    stop with an error past N states (default 50000000)\n"
+	"      --max-memory MB   stop with an error when the search's tables need more\n"
+	"                        than MB megabytes (default: half the physical memory)\n"
 	"      --format F        text (default: the matrix); json: one document with every\n"
 	"                        exploration (docs/json.md); herd: a States line and an\n"
 	"                        Observation line per outcome of each exploration\n"
@@ -27,7 +29,7 @@ const OptSpec cmd_compare_spec = { "compare",
 	"                        interchangeable CPUs (needs --no-db)\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"max-states format db no-db symmetry quiet", 1 };
+	"max-states max-memory format db no-db symmetry quiet", 1 };
 
 static int compare_cmp_str(const void *a, const void *b)
 {

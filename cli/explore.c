@@ -20,6 +20,8 @@ const OptSpec cmd_explore_spec = { "explore",
 	"  -v, --variant V       only variant V (default: every variant)\n"
 	"  -m, --model M         only dirty-bit model M (default: the scenario's machine.models)\n"
 	"      --max-states N    stop with an error past N states (default 50000000)\n"
+	"      --max-memory MB   stop with an error when the search's tables need more\n"
+	"                        than MB megabytes (default: half the physical memory)\n"
 	"      --brief           the outcome lines only, no witness timelines\n"
 	"      --format F        text (default); json: one document (docs/json.md);\n"
 	"                        herd: a States line and an Observation line per outcome\n"
@@ -33,7 +35,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	"                        (counted over the reduced graph)\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"variant model max-states brief format html db no-db symmetry quiet", 1 };
+	"variant model max-states max-memory brief format html db no-db symmetry quiet", 1 };
 
 int cmd_explore(int argc, char **argv)
 {

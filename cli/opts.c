@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Every option of every command: long name, short form (0: none), what
  * its value is and the Opts field it sets.  A command takes those its
@@ -36,7 +37,8 @@ static const OptDef opt_defs[] = {
 	{ "from", 0, STR(from) }, { "to", 0, STR(to) }, { "against", 0, STR(against) },
 	{ "scenario", 0, STR(scenario) }, { "html", 0, STR(html) }, { "brief", 0, FLAG(brief) },
 	{ "markdown", 0, FLAG(markdown) }, { "run", 0, FLAG(run_id) }, { "symmetry", 0, FLAG(symmetry) },
-	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
+	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) },
+	{ "max-memory", 0, OK_U64, offsetof(Opts, max_memory) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
 };
 #undef STR
 #undef FLAG
@@ -282,6 +284,15 @@ static char *opt_cmdline(const char *cmd, int argc, char **argv)
 	return s;
 }
 
+/* Half the machine's physical memory, in MB (4096 if unknown): the
+ * default --max-memory, so a search stops with a message before the
+ * machine swaps. */
+static uint64_t opt_half_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	return pages > 0 && size > 0 ? (uint64_t)pages / 2 * (uint64_t)size >> 20 : 4096;
+}
+
 int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 {
 	OptTable t;
@@ -291,6 +302,7 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 	o->cmdline = opt_cmdline(spec->cmd, argc, argv);
 	o->db = "tlbsim.db";
 	o->max_states = 50000000;
+	o->max_memory = opt_half_memory();
 	opt_table(spec, &t);
 	/* getopt wants argv[0] to be the program: the command name is */
 	char **av = argv - 1;

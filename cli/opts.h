@@ -17,6 +17,7 @@ typedef struct Opts {
 	const char *cmd;             /* "run", "explore", ...: for messages */
 	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario, *html, *output, *format;
 	uint64_t seed, max_states;
+	uint64_t max_memory;         /* --max-memory, MB (default: half the physical memory) */
 	int no_db, brief, markdown, limit, run_id, quiet;
 	int symmetry;                /* --symmetry: explore keyed by CPU symmetry */
 	int all_models;              /* compare: every dirty-bit model, not machine.models */

@@ -65,6 +65,7 @@ typedef struct Ex {
 	EndState *ends; uint64_t nend, endcap;
 	Sym *sym;                    /* CPU symmetry, NULL: none */
 	uint8_t *canon;              /* the canonical form being hashed */
+	uint64_t qbytes;             /* bytes the live frontier chunks hold */
 } Ex;
 
 /* Out of memory: the state space is larger than this machine holds.
@@ -190,10 +191,12 @@ static void push_state(Ex *x, uint32_t parent, Choice ch, uint16_t depth)
 		if (!x->chunk || !(x->chunk[x->n / QCHUNK] = calloc(1, sizeof(Chunk))))
 			oom();
 		x->nchunk = x->n / QCHUNK + 1;
+		x->qbytes += sizeof(Chunk);
 	}
 	Chunk *c = x->chunk[x->n / QCHUNK];
 	uint64_t cap = c->cap;
 	c->data = grow(c->data, &cap, c->len + x->plen, sizeof *c->data);
+	x->qbytes += (cap - c->cap) * sizeof *c->data;
 	c->cap = cap;
 	c->off[x->n % QCHUNK] = (uint32_t)c->len;
 	memcpy(c->data + c->len, x->packed, x->plen * sizeof *c->data);
@@ -218,10 +221,21 @@ static void pack_state(Ex *x, const uint8_t *w)
 static void retire(Ex *x, uint64_t i)
 {
 	if (i % QCHUNK == QCHUNK - 1) {
+		x->qbytes -= sizeof(Chunk) + x->chunk[i / QCHUNK]->cap * sizeof(uint64_t);
 		free(x->chunk[i / QCHUNK]->data);
 		free(x->chunk[i / QCHUNK]);
 		x->chunk[i / QCHUNK] = NULL;
 	}
+}
+
+/* The bytes the search holds now: the visited table, the state graph
+ * (nodes, edge starts with capacity ecap, edges), the end states and the
+ * live frontier.  A deterministic count of what the tables reserved, not
+ * what the allocator took. */
+static uint64_t ex_bytes(const Ex *x, uint64_t ecap)
+{
+	return x->tcap * sizeof(Slot) + x->ncap * sizeof(Node) + ecap * sizeof(uint64_t) +
+	       x->ecap * sizeof(uint32_t) + x->endcap * sizeof(EndState) + x->qbytes;
 }
 
 static Choice *witness(Ex *x, uint64_t i, int *len)
@@ -596,6 +610,13 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 		if (o->max_states && x.n > o->max_states && rc == 0) {
 			snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states (--max-states): "
 			         "can the scenario run forever?", S->P->files[0].path, (unsigned long long)x.n);
+			S->failed = 1;
+			rc = -1;
+		}
+		if (o->max_bytes && rc == 0 && ex_bytes(&x, ecap) > o->max_bytes) {
+			snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states: its tables need more "
+			         "than %llu MB (--max-memory)", S->P->files[0].path, (unsigned long long)x.n,
+			         (unsigned long long)(o->max_bytes >> 20));
 			S->failed = 1;
 			rc = -1;
 		}

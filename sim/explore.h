@@ -12,6 +12,8 @@
 
 typedef struct ExploreOpts {
 	uint64_t max_states;     /* stop (an error) beyond this many states */
+	uint64_t max_bytes;      /* stop (an error) when the search's tables
+	                            reserve more than this (0: no bound) */
 	const uint8_t *start;    /* explore from this world (NULL: sim_start's) */
 	int until_end;           /* stop at the first end state: only
 	                            R->states and R->end_states (0 or 1) are

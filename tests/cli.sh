@@ -126,3 +126,5 @@ done
 printf 'scenario: many\nmachine: {cpus: 1}\nmms: [mm]\ninclude: [%s]\ncpus:\n  - cpu: 0\n    body: ["x = p1()"]\n' "$inc" >"$tmp/many/many.yaml"
 check "a scenario of 71 files is recorded with 71 and replays" sh -c "$T explore $tmp/many/many.yaml -m validating --brief --db $tmp/many.db >/dev/null 2>&1 && \
 	test \"\$(sqlite3 $tmp/many.db 'SELECT count(*) FROM scenario_files')\" = 71 && $T replay --run 1 --db $tmp/many.db >/dev/null 2>&1"
+check "explore --max-memory: a search whose tables outgrow the bound stops with one line, exit 2" sh -c "$T explore scenarios/mkclean.yaml --no-db --brief -v old -m blind --max-memory 1 >$tmp/o 2>$tmp/e; \
+	test \$? -eq 2 && grep -q 'its tables need more than 1 MB (--max-memory)' $tmp/e && test \$(wc -l < $tmp/e) -eq 1"
