@@ -128,3 +128,6 @@ check "a scenario of 71 files is recorded with 71 and replays" sh -c "$T explore
 	test \"\$(sqlite3 $tmp/many.db 'SELECT count(*) FROM scenario_files')\" = 71 && $T replay --run 1 --db $tmp/many.db >/dev/null 2>&1"
 check "explore --max-memory: a search whose tables outgrow the bound stops with one line, exit 2" sh -c "$T explore scenarios/mkclean.yaml --no-db --brief -v old -m blind --max-memory 1 >$tmp/o 2>$tmp/e; \
 	test \$? -eq 2 && grep -q 'its tables need more than 1 MB (--max-memory)' $tmp/e && test \$(wc -l < $tmp/e) -eq 1"
+# docs/models.md shows what tlbsim models prints
+awk '/lists the models of each/ { f = 1 } f && /^```$/ { if (p) exit; p = 1; next } p { print }' docs/models.md >"$tmp/models.doc"
+check "docs/models.md's tlbsim models is current" sh -c "$T models | cmp -s - $tmp/models.doc"
