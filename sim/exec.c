@@ -628,6 +628,17 @@ int sim_enabled(Sim *S, uint8_t *w, Choice *out)
 	return n;
 }
 
+/* The trace line of a return: a handle by its name, a number in decimal
+ * (below 10) or hex. */
+static void trace_return(Sim *S, uint8_t *w, int c, int pc, uint64_t a)
+{
+	char buf[64];
+	if (h_kind(a) != HK_INT)
+		ev(S, w, c, EV_STEP, pc, "return %s", prog_value_name(S->P, a, buf, sizeof buf));
+	else
+		ev(S, w, c, EV_STEP, pc, a < 10 ? "return %" PRIu64 : "return 0x%" PRIx64, a);
+}
+
 /* ---- files, the page cache, DAX blocks, state variables ---- */
 
 /* Ends a shared step: its cost, the next pc. */
@@ -716,7 +727,7 @@ static int atomic_step(Sim *S, uint8_t *w, int c, const Step *s)
 	if (prog_ops[s->op].dst)
 		setdst(S, w, c, s, (uint64_t)ret);
 	char r[32] = "";
-	if (prog_ops[s->op].dst)
+	if (S->trace && prog_ops[s->op].dst)             /* the trace only: atomics are on the search's path */
 		snprintf(r, sizeof r, " = %" PRId64, ret);
 	if (var[v] != old)
 		ev(S, w, c, EV_STEP, pc, "%s%s: %s %" PRId64 " -> %" PRId64, s->text, r, S->P->vars[v].name, old, var[v]);
@@ -1017,12 +1028,8 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return do_call(S, w, c, s->target, pc, FR_CALL, args, s->nargs);
 	}
 	case OP_RET:
-		if (cs->depth > 1 && h_kind(a) != HK_INT) {   /* a handle: by its name */
-			char buf[64];
-			ev(S, w, c, EV_STEP, pc, "return %s", prog_value_name(P, a, buf, sizeof buf));
-		} else if (cs->depth > 1) {                   /* a CPU's program ending is not news */
-			ev(S, w, c, EV_STEP, pc, a < 10 ? "return %" PRIu64 : "return 0x%" PRIx64, a);
-		}
+		if (S->trace && cs->depth > 1)                /* a CPU's program ending is not news */
+			trace_return(S, w, c, pc, a);
 		S->lat += P->cost.local;
 		return do_ret(S, w, c, a);
 	case OP_PTE_MKCLEAN:   setdst(S, w, c, s, S->arch->mkclean(a)); break;
