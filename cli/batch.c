@@ -56,7 +56,7 @@ static void batch_add_path(char ***out, int *n, char *p)
 /* The scenario files a PATH argument names: the file ("-": standard
  * input), or the *.yaml scenarios directly in the folder (not FIFOs or
  * devices), sorted by name. */
-static int batch_expand(const char *path, char ***out, int *n)
+static int batch_expand(const char *path, size_t max, char ***out, int *n)
 {
 	DIR *d = strcmp(path, "-") ? opendir(path) : NULL;
 	if (!d) {   /* a file: the compiler says why if it cannot be read */
@@ -70,7 +70,7 @@ static int batch_expand(const char *path, char ***out, int *n)
 			continue;
 		char *p = malloc(strlen(path) + len + 2);
 		sprintf(p, "%s/%s", path, e->d_name);
-		if (scn_is_scenario(p) != 1)
+		if (scn_is_scenario(p, max) != 1)
 			free(p);
 		else
 			batch_add_path(out, n, p);
@@ -85,9 +85,9 @@ int batch_collect(const Opts *o, Batch *b)
 	char **files = NULL;
 	int n = 0, rc = 0;
 	if (o->nargs == 0)
-		rc = batch_expand("scenarios", &files, &n);
+		rc = batch_expand("scenarios", o->src.max_input, &files, &n);
 	for (int i = 0; i < o->nargs && !rc; i++)
-		rc = batch_expand(o->args[i], &files, &n);
+		rc = batch_expand(o->args[i], o->src.max_input, &files, &n);
 	if (!rc && n == 0)
 		rc = opt_usage(o->cmd, "no scenario files found%s", "");
 	for (int i = 0; i < n && !rc; i++)
@@ -132,6 +132,7 @@ static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
 	memset(c, 0, sizeof *c);
 	c->P = P;
 	c->model = model;
+	c->input_words = o->input_words ? o->input_words : "";
 	int rc = explore(&S, &eo, &c->R);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", S.err);

@@ -12,6 +12,7 @@
 typedef struct Combo {
 	Program *P;
 	const char *model;
+	const char *input_words;     /* -I and --max-input, for the replay command (Opts.input_words) */
 	ExploreResult R;
 	char *traces[MAX_OUTCOMES];  /* witness timelines (out_witness), NULL where no witness */
 } Combo;

@@ -18,6 +18,8 @@ const OptSpec cmd_check_spec = { "check",
 	"no expect: entry names fails too ('unexpected: OUTCOME in ...', with its replay\n"
 	"command), unless an entry says others: any.  Exit 1 if any failed.\n\n"
 	"options:\n"
+	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
+	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
 	"      --max-states N    stop with an error past N states (default 50000000)\n"
 	"      --max-memory MB   stop with an error when the search's tables need more\n"
 	"                        than MB megabytes (default: half the physical memory)\n"
@@ -29,7 +31,7 @@ const OptSpec cmd_check_spec = { "check",
 	"                        interchangeable CPUs (needs --no-db)\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry quiet", 1 };
+	"max-states max-memory format db no-db symmetry quiet include-dir max-input", 1 };
 
 /* check judges everything: an outcome reached that no expect: entry of
  * the cell names fails, with the command that replays its witness,

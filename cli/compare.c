@@ -17,6 +17,8 @@ const OptSpec cmd_compare_spec = { "compare",
 	"models, cells the reachable outcomes ('none').  The matrix is recorded;\n"
 	"'tlbsim db matrix' reprints it without running.\n\n"
 	"options:\n"
+	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
+	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
 	"      --max-states N    stop with an error past N states (default 50000000)\n"
 	"      --max-memory MB   stop with an error when the search's tables need more\n"
 	"                        than MB megabytes (default: half the physical memory)\n"
@@ -29,7 +31,7 @@ const OptSpec cmd_compare_spec = { "compare",
 	"                        interchangeable CPUs (needs --no-db)\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry quiet", 1 };
+	"max-states max-memory format db no-db symmetry quiet include-dir max-input", 1 };
 
 static int compare_cmp_str(const void *a, const void *b)
 {

@@ -19,6 +19,8 @@ const OptSpec cmd_explore_spec = { "explore",
 	"options:\n"
 	"  -v, --variant V       only variant V (default: every variant)\n"
 	"  -m, --model M         only dirty-bit model M (default: the scenario's machine.models)\n"
+	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
+	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
 	"      --max-states N    stop with an error past N states (default 50000000)\n"
 	"      --max-memory MB   stop with an error when the search's tables need more\n"
 	"                        than MB megabytes (default: half the physical memory)\n"
@@ -35,7 +37,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	"                        (counted over the reduced graph)\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief format html db no-db symmetry quiet", 1 };
+	"variant model max-states max-memory brief format html db no-db symmetry quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {

@@ -7,18 +7,22 @@
  * (optind, optarg, optopt); optind = 0 restarts it for each parse. */
 #include "cli/opts.h"
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Every option of every command: long name, short form (0: none), what
  * its value is and the Opts field it sets.  A command takes those its
  * OptSpec names, and help. */
-enum { OK_STR, OK_FLAG, OK_U64, OK_INT, OK_HELP };   /* kinds: string, flag (int = 1), number, small number, --help */
+/* kinds: string, flag (int = 1), number, small number, --help, a folder
+ * added to dirs (the one option that may be repeated) */
+enum { OK_STR, OK_FLAG, OK_U64, OK_INT, OK_HELP, OK_DIR };
 
 typedef struct OptDef {
 	const char *name;
@@ -39,6 +43,7 @@ static const OptDef opt_defs[] = {
 	{ "markdown", 0, FLAG(markdown) }, { "run", 0, FLAG(run_id) }, { "symmetry", 0, FLAG(symmetry) },
 	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) },
 	{ "max-memory", 0, OK_U64, offsetof(Opts, max_memory) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
+	{ "include-dir", 'I', OK_DIR, 0 }, { "max-input", 0, OK_U64, offsetof(Opts, max_input) },
 };
 #undef STR
 #undef FLAG
@@ -164,6 +169,11 @@ static int opt_set(const OptSpec *spec, Opts *o, int i, const char *val)
 	case OK_FLAG:
 		*(int *)(void *)f = 1;
 		return -1;
+	case OK_DIR:
+		if (o->ndirs == OPT_MAX_ARGS)
+			return opt_fail(spec->cmd, "more than %d -I folders", OPT_MAX_ARGS);
+		o->dirs[o->ndirs++] = val;
+		return -1;
 	}
 	if (opt_u64(spec->cmd, val, &n))
 		return 2;
@@ -188,20 +198,21 @@ static int opt_arg(const OptSpec *spec, Opts *o, const char *a)
 	return -1;
 }
 
-/* All of fp as a malloc'd NUL-terminated text; NULL on a read error. */
-static char *opt_slurp(FILE *fp, size_t *len)
+/* All of fp, at most max bytes, as a malloc'd NUL-terminated text; NULL
+ * on a read error (errno set) or past max (errno EFBIG). */
+static char *opt_slurp(FILE *fp, size_t max, size_t *len)
 {
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
-	for (size_t r; buf && (r = fread(buf + n, 1, cap - n - 1, fp)) > 0; ) {
+	for (size_t r; buf && n <= max && (r = fread(buf + n, 1, cap - n - 1, fp)) > 0; ) {
 		n += r;
 		if (cap - n - 1 == 0)
 			buf = realloc(buf, cap *= 2);
 	}
 	if (!buf)
 		abort();
-	if (ferror(fp)) {
-		int e = errno;
+	if (ferror(fp) || n > max) {
+		int e = n > max ? EFBIG : errno;
 		free(buf);
 		errno = e;
 		return NULL;
@@ -212,38 +223,58 @@ static char *opt_slurp(FILE *fp, size_t *len)
 }
 
 /* ScnSource.read: "-" is standard input as read once by opt_parse; any
- * other path (an include) is read from the disk. */
+ * other path (an include) is NULL: the loader reads it from the disk. */
 static char *opt_read(void *ctx, const char *path, size_t *len)
 {
 	const Opts *o = ctx;
-	if (!strcmp(path, "-")) {
-		char *t = malloc(o->inlen + 1);
-		if (!t)
-			abort();
-		memcpy(t, o->in, o->inlen + 1);
-		*len = o->inlen;
-		return t;
-	}
-	FILE *fp = fopen(path, "rb");
-	char *t = fp ? opt_slurp(fp, len) : NULL;
-	if (fp) {
-		int e = errno;
-		fclose(fp);
-		errno = e;
-	}
+	if (!o->in || strcmp(path, "-"))
+		return NULL;
+	char *t = malloc(o->inlen + 1);
+	if (!t)
+		abort();
+	memcpy(t, o->in, o->inlen + 1);
+	*len = o->inlen;
 	return t;
 }
 
-/* After the options: reads standard input if an argument is "-". */
+/* The scenario library `make install` put beside the running binary,
+ * BINDIR/../share/tlbsim/scenarios, if that folder exists (so a moved
+ * installation still finds its own); else NULL.  Malloc'd. */
+static char *opt_libdir(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 64);
+	char *slash = n > 0 ? memchr(exe, '/', (size_t)n) : NULL;
+	if (!slash)
+		return NULL;
+	exe[n] = 0;
+	*strrchr(exe, '/') = 0;                       /* BINDIR */
+	strcat(exe, "/../share/tlbsim/scenarios");
+	struct stat st;
+	return stat(exe, &st) == 0 && S_ISDIR(st.st_mode) ? strdup(exe) : NULL;
+}
+
+static char *opt_input_words(const Opts *o, int ndirs);
+
+/* After the options: the source of scenario text, and standard input
+ * read if an argument is "-". */
 static int opt_stdin(Opts *o)
 {
+	o->input_words = opt_input_words(o, o->ndirs);
+	if ((o->libdir = opt_libdir()))
+		o->dirs[o->ndirs++] = o->libdir;
+	if (o->max_input == 0 || o->max_input > YFILE_MAX_INPUT_LIMIT >> 20)
+		return opt_fail(o->cmd, "--max-input is in MB, from 1 to %u", YFILE_MAX_INPUT_LIMIT >> 20);
+	size_t max = (size_t)o->max_input << 20;
+	o->src = (ScnSource){ opt_read, o, 1, o->dirs, o->ndirs, max };
 	for (int i = 0; i < o->nargs; i++)
-		if (!strcmp(o->args[i], "-")) {
-			if (!(o->in = opt_slurp(stdin, &o->inlen))) {
+		if (!strcmp(o->args[i], "-") && !(o->in = opt_slurp(stdin, max, &o->inlen))) {
+			if (errno == EFBIG)
+				fprintf(stderr, "-: larger than %zu MB, the bound on an input file%s\n", max >> 20,
+				        max == YFILE_MAX_INPUT ? "" : " (--max-input)");
+			else
 				fprintf(stderr, "-: %s\n", strerror(errno));
-				return 2;
-			}
-			o->src = (ScnSource){ opt_read, o };
+			return 2;
 		}
 	return -1;
 }
@@ -258,6 +289,22 @@ static int opt_error(const OptSpec *spec, const OptTable *t, char **argv, int c)
 	return opt_bad(spec->cmd, t, word, optopt);
 }
 
+/* Writes " WORD" at p, in single quotes (a ' as '\'') if it has other
+ * than [A-Za-z0-9_./=:,+-]; returns the end (not NUL-terminated).  At
+ * most 4 * strlen(a) + 3 bytes. */
+static char *opt_word(char *p, const char *a)
+{
+	int plain = *a != 0 && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+-") == strlen(a);
+	*p++ = ' ';
+	if (!plain)
+		*p++ = '\'';
+	for (; *a; a++)
+		p = *a == '\'' && !plain ? p + sprintf(p, "'\\''") : (*p = *a, p + 1);
+	if (!plain)
+		*p++ = '\'';
+	return p;
+}
+
 /* "tlbsim CMD ARG..." with each word that has other than [A-Za-z0-9_./=:,+-]
  * in single quotes (a ' as '\''), for the database's provenance. */
 static char *opt_cmdline(const char *cmd, int argc, char **argv)
@@ -269,17 +316,28 @@ static char *opt_cmdline(const char *cmd, int argc, char **argv)
 	if (!s)
 		return NULL;
 	p += sprintf(p, "tlbsim %s", cmd);
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		int plain = *a != 0 && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+-") == strlen(a);
-		*p++ = ' ';
-		if (!plain)
-			*p++ = '\'';
-		for (; *a; a++)
-			p = *a == '\'' && !plain ? p + sprintf(p, "'\\''") : (*p = *a, p + 1);
-		if (!plain)
-			*p++ = '\'';
-	}
+	for (int i = 0; i < argc; i++)
+		p = opt_word(p, argv[i]);
+	*p = 0;
+	return s;
+}
+
+/* " -I DIR" for each -I (shell-quoted), then " --max-input N" if not the
+ * default: what a command line that reads o's files again must repeat.
+ * Malloc'd. */
+static char *opt_input_words(const Opts *o, int ndirs)
+{
+	size_t n = 32;
+	for (int i = 0; i < ndirs; i++)
+		n += 4 * strlen(o->dirs[i]) + 8;
+	char *s = malloc(n), *p = s;
+	if (!s)
+		abort();
+	*p = 0;
+	for (int i = 0; i < ndirs; i++)
+		p = opt_word(p + sprintf(p, " -I"), o->dirs[i]);
+	if (o->max_input != YFILE_MAX_INPUT >> 20)
+		p += sprintf(p, " --max-input %" PRIu64, o->max_input);
 	*p = 0;
 	return s;
 }
@@ -303,6 +361,7 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 	o->db = "tlbsim.db";
 	o->max_states = 50000000;
 	o->max_memory = opt_half_memory();
+	o->max_input = YFILE_MAX_INPUT >> 20;
 	opt_table(spec, &t);
 	/* getopt wants argv[0] to be the program: the command name is */
 	char **av = argv - 1;
@@ -316,7 +375,7 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 		int k = c == '?' || c == ':' ? -1 : opt_entry(&t, c);
 		if (k < 0)
 			return opt_error(spec, &t, av, c);
-		if (seen[t.def[k]]++)
+		if (seen[t.def[k]]++ && opt_defs[t.def[k]].kind != OK_DIR)
 			return opt_fail(spec->cmd, "option '--%s' given twice", t.lo[k].name);
 		rc = opt_set(spec, o, t.def[k], optarg);
 	}
@@ -334,13 +393,17 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 
 const ScnSource *opt_source(const Opts *o)
 {
-	return o->in ? &o->src : NULL;
+	return &o->src;
 }
 
 void opt_free(Opts *o)
 {
 	free(o->in);
 	free(o->cmdline);
+	free(o->libdir);
+	free(o->input_words);
+	o->libdir = NULL;
+	o->input_words = NULL;
 	o->in = NULL;
 	o->cmdline = NULL;
 }

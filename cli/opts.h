@@ -18,6 +18,13 @@ typedef struct Opts {
 	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario, *html, *output, *format;
 	uint64_t seed, max_states;
 	uint64_t max_memory;         /* --max-memory, MB (default: half the physical memory) */
+	uint64_t max_input;          /* --max-input, MB: the bound on one input file (default 16) */
+	/* -I DIR, in order, then the installed scenario library: more
+	 * folders includes may reach */
+	const char *dirs[OPT_MAX_ARGS + 1];
+	int ndirs;
+	char *libdir;                /* the installed library, BINDIR/../share/tlbsim/scenarios, or NULL */
+	char *input_words;           /* " -I DIR ... --max-input N" as given (shell-quoted), or "" */
 	int no_db, brief, markdown, limit, run_id, quiet;
 	int symmetry;                /* --symmetry: explore keyed by CPU symmetry */
 	int all_models;              /* compare: every dirty-bit model, not machine.models */
@@ -26,7 +33,7 @@ typedef struct Opts {
 	char *in;                    /* standard input's text when an argument is "-", else NULL */
 	char *cmdline;               /* "tlbsim CMD ARGS...", shell-quoted where needed (for provenance) */
 	size_t inlen;
-	ScnSource src;               /* reads "-" from in, other paths from the disk */
+	ScnSource src;               /* reads "-" from in, other paths from the disk by -I and --max-input */
 } Opts;
 
 /* One command's options: its name, --help text, the long names of the
@@ -43,7 +50,8 @@ typedef struct OptSpec {
  * line printed).  Free o with opt_free either way. */
 int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o);
 void opt_free(Opts *o);
-/* Where P's text comes from: NULL (the disk) unless an argument was "-". */
+/* Where a scenario's text comes from: standard input for "-", the disk
+ * for other paths, with -I and --max-input. */
 const ScnSource *opt_source(const Opts *o);
 /* One line "tlbsim CMD: MESSAGE (see 'tlbsim CMD --help')" on stderr, the
  * message printf-formatted from fmt and arg; returns 2. */

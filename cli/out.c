@@ -53,8 +53,8 @@ void out_replay_cmd(FILE *out, const Combo *c, int k)
 {
 	const Program *P = c->P;
 	char *s = out_sched(c->R.out[k].witness, c->R.out[k].wlen), *path = ytext_escape(P->files[0].path);
-	fprintf(out, "tlbsim run %s%s%s --model %s --schedule \"%s\"", path, P->variant ? " --variant " : "",
-	        P->variant ? P->variant : "", c->model, s);
+	fprintf(out, "tlbsim run %s%s%s%s --model %s --schedule \"%s\"", path, c->input_words ? c->input_words : "",
+	        P->variant ? " --variant " : "", P->variant ? P->variant : "", c->model, s);
 	free(path);
 	free(s);
 }

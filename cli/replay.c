@@ -92,7 +92,7 @@ static int replay_one(const DbWitness *w, int json)
 {
 	char err[1024];
 	Choice *ch = NULL;
-	ScnSource src = { db_witness_file, (void *)w };
+	ScnSource src = { .read = db_witness_file, .ctx = (void *)w };
 	int n = w->schedule ? sched_parse(w->schedule, &ch, err, sizeof err) : 0;
 	if (n < 0) {
 		fprintf(stderr, "recorded schedule: %s\n", err);

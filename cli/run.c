@@ -28,12 +28,14 @@ const OptSpec cmd_run_spec = { "run",
 	"      --schedule S      follow the choices S (\"0 0 1 i1 ...\": N, CPU#N takes its\n"
 	"                        next step; iN, CPU#N takes its pending IPIs) first, then\n"
 	"                        the timed order\n"
+	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
+	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
 	"      --format F        text (default) or json: one document (docs/json.md)\n"
 	"      --db PATH         record the run in PATH (default tlbsim.db)\n"
 	"      --no-db           record nothing\n"
 	"  -q, --quiet           no database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"variant model seed schedule format db no-db quiet", 1 };
+	"variant model seed schedule format db no-db quiet include-dir max-input", 1 };
 
 /* Records run r in o->db in one transaction (nothing with --no-db). */
 static int run_record(const Opts *o, const Program *P, const char *model, const RunResult *r,

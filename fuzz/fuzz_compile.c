@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX_INPUT)
 		return 0;
 	FuzzText t = { data, size };
-	ScnSource src = { fuzz_read, &t };
+	ScnSource src = { .read = fuzz_read, .ctx = &t };
 	Program *P;
 	if (fz_compile_one(&src, NULL, &P) < 0)
 		return 0;

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX_INPUT)
 		return 0;
 	FuzzText t = { data, size };
-	ScnSource src = { fuzz_read, &t };
+	ScnSource src = { .read = fuzz_read, .ctx = &t };
 	char err[1024];
 	Program *P = scn_compile(FUZZ_SCN_PATH, NULL, &src, err, sizeof err);
 	if (!P)

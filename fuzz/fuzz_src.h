@@ -40,6 +40,6 @@ static char *fuzz_read(void *ctx, const char *path, size_t *len)
 		return s;
 	}
 	char why[128];
-	return fuzz_lib_ok(path) ? yfile_read(path, len, why, sizeof why) : NULL;
+	return fuzz_lib_ok(path) ? yfile_read(path, 0, len, why, sizeof why) : NULL;
 }
 #endif

@@ -17,7 +17,7 @@ static const char *variant_of(const DbRunRow *row)
 static void compile_run(RptDoc *r, int i)
 {
 	const DbRunRow *row = &r->rows[i];
-	ScnSource src = { db_witness_file, &r->files[i] };
+	ScnSource src = { .read = db_witness_file, .ctx = &r->files[i] };
 	for (int j = 0; j < i; j++)
 		if (!strcmp(r->rows[j].hash, row->hash) && !strcmp(r->rows[j].variant, row->variant)) {
 			r->progs[i] = r->progs[j];

@@ -1095,11 +1095,11 @@ Program *scn_compile(const char *path, const char *variant, const ScnSource *src
 	return P;
 }
 
-int scn_is_scenario(const char *path)
+int scn_is_scenario(const char *path, size_t max)
 {
 	char why[128];
 	size_t len = 0;
-	char *text = yfile_read(path, &len, why, sizeof why);
+	char *text = yfile_read(path, max, &len, why, sizeof why);
 	if (!text)
 		return -1;
 	int is = !strncmp(text, "scenario:", 9);   /* a top-level key */

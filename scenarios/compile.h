@@ -13,7 +13,8 @@
 Program *scn_compile(const char *path, const char *variant, const ScnSource *src,
                      char *err, size_t errlen);
 /* 1 if the file at path is a scenario (has a top-level `scenario:` key),
- * 0 if it is something else (a library), -1 if it cannot be read. */
-int scn_is_scenario(const char *path);
+ * 0 if it is something else (a library), -1 if it cannot be read (as
+ * yfile_read with the bound max). */
+int scn_is_scenario(const char *path, size_t max);
 
 #endif

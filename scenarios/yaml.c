@@ -3,7 +3,8 @@
  * Include paths are resolved lexically against the including file's
  * folder, so the same tree loads the same way from disk or from a
  * database record; from disk they may not leave the roots (the top
- * file's folder and TLBSIM_PATH). */
+ * file's folder, -I folders and TLBSIM_PATH), symbolic links followed. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "scenarios/yaml.h"
 #include <yaml.h>
 #include <xxhash.h>
@@ -474,10 +475,19 @@ static const char *file_kind(const struct stat *st)
 	return "not a plain file";
 }
 
-/* Reads the open regular file fd whole, at most YFILE_MAX_INPUT bytes
- * (the file may grow while it is read).  Returns the malloc'd text or
- * NULL with why set. */
-static char *read_fd(int fd, off_t size, size_t *len, char *why, size_t whylen)
+/* why: a file over max bytes. */
+static void too_large(size_t max, char *why, size_t whylen)
+{
+	if (max % (1u << 20))
+		snprintf(why, whylen, "larger than %zu bytes, the bound on an input file (--max-input)", max);
+	else
+		snprintf(why, whylen, "larger than %zu MB, the bound on an input file%s", max >> 20,
+		         max == YFILE_MAX_INPUT ? "" : " (--max-input)");
+}
+
+/* Reads the open regular file fd whole, at most max bytes (the file may
+ * grow while it is read).  Returns the malloc'd text or NULL with why set. */
+static char *read_fd(int fd, off_t size, size_t max, size_t *len, char *why, size_t whylen)
 {
 	size_t cap = (size_t)size + 1, n = 0;
 	char *buf = malloc(cap + 1);
@@ -492,8 +502,8 @@ static char *read_fd(int fd, off_t size, size_t *len, char *why, size_t whylen)
 			return NULL;
 		}
 		n += (size_t)r;
-		if (n > YFILE_MAX_INPUT) {
-			snprintf(why, whylen, "larger than %u MB, the bound on an input file", YFILE_MAX_INPUT >> 20);
+		if (n > max) {
+			too_large(max, why, whylen);
 			free(buf);
 			return NULL;
 		}
@@ -505,8 +515,10 @@ static char *read_fd(int fd, off_t size, size_t *len, char *why, size_t whylen)
 	return buf;
 }
 
-char *yfile_read(const char *path, size_t *len, char *why, size_t whylen)
+char *yfile_read(const char *path, size_t max, size_t *len, char *why, size_t whylen)
 {
+	if (!max || max > YFILE_MAX_INPUT_LIMIT)
+		max = max ? YFILE_MAX_INPUT_LIMIT : YFILE_MAX_INPUT;
 	/* O_NONBLOCK: opening a FIFO without a writer must not wait */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
@@ -517,10 +529,10 @@ char *yfile_read(const char *path, size_t *len, char *why, size_t whylen)
 		snprintf(why, whylen, "%s", strerror(EISDIR));
 	else if (!S_ISREG(st.st_mode))
 		snprintf(why, whylen, "not a regular file (%s)", file_kind(&st));
-	else if ((uintmax_t)st.st_size > YFILE_MAX_INPUT)
-		snprintf(why, whylen, "larger than %u MB, the bound on an input file", YFILE_MAX_INPUT >> 20);
+	else if ((uintmax_t)st.st_size > max)
+		too_large(max, why, whylen);
 	else
-		text = read_fd(fd, st.st_size, len, why, whylen);
+		text = read_fd(fd, st.st_size, max, len, why, whylen);
 	if (fd >= 0)
 		close(fd);
 	return text;
@@ -600,6 +612,22 @@ char *ypath_join(const char *dir_of, const char *rel)
 	return out;
 }
 
+/* 1 if set's source is one whose includes are checked (the disk). */
+static int checked(const YSet *set)
+{
+	return !set->src || !set->src->read || set->src->disk;
+}
+
+/* The text of path from set's source, or NULL with why set. */
+static char *read_file(const YSet *set, const char *path, size_t *len, char *why, size_t whylen)
+{
+	const ScnSource *s = set->src;
+	char *text = s && s->read ? s->read(s->ctx, path, len) : NULL;
+	if (!text && checked(set))
+		text = yfile_read(path, s ? s->max_input : 0, len, why, whylen);
+	return text;
+}
+
 /* Loads path (already normalised) as a new file; `stack` is the chain
  * of including files, for the cycle message. */
 static int load_one(YSet *set, const char *path, const char **stack, int depth,
@@ -626,45 +654,91 @@ static char *abs_path(const char *cwd, const char *p)
 	return r;
 }
 
-/* 1 if path (normalised) lies in one of set's roots, by text: "a/b"
- * is in "a", "ab" is not.  A source other than the disk (a database
- * record) has no roots: what it holds was checked when it was recorded. */
-static int inside_roots(const YSet *set, const char *path)
+/* 1 if the absolute normalised path a lies in one of set's roots, by
+ * text: "a/b" is in "a", "ab" is not. */
+static int in_roots(const YSet *set, const char *a)
 {
-	if (set->src)
-		return 1;
-	char *cwd = getcwd(NULL, 0), *a = abs_path(cwd, path);
 	int in = 0;
 	for (int i = 0; i < set->nroots && !in; i++) {
 		size_t n = strlen(set->roots[i]);
 		in = !strcmp(set->roots[i], "/") ||
 		     (!strncmp(a, set->roots[i], n) && (a[n] == '/' || a[n] == 0));
 	}
-	free(a);
-	free(cwd);
 	return in;
 }
 
-/* The roots includes may not leave: the top file's folder, then each
- * folder of TLBSIM_PATH (colon-separated), all absolute and normalised. */
+/* 1 if path lies in one of set's roots, both by text (made absolute
+ * against the current directory) and with symbolic links followed (a
+ * link inside a root to a file outside is outside); else 0, with *real
+ * the real path (malloc'd) where only the link leads out.  A path inside
+ * by text that does not resolve is let through, for the reader to say
+ * why it cannot be read.  A source other than the disk (a database
+ * record) has no roots: what it holds was checked when it was recorded. */
+static int inside_roots(const YSet *set, const char *path, char **real)
+{
+	*real = NULL;
+	if (!checked(set))
+		return 1;
+	char *cwd = getcwd(NULL, 0), *a = abs_path(cwd, path);
+	int in = in_roots(set, a);
+	free(a);
+	free(cwd);
+	if (!in)
+		return 0;
+	if (!(a = realpath(path, NULL)) || in_roots(set, a)) {
+		free(a);
+		return 1;
+	}
+	*real = a;
+	return 0;
+}
+
+/* The refusal of an include outside the roots; real (freed) is where a
+ * symbolic link inside leads, or NULL. */
+static int outside_err(YSet *set, const YNode *from, char *real)
+{
+	char why[600], *shown = real ? ytext_escape(real) : NULL;
+	snprintf(why, sizeof why, "outside the scenario's folder, -I and TLBSIM_PATH%s%.400s%s",
+	         shown ? " (a symbolic link to " : "", shown ? shown : "", shown ? ")" : "");
+	free(shown);
+	free(real);
+	return include_err(set, from, why);
+}
+
+/* Adds the folder d (relative to cwd) to set's roots, made absolute with
+ * its symbolic links resolved (by text if it does not resolve). */
+static void add_root(YSet *set, const char *cwd, const char *d)
+{
+	char *a = abs_path(cwd, d), *r = realpath(a, NULL);
+	set->roots[set->nroots++] = r ? r : a;
+	if (r)
+		free(a);
+}
+
+/* The roots includes may not leave: the top file's folder, each folder
+ * of src->dirs (-I), then each folder of TLBSIM_PATH (colon-separated). */
 static void set_roots(YSet *set, const char *top)
 {
 	char *cwd = getcwd(NULL, 0), *a = abs_path(cwd, top);
 	const char *env = getenv("TLBSIM_PATH");
+	int ndirs = set->src ? set->src->ndirs : 0;
 	char *slash = strrchr(a, '/');
 	if (slash)
 		slash[slash == a] = 0;   /* "/s.yaml" -> "/" */
 	else
 		a[0] = 0;                /* a relative top without getcwd: "" is its folder */
-	set->roots = xcalloc(2 + (env ? strlen(env) : 0), sizeof *set->roots);
-	set->roots[set->nroots++] = a;
+	set->roots = xcalloc(2 + (size_t)ndirs + (env ? strlen(env) : 0), sizeof *set->roots);
+	add_root(set, NULL, a[0] ? a : ".");
+	free(a);
+	for (int i = 0; i < ndirs; i++)
+		add_root(set, cwd, set->src->dirs[i]);
 	for (const char *e = env; e && *e; e += strcspn(e, ":"), e += *e == ':') {
 		size_t n = strcspn(e, ":");
 		if (n == 0)
 			continue;
 		char *d = xcalloc(n + 1, 1);
 		memcpy(d, e, n);
-		set->roots[set->nroots++] = abs_path(cwd, d);
+		add_root(set, cwd, d);
 		free(d);
 	}
 	free(cwd);
@@ -713,9 +787,9 @@ static int follow_includes(YSet *set, int file, const char **stack, int depth)
 			         fpath, it->line, it->col);
 			return -1;
 		}
-		char *p = ypath_join(set->files[file].path, it->str);
-		int rc = inside_roots(set, p) ? load_one(set, p, stack, depth, it)
-		                              : include_err(set, it, "outside the scenario's folder and TLBSIM_PATH");
+		char *p = ypath_join(set->files[file].path, it->str), *real;
+		int rc = inside_roots(set, p, &real) ? load_one(set, p, stack, depth, it)
+		                                     : outside_err(set, it, real);
 		free(p);
 		if (rc < 0)
 			return -1;
@@ -744,7 +818,7 @@ static int load_one(YSet *set, const char *path, const char **stack, int depth,
 		return include_err(set, from, "includes nested too deep (at most 32 files)");
 	size_t len = 0;
 	char why[128] = "not in the recorded scenario";
-	char *text = set->src ? set->src->read(set->src->ctx, path, &len) : yfile_read(path, &len, why, sizeof why);
+	char *text = read_file(set, path, &len, why, sizeof why);
 	if (!text) {
 		if (from)
 			return include_err(set, from, why);
@@ -770,7 +844,7 @@ int yset_load(YSet *set, const char *path, const ScnSource *src)
 	const char *stack[MAX_INCLUDE_DEPTH + 1];
 	memset(set, 0, sizeof *set);
 	set->src = src;
-	if (!src)
+	if (checked(set))
 		set_roots(set, path);
 	char *p = ypath_join(NULL, path);
 	int rc = load_one(set, p, stack, 0, NULL);

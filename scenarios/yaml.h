@@ -17,11 +17,21 @@ typedef struct YNode {
 	int n;                 /* number of items (a map: 2 x pairs) */
 } YNode;
 
-/* Where source text comes from: the disk, or a database record (replay). */
+/* Where source text comes from: the disk, or a database record (replay),
+ * or standard input, and the rules the disk is read by.  A NULL source is
+ * the disk with the default rules. */
 typedef struct ScnSource {
-	/* Returns a malloc'd NUL-terminated text of path, or NULL. */
+	/* Returns a malloc'd NUL-terminated text of path, or NULL.  NULL
+	 * read: every path is read from the disk. */
 	char *(*read)(void *ctx, const char *path, size_t *len);
 	void *ctx;
+	/* 1: a path read returns NULL for is read from the disk, by the
+	 * disk's rules (standard input's includes).  0 with read set: a
+	 * record, checked when it was recorded, so no rule applies. */
+	int disk;
+	const char *const *dirs;    /* -I folders includes may also reach */
+	int ndirs;
+	size_t max_input;           /* bound on one file, bytes; 0: YFILE_MAX_INPUT */
 } ScnSource;
 
 typedef struct YFile { char *path; char *text; size_t len; YNode *root; } YFile;
@@ -34,22 +44,27 @@ typedef struct YSet {
 	char err[1024];
 } YSet;
 
-/* The bound on one input file, scenario or include: 16 MB.  It also keeps
- * every line and column number far below INT_MAX. */
+/* The default bound on one input file, scenario or include: 16 MB
+ * (--max-input changes it, up to YFILE_MAX_INPUT_LIMIT, 1 GB, which
+ * keeps every line and column number below INT_MAX). */
 #define YFILE_MAX_INPUT (16u << 20)
+#define YFILE_MAX_INPUT_LIMIT (1u << 30)
 
 /* Reads the regular file at path whole into a malloc'd NUL-terminated
  * text (*len bytes).  A FIFO, a device or a directory is refused without
- * blocking or reading it, and so is a file over YFILE_MAX_INPUT.  Returns
- * NULL with why set to the reason ("Is a directory", "not a regular file
- * (a FIFO)", "larger than 16 MB, ...", or strerror). */
-char *yfile_read(const char *path, size_t *len, char *why, size_t whylen);
+ * blocking or reading it, and so is a file over max bytes (0:
+ * YFILE_MAX_INPUT).  Returns NULL with why set to the reason ("Is a
+ * directory", "not a regular file (a FIFO)", "larger than 16 MB, ...", or
+ * strerror). */
+char *yfile_read(const char *path, size_t max, size_t *len, char *why, size_t whylen);
 
 /* Loads path and, depth first, every file it includes.  Returns 0, or -1
- * with set->err.  src NULL reads the disk; then an include must resolve
- * (by text, against the including file's folder) to a path inside the
- * folder of path or inside a folder of the environment's TLBSIM_PATH
- * (colon-separated).  A database record (src) is not checked again. */
+ * with set->err.  src NULL reads the disk.  From the disk, an include
+ * resolves (by text) against the including file's folder, and the file
+ * it names, symbolic links followed, must lie inside the folder of path,
+ * a folder of src->dirs (-I) or a folder of the environment's TLBSIM_PATH
+ * (colon-separated).  A database record (src, not disk) is not checked
+ * again. */
 int yset_load(YSet *set, const char *path, const ScnSource *src);
 void yset_free(YSet *set);
 

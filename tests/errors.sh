@@ -148,6 +148,24 @@ exact_case "include of a FIFO" "$inp/inc_fifo.yaml:2:11: include 'fifo.yaml': no
 	list "$inp/inc_fifo.yaml"
 exact_case "include over 16 MB" "$inp/inc_huge.yaml:2:11: include 'huge.yaml': larger than 16 MB, the bound on an input file" \
 	list "$inp/inc_huge.yaml"
+# --max-input MB moves the bound, for a scenario, its includes and
+# standard input alike; it is in MB, from 1 to 1024.
+head -c 1100000 /dev/zero | tr '\0' '#' >"$inp/mb.yaml"
+printf '%s\n' "scenario: t" "include: [mb.yaml]" "machine: {cpus: 1}" >"$inp/inc_mb.yaml"
+exact_case "FILE over --max-input 1" "$inp/mb.yaml: larger than 1 MB, the bound on an input file (--max-input)" \
+	list --max-input 1 "$inp/mb.yaml"
+exact_case "include over --max-input 1" \
+	"$inp/inc_mb.yaml:2:11: include 'mb.yaml': larger than 1 MB, the bound on an input file (--max-input)" \
+	list --max-input=1 "$inp/inc_mb.yaml"
+for b in $bins; do
+	got=$($b list --max-input 1 - <"$inp/mb.yaml" 2>&1 >/dev/null; echo "exit $?")
+	want="-: larger than 1 MB, the bound on an input file (--max-input)
+exit 2"
+	if [ "$got" = "$want" ]; then echo "ok errors/usage: FILE - over --max-input 1 (${b#./})"
+	else echo "FAIL errors/usage: FILE - over --max-input 1 (${b#./}): got '$got'"; fi
+done
+usage_case "--max-input 0" list --max-input 0 scenarios/mkclean.yaml
+usage_case "--max-input 1025" list --max-input 1025 scenarios/mkclean.yaml
 
 # ---- includes stay inside the scenario's folder or TLBSIM_PATH ----
 # (tests/errors/include_outside*.yaml: the plain refusals.)  A library
@@ -172,7 +190,7 @@ printf '%s\n' 'scenario: t' 'include: [../shared/l.yaml]' 'machine: {cpus: 1}' '
 	'cpus:' '  - {cpu: 0, body: ["x = f()"]}' >"$incd/top/s.yaml"
 printf '%s\n' 'scenario: t' 'include: [/dev/zero]' 'machine: {cpus: 1}' >"$incd/top/z.yaml"
 exact_case "include next to the folder" \
-	"$incd/top/s.yaml:2:11: include '../shared/l.yaml': outside the scenario's folder and TLBSIM_PATH" list "$incd/top/s.yaml"
+	"$incd/top/s.yaml:2:11: include '../shared/l.yaml': outside the scenario's folder, -I and TLBSIM_PATH" list "$incd/top/s.yaml"
 TLBSIM_PATH="/nonexistent:$incd/shared"
 export TLBSIM_PATH
 ok_case "include next to the folder, in TLBSIM_PATH" list "$incd/top/s.yaml"
@@ -180,6 +198,26 @@ TLBSIM_PATH=/dev
 exact_case "include of /dev/zero, /dev in TLBSIM_PATH" \
 	"$incd/top/z.yaml:2:11: include '/dev/zero': not a regular file (a character device)" list "$incd/top/z.yaml"
 unset TLBSIM_PATH
+ok_case "include next to the folder, -I" list -I "$incd/shared" "$incd/top/s.yaml"
+ok_case "include next to the folder, --include-dir= twice" list --include-dir=/nonexistent --include-dir="$incd/shared" "$incd/top/s.yaml"
+# a symbolic link inside the folder that leads out is outside (and the
+# message says where it leads); -I of its target lets it through
+mkdir -p "$incd/top/sub"
+ln -s "$incd/shared/l.yaml" "$incd/top/sub/l.yaml"
+printf '%s\n' 'scenario: t' 'include: [sub/l.yaml]' 'machine: {cpus: 1}' 'mms: [mm]' \
+	'cpus:' '  - {cpu: 0, body: ["x = f()"]}' >"$incd/top/link.yaml"
+exact_case "include through a symbolic link out of the folder" \
+	"$incd/top/link.yaml:2:11: include 'sub/l.yaml': outside the scenario's folder, -I and TLBSIM_PATH (a symbolic link to $incd/shared/l.yaml)" \
+	list "$incd/top/link.yaml"
+ok_case "include through a symbolic link, -I of its target" list -I "$incd/shared" "$incd/top/link.yaml"
+# standard input's includes follow the same rules, from the current folder
+for b in $bins; do
+	got=$(cd "$incd/top" && "$OLDPWD/$b" list - <s.yaml 2>&1 >/dev/null; echo "exit $?")
+	want="-:2:11: include '../shared/l.yaml': outside the scenario's folder, -I and TLBSIM_PATH
+exit 2"
+	if [ "$got" = "$want" ]; then echo "ok errors/usage: FILE - with an include outside the folder (${b#./})"
+	else echo "FAIL errors/usage: FILE - with an include outside the folder (${b#./}): got '$got'"; fi
+done
 i=1
 while [ $i -le 33 ]; do
 	printf '%s\n' "include: [l$((i + 1)).yaml]" >"$incd/top/l$i.yaml"

@@ -53,10 +53,10 @@ check "report --help" sh -c "$T report --help | grep -q 'usage: tlbsim report'"
 # hostile text: quotes, markup and control characters in the scenario,
 # a file name that is not UTF-8, and a recorded text that is not either
 mkdir -p "$tmp/h/a/b"
-ln -s "$PWD/scenarios/lib" "$tmp/h/a/b/lib"   # includes stay in the scenario's folder
+ln -s "$PWD/scenarios/lib" "$tmp/h/a/b/lib"   # a link out of the folder: -I its target
 bad=$(printf '%s/h/a/b/bad\377name.yaml' "$tmp")
 cp tests/data/hostile.yaml "$bad"
-$T explore "$bad" --brief --db "$tmp/h.db" --html "$tmp/hostile.html" >/dev/null 2>&1
+$T explore -I scenarios/lib "$bad" --brief --db "$tmp/h.db" --html "$tmp/hostile.html" >/dev/null 2>&1
 check "hostile scenario: page written" test -s "$tmp/hostile.html"
 check "hostile scenario: valid UTF-8 (a non-UTF-8 file name shows as U+FFFD)" sh -c \
 	"iconv -f UTF-8 -t UTF-8 $tmp/hostile.html >/dev/null && grep -q 'bad&#xFFFD;name.yaml' $tmp/hostile.html"

@@ -32,6 +32,12 @@ check "the scenario library: every shipped scenario and lib file" sh -c \
 	 ! ls $d$p/share/tlbsim/scenarios/*.c 2>/dev/null"
 check "the installed binary explores an installed scenario" sh -c "cd $tmp && $d$p/bin/tlbsim explore $d$p/share/tlbsim/scenarios/mkclean.yaml \
 	-v old -m blind --brief --no-db -q | grep -q 'lost_dirty  *sometimes in 3 of 25'"
+# a scenario of the user's own may include the installed library (a root
+# of every include), and not a file beside it
+mkdir -p "$tmp/user"
+sed "s|^include: \[.*|include: [$d$p/share/tlbsim/scenarios/lib/fault.yaml]|" tests/scenarios/stale_tlb.yaml >"$tmp/user/s.yaml"
+check "an include of the installed library is let through" $d$p/bin/tlbsim list "$tmp/user/s.yaml"
+check "the build tree's binary refuses it (no installed library beside it)" sh -c "! ./tlbsim list $tmp/user/s.yaml 2>&1 | grep -q '^scenario'"
 comp="$d$p/share/bash-completion/completions/tlbsim"
 complete_words() {   # complete_words WORD...: what bash completes the last word to
 	bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _tlbsim; echo "${COMPREPLY[*]}"' "$comp" "$@"

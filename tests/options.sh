@@ -56,7 +56,7 @@ for v in --version -V --vers; do
 done
 
 bad "unknown option" "tlbsim explore: unknown option '--see' (see 'tlbsim explore --help')" explore $f --see 5
-bad "ambiguous prefix" "tlbsim explore: option '--m' is ambiguous (--model, --max-states, --max-memory) (see 'tlbsim explore --help')" explore $f --m blind
+bad "ambiguous prefix" "tlbsim explore: option '--m' is ambiguous (--model, --max-states, --max-memory, --max-input) (see 'tlbsim explore --help')" explore $f --m blind
 bad "a value on a flag" "tlbsim explore: option '--brief' takes no value (see 'tlbsim explore --help')" explore $f --brief=yes
 bad "a value on a short flag's long form" "tlbsim run: option '--quiet' takes no value (see 'tlbsim run --help')" run $f --quiet=1
 bad "missing value" "tlbsim run: option '--seed' needs a value (see 'tlbsim run --help')" run $f --seed

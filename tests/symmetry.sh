@@ -14,6 +14,9 @@
 #     sanitizer build's bytes; bad usage.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# tests/scenarios/lib links to scenarios/lib: a root includes may reach
+TLBSIM_PATH=scenarios/lib
+export TLBSIM_PATH
 tmp=$(mktemp -d /tmp/tlbsim-sym.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 # the generated scaling scenarios live in $tmp and include scenarios/lib

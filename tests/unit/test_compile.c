@@ -922,7 +922,7 @@ static void test_source_in_memory(void **state)
 		{ "rec/lib/l.yaml", "procedures:\n  - name: f\n    body: [\"return 9\"]\n" },
 	};
 	MemSrc m = { files, 2, 0 };
-	ScnSource src = { mem_read, &m };
+	ScnSource src = { .read = mem_read, .ctx = &m };
 	char err[512] = "";
 	/* the paths exist only in memory */
 	assert_int_not_equal(access("rec/scn.yaml", F_OK), 0);
@@ -952,7 +952,7 @@ static void test_source_in_memory(void **state)
 		{ "rec/scn.yaml", HEAD "include: [lib/l.yaml]\n" ONECPU },
 	};
 	MemSrc m2 = { only, 1, 0 };
-	ScnSource src2 = { mem_read, &m2 };
+	ScnSource src2 = { .read = mem_read, .ctx = &m2 };
 	assert_null(scn_compile("rec/scn.yaml", NULL, &src2, err, sizeof err));
 	assert_string_equal(err, "rec/scn.yaml:4:11: include 'lib/l.yaml': not in the recorded scenario");
 	assert_null(scn_compile("rec/other.yaml", NULL, &src2, err, sizeof err));
@@ -964,12 +964,12 @@ static void test_is_scenario(void **state)
 	(void)state;
 	char path[64];
 	tmp_write(path, sizeof path, HEAD ONECPU);
-	assert_int_equal(scn_is_scenario(path), 1);
+	assert_int_equal(scn_is_scenario(path, 0), 1);
 	unlink(path);
 	tmp_write(path, sizeof path, "procedures: []\n");
-	assert_int_equal(scn_is_scenario(path), 0);
+	assert_int_equal(scn_is_scenario(path, 0), 0);
 	unlink(path);
-	assert_int_equal(scn_is_scenario(path), -1);
+	assert_int_equal(scn_is_scenario(path, 0), -1);
 }
 
 int main(void)

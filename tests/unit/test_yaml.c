@@ -30,7 +30,7 @@ static char *one_read(void *ctx, const char *path, size_t *len)
 /* Loads text as t.yaml into set; returns yset_load's result. */
 static int load(YSet *set, const char *text)
 {
-	static ScnSource src = { one_read, NULL };
+	static ScnSource src = { .read = one_read };
 	src.ctx = (void *)text;
 	return yset_load(set, "t.yaml", &src);
 }
@@ -154,23 +154,23 @@ static void test_read_regular_only(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(p, sizeof p, "%s/fifo", dir);
 	assert_int_equal(mkfifo(p, 0600), 0);
-	assert_null(yfile_read(p, &len, why, sizeof why));   /* returns: no writer awaited */
+	assert_null(yfile_read(p, 0, &len, why, sizeof why));   /* returns: no writer awaited */
 	assert_string_equal(why, "not a regular file (a FIFO)");
 	unlink(p);
-	assert_null(yfile_read(dir, &len, why, sizeof why));
+	assert_null(yfile_read(dir, 0, &len, why, sizeof why));
 	assert_string_equal(why, "Is a directory");
-	assert_null(yfile_read("/dev/zero", &len, why, sizeof why));
+	assert_null(yfile_read("/dev/zero", 0, &len, why, sizeof why));
 	assert_string_equal(why, "not a regular file (a character device)");
 	snprintf(p, sizeof p, "%s/big", dir);
 	int fd = open(p, O_CREAT | O_WRONLY, 0600);
 	assert_int_equal(ftruncate(fd, YFILE_MAX_INPUT), 0);
 	close(fd);
-	char *t = yfile_read(p, &len, why, sizeof why);   /* exactly the bound: read */
+	char *t = yfile_read(p, 0, &len, why, sizeof why);   /* exactly the bound: read */
 	assert_non_null(t);
 	assert_int_equal(len, YFILE_MAX_INPUT);
 	free(t);
 	assert_int_equal(truncate(p, YFILE_MAX_INPUT + 1), 0);
-	assert_null(yfile_read(p, &len, why, sizeof why));
+	assert_null(yfile_read(p, 0, &len, why, sizeof why));
 	assert_string_equal(why, "larger than 16 MB, the bound on an input file");
 	unlink(p);
 	rmdir(dir);
