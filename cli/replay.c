@@ -7,7 +7,9 @@
 #include "sim/sched.h"
 #include "scenarios/compile.h"
 #include "reports/timeline.h"
+#include <errno.h>
 #include <inttypes.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +30,20 @@ const OptSpec cmd_replay_spec = { "replay",
 	"  -h, --help            this text\n",
 	"db run scenario format", 0 };
 
-/* Says on out whether w's scenario file changed since it was recorded. */
+/* Says on out whether w's scenario file changed since it was recorded.
+ * A file that is not there (a replay from another folder, or a file
+ * since removed) is said to be so: whether it changed is not known. */
 static void replay_note_changes(FILE *out, const DbWitness *w)
 {
 	char err[1024];
+	struct stat st;
+	if (stat(w->paths[0], &st) < 0 && errno == ENOENT) {
+		char *p = ytext_escape(w->paths[0]);
+		fprintf(out, "note: %s is not found from this folder (it was recorded as the explore command named it),"
+		        " so whether it changed is not known; replaying the recorded text\n", p);
+		free(p);
+		return;
+	}
 	Program *now = scn_compile(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, NULL, err, sizeof err);
 	if (!now)
 		fprintf(out, "note: %s no longer compiles as it did (%s); replaying the recorded text\n", w->paths[0], err);

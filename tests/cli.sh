@@ -5,7 +5,7 @@
 set -u
 tmp=$(mktemp -d /tmp/tlbsim-cli.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-T=./tlbsim
+T=$PWD/tlbsim
 
 check() {  # check NAME COMMAND...: ok when the command succeeds
 	name=$1; shift
@@ -49,6 +49,11 @@ id=$(sed -n 's/^recorded witness \([0-9]*\) (.* lost_dirty)$/\1/p' "$tmp/rec" | 
 check "replay witness $id matches its recording" sh -c "$T replay ${id:-0} --db $db | grep -q 'matches the recorded'"
 echo "# edited" >> "$tmp/s/mkclean.yaml"
 check "replay notices a changed scenario" sh -c "$T replay ${id:-0} --db $db | grep -q 'changed since this was recorded'"
+# recorded by a relative name, replayed from another folder: the file is
+# not there to compare with, and the note says so (not "no longer compiles")
+(cd "$tmp/s" && $T explore mkclean.yaml -v old -m blind --db "$tmp/rel.db" --brief >/dev/null 2>&1)
+check "replay from another folder: the file is not found from here" sh -c "cd $tmp && $T replay lost_dirty --db $tmp/rel.db | \
+	grep -q '^note: mkclean.yaml is not found from this folder' && cd $tmp && $T replay lost_dirty --db $tmp/rel.db | grep -q 'matches the recorded'"
 check "replay by outcome name" sh -c "$T replay lost_dirty --scenario page_mkclean_one --db $db | grep -q '^outcomes: .*lost_dirty'"
 check "replay of an outcome never seen exits 2" sh -c "$T replay deadlock --scenario page_mkclean_one --db $db; test \$? -eq 2"
 check "replay of a missing id exits 2" sh -c "$T replay 99999 --db $db; test \$? -eq 2"
