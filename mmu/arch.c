@@ -191,6 +191,19 @@ int arch_const(const Arch *a, const char *name, uint64_t *v)
 	return 0;
 }
 
+/* The VM_* bits protection_map is indexed by (include/linux/mm.h). */
+enum { VMF_READ = 0x1, VMF_WRITE = 0x2, VMF_EXEC = 0x4, VMF_SHARED = 0x8 };
+
+int arch_vm_get_page_prot(const Arch *a, uint64_t vm_flags, pte_t *prot)
+{
+	const char *name = !(vm_flags & VMF_WRITE) ? "PAGE_READONLY" : vm_flags & VMF_SHARED ? "PAGE_SHARED" : "PAGE_COPY";
+	if (!(vm_flags & (VMF_READ | VMF_WRITE | VMF_EXEC)))
+		return -1;                                  /* PAGE_NONE */
+	if ((vm_flags & VMF_EXEC) && a != &arches[0])
+		return -1;                                  /* PAGE_*_EXEC */
+	return arch_const(a, name, prot) ? 0 : -1;
+}
+
 char *arch_describe(const Arch *a, pte_t p, char *buf, size_t len)
 {
 	size_t n = 0;

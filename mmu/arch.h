@@ -56,6 +56,15 @@ int arch_count(void);
 /* The value of bit constant name of a (0 if it has none). */
 int arch_const(const Arch *a, const char *name, uint64_t *v);
 
+/* vm_get_page_prot(vm_flags): protection_map[vm_flags & (VM_READ |
+ * VM_WRITE | VM_EXEC | VM_SHARED)] of mm/mmap.c (arch/x86/mm/pgprot.c
+ * since 6.0) from a's PAGE_READONLY, PAGE_COPY and PAGE_SHARED: a private
+ * writable mapping gets PAGE_COPY (write faults break COW), a shared one
+ * PAGE_SHARED.  Returns 0 with *prot, or -1 for a protection the tables do
+ * not model: PAGE_NONE (none of read, write, exec) and, but on x86 (whose
+ * _PAGE_NX is not modelled, so its _EXEC ones are the same), VM_EXEC. */
+int arch_vm_get_page_prot(const Arch *a, uint64_t vm_flags, pte_t *prot);
+
 static inline uint64_t arch_pfn(const Arch *a, pte_t p) { return (p & a->pfn_mask) >> a->pfn_shift; }
 static inline pte_t arch_pfn_pte(const Arch *a, uint64_t pfn, uint64_t prot)
 {

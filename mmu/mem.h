@@ -44,6 +44,15 @@ typedef struct FileState {
 	uint32_t pad2;
 } FileState;
 
+/* An mm (struct mm_struct): its mmap_lock (mmap_sem before 5.8), a
+ * sleeping read-write semaphore.  Invariant: mmap_writer != 0 implies
+ * mmap_readers == 0 (the steps that take it wait until it is free enough). */
+typedef struct MmState {
+	uint64_t mmap_readers;    /* CPUs holding mmap_lock for read */
+	uint8_t  mmap_writer;     /* CPU + 1 holding it for write (0: none) */
+	uint8_t  pad[7];
+} MmState;
+
 /* A view of the memory part of one world (pointers into its blob). */
 typedef struct Mem {
 	pte_t     *pte;    /* [npte] page-table entries */
@@ -53,6 +62,9 @@ typedef struct Mem {
 	uint32_t  *disk;   /* [nslots] content version on disk */
 	uint8_t   *lock;   /* [nlocks] spinlock holder CPU + 1 (0: free) */
 	uint64_t  *var;    /* [nvars] scenario state variables */
+	MmState   *mm;     /* [nmms] */
+	uint64_t  *vm_flags; /* [nvmas] vma->vm_flags (VM_*), the mutable part
+	                        of a VMA; the rest is static (VmaDesc) */
 } Mem;
 
 /* Sets PG_dirty; returns 1 if it was clear (set_page_dirty). */

@@ -208,6 +208,8 @@ int cx_named_const(Cx *cx, const char *name, uint64_t *v)
 	};
 	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++)
 		if (!strcmp(k[j].name, name)) { *v = k[j].v; return 0; }
+	if (!prog_vm_flag(name, v))            /* VM_READ, VM_WRITE, ... */
+		return 0;
 	if (!cx)
 		return -1;
 	const Program *P = cx->P;

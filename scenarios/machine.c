@@ -282,10 +282,50 @@ int cx_lookup_obj(Cx *cx, const YNode *n, const char *what, int kind)
 	return i;
 }
 
+/* vma.vm_flags: a list of VM_* names (include/linux/mm.h) ORed together. */
+static int vm_flags_list(Cx *cx, const YNode *x, uint64_t *out)
+{
+	uint64_t v;
+	*out = 0;
+	if (cx_want(cx, x, YN_SEQ, "vma.vm_flags"))
+		return -1;
+	for (int i = 0; i < x->n; i++) {
+		const YNode *b = x->items[i];
+		if (cx_want(cx, b, YN_SCALAR, "vma.vm_flags flag"))
+			return -1;
+		if (prog_vm_flag(b->str, &v))
+			return cx_err(cx, b, 0, "vma.vm_flags: '%s' is not a VM_* flag of include/linux/mm.h (docs/language.md#vmas lists them)",
+			              b->str);
+		*out |= v;
+	}
+	return 0;
+}
+
+/* The vma's vm_flags: vm_flags: as given, else what mmap() of a file
+ * opened read-write makes of the shorthands writable: (PROT_WRITE, default
+ * true) and shared: (MAP_SHARED, default true): VM_READ, VM_MAY{READ,
+ * WRITE,EXEC}, VM_WRITE if writable, VM_SHARED | VM_MAYSHARE if shared. */
+static int vma_flags(Cx *cx, const YNode *n, VmaDesc *v)
+{
+	const YNode *x = ynode_get(n, "vm_flags"), *sh;
+	int writable = 1, shared = 1;
+	if (x && (sh = ynode_key(n, "writable") ? ynode_key(n, "writable") : ynode_key(n, "shared")))
+		return cx_err(cx, sh, 0, "vma '%s': give vm_flags: or the shorthands writable:/shared:, not both", v->name);
+	if (x)
+		return vm_flags_list(cx, x, &v->vm_flags);
+	if ((x = ynode_get(n, "writable")) && cx_bool(cx, x, "vma.writable", &writable))
+		return -1;
+	if ((x = ynode_get(n, "shared")) && cx_bool(cx, x, "vma.shared", &shared))
+		return -1;
+	v->vm_flags = VM_READ | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | (writable ? VM_WRITE : 0) |
+	              (shared ? VM_SHARED | VM_MAYSHARE : 0);
+	return 0;
+}
+
 static int one_vma(Cx *cx, const YNode *n, VmaDesc *v)
 {
 	static const char *const keys[] = { "name", "mm", "start", "pages", "file", "pgoff", "writable", "shared",
-		"vm_ops", NULL };
+		"vm_flags", "vm_ops", NULL };
 	const YNode *x;
 	uint64_t start;
 	int pages = 1, pgoff = 0;
@@ -312,10 +352,7 @@ static int one_vma(Cx *cx, const YNode *n, VmaDesc *v)
 	if ((x = ynode_get(n, "pgoff")) && cx_int(cx, x, "vma.pgoff", 0, 1 << 20, &pgoff))
 		return -1;
 	v->pgoff = (uint32_t)pgoff;
-	v->writable = v->shared = 1;
-	if ((x = ynode_get(n, "writable")) && cx_bool(cx, x, "vma.writable", &v->writable))
-		return -1;
-	if ((x = ynode_get(n, "shared")) && cx_bool(cx, x, "vma.shared", &v->shared))
+	if (vma_flags(cx, n, v))
 		return -1;
 	v->vm_ops[VMOPS_PAGE_MKWRITE] = v->vm_ops[VMOPS_PFN_MKWRITE] = -1;   /* resolved in pass 2 */
 	v->first_pte = cx->P->npte;

@@ -258,27 +258,50 @@ static int kill_task(Sim *S, uint8_t *w, int c)
 	return R_NEXT;
 }
 
-/* The fault handler returned v for the access at step pc: retry it, or
- * on a VM_FAULT_ERROR bit end it: a kernel copy returns PAGE_SIZE not
- * copied (-EFAULT), a user load or store kills the task with SIGBUS. */
-static int fault_return(Sim *S, uint8_t *w, int c, int pc, uint64_t v)
+/* The access at step pc of CPU c ends without being done (what: the
+ * fault's end, for the trace): a kernel copy returns PAGE_SIZE not copied
+ * (-EFAULT) and goes on, a user load or store kills the task with sig. */
+static int access_fails(Sim *S, uint8_t *w, int c, int pc, const char *what, const char *sig)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
 	const Step *s = &S->P->steps[pc];
+	cs->phase = PH_START;
+	cs->acc_slot = 0;
+	if (prog_ops[s->op].args[0] == 'p') {
+		ev(S, w, c, EV_HW, pc, "%s: -EFAULT, nothing copied", what);
+		setdst(S, w, c, s, 4096);
+		cs->pc = (uint16_t)(pc + 1);
+		return R_NEXT;
+	}
+	ev(S, w, c, EV_HW, pc, "%s: %s, the task is killed", what, sig);
+	return kill_task(S, w, c);
+}
+
+/* Drops the mmap_lock a fault of CPU c took for read (FrameState.mmap_locked). */
+static void fault_unlock(Sim *S, uint8_t *w, int c)
+{
+	w_mm(&S->L, w, S->P->cpus[c].mm)->mmap_readers &= ~(1ull << c);
+}
+
+/* The fault handler returned v for the access at step pc (its frame had
+ * taken mmap_lock if locked): retry it, or on a VM_FAULT_ERROR bit end it
+ * (access_fails: SIGBUS). */
+static int fault_return(Sim *S, uint8_t *w, int c, int pc, uint64_t v, int locked)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	char what[64];
+	if (locked)
+		fault_unlock(S, w, c);
 	cs->phase = PH_START;
 	if (!(v & VM_FAULT_ERROR_BITS)) {
 		cs->pc = (uint16_t)pc;     /* retry the faulting access */
 		return R_NEXT;
 	}
-	if (prog_ops[s->op].args[0] == 'p') {
-		ev(S, w, c, EV_HW, pc, "fault handler returned 0x%" PRIx64 ": -EFAULT, nothing copied", v);
-		setdst(S, w, c, s, 4096);
-		cs->pc = (uint16_t)(pc + 1);
-		kill_dead(S, w, c, cs->depth - 1, s);   /* the copy is done in its frame */
-		return R_NEXT;
-	}
-	ev(S, w, c, EV_HW, pc, "fault handler returned 0x%" PRIx64 ": SIGBUS, the task is killed", v);
-	return kill_task(S, w, c);
+	snprintf(what, sizeof what, "fault handler returned 0x%" PRIx64, v);
+	access_fails(S, w, c, pc, what, "SIGBUS");
+	if (cs->depth)                 /* the copy is done in its frame */
+		kill_dead(S, w, c, cs->depth - 1, &S->P->steps[pc]);
+	return R_NEXT;
 }
 
 static int do_ret(Sim *S, uint8_t *w, int c, uint64_t v)
@@ -295,7 +318,7 @@ static int do_ret(Sim *S, uint8_t *w, int c, uint64_t v)
 		return R_NEXT;
 	}
 	if (f.kind == FR_FAULT)
-		return fault_return(S, w, c, f.call_pc, v);
+		return fault_return(S, w, c, f.call_pc, v, f.mmap_locked);
 	setdst(S, w, c, &S->P->steps[f.call_pc], v);
 	cs->pc = (uint16_t)(f.call_pc + 1);
 	return R_NEXT;
@@ -309,25 +332,64 @@ static const char *access_name(const Step *s, int write)
 	return write ? "store" : s->op == OP_LOAD ? "load" : prog_ops[s->op].name;
 }
 
-/* Enters the fault handler for (addr, write) on CPU c. */
+/* The VMA check of the fault path (do_user_addr_fault under
+ * mmap_read_lock: find_vma, then access_error): the vma of (mm of CPU c,
+ * addr), or -1 after ending the access with SIGSEGV (access_fails). */
+static int fault_vma(Sim *S, uint8_t *w, int c, uint64_t addr, int write)
+{
+	const Program *P = S->P;
+	int pc = w_cpu(&S->L, w, c)->pc;
+	int vma = prog_vma_of(P, P->cpus[c].mm, addr);
+	const char *why = vma < 0 ? NULL : vm_access_error(S, w, vma, write);
+	char what[160];
+	if (vma >= 0 && !why)
+		return vma;
+	if (vma < 0)
+		snprintf(what, sizeof what, "page fault: no VMA maps 0x%" PRIx64 " (find_vma)", addr);
+	else
+		snprintf(what, sizeof what, "page fault: %s of vma %s (%s: access_error)", write ? "write" : "read",
+		         P->vmas[vma].name, why);
+	access_fails(S, w, c, pc, what, "SIGSEGV");
+	return -1;
+}
+
+/* A fault of (addr, write) on CPU c: mmap_read_lock of its mm (the access
+ * sleeps in PH_FAULT_WAIT while a writer holds it; a CPU holding it for
+ * read already keeps that hold), the VMA check, then the fault handler,
+ * whose return drops the lock again. */
 static int page_fault(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr, int write)
 {
 	const Program *P = S->P;
-	int mm = P->cpus[c].mm;
-	int vma = prog_vma_of(P, mm, addr);
-	if (vma < 0)
-		return ex_fail(S, s, "%s 0x%" PRIx64 ": no VMA maps it (%s)", access_name(s, write), addr,
-		            s->op == OP_LOAD || s->op == OP_STORE ? "SIGSEGV" : "EFAULT");
-	if (P->fault_handler < 0)
-		return ex_fail(S, s, "%s 0x%" PRIx64 " faults, and the scenario has no fault_handler",
-		            access_name(s, write), addr);
+	CpuState *cs = w_cpu(&S->L, w, c);
+	MmState *ms = w_mm(&S->L, w, P->cpus[c].mm);
+	cs->acc_slot = 0;
+	if (ms->mmap_writer) {
+		if (cs->phase != PH_FAULT_WAIT)
+			ev(S, w, c, EV_HW, -1, "page fault: mmap_read_lock(%s) sleeps: CPU#%d holds mmap_lock for write",
+			   P->mms[P->cpus[c].mm], ms->mmap_writer - 1);
+		cs->phase = PH_FAULT_WAIT;
+		return R_STAY;
+	}
+	cs->phase = PH_START;
+	int locked = !(ms->mmap_readers >> c & 1);
+	ms->mmap_readers |= 1ull << c;
+	int vma = fault_vma(S, w, c, addr, write);
+	if (vma < 0 || P->fault_handler < 0) {
+		if (locked)
+			fault_unlock(S, w, c);
+		return vma < 0 ? R_NEXT : ex_fail(S, s, "%s 0x%" PRIx64 " faults, and the scenario has no fault_handler",
+		                                  access_name(s, write), addr);
+	}
 	uint64_t args[3] = { h_make(HK_VMA, (uint64_t)vma), addr, (uint64_t)write };
-	w_cpu(&S->L, w, c)->phase = PH_START;
-	w_cpu(&S->L, w, c)->acc_slot = 0;
 	ev(S, w, c, EV_HW, -1, "page fault: %s(%s, 0x%" PRIx64 ", %s)",
 	   P->procs[P->fault_handler].name, P->vmas[vma].name, addr, write ? "write" : "read");
 	S->lat += P->cost.fault_entry;
-	return do_call(S, w, c, P->fault_handler, w_cpu(&S->L, w, c)->pc, FR_FAULT, args, 3);
+	int r = do_call(S, w, c, P->fault_handler, cs->pc, FR_FAULT, args, 3);
+	if (r == R_NEXT)
+		w_frame(&S->L, w, c, cs->depth - 1)->mmap_locked = (uint8_t)locked;
+	else if (locked)
+		fault_unlock(S, w, c);
+	return r;
 }
 
 /* A fault of the access s: the fault handler, or for a copy with page
@@ -478,6 +540,8 @@ static int user_access(Sim *S, uint8_t *w, int c, const Step *s, int write)
 		return ex_fail(S, s, "%s: CPU#%d runs no user mm", access_name(s, write), c);
 	if (cs->phase == PH_START)
 		return access_start(S, w, c, s, addr, write);
+	if (cs->phase == PH_FAULT_WAIT)
+		return page_fault(S, w, c, s, addr, write);
 	if (cs->phase == PH_DATA)
 		return data_access(S, w, c, s, cs->acc_slot, write);
 	return dirty_step(S, w, c, s, cs->acc_slot, addr, cs->phase - PH_DIRTY0);
@@ -604,6 +668,11 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 	case OP_FLUSH_TLB_PAGE:    return cs->phase == PH_START || cs->acks == 0;
 	case OP_I_MMAP_LOCK_READ:  return rwsem_free(S, w, c, s, 0);
 	case OP_I_MMAP_LOCK_WRITE: return rwsem_free(S, w, c, s, 1);
+	case OP_MMAP_READ_LOCK:
+	case OP_MMAP_WRITE_LOCK:   return vm_mmap_lock_free(S, w, c, s);
+	case OP_STORE:
+	case OP_LOAD:
+	case OP_COPY_FROM_USER:    return cs->phase != PH_FAULT_WAIT || vm_fault_can_lock(S, w, c);
 	default:                   return 1;
 	}
 }
@@ -611,7 +680,7 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 static int in_instruction(Sim *S, uint8_t *w, int c)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
-	return cs->status == CPU_RUN && cs->phase != PH_START &&
+	return cs->status == CPU_RUN && cs->phase != PH_START && cs->phase != PH_FAULT_WAIT &&
 	       prog_ops[S->P->steps[cs->pc].op].cls == USER;
 }
 
@@ -1254,6 +1323,20 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_I_MMAP_LOCK_WRITE:
 	case OP_I_MMAP_UNLOCK_WRITE:
 		return rwsem_step(S, w, c, s);
+	case OP_MMAP_READ_LOCK:
+	case OP_MMAP_READ_UNLOCK:
+	case OP_MMAP_WRITE_LOCK:
+	case OP_MMAP_WRITE_UNLOCK:
+		return vm_mmap_lock_step(S, w, c, s);
+	case OP_VM_FLAGS:
+	case OP_VM_FLAGS_RESET:
+	case OP_VM_FLAGS_SET:
+	case OP_VM_FLAGS_CLEAR:
+		return vm_flags_step(S, w, c, s);
+	case OP_VM_GET_PAGE_PROT:
+		if (vm_get_page_prot(S, w, c, s) != R_NEXT)
+			return R_ERR;
+		break;
 	case OP_READ_ONCE:
 	case OP_WRITE_ONCE:
 		return var_step(S, w, c, s, b);

@@ -56,6 +56,24 @@ int pg_alloc(Sim *S, uint8_t *w, int c, const Step *s);
  * (a store through a mapping) also marks its file mapped_write. */
 void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user);
 
+/* VMAs and mmap_lock (sim/vma.c).  vm_mmap_lock_free: 1 if step s, an
+ * mmap_*_lock, may take its mm's mmap_lock now (a bad operand runs, so
+ * the step reports it); vm_mmap_lock_step: mmap_{read,write}_{lock,
+ * unlock}; vm_flags_step: vm_flags and vm_flags_reset/set/clear;
+ * vm_get_page_prot: the local step, R_NEXT without moving the pc, or
+ * R_ERR. */
+int vm_mmap_lock_free(Sim *S, uint8_t *w, int c, const Step *s);
+int vm_mmap_lock_step(Sim *S, uint8_t *w, int c, const Step *s);
+int vm_flags_step(Sim *S, uint8_t *w, int c, const Step *s);
+int vm_get_page_prot(Sim *S, uint8_t *w, int c, const Step *s);
+/* access_error() of the fault path for a fault on vma of world w: NULL
+ * if its vm_flags allow the access (a write needs VM_WRITE, a read any of
+ * VM_READ, VM_WRITE, VM_EXEC: vma_is_accessible), else why not. */
+const char *vm_access_error(Sim *S, uint8_t *w, int vma, int write);
+/* 1 if a user fault of CPU c may take mmap_lock of its mm for read now
+ * (no writer holds it). */
+int vm_fault_can_lock(Sim *S, uint8_t *w, int c);
+
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index);
 

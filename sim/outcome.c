@@ -239,6 +239,21 @@ static size_t cat(char *buf, size_t len, size_t n, const char *fmt, ...)
 	return k < 0 ? n : n + (size_t)k >= len ? len - 1 : n + (size_t)k;
 }
 
+/* " for mmap_lock of MM, held by CPU#n (write) ..." for the mm (or vma)
+ * handle v; *holder: the last holder listed. */
+static size_t mmap_lock_holders(Sim *S, uint8_t *w, uint64_t v, char *buf, size_t len, size_t n, int *holder)
+{
+	int mm = h_kind(v) == HK_VMA ? S->P->vmas[h_index(v)].mm : (int)h_index(v);
+	const MmState *ms = w_mm(&S->L, w, mm);
+	n = cat(buf, len, n, " for mmap_lock of %s, held by", S->P->mms[mm]);
+	for (int t = 0; t < S->L.ncpu; t++)
+		if (ms->mmap_writer == t + 1 || ms->mmap_readers >> t & 1) {
+			n = cat(buf, len, n, " CPU#%d (%s)", t, ms->mmap_writer == t + 1 ? "write" : "read");
+			*holder = t;
+		}
+	return n;
+}
+
 /* What CPU c waits for at its step s, and who holds it. */
 static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size_t len, size_t n)
 {
@@ -271,6 +286,18 @@ static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size
 			}
 		break;
 	}
+	case OP_MMAP_READ_LOCK:
+	case OP_MMAP_WRITE_LOCK:
+		n = mmap_lock_holders(S, w, v, buf, len, n, &holder);
+		break;
+	case OP_STORE:
+	case OP_LOAD:
+	case OP_COPY_FROM_USER:
+		if (w_cpu(&S->L, w, c)->phase == PH_FAULT_WAIT) {
+			n = cat(buf, len, n, " (page fault)");
+			n = mmap_lock_holders(S, w, h_make(HK_MM, (uint64_t)S->P->cpus[c].mm), buf, len, n, &holder);
+		}
+		break;
 	case OP_FLUSH_TLB_PAGE:
 		n = cat(buf, len, n, " for IPI acks from");
 		for (int t = 0; t < S->L.ncpu; t++)

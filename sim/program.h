@@ -89,10 +89,30 @@ typedef struct VmaDesc {
 	int mm, file;            /* file: -1 for anonymous */
 	uint64_t start, end;     /* [start, end), page aligned */
 	uint32_t pgoff;          /* file page of start */
-	int writable, shared;
+	uint64_t vm_flags;       /* initial vma->vm_flags (VM_*); the world
+	                            holds the current value (Mem.vm_flags) */
 	int first_pte;           /* PTE slot of start */
 	int vm_ops[2];           /* VMOPS_*: the callback's procedure, -1: none */
 } VmaDesc;
+
+/* vma->vm_flags bits, as include/linux/mm.h defines them (the same values
+ * from 2.6 to 6.x for those listed in prog_vm_flags). */
+#define VM_READ     0x1ull
+#define VM_WRITE    0x2ull
+#define VM_EXEC     0x4ull
+#define VM_SHARED   0x8ull
+#define VM_MAYREAD  0x10ull
+#define VM_MAYWRITE 0x20ull
+#define VM_MAYEXEC  0x40ull
+#define VM_MAYSHARE 0x80ull
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
+typedef struct VmFlag { const char *name; uint64_t v; } VmFlag;
+/* The VM_* names a scenario may use (vmas: vm_flags:, expressions),
+ * NULL-terminated. */
+extern const VmFlag prog_vm_flags[];
+/* The value of VM_* constant name; returns 0, or -1 if there is none. */
+int prog_vm_flag(const char *name, uint64_t *v);
 
 /* vma->vm_ops callbacks a scenario may give (vmas: vm_ops:). */
 enum { VMOPS_PAGE_MKWRITE, VMOPS_PFN_MKWRITE, VMOPS__COUNT };

@@ -11,6 +11,8 @@
  *   PageState.locker                        CPU + 1
  *   FileState.i_mmap_readers                bitmask
  *   FileState.i_mmap_writer                 CPU + 1
+ *   MmState.mmap_readers                    bitmask
+ *   MmState.mmap_writer                     CPU + 1
  * Nothing else holds one: no step yields a CPU's number, so registers,
  * state variables and PTEs never do; the check CPU (number ncpu) runs
  * only on copies and is never renamed.
@@ -150,7 +152,7 @@ static int setup(Sym *y, const Sim *S)
 	}
 	y->keylen = sizeof(CpuState) + sizeof(FrameState) * (size_t)L->depth + sizeof(uint64_t) * (size_t)L->stack +
 	            sizeof(TlbEntry) * (size_t)L->tlb_size + 4 * (size_t)y->ncls + 16 +
-	            (size_t)L->nlocks + (size_t)L->npages + 2 * (size_t)L->nfiles;
+	            (size_t)L->nlocks + (size_t)L->npages + 2 * (size_t)L->nfiles + 2 * (size_t)L->nmms;
 	free(y->key);
 	y->key = y->ncls ? malloc(y->keylen * (size_t)n) : NULL;
 	return y->ncls && !y->key ? -1 : 0;
@@ -299,7 +301,7 @@ static int popc(uint64_t m)
 /* What no renaming of the classes changes about CPU c's relations to
  * other CPUs and to shared objects: its IPI and flush sets (fixed CPUs by
  * number, class CPUs counted per class), who IPIs it, and which locks,
- * page locks and i_mmap_rwsems it holds. */
+ * page locks, i_mmap_rwsems and mmap_locks it holds. */
 static uint8_t *relations(const Sym *y, const Layout *L, const uint8_t *w, int c, uint8_t *k)
 {
 	uint8_t *ww = (uint8_t *)w;
@@ -328,6 +330,11 @@ static uint8_t *relations(const Sym *y, const Layout *L, const uint8_t *w, int c
 	for (int f = 0; f < L->nfiles; f++) {
 		*k++ = (uint8_t)(fs[f].i_mmap_readers >> c & 1);
 		*k++ = fs[f].i_mmap_writer == c + 1;
+	}
+	for (int m = 0; m < L->nmms; m++) {
+		const MmState *ms = w_mm(L, ww, m);
+		*k++ = (uint8_t)(ms->mmap_readers >> c & 1);
+		*k++ = ms->mmap_writer == c + 1;
 	}
 	return k;
 }
@@ -401,6 +408,11 @@ static void rename_all(const Sym *y, const Layout *L, const uint8_t *perm, uint8
 	for (int f = 0; f < L->nfiles; f++) {
 		fs[f].i_mmap_readers = rename_mask(y, perm, fs[f].i_mmap_readers);
 		fs[f].i_mmap_writer = rename_holder(L, perm, fs[f].i_mmap_writer);
+	}
+	for (int m = 0; m < L->nmms; m++) {
+		MmState *ms = w_mm(L, out, m);
+		ms->mmap_readers = rename_mask(y, perm, ms->mmap_readers);
+		ms->mmap_writer = rename_holder(L, perm, ms->mmap_writer);
 	}
 }
 

@@ -35,6 +35,10 @@ void world_layout(Layout *L, const Program *P)
 	L->lock = take(&off, L->nlocks);
 	L->nvars = P->nvars;
 	L->var = take(&off, sizeof(uint64_t) * L->nvars);
+	L->nmms = P->nmms;
+	L->mm = take(&off, sizeof(MmState) * L->nmms);
+	L->nvmas = P->nvmas;
+	L->vma = take(&off, sizeof(uint64_t) * L->nvmas);
 	L->size = off;
 }
 
@@ -47,6 +51,8 @@ void world_mem(const Layout *L, uint8_t *w, Mem *m)
 	m->disk = (uint32_t *)(w + L->disk);
 	m->lock = w + L->lock;
 	m->var = (uint64_t *)(w + L->var);
+	m->mm = (MmState *)(w + L->mm);
+	m->vm_flags = (uint64_t *)(w + L->vma);
 }
 
 int world_page_slot(const Program *P, const PageState *pg)
@@ -102,6 +108,8 @@ static void init_mem(const Layout *L, const Program *P, uint8_t *w)
 	}
 	for (int i = 0; i < P->nvars; i++)
 		m.var[i] = P->vars[i].init;
+	for (int i = 0; i < P->nvmas; i++)
+		m.vm_flags[i] = P->vmas[i].vm_flags;
 	for (int i = 0; i < P->nptes_init; i++) {
 		int slot = prog_pte_slot(P, P->ptes[i].mm, P->ptes[i].addr);
 		m.pte[slot] = P->ptes[i].val;

@@ -24,7 +24,9 @@ enum {
 	PH_START = 0,     /* not started */
 	PH_DATA = 1,      /* user access: translation done, data access pending */
 	PH_WAIT = 1,      /* flush_tlb_page: IPIs sent, waiting for acks; spin_lock_irqsave: irqs off, spinning */
-	PH_DIRTY0 = 2     /* user access: dirty-bit model step (phase - PH_DIRTY0) pending */
+	PH_DIRTY0 = 2,    /* user access: dirty-bit model step (phase - PH_DIRTY0) pending */
+	PH_FAULT_WAIT = 0xff  /* user access: its fault sleeps in mmap_read_lock
+	                         (a writer holds it); IPIs may be taken */
 };
 
 typedef struct CpuState {
@@ -49,7 +51,8 @@ typedef struct FrameState {
 	uint16_t call_pc;     /* the CALL (or faulting access) step to return to */
 	uint16_t base;        /* first register slot */
 	uint8_t  kind;        /* FR_CALL or FR_FAULT (retry the access on return) */
-	uint8_t  pad;
+	uint8_t  mmap_locked; /* FR_FAULT: the fault took mmap_read_lock of the
+	                         CPU's mm, and its return releases it */
 } FrameState;
 
 /* Sticky flags: things that happened at some point on the way here. */
@@ -65,8 +68,8 @@ typedef struct WorldHdr {
 } WorldHdr;
 
 typedef struct Layout {
-	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks, nvars;
-	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var;
+	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks, nvars, nmms, nvmas;
+	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma;
 	size_t size;          /* bytes per world, a multiple of 8 */
 } Layout;
 
@@ -81,6 +84,10 @@ static inline FrameState *w_frame(const Layout *L, uint8_t *w, int c, int d)
 { return (FrameState *)(w + L->frames) + c * L->depth + d; }
 static inline uint64_t *w_regs(const Layout *L, uint8_t *w, int c)
 { return (uint64_t *)(w + L->regs) + c * L->stack; }
+static inline MmState *w_mm(const Layout *L, uint8_t *w, int mm)
+{ return (MmState *)(w + L->mm) + mm; }
+static inline uint64_t *w_vm_flags(const Layout *L, uint8_t *w)
+{ return (uint64_t *)(w + L->vma); }
 static inline TlbEntry *w_tlb(const Layout *L, uint8_t *w, int c)
 { return (TlbEntry *)(w + L->tlb) + c * L->tlb_size; }
 void world_mem(const Layout *L, uint8_t *w, Mem *m);

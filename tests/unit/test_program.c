@@ -518,6 +518,9 @@ static int sections(const Layout *L, Sect *s)
 	s[k++] = (Sect){ "pcache", L->pcache, sizeof(uint16_t) * (size_t)L->nslots };
 	s[k++] = (Sect){ "disk", L->disk, sizeof(uint32_t) * (size_t)L->nslots };
 	s[k++] = (Sect){ "lock", L->lock, (size_t)L->nlocks };
+	s[k++] = (Sect){ "var", L->var, sizeof(uint64_t) * (size_t)L->nvars };
+	s[k++] = (Sect){ "mm", L->mm, sizeof(MmState) * (size_t)L->nmms };
+	s[k++] = (Sect){ "vma", L->vma, sizeof(uint64_t) * (size_t)L->nvmas };
 	return k;
 }
 
@@ -558,11 +561,16 @@ static void test_layout_prog(void **state)
 	assert_int_equal(L.nfiles, 2);
 	assert_int_equal(L.nslots, 6);          /* fa: 2, fb: 4 (index 3) */
 	assert_int_equal(L.nlocks, 4);          /* 2 PTLs, la, lb */
+	assert_int_equal(L.nmms, 2);
+	assert_int_equal(L.nvmas, 3);
 	assert_int_equal(L.cpu, sizeof(WorldHdr));
 	check_layout(&L);
 	/* sizes that need rounding: 4 lock bytes, 12 page-cache bytes */
 	assert_int_equal(L.disk - L.pcache, 16);
-	assert_int_equal(L.size - L.lock, 8);
+	assert_int_equal(L.var - L.lock, 8);
+	/* an mmap_lock per mm, vm_flags per vma */
+	assert_int_equal(L.vma - L.mm, 2 * sizeof(MmState));
+	assert_int_equal(L.size - L.vma, 3 * 8);
 	/* world_mem points at the sections */
 	uint8_t *w = calloc(1, L.size);
 	assert_non_null(w);
@@ -574,6 +582,10 @@ static void test_layout_prog(void **state)
 	assert_ptr_equal((uint8_t *)m.pcache, w + L.pcache);
 	assert_ptr_equal((uint8_t *)m.disk, w + L.disk);
 	assert_ptr_equal(m.lock, w + L.lock);
+	assert_ptr_equal((uint8_t *)m.mm, w + L.mm);
+	assert_ptr_equal((uint8_t *)m.vm_flags, w + L.vma);
+	assert_ptr_equal((uint8_t *)w_mm(&L, w, 1), w + L.mm + sizeof(MmState));
+	assert_ptr_equal((uint8_t *)w_vm_flags(&L, w), w + L.vma);
 	assert_ptr_equal((uint8_t *)w_tlb(&L, w, 2), w + L.tlb + 2 * 2 * sizeof(TlbEntry));
 	assert_ptr_equal((uint8_t *)w_cpu(&L, w, 3), w + L.cpu + 3 * sizeof(CpuState));
 	assert_ptr_equal((uint8_t *)w_frame(&L, w, 1, 1), w + L.frames + (size_t)(L.depth + 1) * sizeof(FrameState));
@@ -599,7 +611,10 @@ static void test_layout_minimal(void **state)
 	assert_int_equal(L.nfiles, 0);
 	assert_int_equal(L.nslots, 0);
 	assert_int_equal(L.nlocks, 1);          /* the PTL */
+	assert_int_equal(L.nmms, 1);
+	assert_int_equal(L.nvmas, 0);
 	check_layout(&L);
+	assert_int_equal(L.size, L.vma);        /* no vm_flags */
 	assert_int_equal(L.file, L.pcache);
 	assert_int_equal(L.pcache, L.disk);
 	assert_int_equal(L.disk, L.lock);
@@ -642,7 +657,8 @@ static void test_layout_odd_counts(void **state)
 	assert_int_equal(L.npte, 3);
 	assert_true(L.depth >= 4);
 	check_layout(&L);
-	assert_int_equal(L.size - L.lock, 16);  /* 13 lock bytes, rounded */
+	assert_int_equal(L.var - L.lock, 16);   /* 13 lock bytes, rounded */
+	assert_int_equal(L.vma - L.mm, 3 * sizeof(MmState));
 	assert_int_equal(L.disk - L.pcache, 8); /* 4 bytes of page cache */
 }
 
@@ -756,6 +772,10 @@ static void test_init_as_declared(void **state)
 	m.page[1].count = 2, m.page[1].mapcount = 1;
 	m.page[2].count = 2, m.page[2].mapcount = 1;
 	m.page[3].count = 2, m.page[3].mapcount = 1;
+	/* vm_flags: the shorthands' defaults, a shared writable mapping:
+	 * VM_READ|VM_WRITE|VM_SHARED|VM_MAYREAD|VM_MAYWRITE|VM_MAYEXEC|VM_MAYSHARE */
+	for (int i = 0; i < 3; i++)
+		m.vm_flags[i] = 0xfb;
 
 	/* field by field first, for a readable failure */
 	Mem g;
@@ -779,6 +799,8 @@ static void test_init_as_declared(void **state)
 	}
 	for (int i = 0; i < L.nlocks; i++)
 		assert_int_equal(g.lock[i], 0);
+	for (int i = 0; i < L.nvmas; i++)
+		assert_int_equal(g.vm_flags[i], m.vm_flags[i]);
 	for (int c = 0; c < L.ncpu; c++)
 		for (int e = 0; e < L.tlb_size; e++) {
 			TlbEntry *ge = &w_tlb(&L, w, c)[e], *xe = &w_tlb(&L, x, c)[e];

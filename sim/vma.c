@@ -1,0 +1,114 @@
+/* sim/vma.c: the executor's VMAs and mmap_lock.  vma->vm_flags is machine
+ * state (Mem.vm_flags; a VMA's place and file stay in the Program); the
+ * fault path's VMA check is access_error()'s; each mm's mmap_lock is a
+ * sleeping rwsem (MmState).  Invariant: CPU c is in an mm's mmap_readers
+ * only between its mmap_read_lock and mmap_read_unlock steps, or while a
+ * fault handler its user access entered runs (FrameState.mmap_locked). */
+#include "sim/execInt.h"
+#include <inttypes.h>
+#include <stdio.h>
+
+/* The mm of operand 0 of s (a vma means its vm_mm), or -1 after the error;
+ * the check CPU (c == ncpu) may not take or drop a lock. */
+static int lock_mm(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int mm = ex_obj(S, w, c, s, 0, HK_MM);
+	if (mm >= 0 && c >= S->L.ncpu) {
+		ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
+		return -1;
+	}
+	return mm;
+}
+
+int vm_mmap_lock_free(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	uint64_t v = ex_opv(S, w, c, s, 0);
+	int k = h_kind(v);
+	uint32_t i = h_index(v);
+	if (!((k == HK_MM && i < (uint32_t)S->P->nmms) || (k == HK_VMA && i < (uint32_t)S->P->nvmas)))
+		return 1;              /* let the step report the bad operand */
+	const MmState *ms = w_mm(&S->L, w, k == HK_MM ? (int)i : S->P->vmas[i].mm);
+	return !ms->mmap_writer && (s->op == OP_MMAP_READ_LOCK || !ms->mmap_readers);
+}
+
+int vm_mmap_lock_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int mm = lock_mm(S, w, c, s);
+	if (mm < 0)
+		return R_ERR;
+	MmState *ms = w_mm(&S->L, w, mm);
+	uint64_t me = 1ull << c;
+	const char *name = prog_ops[s->op].name, *mmn = S->P->mms[mm];
+	switch (s->op) {
+	case OP_MMAP_READ_LOCK:
+		if (ms->mmap_readers & me)   /* down_read twice can deadlock against a waiting writer */
+			return ex_fail(S, s, "%s: CPU#%d already holds mmap_lock of %s for read (recursive read locking is not allowed)",
+			               name, c, mmn);
+		ms->mmap_readers |= me;
+		break;
+	case OP_MMAP_WRITE_LOCK:
+		ms->mmap_writer = (uint8_t)(c + 1);
+		break;
+	case OP_MMAP_READ_UNLOCK:
+		if (!(ms->mmap_readers & me))
+			return ex_fail(S, s, "%s: CPU#%d does not hold mmap_lock of %s for read", name, c, mmn);
+		ms->mmap_readers &= ~me;
+		break;
+	default:                          /* OP_MMAP_WRITE_UNLOCK */
+		if (ms->mmap_writer != c + 1)
+			return ex_fail(S, s, "%s: CPU#%d does not hold mmap_lock of %s for write", name, c, mmn);
+		ms->mmap_writer = 0;
+		break;
+	}
+	ex_event(S, w, c, "%s", s->text);
+	return ex_next(S, w, c, S->P->cost.lock);
+}
+
+/* vm_flags(vma) and vm_flags_reset/set/clear(vma, flags).  The writers
+ * assert what 6.3's mmap_assert_write_locked does (lockdep's view: this
+ * CPU holds mmap_lock for write); else the kernel BUGs. */
+int vm_flags_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int vma = ex_obj(S, w, c, s, 0, HK_VMA);
+	if (vma < 0)
+		return R_ERR;
+	uint64_t *f = &w_vm_flags(&S->L, w)[vma], old = *f, b = s->nargs > 1 ? ex_opv(S, w, c, s, 1) : 0;
+	int mm = S->P->vmas[vma].mm;
+	if (s->op == OP_VM_FLAGS) {
+		ex_setdst(S, w, c, s, old);
+		ex_event(S, w, c, "%s = 0x%" PRIx64, s->text, old);
+		return ex_next(S, w, c, S->P->cost.mem);
+	}
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "%s: not in an outcome check (it changes the machine)", prog_ops[s->op].name);
+	if (w_mm(&S->L, w, mm)->mmap_writer != c + 1)
+		return ex_bug(S, w, c, s, "mmap_assert_write_locked: mmap_lock not held for write");
+	*f = s->op == OP_VM_FLAGS_RESET ? b : s->op == OP_VM_FLAGS_SET ? old | b : old & ~b;
+	ex_event(S, w, c, "%s: vm_flags 0x%" PRIx64 " -> 0x%" PRIx64, s->text, old, *f);
+	return ex_next(S, w, c, S->P->cost.mem);
+}
+
+int vm_get_page_prot(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	uint64_t flags = ex_opv(S, w, c, s, 0);
+	pte_t prot;
+	if (arch_vm_get_page_prot(S->arch, flags, &prot))
+		return ex_fail(S, s, "vm_get_page_prot(0x%" PRIx64 "): %s is not modelled in this version", flags,
+		               flags & VM_ACCESS_FLAGS ? "an _EXEC protection (VM_EXEC)"
+		                                       : "PAGE_NONE (no VM_READ, VM_WRITE or VM_EXEC)");
+	ex_setdst(S, w, c, s, prot);
+	return R_NEXT;   /* a local step: ex_step moves the pc */
+}
+
+const char *vm_access_error(Sim *S, uint8_t *w, int vma, int write)
+{
+	uint64_t f = w_vm_flags(&S->L, w)[vma];
+	if (write)
+		return f & VM_WRITE ? NULL : "no VM_WRITE";
+	return f & VM_ACCESS_FLAGS ? NULL : "no VM_READ, VM_WRITE or VM_EXEC";
+}
+
+int vm_fault_can_lock(Sim *S, uint8_t *w, int c)
+{
+	return !w_mm(&S->L, w, S->P->cpus[c].mm)->mmap_writer;
+}
