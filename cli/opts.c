@@ -39,6 +39,7 @@ static const OptDef opt_defs[] = {
 	{ "markdown", 0, FLAG(markdown) }, { "run", 0, FLAG(run_id) }, { "symmetry", 0, FLAG(symmetry) },
 	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) },
 	{ "max-memory", 0, OK_U64, offsetof(Opts, max_memory) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
+	{ "width", 0, STR(width) }, { "cpus", 0, STR(cpus) }, { "timeline", 0, STR(timeline) },
 };
 #undef STR
 #undef FLAG
