@@ -49,6 +49,59 @@ static void replay_note_changes(FILE *out, const DbWitness *w)
 	prog_free(now);
 }
 
+/* The words of cmd, a command line as runs.command records it: split at
+ * spaces, '...' quoting, \' a quote.  Returns how many; the words are
+ * written into buf and words, each with room for strlen(cmd) + 1. */
+static int replay_words(const char *cmd, char *buf, char **words)
+{
+	int n = 0, quoted = 0, in = 0;
+	for (const char *s = cmd; *s; s++) {
+		if (!quoted && *s == ' ') {
+			if (in)
+				*buf++ = 0;
+			in = 0;
+			continue;
+		}
+		if (!in)
+			words[n++] = buf;
+		in = 1;
+		if (*s == '\'')
+			quoted = !quoted;
+		else if (!quoted && *s == '\\' && s[1])
+			*buf++ = *++s;
+		else
+			*buf++ = *s;
+	}
+	*buf = 0;
+	return n;
+}
+
+/* How many choices the --schedule of the run command cmd gave (0: none,
+ * or no command recorded): the run drew those in their order. */
+static int replay_fixed(const char *cmd)
+{
+	if (!cmd)
+		return 0;
+	char *buf = malloc(strlen(cmd) + 1), **words = malloc(sizeof *words * (strlen(cmd) + 1)), err[256];
+	const char *val = NULL;
+	Choice *ch = NULL;
+	if (!buf || !words)
+		abort();
+	int n = replay_words(cmd, buf, words), k = 0;
+	for (int i = 2; i < n && !val && strcmp(words[i], "--"); i++) {
+		size_t len = strcspn(words[i], "=");
+		if (strncmp(words[i], "--", 2) || len < 4 || strncmp(words[i] + 2, "schedule", len - 2) || len > 10)
+			continue;
+		val = words[i][len] ? words[i] + len + 1 : i + 1 < n ? words[i + 1] : NULL;
+	}
+	if (val && (k = sched_parse(val, &ch, err, sizeof err)) < 0)
+		k = 0;
+	free(ch);
+	free(words);
+	free(buf);
+	return k;
+}
+
 /* Prints the replay of P (text, result r) against the recording w: the
  * timeline as shown (in the view asked for), compared as text (the
  * default view, the one recorded). */
@@ -126,7 +179,7 @@ static int replay_one(const Opts *o, const DbWitness *w, int json, RepView *v)
 	}
 	int timed = !strcmp(w->mode, "run"), bad = out_view_cpus(o, P->ncpu, v);
 	RunResult r;
-	RepDraw d = { timed, -1, 0, { 0, 0, 0 } };
+	RepDraw d = { timed, -1, timed ? replay_fixed(w->command) : 0, { 0, 0, 0 } };
 	char *text = bad ? NULL : out_witness(P, w->model, ch, n, &d, timed ? w->seed : 0, &r), *shown = NULL;
 	d.view = *v;
 	if (text && !out_view_default(v))

@@ -27,7 +27,8 @@ const OptSpec cmd_run_spec = { "run",
 	"                        0 (the default) does neither\n"
 	"      --schedule S      follow the choices S (\"0 0 1 i1 ...\": N, CPU#N takes its\n"
 	"                        next step; iN, CPU#N takes its pending IPIs) first, then\n"
-	"                        the timed order\n"
+	"                        the timed order; the schedule's steps show in its order,\n"
+	"                        as explore draws the witness\n"
 	"      --width N         the timeline at most N (40 or more) characters wide,\n"
 	"                        CPU columns shrunk to share them, texts wrapped\n"
 	"                        (default: the terminal's width; not a terminal: no limit,\n"
@@ -119,7 +120,7 @@ static int run_one(const Opts *o, const Choice *ch, int n, RepView *v)
 	}
 	RunResult r;
 	memset(&r, 0, sizeof r);
-	RepDraw d = { 1, -1, 0, { 0, 0, 0 } };
+	RepDraw d = { 1, -1, n, { 0, 0, 0 } };
 	char *text = out_witness(P, model, ch, n, &d, o->seed, &r), *shown = NULL;
 	d.view = *v;
 	if (text && !out_view_default(v))

@@ -160,12 +160,18 @@ check "timeline: --timeline=lines --cpus 0 --width 60: CPU#0's events, numbered 
 	! grep -q 'CPU#1 ' $tmp/tl.l0 && grep -Eq '^   13  CPU#0 ' $tmp/tl.l0 && test \$($widest <$tmp/tl.l0) -le 60"
 check "timeline: a livelock's cycle mark in --timeline=lines --width 40" sh -c "$T explore scenarios/livelock.yaml --variant leak -m validating --no-db -q --timeline=lines --width 40 | \
 	grep -qx -- '-- cycle starts here (livelock) --'"
+# run --schedule draws the schedule's steps in its order, as explore draws
+# the witness (its cycles are the cost model's: they may go backwards)
+check "timeline: run --schedule shows the explore witness's events in its order" sh -c "$T run scenarios/mkclean.yaml -v old -m blind --no-db --schedule '$S' | $tl | cut -c10- | sed 's/ *\$//' >$tmp/tl.r; \
+	$tl <$tmp/tl.ref | sed 's/^line/    line/' | sed 's/ *\$//' >$tmp/tl.e; sed -i 's/^ *//' $tmp/tl.r $tmp/tl.e; cmp -s $tmp/tl.r $tmp/tl.e"
 check "timeline: run --width changes neither the trace hash nor the end" sh -c "$T run scenarios/mkclean.yaml -v old -m blind --no-db --schedule '$S' | sed -n '/^end state:/,\$p' >$tmp/tl.h1; \
 	$T run scenarios/mkclean.yaml -v old -m blind --no-db --schedule '$S' --width 50 --cpus 1 | sed -n '/^end state:/,\$p' | cmp -s - $tmp/tl.h1"
 check "timeline: replay of a run with --schedule matches the recorded timeline; --width shapes it" sh -c "$T run scenarios/mkclean.yaml -v old -m blind --db $tmp/tl.db -q --sched '$S' >/dev/null && \
 	$T replay --run 1 --db $tmp/tl.db | grep -qx 'the timeline matches the recorded one' && \
 	$T replay --run 1 --db $tmp/tl.db --width 60 | $tl | $widest | grep -qx 60 && \
 	$T replay --run 1 --db $tmp/tl.db --width 60 | grep -qx 'the timeline matches the recorded one'"
+check "timeline: replay reads --schedule=S from the recorded command line too" sh -c "$T run scenarios/mkclean.yaml -v old -m blind --db $tmp/tl3.db -q '--schedule=$S' >/dev/null && \
+	$T replay --run 1 --db $tmp/tl3.db | grep -qx 'the timeline matches the recorded one'"
 check "timeline: replay of a run without --schedule still matches (time order)" sh -c "$T run scenarios/invalidate.yaml --db $tmp/tl2.db -q >/dev/null && \
 	$T replay --run 1 --db $tmp/tl2.db | grep -qx 'the timeline matches the recorded one'"
 # the default width is the terminal's when stdout is one (script(1) makes a pty)
