@@ -1,6 +1,8 @@
 /* reports/timeline.c: column layout of traces.  Column widths are fixed
  * per CPU from the longest text it shows (capped), long texts wrap inside
- * their column, so the diagram pastes into a mail unchanged. */
+ * their column, so the diagram pastes into a mail unchanged.  A view
+ * (RepView) narrows the columns to share a width, hides CPUs, or draws
+ * one line per event; the default view is the layout above. */
 #include "reports/timeline.h"
 #include <inttypes.h>
 #include <stdlib.h>
