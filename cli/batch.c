@@ -142,8 +142,9 @@ static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
 	if (rc < 0)
 		return 2;
 	b->n++;
+	RepDraw d = { 0, -1, 0, { 0, 0, 0 } };       /* the default view: what is recorded */
 	for (int k = 0; k < MAX_OUTCOMES; k++)
-		if (c->R.out[k].witness && !(c->traces[k] = out_witness(P, model, c->R.out[k].witness, c->R.out[k].wlen, 0, 0, NULL)))
+		if (c->R.out[k].witness && !(c->traces[k] = out_witness(P, model, c->R.out[k].witness, c->R.out[k].wlen, &d, 0, NULL)))
 			return 2;
 	if (!o->quiet)
 		fprintf(stderr, "explored %s %s %s: %" PRIu64 " states, %" PRIu64 " transitions in %.3f s (%.0f states/s)\n",

@@ -25,6 +25,14 @@ const OptSpec cmd_explore_spec = { "explore",
 	"      --max-memory MB   stop with an error when the search's tables need more\n"
 	"                        than MB megabytes (default: half the physical memory)\n"
 	"      --brief           the outcome lines only, no witness timelines\n"
+	"      --width N         the timelines at most N (40 or more) characters wide,\n"
+	"                        CPU columns shrunk to share them, texts wrapped\n"
+	"                        (default: the terminal's width; not a terminal: no limit,\n"
+	"                        each column at most 58)\n"
+	"      --cpus LIST       show only the columns of these CPUs (\"0,2\"); a line\n"
+	"                        after the timeline counts each hidden CPU's events\n"
+	"      --timeline T      columns (default): a column per CPU; lines: one line\n"
+	"                        per event, numbered, with its CPU (for many CPUs)\n"
 	"      --format F        text (default); json: one document (docs/json.md);\n"
 	"                        herd: a States line and an Observation line per outcome\n"
 	"      --html FILE.html  also write what 'tlbsim report' writes, for this\n"
@@ -37,23 +45,28 @@ const OptSpec cmd_explore_spec = { "explore",
 	"                        (counted over the reduced graph)\n"
 	"  -q, --quiet           no rates and database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief format html db no-db symmetry quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {
 	Opts o;
 	Batch b = { 0 };
+	RepView view;
 	int rc = opt_parse(&cmd_explore_spec, argc, argv, &o);
 	if (rc >= 0)
 		return opt_free(&o), rc;
 	int fmt = json_format("explore", o.format, 1);
 	rc = fmt < 0 ? 2 : 0;
+	if (!rc)
+		rc = out_view(&o, &view);
 	if (!rc && o.nargs != 1)
 		rc = opt_usage("explore", "expected one scenario FILE%s", "");
 	else if (!rc && o.model && !dirty_find(o.model))
 		rc = opt_usage("explore", "unknown dirty-bit model '%s'", o.model);
 	if (!rc)
 		rc = batch_compile(&b, o.args[0], o.variant, opt_source(&o));
+	for (int i = 0; !rc && i < b.nprogs; i++)
+		rc = out_view_cpus(&o, b.progs[i]->ncpu, &view);
 	if (!rc)
 		rc = batch_explore(&b, &o);
 	if (!rc && fmt == 1)
@@ -61,7 +74,7 @@ int cmd_explore(int argc, char **argv)
 	else if (!rc && fmt == 2)
 		json_herd(stdout, &b);
 	for (int i = 0; !rc && !fmt && i < b.n; i++)
-		out_combo(stdout, &b.c[i], o.brief);
+		out_combo(stdout, &b.c[i], o.brief, &view);
 	if (!rc && o.html)
 		rc = out_batch_html("explore", o.html, &b, o.args[0]);
 	fflush(stdout);

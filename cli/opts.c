@@ -44,6 +44,7 @@ static const OptDef opt_defs[] = {
 	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) },
 	{ "max-memory", 0, OK_U64, offsetof(Opts, max_memory) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
 	{ "include-dir", 'I', OK_DIR, 0 }, { "max-input", 0, OK_U64, offsetof(Opts, max_input) },
+	{ "width", 0, STR(width) }, { "cpus", 0, STR(cpus) }, { "timeline", 0, STR(timeline) },
 };
 #undef STR
 #undef FLAG

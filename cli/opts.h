@@ -16,6 +16,7 @@
 typedef struct Opts {
 	const char *cmd;             /* "run", "explore", ...: for messages */
 	const char *variant, *model, *db, *schedule, *from, *to, *against, *scenario, *html, *output, *format;
+	const char *width, *cpus, *timeline;   /* the timeline's view, checked by out_view */
 	uint64_t seed, max_states;
 	uint64_t max_memory;         /* --max-memory, MB (default: half the physical memory) */
 	uint64_t max_input;          /* --max-input, MB: the bound on one input file (default 16) */

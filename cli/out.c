@@ -8,11 +8,13 @@
 #include "reports/witness.h"
 #include "reports/judge.h"
 #include <errno.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-char *out_witness(const Program *P, const char *model, const Choice *ch, int n, int show_time,
+char *out_witness(const Program *P, const char *model, const Choice *ch, int n, const RepDraw *d,
                   uint64_t seed, RunResult *keep)
 {
 	Witness W;
@@ -25,7 +27,9 @@ char *out_witness(const Program *P, const char *model, const Choice *ch, int n, 
 	}
 	FILE *m = open_memstream(&buf, &len);
 	int lasso = W.r.outcomes >> OUT_LIVELOCK & 1;
-	rep_timeline_lasso(m, P, &W.t, show_time, lasso ? W.r.cycle_at : -1);
+	RepDraw draw = *d;
+	draw.cycle_at = lasso ? W.r.cycle_at : -1;
+	rep_timeline_draw(m, P, &W.t, &draw);
 	if (lasso)
 		rep_livelock(m, W.r.cycle_at, W.r.n);
 	rep_state(m, &W.S, W.r.final, lasso ? "cycle state:" : "end state:");
@@ -38,6 +42,87 @@ char *out_witness(const Program *P, const char *model, const Choice *ch, int n, 
 	}
 	wit_free(&W);
 	return buf;
+}
+
+/* The terminal's width when stdout is one, else 0 (no limit); a
+ * terminal narrower than REP_WIDTH_MIN counts as that wide. */
+static int out_tty_width(void)
+{
+	struct winsize ws;
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0)
+		return 0;
+	return ws.ws_col < REP_WIDTH_MIN ? REP_WIDTH_MIN : ws.ws_col;
+}
+
+/* --width N: a decimal number from REP_WIDTH_MIN to 10000. */
+static int out_width(const Opts *o, int *width)
+{
+	const char *s = o->width;
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || n < REP_WIDTH_MIN || n > 10000)
+		return opt_usage(o->cmd, "--width expects a number of columns from 40 to 10000, got '%s'", s);
+	*width = (int)n;
+	return 0;
+}
+
+/* --cpus: CPU numbers below MAX_CPUS separated by commas, as a mask in
+ * *shown; 0, or 2 after the usage line. */
+static int out_cpu_list(const Opts *o, uint64_t *shown)
+{
+	const char *s = o->cpus;
+	*shown = 0;
+	for (;;) {
+		char *end;
+		long c = *s >= '0' && *s <= '9' ? strtol(s, &end, 10) : -1;
+		if (c < 0 || c >= MAX_CPUS || (*end && *end != ','))
+			return opt_usage(o->cmd, "--cpus expects CPU numbers separated by commas (0,2), got '%s'", o->cpus);
+		*shown |= (uint64_t)1 << c;
+		if (!*end)
+			return 0;
+		s = end + 1;
+	}
+}
+
+int out_view(const Opts *o, RepView *v)
+{
+	uint64_t shown;
+	memset(v, 0, sizeof *v);
+	if (o->format && strcmp(o->format, "text") && (o->width || o->cpus || o->timeline))
+		return opt_usage(o->cmd, "--%s shapes the text timeline; --format json and herd draw none",
+		                 o->width ? "width" : o->cpus ? "cpus" : "timeline");
+	if (o->timeline && strcmp(o->timeline, "columns") && strcmp(o->timeline, "lines"))
+		return opt_usage(o->cmd, "--timeline expects columns or lines, got '%s'", o->timeline);
+	v->lines = o->timeline && !strcmp(o->timeline, "lines");
+	if (o->cpus && out_cpu_list(o, &shown))
+		return 2;
+	if (o->width)
+		return out_width(o, &v->width);
+	v->width = out_tty_width();
+	return 0;
+}
+
+int out_view_cpus(const Opts *o, int ncpu, RepView *v)
+{
+	uint64_t shown = 0, all = ncpu >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << ncpu) - 1;
+	if (!o->cpus)
+		return 0;
+	out_cpu_list(o, &shown);         /* its syntax was checked by out_view */
+	if (shown & ~all) {
+		char msg[160];
+		int c = 0;
+		while (!((shown & ~all) >> c & 1))
+			c++;
+		snprintf(msg, sizeof msg, "--cpus %s: there is no CPU#%d (the scenario has CPU#0 to CPU#%d)", o->cpus, c, ncpu - 1);
+		return opt_usage(o->cmd, "%s", msg);
+	}
+	v->hide = all & ~shown;
+	return 0;
+}
+
+int out_view_default(const RepView *v)
+{
+	return !v->width && !v->hide && !v->lines;
 }
 
 char *out_sched(const Choice *ch, int n)
@@ -112,7 +197,19 @@ static void out_symmetry(FILE *out, const ExploreResult *R)
 		fprintf(out, "   symmetry: none (%s): the full search\n", R->sym_off);
 }
 
-void out_combo(FILE *out, const Combo *c, int brief)
+/* The witness timeline of outcome k of c in view v: the recorded text
+ * in the default view, else drawn again (malloc'd, *own set). */
+static const char *out_trace(const Combo *c, int k, const RepView *v, char **own)
+{
+	*own = NULL;
+	if (!v || out_view_default(v))
+		return c->traces[k];
+	RepDraw d = { 0, -1, 0, *v };
+	*own = out_witness(c->P, c->model, c->R.out[k].witness, c->R.out[k].wlen, &d, 0, NULL);
+	return *own ? *own : c->traces[k];
+}
+
+void out_combo(FILE *out, const Combo *c, int brief, const RepView *v)
 {
 	const Program *P = c->P;
 	const ExploreResult *R = &c->R;
@@ -149,7 +246,9 @@ void out_combo(FILE *out, const Combo *c, int brief)
 			snprintf(what, sizeof what, "shortest witness (%d choices)", os->wlen);
 		fprintf(out, "\n-- %s, %s:\n   ", P->outcomes[k].name, what);
 		out_replay_cmd(out, c, k);
-		fprintf(out, "\n\n%s", c->traces[k]);
+		char *own;
+		fprintf(out, "\n\n%s", out_trace(c, k, v, &own));
+		free(own);
 	}
 	fprintf(out, "\n");
 }

@@ -7,21 +7,32 @@
 #include <stdio.h>
 #include "cli/batch.h"
 #include "reports/html.h"
+#include "reports/timeline.h"
 #include "sim/run.h"
 
 /* Replays schedule ch[0..n) of P under model with tracing and returns
- * the timeline (times shown with show_time), the end (or cycle) state
- * and any deadlock, malloc'd; NULL with the error printed.  keep, if not
- * NULL, receives the run's result (free with run_free). */
-char *out_witness(const Program *P, const char *model, const Choice *ch, int n, int show_time,
+ * the timeline drawn as d says (its cycle_at is the run's), the end (or
+ * cycle) state and any deadlock, malloc'd; NULL with the error printed.
+ * keep, if not NULL, receives the run's result (free with run_free). */
+char *out_witness(const Program *P, const char *model, const Choice *ch, int n, const RepDraw *d,
                   uint64_t seed, RunResult *keep);
+/* The view o's --width, --cpus and --timeline ask for, into v.  --width
+ * defaults to the terminal's width when stdout is a terminal, else no
+ * limit; a format other than text takes none of them.  0, or 2 after one
+ * usage line.  --cpus is checked against the CPUs later (out_view_cpus). */
+int out_view(const Opts *o, RepView *v);
+/* Sets v->hide from o's --cpus for a program of ncpu CPUs: 0, or 2 after
+ * one usage line naming a CPU it does not have. */
+int out_view_cpus(const Opts *o, int ncpu, RepView *v);
+/* Whether v is the default view (the one the database records). */
+int out_view_default(const RepView *v);
 /* ch[0..n) as a schedule string ("0 0 1 i1"), malloc'd. */
 char *out_sched(const Choice *ch, int n);
 /* The command that replays the witness of outcome k of c. */
 void out_replay_cmd(FILE *out, const Combo *c, int k);
 /* c's report: header, one line per outcome and (unless brief) each
- * witness timeline. */
-void out_combo(FILE *out, const Combo *c, int brief);
+ * witness timeline, in view v (NULL: the default, as recorded). */
+void out_combo(FILE *out, const Combo *c, int brief, const RepView *v);
 /* Writes d to path ("-": stdout); 0, or 2 with why not on stderr. */
 int out_html(const char *cmd, const char *path, const HtmlDoc *d);
 /* The HTML report of the explored batch b, made from source. */

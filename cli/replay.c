@@ -25,10 +25,18 @@ const OptSpec cmd_replay_spec = { "replay",
 	"options:\n"
 	"      --scenario NAME   the newest witness of OUTCOME in scenario NAME\n"
 	"      --run             ID is a run id: replay that run's first witness\n"
+	"      --width N         the timeline at most N (40 or more) characters wide,\n"
+	"                        CPU columns shrunk to share them, texts wrapped\n"
+	"                        (default: the terminal's width; not a terminal: no limit,\n"
+	"                        each column at most 58)\n"
+	"      --cpus LIST       show only the columns of these CPUs (\"0,2\"); a line\n"
+	"                        after the timeline counts each hidden CPU's events\n"
+	"      --timeline T      columns (default): a column per CPU; lines: one line\n"
+	"                        per event, numbered, with its CPU (for many CPUs)\n"
 	"      --format F        text (default) or json: one document (docs/json.md)\n"
 	"      --db PATH         the database (default tlbsim.db)\n"
 	"  -h, --help            this text\n",
-	"db run scenario format", 0 };
+	"db run scenario width cpus timeline format", 0 };
 
 /* Says on out whether w's scenario file changed since it was recorded.
  * A file that is not there (a replay from another folder, or a file
@@ -53,12 +61,68 @@ static void replay_note_changes(FILE *out, const DbWitness *w)
 	prog_free(now);
 }
 
-/* Prints the replay of P (text, result r) against the recording w. */
-static void replay_print(const DbWitness *w, const Program *P, const RunResult *r, const char *text)
+/* The words of cmd, a command line as runs.command records it: split at
+ * spaces, '...' quoting, \' a quote.  Returns how many; the words are
+ * written into buf and words, each with room for strlen(cmd) + 1. */
+static int replay_words(const char *cmd, char *buf, char **words)
+{
+	int n = 0, quoted = 0, in = 0;
+	for (const char *s = cmd; *s; s++) {
+		if (!quoted && *s == ' ') {
+			if (in)
+				*buf++ = 0;
+			in = 0;
+			continue;
+		}
+		if (!in)
+			words[n++] = buf;
+		in = 1;
+		if (*s == '\'')
+			quoted = !quoted;
+		else if (!quoted && *s == '\\' && s[1])
+			*buf++ = *++s;
+		else
+			*buf++ = *s;
+	}
+	*buf = 0;
+	return n;
+}
+
+/* How many choices the --schedule of the run command cmd gave (0: none,
+ * or no command recorded): the run drew those in their order. */
+static int replay_fixed(const char *cmd)
+{
+	if (!cmd)
+		return 0;
+	char *buf = malloc(strlen(cmd) + 1), **words = malloc(sizeof *words * (strlen(cmd) + 1)), err[256];
+	const char *val = NULL;
+	Choice *ch = NULL;
+	if (!buf || !words)
+		abort();
+	int n = replay_words(cmd, buf, words), k = 0;
+	for (int i = 2; i < n && !val && strcmp(words[i], "--"); i++) {
+		size_t len = strcspn(words[i], "=");
+		if (strncmp(words[i], "--", 2) || len < 4 || strncmp(words[i] + 2, "schedule", len - 2) || len > 10)
+			continue;
+		val = words[i][len] ? words[i] + len + 1 : i + 1 < n ? words[i + 1] : NULL;
+	}
+	if (val && (k = sched_parse(val, &ch, err, sizeof err)) < 0)
+		k = 0;
+	free(ch);
+	free(words);
+	free(buf);
+	return k;
+}
+
+/* Prints the replay of P (text, result r) against the recording w: the
+ * timeline as shown (in the view asked for), compared as text (the
+ * default view, the one recorded). */
+static void replay_print(const DbWitness *w, const Program *P, const RunResult *r, const char *text,
+                         const char *shown)
 {
 	char outs[512];
 	printf("== replay of %s%s: %s  variant %s  model %s\n%s", w->outcome ? "witness for " : "run",
-	       w->outcome ? w->outcome : "", w->scenario, w->variant, w->model, text);
+	       w->outcome ? w->outcome : "", w->scenario, w->variant, w->model, shown);
 	printf("outcomes: %s\nschedule: %s\n", r->outcomes ? rep_outcome_list(P, r->outcomes, outs, sizeof outs) : "none",
 	       w->schedule ? w->schedule : "");
 	if (w->trace)
@@ -100,7 +164,9 @@ static void replay_json(const DbWitness *w, const Program *P, const RunResult *r
 	printf("}\n");
 }
 
-static int replay_one(const DbWitness *w, int json)
+/* Replays w, its timeline shown in view v (out_view; its CPUs are
+ * checked here), as text or json. */
+static int replay_one(const Opts *o, const DbWitness *w, int json, RepView *v)
 {
 	char err[1024];
 	Choice *ch = NULL;
@@ -123,16 +189,21 @@ static int replay_one(const DbWitness *w, int json)
 		free(notes);
 		return 2;
 	}
-	int timed = !strcmp(w->mode, "run");
+	int timed = !strcmp(w->mode, "run"), bad = out_view_cpus(o, P->ncpu, v);
 	RunResult r;
-	char *text = out_witness(P, w->model, ch, n, timed, timed ? w->seed : 0, &r);
+	RepDraw d = { timed, -1, timed ? replay_fixed(w->command) : 0, { 0, 0, 0 } };
+	char *text = bad ? NULL : out_witness(P, w->model, ch, n, &d, timed ? w->seed : 0, &r), *shown = NULL;
+	d.view = *v;
+	if (text && !out_view_default(v))
+		shown = out_witness(P, w->model, ch, n, &d, timed ? w->seed : 0, NULL);
 	if (text && json)
 		replay_json(w, P, &r, text, notes);
 	else if (text)
-		replay_print(w, P, &r, text);
+		replay_print(w, P, &r, text, shown ? shown : text);
 	if (text)
 		run_free(&r);
 	free(notes);
+	free(shown);
 	free(text);
 	free(ch);
 	prog_free(P);
@@ -168,17 +239,18 @@ int cmd_replay(int argc, char **argv)
 {
 	Opts o;
 	DbWitness w;
+	RepView view;
 	int rc = opt_parse(&cmd_replay_spec, argc, argv, &o);
 	if (rc >= 0)
 		return opt_free(&o), rc;
 	memset(&w, 0, sizeof w);
 	int fmt = json_format("replay", o.format, 0);
-	if (fmt < 0)
+	if (fmt < 0 || out_view(&o, &view))
 		rc = 2;
 	else if (o.nargs != 1)
 		rc = opt_usage("replay", "expected one witness ID or outcome name%s", "");
 	else if (!(rc = replay_find(&o, &w)))
-		rc = replay_one(&w, fmt);
+		rc = replay_one(&o, &w, fmt, &view);
 	db_witness_free(&w);
 	opt_free(&o);
 	return rc;

@@ -27,7 +27,16 @@ const OptSpec cmd_run_spec = { "run",
 	"                        0 (the default) does neither\n"
 	"      --schedule S      follow the choices S (\"0 0 1 i1 ...\": N, CPU#N takes its\n"
 	"                        next step; iN, CPU#N takes its pending IPIs) first, then\n"
-	"                        the timed order\n"
+	"                        the timed order; the schedule's steps show in its order,\n"
+	"                        as explore draws the witness\n"
+	"      --width N         the timeline at most N (40 or more) characters wide,\n"
+	"                        CPU columns shrunk to share them, texts wrapped\n"
+	"                        (default: the terminal's width; not a terminal: no limit,\n"
+	"                        each column at most 58)\n"
+	"      --cpus LIST       show only the columns of these CPUs (\"0,2\"); a line\n"
+	"                        after the timeline counts each hidden CPU's events\n"
+	"      --timeline T      columns (default): a column per CPU; lines: one line\n"
+	"                        per event, numbered, with its CPU (for many CPUs)\n"
 	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
 	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
 	"      --format F        text (default) or json: one document (docs/json.md)\n"
@@ -35,7 +44,7 @@ const OptSpec cmd_run_spec = { "run",
 	"      --no-db           record nothing\n"
 	"  -q, --quiet           no database ids on stderr\n"
 	"  -h, --help            this text\n",
-	"variant model seed schedule format db no-db quiet include-dir max-input", 1 };
+	"variant model seed schedule width cpus timeline format db no-db quiet include-dir max-input", 1 };
 
 /* Records run r in o->db in one transaction (nothing with --no-db). */
 static int run_record(const Opts *o, const Program *P, const char *model, const RunResult *r,
@@ -71,8 +80,10 @@ static int run_record(const Opts *o, const Program *P, const char *model, const 
 	return rc ? 2 : 0;
 }
 
-/* Prints run r of P (its timeline text) and records it. */
-static int run_report(const Opts *o, const Program *P, const char *model, const RunResult *r, const char *text)
+/* Prints run r of P (its timeline text, shown in the view asked for)
+ * and records it (text: the default view). */
+static int run_report(const Opts *o, const Program *P, const char *model, const RunResult *r, const char *text,
+                      const char *shown)
 {
 	char outs[512], hash[32], *sched = out_sched(r->choices, r->n);
 	XXH64_hash_t h = XXH3_64bits(text, strlen(text));
@@ -82,7 +93,7 @@ static int run_report(const Opts *o, const Program *P, const char *model, const 
 		json_run(stdout, P, model, o->seed, r, sched, hash, text);
 	} else if (rc == 0) {
 		printf("== %s  variant %s  model %s  seed %" PRIu64 "\n%s", P->name, P->variant ? P->variant : "-",
-		       model, o->seed, text);
+		       model, o->seed, shown);
 		printf("outcomes: %s\nschedule: %s\nended at cycle %" PRIu64 "\ntrace hash: %s\n",
 		       r->outcomes ? rep_outcome_list(P, r->outcomes, outs, sizeof outs) : "none", sched, r->time, hash);
 	}
@@ -90,8 +101,9 @@ static int run_report(const Opts *o, const Program *P, const char *model, const 
 	return rc;
 }
 
-/* Compiles, runs and reports o's scenario, following schedule ch[0..n). */
-static int run_one(const Opts *o, const Choice *ch, int n)
+/* Compiles, runs and reports o's scenario, following schedule ch[0..n),
+ * its timeline in view v (for a program's CPUs: out_view_cpus). */
+static int run_one(const Opts *o, const Choice *ch, int n, RepView *v)
 {
 	char err[1024];
 	Program *P = scn_compile(o->args[0], o->variant, opt_source(o), err, sizeof err);
@@ -104,10 +116,19 @@ static int run_one(const Opts *o, const Choice *ch, int n)
 		prog_free(P);
 		return opt_usage("run", "unknown dirty-bit model '%s'", model);
 	}
+	if (out_view_cpus(o, P->ncpu, v)) {
+		prog_free(P);
+		return 2;
+	}
 	RunResult r;
 	memset(&r, 0, sizeof r);
-	char *text = out_witness(P, model, ch, n, 1, o->seed, &r);
-	int rc = text ? run_report(o, P, model, &r, text) : 2;
+	RepDraw d = { 1, -1, n, { 0, 0, 0 } };
+	char *text = out_witness(P, model, ch, n, &d, o->seed, &r), *shown = NULL;
+	d.view = *v;
+	if (text && !out_view_default(v))
+		shown = out_witness(P, model, ch, n, &d, o->seed, NULL);
+	int rc = text && (shown || out_view_default(v)) ? run_report(o, P, model, &r, text, shown ? shown : text) : 2;
+	free(shown);
 	free(text);
 	run_free(&r);
 	prog_free(P);
@@ -119,11 +140,12 @@ int cmd_run(int argc, char **argv)
 	Opts o;
 	char err[1024];
 	Choice *ch = NULL;
+	RepView view;
 	int n = 0;
 	int rc = opt_parse(&cmd_run_spec, argc, argv, &o);
 	if (rc >= 0)
 		return opt_free(&o), rc;
-	if (json_format("run", o.format, 0) < 0)
+	if (json_format("run", o.format, 0) < 0 || out_view(&o, &view))
 		rc = 2;
 	else if (o.nargs != 1)
 		rc = opt_usage("run", "expected one scenario FILE%s", "");
@@ -131,7 +153,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "tlbsim run: %s\n", err);
 		rc = 2;
 	} else
-		rc = run_one(&o, ch, n);
+		rc = run_one(&o, ch, n, &view);
 	free(ch);
 	opt_free(&o);
 	return rc;

@@ -1,7 +1,7 @@
 # bash completion for tlbsim (installed by `make install` under
 # share/bash-completion/completions): the commands, each command's options
-# as its --help lists them, the dirty-bit models after --model, folders
-# after -I, and file names otherwise.  It asks the tlbsim being completed, so it cannot
+# as its --help lists them, the dirty-bit models after --model, the values
+# of --format and --timeline, folders after -I, and file names otherwise.  It asks the tlbsim being completed, so it cannot
 # disagree with it.
 _tlbsim() {
 	local bin=${COMP_WORDS[0]} cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
@@ -17,6 +17,9 @@ _tlbsim() {
 		return ;;
 	--format)
 		COMPREPLY=($(compgen -W "text json herd" -- "$cur"))
+		return ;;
+	--timeline)
+		COMPREPLY=($(compgen -W "columns lines" -- "$cur"))
 		return ;;
 	--include-dir|-I)
 		COMPREPLY=($(compgen -d -- "$cur"))

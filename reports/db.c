@@ -122,7 +122,7 @@ static const char views_sql[] =
 	                " JOIN scenarios s ON s.id = r.scenario_id WHERE o.name = ?1" \
 	                " AND (?2 IS NULL OR s.name = ?2) ORDER BY o.id DESC LIMIT 1") \
 	X(ST_RUN_GET,   "SELECT s.name, s.hash, r.variant, r.model, r.mode, r.seed," \
-	                " r.schedule, s.id FROM runs r JOIN scenarios s" \
+	                " r.schedule, s.id, r.command FROM runs r JOIN scenarios s" \
 	                " ON s.id = r.scenario_id WHERE r.id = ?1") \
 	X(ST_FILES,     "SELECT path, text FROM scenario_files" \
 	                " WHERE scenario_id = ?1 ORDER BY seq") \
@@ -696,6 +696,7 @@ static int load_run(Db *db, int64_t run_id, DbWitness *w)
 	if (!w->schedule)
 		w->schedule = col_dup(st, 6, &oom);
 	sid = sqlite3_column_int64(st, 7);
+	w->command = col_dup(st, 8, &oom);
 	st_done(st);
 	if (oom)
 		return fail(db, "out of memory");
@@ -775,6 +776,7 @@ void db_witness_free(DbWitness *w)
 	free(w->paths);
 	free(w->texts);
 	free(w->scenario);
+	free(w->command);
 	free(w->hash);
 	free(w->variant);
 	free(w->model);

@@ -62,6 +62,7 @@ typedef struct DbWitness {
 	uint64_t seed;
 	int nfiles; char **paths, **texts;
 	char *trace;               /* decompressed timeline as recorded */
+	char *command;             /* the run's command line (runs.command), NULL if not recorded */
 } DbWitness;
 /* Loads witness id (an outcome row); returns 0, or -1 if there is none. */
 int db_witness(Db *db, int64_t id, DbWitness *w);

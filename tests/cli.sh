@@ -136,3 +136,52 @@ check "explore --max-memory: a search whose tables outgrow the bound stops with 
 # docs/models.md shows what tlbsim models prints
 awk '/lists the models of each/ { f = 1 } f && /^```$/ { if (p) exit; p = 1; next } p { print }' docs/models.md >"$tmp/models.doc"
 check "docs/models.md's tlbsim models is current" sh -c "$T models | cmp -s - $tmp/models.doc"
+# Readable timelines (issue 12 part 4): --width, --cpus, --timeline.  The
+# timeline is the block from its header ("line"/"   cycle line"/"event")
+# to "end state:".
+S='0 0 0 0 0 1 1 i1 0 0 0'
+ex="$T explore scenarios/mkclean.yaml -v old -m blind --no-db -q"
+printf '%s\n' "awk '/^(line|   cycle line|event) / { p = 1 } /^end state:/ { p = 0 } p'" >"$tmp/tl"
+printf '%s\n' "awk '{ if (length(\$0) > m) m = length(\$0) } END { print m + 0 }'" >"$tmp/widest"
+chmod +x "$tmp/tl" "$tmp/widest"
+tl=$tmp/tl widest=$tmp/widest
+$ex >"$tmp/tl.ref"
+check "timeline: --timeline=columns is the default output" sh -c "$ex --timeline=columns | cmp -s - $tmp/tl.ref"
+check "timeline: a --width the diagram fits in changes nothing" sh -c "$ex --width 200 | cmp -s - $tmp/tl.ref"
+for w in 100 72 50 40; do
+	check "timeline: --width $w: no timeline line is wider, more lines" sh -c "$ex --width $w | $tl >$tmp/tl.w && test \$($widest <$tmp/tl.w) -le $w && \
+		test \$(wc -l <$tmp/tl.w) -gt \$($tl <$tmp/tl.ref | wc -l)"
+	check "timeline: --width $w is the same on every run" sh -c "$ex --width $w >$tmp/tl.a && $ex --width $w | cmp -s - $tmp/tl.a"
+done
+check "timeline: --width keeps every word of the steps (wrapped, none cut)" sh -c "$ex | $tl | tr -s ' |' '\n\n' | sort >$tmp/tl.w1; $ex --width 100 | $tl | tr -s ' |' '\n\n' | sort >$tmp/tl.w2; cmp -s $tmp/tl.w1 $tmp/tl.w2"
+check "timeline: --cpus 1 shows CPU#1's column only and counts CPU#0's events" sh -c "$ex --cpus 1 | $tl >$tmp/tl.c && \
+	head -1 $tmp/tl.c | grep -q '^line  *CPU#1\$' && grep -q 'store 0x10000: TLB hit' $tmp/tl.c && ! grep -q 'spin_lock' $tmp/tl.c && \
+	grep -qx 'not shown: CPU#0, 15 events' $tmp/tl.c"
+check "timeline: --cpus 0,1 is every CPU: the default output" sh -c "$ex --cpus 0,1 | cmp -s - $tmp/tl.ref"
+check "timeline: --timeline=lines: a numbered line per event with its CPU" sh -c "$ex --timeline=lines | $tl >$tmp/tl.l && \
+	head -1 $tmp/tl.l | grep -q '^event  cpu     line\$' && test \$(grep -Ec '^ +[0-9]+  CPU#[01] ' $tmp/tl.l) -eq 19 && \
+	grep -Eq '^    9  CPU#1   mkclean.yaml:42    store 0x10000: TLB hit' $tmp/tl.l"
+check "timeline: --timeline=lines --cpus 0 --width 60: CPU#0's events, numbered as in the whole, within 60" sh -c "$ex --timeline lines --cpus 0 --width 60 | $tl >$tmp/tl.l0 && \
+	! grep -q 'CPU#1 ' $tmp/tl.l0 && grep -Eq '^   13  CPU#0 ' $tmp/tl.l0 && test \$($widest <$tmp/tl.l0) -le 60"
+check "timeline: a livelock's cycle mark in --timeline=lines --width 40" sh -c "$T explore scenarios/livelock.yaml --variant leak -m validating --no-db -q --timeline=lines --width 40 | \
+	grep -qx -- '-- cycle starts here (livelock) --'"
+# run --schedule draws the schedule's steps in its order, as explore draws
+# the witness (its cycles are the cost model's: they may go backwards)
+check "timeline: run --schedule shows the explore witness's events in its order" sh -c "$T run scenarios/mkclean.yaml -v old -m blind --no-db --schedule '$S' | $tl | cut -c10- | sed 's/ *\$//' >$tmp/tl.r; \
+	$tl <$tmp/tl.ref | sed 's/^line/    line/' | sed 's/ *\$//' >$tmp/tl.e; sed -i 's/^ *//' $tmp/tl.r $tmp/tl.e; cmp -s $tmp/tl.r $tmp/tl.e"
+check "timeline: run --width changes neither the trace hash nor the end" sh -c "$T run scenarios/mkclean.yaml -v old -m blind --no-db --schedule '$S' | sed -n '/^end state:/,\$p' >$tmp/tl.h1; \
+	$T run scenarios/mkclean.yaml -v old -m blind --no-db --schedule '$S' --width 50 --cpus 1 | sed -n '/^end state:/,\$p' | cmp -s - $tmp/tl.h1"
+check "timeline: replay of a run with --schedule matches the recorded timeline; --width shapes it" sh -c "$T run scenarios/mkclean.yaml -v old -m blind --db $tmp/tl.db -q --sched '$S' >/dev/null && \
+	$T replay --run 1 --db $tmp/tl.db | grep -qx 'the timeline matches the recorded one' && \
+	$T replay --run 1 --db $tmp/tl.db --width 60 | $tl | $widest | grep -qx 60 && \
+	$T replay --run 1 --db $tmp/tl.db --width 60 | grep -qx 'the timeline matches the recorded one'"
+check "timeline: replay reads --schedule=S from the recorded command line too" sh -c "$T run scenarios/mkclean.yaml -v old -m blind --db $tmp/tl3.db -q '--schedule=$S' >/dev/null && \
+	$T replay --run 1 --db $tmp/tl3.db | grep -qx 'the timeline matches the recorded one'"
+check "timeline: replay of a run without --schedule still matches (time order)" sh -c "$T run scenarios/invalidate.yaml --db $tmp/tl2.db -q >/dev/null && \
+	$T replay --run 1 --db $tmp/tl2.db | grep -qx 'the timeline matches the recorded one'"
+# the default width is the terminal's when stdout is one (script(1) makes a pty)
+if command -v script >/dev/null 2>&1; then
+	check "timeline: on a terminal 60 wide the timeline fits in 60" sh -c "script -qec 'stty cols 60; $ex' /dev/null | tr -d '\r' | $tl >$tmp/tl.tty && test \$($widest <$tmp/tl.tty) -le 60 && test \$($widest <$tmp/tl.tty) -gt 40"
+else
+	echo "ok cli: timeline on a terminal (skipped: no script(1))"
+fi

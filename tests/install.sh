@@ -45,6 +45,7 @@ complete_words() {   # complete_words WORD...: what bash completes the last word
 if command -v bash >/dev/null 2>&1; then
 	check "bash completion: commands" test "$(complete_words "$d$p/bin/tlbsim" ex)" = explore
 	check "bash completion: a command's options" test "$(complete_words "$d$p/bin/tlbsim" explore --max-s)" = "--max-states"
+	check "bash completion: --timeline's values" test "$(complete_words "$d$p/bin/tlbsim" run f --timeline l)" = lines
 	check "bash completion: models after --model" sh -c "echo '$(complete_words "$d$p/bin/tlbsim" run f --model bl)' | grep -qx blind"
 fi
 check "make uninstall leaves nothing" sh -c "make -s --no-print-directory uninstall DESTDIR=$d PREFIX=$p && test -z \"\$(find $d -type f)\""

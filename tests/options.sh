@@ -72,4 +72,16 @@ bad "unknown option before the command" "tlbsim: unknown option '--frob' (see 't
 bad "a value on --help" "tlbsim: option '--help' takes no value (see 'tlbsim --help')" --help=all
 bad "help of an unknown command" "tlbsim help: expected one command name (see 'tlbsim --help')" help frobnicate
 bad "--limit too large" "tlbsim db: --limit 9999999999 is too large (see 'tlbsim db --help')" db runs --limit 9999999999
+# the timeline's view (--width, --cpus, --timeline): bad values
+$T explore $f -v old -m blind --brief -q --db "$tmp/view.db" >/dev/null
+bad "--width below 40" "tlbsim explore: --width expects a number of columns from 40 to 10000, got '39' (see 'tlbsim explore --help')" explore $f --width 39
+bad "--width not a number" "tlbsim run: --width expects a number of columns from 40 to 10000, got 'wide' (see 'tlbsim run --help')" run $f --width wide
+bad "--width with trailing junk" "tlbsim run: --width expects a number of columns from 40 to 10000, got '80x' (see 'tlbsim run --help')" run $f --width=80x
+bad "--cpus not a list" "tlbsim explore: --cpus expects CPU numbers separated by commas (0,2), got '0,,1' (see 'tlbsim explore --help')" explore $f --cpus 0,,1
+bad "--cpus an unknown CPU" "tlbsim explore: --cpus 0,2: there is no CPU#2 (the scenario has CPU#0 to CPU#1) (see 'tlbsim explore --help')" explore $f --cpus 0,2
+bad "--cpus an unknown CPU (run)" "tlbsim run: --cpus 7: there is no CPU#7 (the scenario has CPU#0 to CPU#1) (see 'tlbsim run --help')" run $f --cpus 7
+bad "--timeline neither columns nor lines" "tlbsim run: --timeline expects columns or lines, got 'rows' (see 'tlbsim run --help')" run $f --timeline rows
+bad "--width with --format json" "tlbsim run: --width shapes the text timeline; --format json and herd draw none (see 'tlbsim run --help')" run $f --width 80 --format json
+bad "--cpus with --format herd" "tlbsim explore: --cpus shapes the text timeline; --format json and herd draw none (see 'tlbsim explore --help')" explore $f --cpus 0 --format herd
+bad "replay --cpus an unknown CPU" "tlbsim replay: --cpus 3: there is no CPU#3 (the scenario has CPU#0 to CPU#1) (see 'tlbsim replay --help')" replay 1 --db "$tmp/view.db" --cpus 3
 exit 0

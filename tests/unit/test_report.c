@@ -402,6 +402,81 @@ static void test_timeline_lasso(void **state)
 	assert_string_equal(out + strlen(out) - 67, "-- cycle starts here: the steps below repeat forever (livelock) --\n");
 }
 
+/* Every line of s is at most w wide. */
+static void lines_within(const char *s, int w)
+{
+	for (const char *p = s; *p; ) {
+		size_t n = strcspn(p, "\n");
+		if ((int)n > w)
+			fail_msg("a line of %zu > %d characters: %.*s", n, w, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* RepView: a width the columns share, hidden CPUs, one line per event. */
+static void test_timeline_view(void **state)
+{
+	Capture c;
+	(void)state;
+	load(hb_text, NULL, "hb.yaml");
+	add(&fx.t, 0, 1, -1, 0, "spin_lock(ptl) then a long text that has to wrap somewhere", NULL)->choice = 1;
+	add(&fx.t, 1, 2, -1, 0, "b", "PTE 0x10000: 0x1027 -> 0x0")->choice = 2;
+	add(&fx.t, 2, 1, -1, 0, "store 0x10000: TLB hit (W=1 D=0) and more words", NULL)->choice = 3;
+	RepDraw d = { 0, -1, 0, { 40, 0, 0 } };
+	rep_timeline_draw(cap_open(&c), fx.P, &fx.t, &d);
+	const char *out = cap_close(&c);
+	lines_within(out, 40);
+	no_trailing_spaces(out);
+	/* a width the diagram fits in: the default view */
+	char *plain = strdup(timeline(&fx.t, 0));
+	d.view.width = 1000;
+	rep_timeline_draw(cap_open(&c), fx.P, &fx.t, &d);
+	assert_string_equal(cap_close(&c), plain);
+	free(plain);
+	/* CPU#1 hidden: two columns and a count */
+	d.view = (RepView){ 0, 1u << 1, 0 };
+	rep_timeline_draw(cap_open(&c), fx.P, &fx.t, &d);
+	out = cap_close(&c);
+	char buf[128];
+	line_k(out, 0, buf, sizeof buf);
+	assert_int_equal(strncmp(buf, "line  CPU#0 ", 12), 0);
+	assert_non_null(strstr(buf, " | CPU#2"));
+	assert_null(strstr(out, "CPU#1 "));
+	assert_null(strstr(out, "PTE 0x10000"));
+	assert_string_equal(out + strlen(out) - 26, "not shown: CPU#1, 1 event\n");
+	/* one line per event, numbered among all of them */
+	d.view = (RepView){ 0, 1u << 2, 1 };
+	rep_timeline_draw(cap_open(&c), fx.P, &fx.t, &d);
+	assert_string_equal(cap_close(&c),
+		"event  cpu     line\n"
+		"    1  CPU#0         spin_lock(ptl) then a long text that has to wrap somewhere\n"
+		"    2  CPU#1           b\n"
+		"                         PTE 0x10000: 0x1027 -> 0x0\n"
+		"not shown: CPU#2, 1 event\n");
+}
+
+/* Timed: the fixed choices (a schedule followed) keep the trace's order;
+ * the others are sorted by time. */
+static void test_timeline_fixed(void **state)
+{
+	Capture c;
+	(void)state;
+	load(hb_text, NULL, "hb.yaml");
+	add(&fx.t, 0, 1, -1, 10, "a", NULL)->choice = 1;
+	add(&fx.t, 1, 1, -1, 5, "b", NULL)->choice = 2;
+	RepDraw d = { 1, -1, 2, { 0, 0, 0 } };
+	rep_timeline_draw(cap_open(&c), fx.P, &fx.t, &d);
+	const char *out = cap_close(&c);
+	char buf[128];
+	assert_string_equal(line_k(out, 2, buf, sizeof buf), "      10       a      |        |");
+	assert_string_equal(line_k(out, 3, buf, sizeof buf), "       5              | b      |");
+	d.fixed = 0;
+	rep_timeline_draw(cap_open(&c), fx.P, &fx.t, &d);
+	out = cap_close(&c);
+	assert_string_equal(line_k(out, 2, buf, sizeof buf), "       5              | b      |");
+	assert_string_equal(line_k(out, 3, buf, sizeof buf), "      10       a      |        |");
+}
+
 static void test_livelock_line(void **state)
 {
 	Capture c;
@@ -982,6 +1057,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_timeline_empty, cleanup),
 		cmocka_unit_test_teardown(test_timeline_columns, cleanup),
 		cmocka_unit_test_teardown(test_timeline_lasso, cleanup),
+		cmocka_unit_test_teardown(test_timeline_view, cleanup),
+		cmocka_unit_test_teardown(test_timeline_fixed, cleanup),
 		cmocka_unit_test_teardown(test_livelock_line, cleanup),
 		cmocka_unit_test_teardown(test_timeline_depth_indent, cleanup),
 		cmocka_unit_test_teardown(test_timeline_wrap, cleanup),
