@@ -669,7 +669,9 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 	case OP_I_MMAP_LOCK_READ:  return rwsem_free(S, w, c, s, 0);
 	case OP_I_MMAP_LOCK_WRITE: return rwsem_free(S, w, c, s, 1);
 	case OP_MMAP_READ_LOCK:
-	case OP_MMAP_WRITE_LOCK:   return vm_mmap_lock_free(S, w, c, s);
+	case OP_MMAP_WRITE_LOCK:
+	case OP_DOWN_READ:
+	case OP_DOWN_WRITE:        return vm_mmap_lock_free(S, w, c, s);
 	case OP_STORE:
 	case OP_LOAD:
 	case OP_COPY_FROM_USER:    return cs->phase != PH_FAULT_WAIT || vm_fault_can_lock(S, w, c);
@@ -1327,6 +1329,10 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_MMAP_READ_UNLOCK:
 	case OP_MMAP_WRITE_LOCK:
 	case OP_MMAP_WRITE_UNLOCK:
+	case OP_DOWN_READ:
+	case OP_UP_READ:
+	case OP_DOWN_WRITE:
+	case OP_UP_WRITE:
 		return vm_mmap_lock_step(S, w, c, s);
 	case OP_VM_FLAGS:
 	case OP_VM_FLAGS_RESET:

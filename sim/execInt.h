@@ -63,6 +63,13 @@ void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user);
  * vm_get_page_prot: the local step, R_NEXT without moving the pc, or
  * R_ERR. */
 int vm_mmap_lock_free(Sim *S, uint8_t *w, int c, const Step *s);
+/* The mmap_lock step op is, for its era name (down_read(&mm->mmap_sem)
+ * is OP_MMAP_READ_LOCK, ...); any other op as it is. */
+static inline int vm_mmap_op(int op)
+{
+	return op == OP_DOWN_READ ? OP_MMAP_READ_LOCK : op == OP_UP_READ ? OP_MMAP_READ_UNLOCK :
+	       op == OP_DOWN_WRITE ? OP_MMAP_WRITE_LOCK : op == OP_UP_WRITE ? OP_MMAP_WRITE_UNLOCK : op;
+}
 int vm_mmap_lock_step(Sim *S, uint8_t *w, int c, const Step *s);
 int vm_flags_step(Sim *S, uint8_t *w, int c, const Step *s);
 int vm_get_page_prot(Sim *S, uint8_t *w, int c, const Step *s);

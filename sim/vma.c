@@ -28,7 +28,7 @@ int vm_mmap_lock_free(Sim *S, uint8_t *w, int c, const Step *s)
 	if (!((k == HK_MM && i < (uint32_t)S->P->nmms) || (k == HK_VMA && i < (uint32_t)S->P->nvmas)))
 		return 1;              /* let the step report the bad operand */
 	const MmState *ms = w_mm(&S->L, w, k == HK_MM ? (int)i : S->P->vmas[i].mm);
-	return !ms->mmap_writer && (s->op == OP_MMAP_READ_LOCK || !ms->mmap_readers);
+	return !ms->mmap_writer && (vm_mmap_op(s->op) == OP_MMAP_READ_LOCK || !ms->mmap_readers);
 }
 
 int vm_mmap_lock_step(Sim *S, uint8_t *w, int c, const Step *s)
@@ -39,7 +39,7 @@ int vm_mmap_lock_step(Sim *S, uint8_t *w, int c, const Step *s)
 	MmState *ms = w_mm(&S->L, w, mm);
 	uint64_t me = 1ull << c;
 	const char *name = prog_ops[s->op].name, *mmn = S->P->mms[mm];
-	switch (s->op) {
+	switch (vm_mmap_op(s->op)) {
 	case OP_MMAP_READ_LOCK:
 		if (ms->mmap_readers & me)   /* down_read twice can deadlock against a waiting writer */
 			return ex_fail(S, s, "%s: CPU#%d already holds mmap_lock of %s for read (recursive read locking is not allowed)",
