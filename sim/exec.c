@@ -1339,6 +1339,8 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_VM_FLAGS_SET:
 	case OP_VM_FLAGS_CLEAR:
 		return vm_flags_step(S, w, c, s);
+	case OP_VM_PAGE_PROT:
+		return vm_page_prot_step(S, w, c, s);
 	case OP_VM_GET_PAGE_PROT:
 		if (vm_get_page_prot(S, w, c, s) != R_NEXT)
 			return R_ERR;

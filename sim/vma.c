@@ -88,16 +88,54 @@ int vm_flags_step(Sim *S, uint8_t *w, int c, const Step *s)
 	return ex_next(S, w, c, S->P->cost.mem);
 }
 
+/* vma_wants_writenotify(vma) of mm/mmap.c (2.6.19 to 6.x, without its
+ * soft-dirty and uffd-wp cases) for vm_flags f: a shared writable mapping
+ * that is not VM_PFNMAP and has ->page_mkwrite or ->pfn_mkwrite, or maps
+ * a file (every file here accounts its dirty pages). */
+static int wants_writenotify(const VmaDesc *v, uint64_t f)
+{
+	if ((f & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
+		return 0;
+	if (v->vm_ops[VMOPS_PAGE_MKWRITE] >= 0 || v->vm_ops[VMOPS_PFN_MKWRITE] >= 0)
+		return 1;
+	return !(f & VM_PFNMAP) && v->file >= 0;
+}
+
+/* The protection of vm_flags for step s into *prot: 0, or R_ERR for one
+ * the architecture tables do not model. */
+static int page_prot(Sim *S, const Step *s, uint64_t flags, pte_t *prot)
+{
+	if (!arch_vm_get_page_prot(S->arch, flags, prot))
+		return 0;
+	return ex_fail(S, s, "%s(0x%" PRIx64 "): %s is not modelled in this version", prog_ops[s->op].name, flags,
+	               flags & VM_ACCESS_FLAGS ? "an _EXEC protection (VM_EXEC)"
+	                                       : "PAGE_NONE (no VM_READ, VM_WRITE or VM_EXEC)");
+}
+
 int vm_get_page_prot(Sim *S, uint8_t *w, int c, const Step *s)
 {
-	uint64_t flags = ex_opv(S, w, c, s, 0);
 	pte_t prot;
-	if (arch_vm_get_page_prot(S->arch, flags, &prot))
-		return ex_fail(S, s, "vm_get_page_prot(0x%" PRIx64 "): %s is not modelled in this version", flags,
-		               flags & VM_ACCESS_FLAGS ? "an _EXEC protection (VM_EXEC)"
-		                                       : "PAGE_NONE (no VM_READ, VM_WRITE or VM_EXEC)");
+	if (page_prot(S, s, ex_opv(S, w, c, s, 0), &prot))
+		return R_ERR;
 	ex_setdst(S, w, c, s, prot);
 	return R_NEXT;   /* a local step: ex_step moves the pc */
+}
+
+/* vm_page_prot(vma): derived from the vma's current vm_flags, as
+ * mprotect_fixup's vma_set_page_prot keeps it (both change under
+ * mmap_write_lock). */
+int vm_page_prot_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int vma = ex_obj(S, w, c, s, 0, HK_VMA);
+	pte_t prot;
+	if (vma < 0)
+		return R_ERR;
+	uint64_t f = w_vm_flags(&S->L, w)[vma];
+	if (page_prot(S, s, wants_writenotify(&S->P->vmas[vma], f) ? f & ~VM_SHARED : f, &prot))
+		return R_ERR;
+	ex_setdst(S, w, c, s, prot);
+	ex_event(S, w, c, "%s = 0x%" PRIx64, s->text, prot);
+	return ex_next(S, w, c, S->P->cost.mem);
 }
 
 const char *vm_access_error(Sim *S, uint8_t *w, int vma, int write)
