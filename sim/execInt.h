@@ -75,6 +75,11 @@ int vm_flags_step(Sim *S, uint8_t *w, int c, const Step *s);
 int vm_get_page_prot(Sim *S, uint8_t *w, int c, const Step *s);
 /* vm_page_prot(vma): the shared step. */
 int vm_page_prot_step(Sim *S, uint8_t *w, int c, const Step *s);
+/* i_mmap_rwsem: vm_i_mmap_free: 1 if step s, i_mmap_lock_read (write 0)
+ * or i_mmap_lock_write (1), may take it now (a bad operand runs, so the
+ * step reports it); vm_i_mmap_step: the four i_mmap_*lock* steps. */
+int vm_i_mmap_free(Sim *S, uint8_t *w, int c, const Step *s, int write);
+int vm_i_mmap_step(Sim *S, uint8_t *w, int c, const Step *s);
 /* access_error() of the fault path for a fault on vma of world w: NULL
  * if its vm_flags allow the access (a write needs VM_WRITE, a read any of
  * VM_READ, VM_WRITE, VM_EXEC: vma_is_accessible), else why not. */

@@ -1,7 +1,8 @@
-/* sim/vma.c: the executor's VMAs and mmap_lock.  vma->vm_flags is machine
- * state (Mem.vm_flags; a VMA's place and file stay in the Program); the
- * fault path's VMA check is access_error()'s; each mm's mmap_lock is a
- * sleeping rwsem (MmState).  Invariant: CPU c is in an mm's mmap_readers
+/* sim/vma.c: the executor's VMAs and their sleeping rwsems.  vma->vm_flags
+ * is machine state (Mem.vm_flags; a VMA's place and file stay in the
+ * Program); the fault path's VMA check is access_error()'s; each mm's
+ * mmap_lock (MmState) and each file's i_mmap_rwsem (FileState), which
+ * guards the file's VMA tree, is a sleeping rwsem.  Invariant: CPU c is in an mm's mmap_readers
  * only between its mmap_read_lock and mmap_read_unlock steps, or while a
  * fault handler its user access entered runs (FrameState.mmap_locked). */
 #include "sim/execInt.h"
@@ -149,4 +150,51 @@ const char *vm_access_error(Sim *S, uint8_t *w, int vma, int write)
 int vm_fault_can_lock(Sim *S, uint8_t *w, int c)
 {
 	return !w_mm(&S->L, w, S->P->cpus[c].mm)->mmap_writer;
+}
+
+/* ---- i_mmap_rwsem of a file (mapping) ---- */
+
+int vm_i_mmap_free(Sim *S, uint8_t *w, int c, const Step *s, int write)
+{
+	uint64_t v = ex_opv(S, w, c, s, 0);
+	if (h_kind(v) != HK_FILE || h_index(v) >= (uint32_t)S->P->nfilesys)
+		return 1;
+	const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
+	return !fs->i_mmap_writer && (!write || !fs->i_mmap_readers);
+}
+
+/* i_mmap_rwsem.  The lock steps run only when ex_can_run says the
+ * semaphore is free enough; unlocking one not held is a scenario error. */
+int vm_i_mmap_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int f = ex_obj(S, w, c, s, 0, HK_FILE);
+	if (f < 0)
+		return R_ERR;
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
+	FileState *fs = (FileState *)(w + S->L.file) + f;
+	uint64_t me = 1ull << c;
+	switch (s->op) {
+	case OP_I_MMAP_LOCK_READ:
+		if (fs->i_mmap_readers & me)   /* down_read twice can deadlock against a waiting writer */
+			return ex_fail(S, s, "i_mmap_lock_read: CPU#%d already holds i_mmap_rwsem of %s for read (recursive read locking is not allowed)",
+			               c, S->P->filesys[f].name);
+		fs->i_mmap_readers |= me;
+		break;
+	case OP_I_MMAP_LOCK_WRITE:  fs->i_mmap_writer = (uint8_t)(c + 1); break;
+	case OP_I_MMAP_UNLOCK_READ:
+		if (!(fs->i_mmap_readers & me))
+			return ex_fail(S, s, "i_mmap_unlock_read: CPU#%d does not hold i_mmap_rwsem of %s for read",
+			            c, S->P->filesys[f].name);
+		fs->i_mmap_readers &= ~me;
+		break;
+	case OP_I_MMAP_UNLOCK_WRITE:
+		if (fs->i_mmap_writer != c + 1)
+			return ex_fail(S, s, "i_mmap_unlock_write: CPU#%d does not hold i_mmap_rwsem of %s for write",
+			            c, S->P->filesys[f].name);
+		fs->i_mmap_writer = 0;
+		break;
+	}
+	ex_event(S, w, c, "%s", s->text);
+	return ex_next(S, w, c, S->P->cost.lock);
 }
