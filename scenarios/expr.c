@@ -64,7 +64,7 @@ static void tok_str(const Stmt *st, int i, char *buf, size_t n)
 static int punct_len(const char *p)
 {
 	static const char *const two[] = { "||", "&&", "==", "!=", "<=", ">=", "<<", ">>",
-		"|=", "&=", "^=", "+=", "-=", NULL };
+		"|=", "&=", "^=", "+=", "-=", "->", NULL };
 	for (int k = 0; two[k]; k++)
 		if (p[0] == two[k][0] && p[1] == two[k][1])
 			return 2;
@@ -481,10 +481,40 @@ static int primary(Cx *cx, Stmt *st, Val *out)
 	return 0;
 }
 
-/* unary := ("!" | "~" | "-") unary | primary */
+/* lockaddr := "&" IDENT "->" ["vm_mm" "->"] ("mmap_sem" | "mmap_lock"):
+ * the address of an mm's mmap_lock (of a vma's vm_mm), the operand of the
+ * era names down_read(&mm->mmap_sem), ...  Its value is the mm (the vma)
+ * itself, which those steps take; no other address exists in the
+ * language. */
+static int lock_address(Cx *cx, Stmt *st, Val *out)
+{
+	int amp = st->i++, via_vma = 0;
+	if (st->t[st->i].kind != T_IDENT || !tok_is(st, st->i + 1, "->"))
+		return serr(cx, st, amp, "'&' takes the address of an mmap_lock only: &mm->mmap_sem or &vma->vm_mm->mmap_sem");
+	int obj = st->i;
+	if (primary(cx, st, out))
+		return -1;
+	st->i++;                                   /* "->" */
+	if (tok_is(st, st->i, "vm_mm") && tok_is(st, st->i + 1, "->"))
+		via_vma = 1, st->i += 2;
+	if (!tok_is(st, st->i, "mmap_sem") && !tok_is(st, st->i, "mmap_lock"))
+		return serr(cx, st, st->i, "'&...->%.*s': the only field with an address is the mm's mmap_sem (mmap_lock since 5.8)",
+		            st->t[st->i].len, st->s + st->t[st->i].off);
+	if (out->o.kind == OPD_CONST && h_kind(out->o.v) != (via_vma ? HK_VMA : HK_MM))
+		return serr(cx, st, obj, via_vma ? "'%.*s' is a %s, not a vma (&vma->vm_mm->mmap_sem)"
+		                                 : "'%.*s' is a %s, not an mm (&mm->mmap_sem; of a vma: &vma->vm_mm->mmap_sem)",
+		            st->t[obj].len, st->s + st->t[obj].off, cx_hk_word(h_kind(out->o.v)));
+	st->i++;
+	out->tok = amp;
+	return 0;
+}
+
+/* unary := ("!" | "~" | "-") unary | lockaddr | primary */
 static int unary(Cx *cx, Stmt *st, Val *out)
 {
 	int op = tok_is(st, st->i, "!") ? OP_NOT : tok_is(st, st->i, "~") ? OP_BNOT : tok_is(st, st->i, "-") ? OP_NEG : -1;
+	if (tok_is(st, st->i, "&"))
+		return lock_address(cx, st, out);
 	if (op < 0)
 		return primary(cx, st, out);
 	int optok = st->i++;

@@ -646,15 +646,6 @@ static int page_unlocked(Sim *S, uint8_t *w, int c, const Step *s)
 	return page_flag_clear(S, w, c, s, PG_locked);
 }
 
-static int rwsem_free(Sim *S, uint8_t *w, int c, const Step *s, int write)
-{
-	uint64_t v = ex_opv(S, w, c, s, 0);
-	if (h_kind(v) != HK_FILE || h_index(v) >= (uint32_t)S->P->nfilesys)
-		return 1;
-	const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
-	return !fs->i_mmap_writer && (!write || !fs->i_mmap_readers);
-}
-
 int ex_can_run(Sim *S, uint8_t *w, int c)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
@@ -666,10 +657,12 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 	case OP_WAIT_ON_PAGE_LOCKED: return page_unlocked(S, w, c, s);
 	case OP_WAIT_ON_PAGE_WRITEBACK: return page_flag_clear(S, w, c, s, PG_writeback);
 	case OP_FLUSH_TLB_PAGE:    return cs->phase == PH_START || cs->acks == 0;
-	case OP_I_MMAP_LOCK_READ:  return rwsem_free(S, w, c, s, 0);
-	case OP_I_MMAP_LOCK_WRITE: return rwsem_free(S, w, c, s, 1);
+	case OP_I_MMAP_LOCK_READ:  return vm_i_mmap_free(S, w, c, s, 0);
+	case OP_I_MMAP_LOCK_WRITE: return vm_i_mmap_free(S, w, c, s, 1);
 	case OP_MMAP_READ_LOCK:
-	case OP_MMAP_WRITE_LOCK:   return vm_mmap_lock_free(S, w, c, s);
+	case OP_MMAP_WRITE_LOCK:
+	case OP_DOWN_READ:
+	case OP_DOWN_WRITE:        return vm_mmap_lock_free(S, w, c, s);
 	case OP_STORE:
 	case OP_LOAD:
 	case OP_COPY_FROM_USER:    return cs->phase != PH_FAULT_WAIT || vm_fault_can_lock(S, w, c);
@@ -933,42 +926,6 @@ static int page_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	}
 	setdst(S, w, c, s, v);
 	return next(S, w, c, P->cost.mem);
-}
-
-/* i_mmap_rwsem.  The lock steps run only when ex_can_run says the
- * semaphore is free enough; unlocking one not held is a scenario error. */
-static int rwsem_step(Sim *S, uint8_t *w, int c, const Step *s)
-{
-	int f = obj(S, w, c, s, 0, HK_FILE);
-	if (f < 0)
-		return R_ERR;
-	if (c >= S->L.ncpu)
-		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
-	FileState *fs = (FileState *)(w + S->L.file) + f;
-	uint64_t me = 1ull << c;
-	switch (s->op) {
-	case OP_I_MMAP_LOCK_READ:
-		if (fs->i_mmap_readers & me)   /* down_read twice can deadlock against a waiting writer */
-			return ex_fail(S, s, "i_mmap_lock_read: CPU#%d already holds i_mmap_rwsem of %s for read (recursive read locking is not allowed)",
-			               c, S->P->filesys[f].name);
-		fs->i_mmap_readers |= me;
-		break;
-	case OP_I_MMAP_LOCK_WRITE:  fs->i_mmap_writer = (uint8_t)(c + 1); break;
-	case OP_I_MMAP_UNLOCK_READ:
-		if (!(fs->i_mmap_readers & me))
-			return ex_fail(S, s, "i_mmap_unlock_read: CPU#%d does not hold i_mmap_rwsem of %s for read",
-			            c, S->P->filesys[f].name);
-		fs->i_mmap_readers &= ~me;
-		break;
-	case OP_I_MMAP_UNLOCK_WRITE:
-		if (fs->i_mmap_writer != c + 1)
-			return ex_fail(S, s, "i_mmap_unlock_write: CPU#%d does not hold i_mmap_rwsem of %s for write",
-			            c, S->P->filesys[f].name);
-		fs->i_mmap_writer = 0;
-		break;
-	}
-	ev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, "%s", s->text);
-	return next(S, w, c, S->P->cost.lock);
 }
 
 /* VMA arithmetic and the (static) i_mmap walk. */
@@ -1322,17 +1279,23 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_I_MMAP_UNLOCK_READ:
 	case OP_I_MMAP_LOCK_WRITE:
 	case OP_I_MMAP_UNLOCK_WRITE:
-		return rwsem_step(S, w, c, s);
+		return vm_i_mmap_step(S, w, c, s);
 	case OP_MMAP_READ_LOCK:
 	case OP_MMAP_READ_UNLOCK:
 	case OP_MMAP_WRITE_LOCK:
 	case OP_MMAP_WRITE_UNLOCK:
+	case OP_DOWN_READ:
+	case OP_UP_READ:
+	case OP_DOWN_WRITE:
+	case OP_UP_WRITE:
 		return vm_mmap_lock_step(S, w, c, s);
 	case OP_VM_FLAGS:
 	case OP_VM_FLAGS_RESET:
 	case OP_VM_FLAGS_SET:
 	case OP_VM_FLAGS_CLEAR:
 		return vm_flags_step(S, w, c, s);
+	case OP_VM_PAGE_PROT:
+		return vm_page_prot_step(S, w, c, s);
 	case OP_VM_GET_PAGE_PROT:
 		if (vm_get_page_prot(S, w, c, s) != R_NEXT)
 			return R_ERR;

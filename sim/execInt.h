@@ -61,11 +61,25 @@ void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user);
  * the step reports it); vm_mmap_lock_step: mmap_{read,write}_{lock,
  * unlock}; vm_flags_step: vm_flags and vm_flags_reset/set/clear;
  * vm_get_page_prot: the local step, R_NEXT without moving the pc, or
- * R_ERR. */
+ * R_ERR (a PAGE_NONE or _EXEC protection: not modelled). */
 int vm_mmap_lock_free(Sim *S, uint8_t *w, int c, const Step *s);
+/* The mmap_lock step op is, for its era name (down_read(&mm->mmap_sem)
+ * is OP_MMAP_READ_LOCK, ...); any other op as it is. */
+static inline int vm_mmap_op(int op)
+{
+	return op == OP_DOWN_READ ? OP_MMAP_READ_LOCK : op == OP_UP_READ ? OP_MMAP_READ_UNLOCK :
+	       op == OP_DOWN_WRITE ? OP_MMAP_WRITE_LOCK : op == OP_UP_WRITE ? OP_MMAP_WRITE_UNLOCK : op;
+}
 int vm_mmap_lock_step(Sim *S, uint8_t *w, int c, const Step *s);
 int vm_flags_step(Sim *S, uint8_t *w, int c, const Step *s);
 int vm_get_page_prot(Sim *S, uint8_t *w, int c, const Step *s);
+/* vm_page_prot(vma): the shared step. */
+int vm_page_prot_step(Sim *S, uint8_t *w, int c, const Step *s);
+/* i_mmap_rwsem: vm_i_mmap_free: 1 if step s, i_mmap_lock_read (write 0)
+ * or i_mmap_lock_write (1), may take it now (a bad operand runs, so the
+ * step reports it); vm_i_mmap_step: the four i_mmap_*lock* steps. */
+int vm_i_mmap_free(Sim *S, uint8_t *w, int c, const Step *s, int write);
+int vm_i_mmap_step(Sim *S, uint8_t *w, int c, const Step *s);
 /* access_error() of the fault path for a fault on vma of world w: NULL
  * if its vm_flags allow the access (a write needs VM_WRITE, a read any of
  * VM_READ, VM_WRITE, VM_EXEC: vma_is_accessible), else why not. */

@@ -288,6 +288,8 @@ static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size
 	}
 	case OP_MMAP_READ_LOCK:
 	case OP_MMAP_WRITE_LOCK:
+	case OP_DOWN_READ:
+	case OP_DOWN_WRITE:
 		n = mmap_lock_holders(S, w, v, buf, len, n, &holder);
 		break;
 	case OP_STORE:

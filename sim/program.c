@@ -18,7 +18,7 @@ const VmFlag prog_vm_flags[] = {
 	{ "VM_NONE", 0 }, { "VM_READ", VM_READ }, { "VM_WRITE", VM_WRITE }, { "VM_EXEC", VM_EXEC },
 	{ "VM_SHARED", VM_SHARED }, { "VM_MAYREAD", VM_MAYREAD }, { "VM_MAYWRITE", VM_MAYWRITE },
 	{ "VM_MAYEXEC", VM_MAYEXEC }, { "VM_MAYSHARE", VM_MAYSHARE }, { "VM_GROWSDOWN", 0x100 },
-	{ "VM_PFNMAP", 0x400 }, { "VM_LOCKED", 0x2000 }, { "VM_IO", 0x4000 }, { "VM_DONTCOPY", 0x20000 },
+	{ "VM_PFNMAP", VM_PFNMAP }, { "VM_LOCKED", 0x2000 }, { "VM_IO", 0x4000 }, { "VM_DONTCOPY", 0x20000 },
 	{ "VM_DONTEXPAND", 0x40000 }, { "VM_ACCOUNT", 0x100000 }, { "VM_NORESERVE", 0x200000 },
 	{ "VM_HUGETLB", 0x400000 }, { "VM_MIXEDMAP", 0x10000000 }, { "VM_HUGEPAGE", 0x20000000 },
 	{ "VM_NOHUGEPAGE", 0x40000000 }, { "VM_MERGEABLE", 0x80000000 },
@@ -81,7 +81,7 @@ int prog_op_reads_only(int op)
 	switch (op) {
 	case OP_PTEP_GET: case OP_READ_ONCE: case OP_ATOMIC_READ: case OP_TEST_BIT: case OP_I_SIZE_READ: case OP_FIND_GET_PAGE: case OP_PAGE_MAPPING:
 	case OP_PAGE_MAPPED: case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGEANON: case OP_GET_BLOCK: case OP_PAGE_DIRTY: case OP_PAGE_LOCKED:
-	case OP_VM_FLAGS:
+	case OP_VM_FLAGS: case OP_VM_PAGE_PROT:
 		return 1;
 	default:
 		return prog_op_check_only(op) || prog_ops[op].cls == LOCAL || prog_ops[op].cls == CTRL;

@@ -105,6 +105,7 @@ typedef struct VmaDesc {
 #define VM_MAYWRITE 0x20ull
 #define VM_MAYEXEC  0x40ull
 #define VM_MAYSHARE 0x80ull
+#define VM_PFNMAP   0x400ull
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 
 typedef struct VmFlag { const char *name; uint64_t v; } VmFlag;

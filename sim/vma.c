@@ -1,7 +1,8 @@
-/* sim/vma.c: the executor's VMAs and mmap_lock.  vma->vm_flags is machine
- * state (Mem.vm_flags; a VMA's place and file stay in the Program); the
- * fault path's VMA check is access_error()'s; each mm's mmap_lock is a
- * sleeping rwsem (MmState).  Invariant: CPU c is in an mm's mmap_readers
+/* sim/vma.c: the executor's VMAs and their sleeping rwsems.  vma->vm_flags
+ * is machine state (Mem.vm_flags; a VMA's place and file stay in the
+ * Program); the fault path's VMA check is access_error()'s; each mm's
+ * mmap_lock (MmState) and each file's i_mmap_rwsem (FileState), which
+ * guards the file's VMA tree, is a sleeping rwsem.  Invariant: CPU c is in an mm's mmap_readers
  * only between its mmap_read_lock and mmap_read_unlock steps, or while a
  * fault handler its user access entered runs (FrameState.mmap_locked). */
 #include "sim/execInt.h"
@@ -28,7 +29,7 @@ int vm_mmap_lock_free(Sim *S, uint8_t *w, int c, const Step *s)
 	if (!((k == HK_MM && i < (uint32_t)S->P->nmms) || (k == HK_VMA && i < (uint32_t)S->P->nvmas)))
 		return 1;              /* let the step report the bad operand */
 	const MmState *ms = w_mm(&S->L, w, k == HK_MM ? (int)i : S->P->vmas[i].mm);
-	return !ms->mmap_writer && (s->op == OP_MMAP_READ_LOCK || !ms->mmap_readers);
+	return !ms->mmap_writer && (vm_mmap_op(s->op) == OP_MMAP_READ_LOCK || !ms->mmap_readers);
 }
 
 int vm_mmap_lock_step(Sim *S, uint8_t *w, int c, const Step *s)
@@ -39,7 +40,7 @@ int vm_mmap_lock_step(Sim *S, uint8_t *w, int c, const Step *s)
 	MmState *ms = w_mm(&S->L, w, mm);
 	uint64_t me = 1ull << c;
 	const char *name = prog_ops[s->op].name, *mmn = S->P->mms[mm];
-	switch (s->op) {
+	switch (vm_mmap_op(s->op)) {
 	case OP_MMAP_READ_LOCK:
 		if (ms->mmap_readers & me)   /* down_read twice can deadlock against a waiting writer */
 			return ex_fail(S, s, "%s: CPU#%d already holds mmap_lock of %s for read (recursive read locking is not allowed)",
@@ -88,16 +89,54 @@ int vm_flags_step(Sim *S, uint8_t *w, int c, const Step *s)
 	return ex_next(S, w, c, S->P->cost.mem);
 }
 
+/* vma_wants_writenotify(vma) of mm/mmap.c (2.6.19 to 6.x, without its
+ * soft-dirty and uffd-wp cases) for vm_flags f: a shared writable mapping
+ * that is not VM_PFNMAP and has ->page_mkwrite or ->pfn_mkwrite, or maps
+ * a file (every file here accounts its dirty pages). */
+static int wants_writenotify(const VmaDesc *v, uint64_t f)
+{
+	if ((f & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
+		return 0;
+	if (v->vm_ops[VMOPS_PAGE_MKWRITE] >= 0 || v->vm_ops[VMOPS_PFN_MKWRITE] >= 0)
+		return 1;
+	return !(f & VM_PFNMAP) && v->file >= 0;
+}
+
+/* The protection of vm_flags for step s into *prot: 0, or R_ERR for one
+ * the architecture tables do not model. */
+static int page_prot(Sim *S, const Step *s, uint64_t flags, pte_t *prot)
+{
+	if (!arch_vm_get_page_prot(S->arch, flags, prot))
+		return 0;
+	return ex_fail(S, s, "%s(0x%" PRIx64 "): %s is not modelled in this version", prog_ops[s->op].name, flags,
+	               flags & VM_ACCESS_FLAGS ? "an _EXEC protection (VM_EXEC)"
+	                                       : "PAGE_NONE (no VM_READ, VM_WRITE or VM_EXEC)");
+}
+
 int vm_get_page_prot(Sim *S, uint8_t *w, int c, const Step *s)
 {
-	uint64_t flags = ex_opv(S, w, c, s, 0);
 	pte_t prot;
-	if (arch_vm_get_page_prot(S->arch, flags, &prot))
-		return ex_fail(S, s, "vm_get_page_prot(0x%" PRIx64 "): %s is not modelled in this version", flags,
-		               flags & VM_ACCESS_FLAGS ? "an _EXEC protection (VM_EXEC)"
-		                                       : "PAGE_NONE (no VM_READ, VM_WRITE or VM_EXEC)");
+	if (page_prot(S, s, ex_opv(S, w, c, s, 0), &prot))
+		return R_ERR;
 	ex_setdst(S, w, c, s, prot);
 	return R_NEXT;   /* a local step: ex_step moves the pc */
+}
+
+/* vm_page_prot(vma): derived from the vma's current vm_flags, as
+ * mprotect_fixup's vma_set_page_prot keeps it (both change under
+ * mmap_write_lock). */
+int vm_page_prot_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int vma = ex_obj(S, w, c, s, 0, HK_VMA);
+	pte_t prot;
+	if (vma < 0)
+		return R_ERR;
+	uint64_t f = w_vm_flags(&S->L, w)[vma];
+	if (page_prot(S, s, wants_writenotify(&S->P->vmas[vma], f) ? f & ~VM_SHARED : f, &prot))
+		return R_ERR;
+	ex_setdst(S, w, c, s, prot);
+	ex_event(S, w, c, "%s = 0x%" PRIx64, s->text, prot);
+	return ex_next(S, w, c, S->P->cost.mem);
 }
 
 const char *vm_access_error(Sim *S, uint8_t *w, int vma, int write)
@@ -111,4 +150,51 @@ const char *vm_access_error(Sim *S, uint8_t *w, int vma, int write)
 int vm_fault_can_lock(Sim *S, uint8_t *w, int c)
 {
 	return !w_mm(&S->L, w, S->P->cpus[c].mm)->mmap_writer;
+}
+
+/* ---- i_mmap_rwsem of a file (mapping) ---- */
+
+int vm_i_mmap_free(Sim *S, uint8_t *w, int c, const Step *s, int write)
+{
+	uint64_t v = ex_opv(S, w, c, s, 0);
+	if (h_kind(v) != HK_FILE || h_index(v) >= (uint32_t)S->P->nfilesys)
+		return 1;
+	const FileState *fs = (const FileState *)(w + S->L.file) + h_index(v);
+	return !fs->i_mmap_writer && (!write || !fs->i_mmap_readers);
+}
+
+/* i_mmap_rwsem.  The lock steps run only when ex_can_run says the
+ * semaphore is free enough; unlocking one not held is a scenario error. */
+int vm_i_mmap_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int f = ex_obj(S, w, c, s, 0, HK_FILE);
+	if (f < 0)
+		return R_ERR;
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
+	FileState *fs = (FileState *)(w + S->L.file) + f;
+	uint64_t me = 1ull << c;
+	switch (s->op) {
+	case OP_I_MMAP_LOCK_READ:
+		if (fs->i_mmap_readers & me)   /* down_read twice can deadlock against a waiting writer */
+			return ex_fail(S, s, "i_mmap_lock_read: CPU#%d already holds i_mmap_rwsem of %s for read (recursive read locking is not allowed)",
+			               c, S->P->filesys[f].name);
+		fs->i_mmap_readers |= me;
+		break;
+	case OP_I_MMAP_LOCK_WRITE:  fs->i_mmap_writer = (uint8_t)(c + 1); break;
+	case OP_I_MMAP_UNLOCK_READ:
+		if (!(fs->i_mmap_readers & me))
+			return ex_fail(S, s, "i_mmap_unlock_read: CPU#%d does not hold i_mmap_rwsem of %s for read",
+			            c, S->P->filesys[f].name);
+		fs->i_mmap_readers &= ~me;
+		break;
+	case OP_I_MMAP_UNLOCK_WRITE:
+		if (fs->i_mmap_writer != c + 1)
+			return ex_fail(S, s, "i_mmap_unlock_write: CPU#%d does not hold i_mmap_rwsem of %s for write",
+			            c, S->P->filesys[f].name);
+		fs->i_mmap_writer = 0;
+		break;
+	}
+	ex_event(S, w, c, "%s", s->text);
+	return ex_next(S, w, c, S->P->cost.lock);
 }

@@ -315,6 +315,43 @@ static void test_mmap_lock_deadlock(void **state)
 	fx_finish(f);
 }
 
+/* The era names: down_read(&mm->mmap_sem) and the others are the
+ * mmap_lock steps, and &X->mmap_sem is X. */
+static void test_mmap_sem_era_names(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	static const char text[] = MACHINE
+		"cpus:\n"
+		"  - {cpu: 0, body: [\"down_read(&mm->mmap_sem)\", \"up_read(&rw->vm_mm->mmap_sem)\"]}\n"
+		"  - {cpu: 1, body: [\"down_write(&rw->vm_mm->mmap_lock)\", \"up_write(&mm->mmap_sem)\"]}\n";
+	fx_start(f, text, NULL, "validating");
+	const Step *s = &f->P->steps[cpu(f, 0)->pc];
+	assert_int_equal(s->op, OP_DOWN_READ);
+	assert_int_equal(s->a[0].kind, OPD_CONST);
+	assert_int_equal(s->a[0].v, h_make(HK_MM, 0));
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(mm0(f)->mmap_readers, 0x1);
+	assert_string_equal(fx_enabled(f), "0");          /* down_write sleeps */
+	char buf[512];
+	sim_waits(&f->S, f->w, buf, sizeof buf);
+	assert_non_null(strstr(buf, "CPU#1 waits in down_write(&rw->vm_mm->mmap_lock) for mmap_lock of mm, held by CPU#0 (read)"));
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(1));
+	assert_int_equal(mm0(f)->mmap_writer, 2);
+	fx_apply(f, CH_STEP(1));
+	assert_int_equal(mm0(f)->mmap_writer, 0);
+	fx_finish(f);
+
+	char msg[512];
+	static const char bad[] = MACHINE "cpus: [{cpu: 0, body: [\"down_read(&page0->mmap_sem)\"]}]\n";
+	compile_err(bad, NULL, msg, sizeof msg);
+	assert_non_null(strstr(msg, "'page0' is a page, not an mm (&mm->mmap_sem; of a vma: &vma->vm_mm->mmap_sem)"));
+	static const char amp[] = MACHINE "cpus: [{cpu: 0, body: [\"down_read(&mm)\"]}]\n";
+	compile_err(amp, NULL, msg, sizeof msg);
+	assert_non_null(strstr(msg, "'&' takes the address of an mmap_lock only"));
+}
+
 static void test_mmap_lock_errors(void **state)
 {
 	SimFx *f = &fx[0];
@@ -372,6 +409,44 @@ static void test_vm_get_page_prot(void **state)
 	fx_finish(f);
 }
 
+/* vma->vm_page_prot: read-only for a shared writable file mapping
+ * (vma_wants_writenotify), writable for an anonymous shared one or a
+ * VM_PFNMAP one; it follows vm_flags. */
+static void test_vm_page_prot(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	static const char text[] = MACHINE
+		"  - name: mkwrite\n"
+		"    params: [vma, page]\n"
+		"    body: [\"return 0\"]\n"
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"a = vm_page_prot(rw)\"\n"
+		"      - \"b = vm_page_prot(anon)\"\n"
+		"      - \"c = vm_page_prot(pfn)\"\n"
+		"      - \"d = vm_page_prot(ro)\"\n"
+		"      - \"e = vm_page_prot(withops)\"\n"
+		"      - \"mmap_write_lock(mm)\"\n"
+		"      - \"vm_flags_clear(anon, VM_SHARED)\"\n"
+		"      - \"g = vm_page_prot(anon)\"\n"
+		"      - \"WRITE_ONCE(n, a | b << 8 | c << 16 | d << 24 | e << 32 | g << 40)\"\n"
+		"      - \"mmap_write_unlock(mm)\"\n";
+	char more[4096];
+	const char *end = strstr(text, "fault_handler:");
+	snprintf(more, sizeof more, "%.*s%s%s", (int)(end - text), text,
+	         "  - {name: anon, mm: mm, start: 0x50000}\n"
+	         "  - {name: pfn, mm: mm, start: 0x60000, file: file, vm_flags: [VM_READ, VM_WRITE, VM_SHARED, VM_PFNMAP]}\n"
+	         "  - {name: withops, mm: mm, start: 0x70000, vm_ops: {page_mkwrite: mkwrite}}\n", end);
+	fx_start(f, more, NULL, "validating");
+	fx_run_to_end(f);
+	/* x86: PAGE_SHARED 0x27, PAGE_READONLY and PAGE_COPY 0x25 */
+	assert_int_equal(var_n(f), 0x25ull | 0x27ull << 8 | 0x27ull << 16 | 0x25ull << 24 | 0x25ull << 32 | 0x25ull << 40);
+	assert_true(prog_op_reads_only(OP_VM_PAGE_PROT));
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,8 +458,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_mmap_lock_rwsem, cleanup),
 		cmocka_unit_test_teardown(test_fault_holds_mmap_lock, cleanup),
 		cmocka_unit_test_teardown(test_mmap_lock_deadlock, cleanup),
+		cmocka_unit_test_teardown(test_mmap_sem_era_names, cleanup),
 		cmocka_unit_test_teardown(test_mmap_lock_errors, cleanup),
 		cmocka_unit_test_teardown(test_vm_get_page_prot, cleanup),
+		cmocka_unit_test_teardown(test_vm_page_prot, cleanup),
 	};
 	return cmocka_run_group_tests_name("vma", tests, NULL, NULL);
 }
