@@ -18,11 +18,8 @@ const OptSpec cmd_check_spec = { "check",
 	"no expect: entry names fails too ('unexpected: OUTCOME in ...', with its replay\n"
 	"command), unless an entry says others: any.  Exit 1 if any failed.\n\n"
 	"options:\n"
-	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
-	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
-	"      --max-states N    stop with an error past N states (default 50000000)\n"
-	"      --max-memory MB   stop with an error when the search's tables need more\n"
-	"                        than MB megabytes (default: half the physical memory)\n"
+	CLI_HELP_INPUT
+	CLI_HELP_BOUNDS
 	"      --format F        text (default) or json: the explorations, the lines\n"
 	"                        above and the counts as one document (docs/json.md)\n"
 	"      --db PATH         record the results in PATH (default tlbsim.db)\n"

@@ -9,6 +9,27 @@
 
 #define TLBSIM_VERSION "0.1.0"
 
+/* --help lines several commands share, as string literals to splice
+ * into their texts: the input rules (-I, --max-input), the search bounds
+ * (--max-states, --max-memory), the timeline views (--width, --cpus,
+ * --timeline). */
+#define CLI_HELP_INPUT \
+	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n" \
+	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
+#define CLI_HELP_BOUNDS \
+	"      --max-states N    stop with an error past N states (default 50000000)\n" \
+	"      --max-memory MB   stop with an error when the search's tables need more\n" \
+	"                        than MB megabytes (default: half the physical memory)\n"
+#define CLI_HELP_TIMELINE \
+	"      --width N         the timeline at most N (40 or more) characters wide,\n" \
+	"                        CPU columns shrunk to share them, texts wrapped\n" \
+	"                        (default: the terminal's width; not a terminal: no limit,\n" \
+	"                        each column at most 58)\n" \
+	"      --cpus LIST       show only the columns of these CPUs (\"0,2\"); a line\n" \
+	"                        after the timeline counts each hidden CPU's events\n" \
+	"      --timeline T      columns (default): a column per CPU; lines: one line\n" \
+	"                        per event, numbered, with its CPU (for many CPUs)\n"
+
 typedef struct CliCmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);

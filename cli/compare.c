@@ -17,11 +17,8 @@ const OptSpec cmd_compare_spec = { "compare",
 	"models, cells the reachable outcomes ('none').  The matrix is recorded;\n"
 	"'tlbsim db matrix' reprints it without running.\n\n"
 	"options:\n"
-	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
-	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
-	"      --max-states N    stop with an error past N states (default 50000000)\n"
-	"      --max-memory MB   stop with an error when the search's tables need more\n"
-	"                        than MB megabytes (default: half the physical memory)\n"
+	CLI_HELP_INPUT
+	CLI_HELP_BOUNDS
 	"      --format F        text (default: the matrix); json: one document with every\n"
 	"                        exploration (docs/json.md); herd: a States line and an\n"
 	"                        Observation line per outcome of each exploration\n"

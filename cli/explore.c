@@ -19,20 +19,10 @@ const OptSpec cmd_explore_spec = { "explore",
 	"options:\n"
 	"  -v, --variant V       only variant V (default: every variant)\n"
 	"  -m, --model M         only dirty-bit model M (default: the scenario's machine.models)\n"
-	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
-	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
-	"      --max-states N    stop with an error past N states (default 50000000)\n"
-	"      --max-memory MB   stop with an error when the search's tables need more\n"
-	"                        than MB megabytes (default: half the physical memory)\n"
+	CLI_HELP_INPUT
+	CLI_HELP_BOUNDS
 	"      --brief           the outcome lines only, no witness timelines\n"
-	"      --width N         the timelines at most N (40 or more) characters wide,\n"
-	"                        CPU columns shrunk to share them, texts wrapped\n"
-	"                        (default: the terminal's width; not a terminal: no limit,\n"
-	"                        each column at most 58)\n"
-	"      --cpus LIST       show only the columns of these CPUs (\"0,2\"); a line\n"
-	"                        after the timeline counts each hidden CPU's events\n"
-	"      --timeline T      columns (default): a column per CPU; lines: one line\n"
-	"                        per event, numbered, with its CPU (for many CPUs)\n"
+	CLI_HELP_TIMELINE
 	"      --format F        text (default); json: one document (docs/json.md);\n"
 	"                        herd: a States line and an Observation line per outcome\n"
 	"      --html FILE.html  also write what 'tlbsim report' writes, for this\n"

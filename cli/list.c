@@ -11,8 +11,7 @@ const OptSpec cmd_list_spec = { "list",
 	"FILE '-' reads the scenario from standard input.\n\n"
 	"options:\n"
 	"  -v, --variant V       compile variant V (default: the scenario's first)\n"
-	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
-	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
+	CLI_HELP_INPUT
 	"  -h, --help            this text\n",
 	"variant include-dir max-input", 1 };
 

@@ -25,14 +25,7 @@ const OptSpec cmd_replay_spec = { "replay",
 	"options:\n"
 	"      --scenario NAME   the newest witness of OUTCOME in scenario NAME\n"
 	"      --run             ID is a run id: replay that run's first witness\n"
-	"      --width N         the timeline at most N (40 or more) characters wide,\n"
-	"                        CPU columns shrunk to share them, texts wrapped\n"
-	"                        (default: the terminal's width; not a terminal: no limit,\n"
-	"                        each column at most 58)\n"
-	"      --cpus LIST       show only the columns of these CPUs (\"0,2\"); a line\n"
-	"                        after the timeline counts each hidden CPU's events\n"
-	"      --timeline T      columns (default): a column per CPU; lines: one line\n"
-	"                        per event, numbered, with its CPU (for many CPUs)\n"
+	CLI_HELP_TIMELINE
 	"      --format F        text (default) or json: one document (docs/json.md)\n"
 	"      --db PATH         the database (default tlbsim.db)\n"
 	"  -h, --help            this text\n",

@@ -29,16 +29,8 @@ const OptSpec cmd_run_spec = { "run",
 	"                        next step; iN, CPU#N takes its pending IPIs) first, then\n"
 	"                        the timed order; the schedule's steps show in its order,\n"
 	"                        as explore draws the witness\n"
-	"      --width N         the timeline at most N (40 or more) characters wide,\n"
-	"                        CPU columns shrunk to share them, texts wrapped\n"
-	"                        (default: the terminal's width; not a terminal: no limit,\n"
-	"                        each column at most 58)\n"
-	"      --cpus LIST       show only the columns of these CPUs (\"0,2\"); a line\n"
-	"                        after the timeline counts each hidden CPU's events\n"
-	"      --timeline T      columns (default): a column per CPU; lines: one line\n"
-	"                        per event, numbered, with its CPU (for many CPUs)\n"
-	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n"
-	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
+	CLI_HELP_TIMELINE
+	CLI_HELP_INPUT
 	"      --format F        text (default) or json: one document (docs/json.md)\n"
 	"      --db PATH         record the run in PATH (default tlbsim.db)\n"
 	"      --no-db           record nothing\n"
