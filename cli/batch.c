@@ -137,6 +137,10 @@ static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", S.err);
 		explore_free(&c->R);
+	} else if (rc == 1) {
+		fprintf(stderr, "%s (%s %s %s: what it found is shown, marked incomplete)\n", S.err, P->name,
+		        P->variant ? P->variant : "-", model);
+		b->incomplete++;
 	}
 	sim_free(&S);
 	if (rc < 0)
@@ -164,6 +168,11 @@ int batch_explore(Batch *b, const Opts *o)
 				return 2;
 	}
 	return 0;
+}
+
+int batch_status(const Batch *b, int rc)
+{
+	return rc ? rc : b->incomplete ? BATCH_INCOMPLETE : 0;
 }
 
 void batch_free(Batch *b)
@@ -225,7 +234,7 @@ static int batch_record_combo(Db *db, const Combo *c, const Opts *o, FILE *log)
 	int64_t sid = batch_record_scenario(db, c->P);
 	DbRun r = { sid, c->P->variant ? c->P->variant : "-", c->model, "explore", 0, NULL, TLBSIM_VERSION,
 	            c->R.seconds, c->R.states, c->R.transitions, c->R.schedules, c->R.end_states, NULL,
-	            o->cmdline, o->max_states };
+	            o->cmdline, o->max_states, c->R.stop != EX_DONE };
 	int quiet = o->quiet;
 	int64_t rid = sid < 0 ? -1 : db_run(db, &r);
 	if (rid < 0)

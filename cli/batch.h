@@ -17,8 +17,9 @@ typedef struct Combo {
 	char *traces[MAX_OUTCOMES];  /* witness timelines (out_witness), NULL where no witness */
 } Combo;
 
-/* The programs compiled (progs, owned) and the combos explored (c). */
-typedef struct Batch { Combo *c; int n, cap; Program **progs; int nprogs; } Batch;
+/* The programs compiled (progs, owned) and the combos explored (c), of
+ * which incomplete were stopped by a bound (their R.stop). */
+typedef struct Batch { Combo *c; int n, cap; Program **progs; int nprogs; int incomplete; } Batch;
 
 /* Compiles path for variant (NULL: every variant) into b; 0, or 2 with
  * the error printed. */
@@ -28,11 +29,19 @@ int batch_compile(Batch *b, const char *path, const char *variant, const ScnSour
  * them (batch_explore).  0, or 2 with the error printed. */
 int batch_collect(const Opts *o, Batch *b);
 /* Explores every program of b under --model, else every model
- * (o->all_models), else its machine.models.  0, or 2. */
+ * (o->all_models), else its machine.models.  0, or 2.  A search a bound
+ * stops is kept, with what it found, and counted in b->incomplete;
+ * stderr says so in a line (even with --quiet). */
 int batch_explore(Batch *b, const Opts *o);
 /* Exit status of a command whose results were printed but could not be
  * recorded (the database is locked, full, read-only, of another schema). */
 #define BATCH_NOT_RECORDED 3
+/* Exit status of a command whose results were printed (and recorded)
+ * but are partial: a bound (--max-states, --max-memory) stopped a search. */
+#define BATCH_INCOMPLETE 4
+/* The exit status after rc (0, 2 or BATCH_NOT_RECORDED): rc if nonzero,
+ * else BATCH_INCOMPLETE if a search of b was stopped, else 0. */
+int batch_status(const Batch *b, int rc);
 /* Records every combo of b in o->db in one transaction (nothing with
  * --no-db).  Called after the results are printed.  0, or
  * BATCH_NOT_RECORDED with why and "nothing was recorded" on stderr; the

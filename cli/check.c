@@ -1,6 +1,7 @@
 /* cli/check.c: tlbsim check: explore scenarios and judge what they reach
  * against their expect: entries (reports/judge.c), LKMM judgelitmus
- * style.  Exit 1 if any expectation failed. */
+ * style.  Exit 1 if any expectation failed, else 4 if a bound stopped a
+ * search (BATCH_INCOMPLETE). */
 #include "cli/cli.h"
 #include "cli/batch.h"
 #include "cli/out.h"
@@ -16,7 +17,9 @@ const OptSpec cmd_check_spec = { "check",
 	"models and compares what it finds with its expect: entries.  Prints one line\n"
 	"per expectation and a last line 'N passed, N failed'.  An outcome reached that\n"
 	"no expect: entry names fails too ('unexpected: OUTCOME in ...', with its replay\n"
-	"command), unless an entry says others: any.  Exit 1 if any failed.\n\n"
+	"command), unless an entry says others: any.  Of a search a bound stopped, what\n"
+	"its end states do not decide is 'incomplete ...: not known' and counted as\n"
+	"'N not known'.  Exit 1 if any failed, else 4 if a bound stopped a search.\n\n"
 	"options:\n"
 	CLI_HELP_INPUT
 	CLI_HELP_BOUNDS
@@ -33,7 +36,7 @@ const OptSpec cmd_check_spec = { "check",
 /* check judges everything: an outcome reached that no expect: entry of
  * the cell names fails, with the command that replays its witness,
  * unless an entry says others: any. */
-static void check_others(FILE *out, const Combo *c, int *failed)
+static void check_others(FILE *out, const Combo *c, JudgeCount *n)
 {
 	uint32_t bad = judge_unexpected(c->P, c->model, c->R.reach);
 	for (int k = 0; k < c->P->noutcomes; k++) {
@@ -44,41 +47,41 @@ static void check_others(FILE *out, const Combo *c, int *failed)
 		if (c->R.out[k].witness)
 			out_replay_cmd(out, c, k);
 		fprintf(out, "\n");
-		++*failed;
+		n->failed++;
 	}
 }
 
 /* Judges one combo's expectations; prints witnesses of a failed one. */
-static void check_combo(FILE *out, const Combo *c, int *passed, int *failed)
+static void check_combo(FILE *out, const Combo *c, JudgeCount *n)
 {
-	if (!c->R.end_states) {
-		judge_no_end_state(out, c->P, c->model, c->R.reach, c->R.always, passed, failed);
+	if (!c->R.end_states && c->R.stop == EX_DONE) {
+		judge_no_end_state(out, c->P, c->model, &c->R, n);
 		return;
 	}
-	if (judge(out, c->P, c->model, c->R.reach, c->R.always, passed, failed))
+	if (judge(out, c->P, c->model, &c->R, n))
 		for (int k = 0; k < c->P->noutcomes; k++)
 			if (c->R.out[k].witness) {
 				char *s = out_sched(c->R.out[k].witness, c->R.out[k].wlen);
 				fprintf(out, "     witness for %s: %s\n", c->P->outcomes[k].name, s);
 				free(s);
 			}
-	check_others(out, c, failed);
+	check_others(out, c, n);
 }
 
 /* --format json: the explorations, the judge's lines, the counts. */
-static void check_json(const Batch *b, const char *lines, int passed, int failed)
+static void check_json(const Batch *b, const char *lines, const JudgeCount *n)
 {
 	json_begin(stdout, "check");
 	json_explorations(stdout, b);
 	json_lines(stdout, "lines", lines);
-	printf(", \"passed\": %d, \"failed\": %d}\n", passed, failed);
+	printf(", \"passed\": %d, \"failed\": %d, \"unknown\": %d}\n", n->passed, n->failed, n->unknown);
 }
 
 int cmd_check(int argc, char **argv)
 {
 	Opts o;
 	Batch b = { 0 };
-	int passed = 0, failed = 0;
+	JudgeCount n = { 0, 0, 0 };
 	int rc = opt_parse(&cmd_check_spec, argc, argv, &o);
 	if (rc >= 0)
 		return opt_free(&o), rc;
@@ -88,18 +91,21 @@ int cmd_check(int argc, char **argv)
 	size_t len = 0;
 	FILE *out = !rc && fmt ? open_memstream(&lines, &len) : stdout;
 	for (int i = 0; !rc && i < b.n; i++)
-		check_combo(out, &b.c[i], &passed, &failed);
-	if (!rc && !fmt)
-		printf("%d passed, %d failed\n", passed, failed);
+		check_combo(out, &b.c[i], &n);
+	if (!rc && !fmt && n.unknown)
+		printf("%d passed, %d failed, %d not known (a bound stopped the search)\n", n.passed, n.failed, n.unknown);
+	else if (!rc && !fmt)
+		printf("%d passed, %d failed\n", n.passed, n.failed);
 	if (!rc && fmt) {
 		fclose(out);
-		check_json(&b, lines, passed, failed);
+		check_json(&b, lines, &n);
 	}
 	free(lines);
 	fflush(stdout);
 	if (!rc)                         /* the results first: a failed write loses nothing shown */
 		rc = batch_record(&o, &b);
+	rc = rc ? rc : n.failed ? 1 : batch_status(&b, 0);
 	batch_free(&b);
 	opt_free(&o);
-	return rc ? rc : failed ? 1 : 0;
+	return rc;
 }

@@ -17,9 +17,11 @@
 	"  -I, --include-dir DIR include: may also reach files in DIR (repeatable)\n" \
 	"      --max-input MB    the bound on one input file (default 16, at most 1024)\n"
 #define CLI_HELP_BOUNDS \
-	"      --max-states N    stop with an error past N states (default 50000000)\n" \
-	"      --max-memory MB   stop with an error when the search's tables need more\n" \
-	"                        than MB megabytes (default: half the physical memory)\n"
+	"      --max-states N    stop the search past N states (default 50000000)\n" \
+	"      --max-memory MB   stop the search when its tables need more than MB\n" \
+	"                        megabytes (default: half the physical memory); what a\n" \
+	"                        stopped search found is shown and recorded, marked\n" \
+	"                        incomplete, and the exit status is 4\n"
 #define CLI_HELP_TIMELINE \
 	"      --width N         the timeline at most N (40 or more) characters wide,\n" \
 	"                        CPU columns shrunk to share them, texts wrapped\n" \

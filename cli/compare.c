@@ -61,7 +61,7 @@ static void compare_print(const Batch *b)
 	for (int i = 0; i < b->n; i++) {
 		const Combo *c = &b->c[i];
 		cells[i] = (MatrixCell){ c->P->name, c->P->variant ? c->P->variant : "-", c->model,
-		                         compare_cell(c->P, c->R.reach, outs[i], sizeof outs[i]) };
+		                         compare_cell(c->P, c->R.reach, outs[i], sizeof outs[i]), c->R.stop != EX_DONE };
 	}
 	rep_matrix_print(stdout, cells, b->n);
 	free(cells);
@@ -87,6 +87,7 @@ int cmd_compare(int argc, char **argv)
 	fflush(stdout);
 	if (!rc)                         /* the results first: a failed write loses nothing shown */
 		rc = batch_record(&o, &b);
+	rc = batch_status(&b, rc);
 	batch_free(&b);
 	opt_free(&o);
 	return rc;

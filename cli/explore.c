@@ -70,6 +70,7 @@ int cmd_explore(int argc, char **argv)
 	fflush(stdout);
 	if (!rc)                         /* the results first: a failed write loses nothing shown */
 		rc = batch_record(&o, &b);
+	rc = batch_status(&b, rc);
 	batch_free(&b);
 	opt_free(&o);
 	return rc;

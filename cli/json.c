@@ -51,9 +51,11 @@ void json_str(FILE *out, const char *s, size_t len)
 	fputc('"', out);
 }
 
+/* "key": s (a JSON string, or null for NULL); key NULL: the value only. */
 static void json_key_str(FILE *out, const char *key, const char *s)
 {
-	fprintf(out, "\"%s\": ", key);
+	if (key)
+		fprintf(out, "\"%s\": ", key);
 	if (s)
 		json_str(out, s, strlen(s));
 	else
@@ -67,8 +69,10 @@ static void json_outcome(FILE *out, const Combo *c, int k)
 	const OutcomeStat *os = &R->out[k];
 	fputs("{", out);
 	json_key_str(out, "name", c->P->outcomes[k].name);
-	fprintf(out, ", \"observed\": \"%s\"", judge_observed(R->reach, R->always, k));
-	if (k == OUT_LIVELOCK)
+	fprintf(out, ", \"observed\": \"%s\"", judge_observed(R, k));
+	if (R->stop != EX_DONE)
+		fputs(", \"schedules\": null", out);
+	else if (k == OUT_LIVELOCK)
 		fprintf(out, ", \"stuck_states\": %" PRIu64, R->stuck_states);
 	else if (os->unbounded)
 		fputs(", \"schedules\": null", out);
@@ -104,12 +108,15 @@ static void json_combo(FILE *out, const Combo *c)
 	fprintf(out, ", \"hash\": \"%s\", \"states\": %" PRIu64 ", \"transitions\": %" PRIu64
 	        ", \"end_states\": %" PRIu64 ", \"longest_witness_path\": %d, \"schedules\": ",
 	        P->hash, R->states, R->transitions, R->end_states, R->max_depth);
-	if (R->schedules_unbounded)
+	if (R->schedules_unbounded || R->stop != EX_DONE)
 		fputs("null", out);
 	else
 		fprintf(out, "%" PRIu64, R->schedules);
-	fprintf(out, ", \"schedules_end\": \"%s\", \"outcomes\": [",
-	        R->schedules_unbounded ? "unbounded" : R->schedules_cyclic ? "some never end" : "all end");
+	fprintf(out, ", \"schedules_end\": \"%s\", \"complete\": %s, \"stopped_by\": ",
+	        R->stop != EX_DONE ? "not known" : R->schedules_unbounded ? "unbounded" :
+	        R->schedules_cyclic ? "some never end" : "all end", R->stop == EX_DONE ? "true" : "false");
+	json_key_str(out, NULL, R->stop == EX_DONE ? NULL : explore_stop_option(R->stop));
+	fputs(", \"outcomes\": [", out);
 	for (int k = 0, n = 0; k < P->noutcomes; k++)
 		if (R->out[k].witness) {
 			fputs(n++ ? ",\n    " : "\n    ", out);
@@ -187,7 +194,7 @@ static void json_word(FILE *out, const char *s)
 
 void json_herd(FILE *out, const Batch *b)
 {
-	static const char *const verdict[] = { "Never", "Sometimes", "Always" };
+	static const char *const verdict[] = { "Never", "Sometimes", "Always", "Unknown" };
 	for (int i = 0; i < b->n; i++) {
 		const Combo *c = &b->c[i];
 		const ExploreResult *R = &c->R;
@@ -196,17 +203,22 @@ void json_herd(FILE *out, const Batch *b)
 		fputc(' ', out);
 		json_word(out, c->P->variant ? c->P->variant : "-");
 		fprintf(out, " %s\nStates %" PRIu64 "\n", c->model, R->end_states);
+		if (R->stop != EX_DONE)
+			fprintf(out, "Incomplete %s %" PRIu64 "\n", explore_stop_option(R->stop), R->states);
 		for (int k = 0; k < c->P->noutcomes; k++) {
 			if (c->P->outcomes_off >> k & 1)
 				continue;
-			int v = !(R->reach >> k & 1) ? 0 : R->always >> k & 1 ? 2 : 1;
+			int v = R->reach >> k & 1 ? (R->stop == EX_DONE && R->always >> k & 1 ? 2 : 1) :
+			        R->stop == EX_DONE ? 0 : 3;
 			fputs("Observation ", out);
 			json_word(out, c->P->name);
 			fputc(' ', out);
 			json_word(out, c->P->variant ? c->P->variant : "-");
 			fprintf(out, " %s ", c->model);
 			json_word(out, c->P->outcomes[k].name);
-			if (k == OUT_LIVELOCK)
+			if (R->stop != EX_DONE)
+				fprintf(out, " %s ? ?\n", verdict[v]);
+			else if (k == OUT_LIVELOCK)
 				fprintf(out, " %s %" PRIu64 " %" PRIu64 "\n", verdict[v], R->stuck_states, R->states);
 			else if (R->schedules_unbounded && R->out[k].unbounded)
 				fprintf(out, " %s * *\n", verdict[v]);

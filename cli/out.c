@@ -174,8 +174,10 @@ static void out_outcome_line(FILE *out, const Combo *c, int k)
 	const ExploreResult *R = &c->R;
 	const OutcomeStat *os = &R->out[k];
 	char *s = out_sched(os->witness, os->wlen), n1[32], n2[48];
-	fprintf(out, "   %-22s %s", c->P->outcomes[k].name, judge_observed(R->reach, R->always, k));
-	if (k == OUT_LIVELOCK)
+	fprintf(out, "   %-22s %s", c->P->outcomes[k].name, judge_observed(R, k));
+	if (R->stop != EX_DONE)
+		fprintf(out, " in %" PRIu64 " end states so far; witness: %s\n", os->end_states, s);
+	else if (k == OUT_LIVELOCK)
 		fprintf(out, ": %" PRIu64 " of %" PRIu64 " states reach no end state; witness: %s (the last %d repeat%s forever)\n",
 		        R->stuck_states, R->states, s, os->cycle, os->cycle == 1 ? "s" : "");
 	else
@@ -216,12 +218,19 @@ void out_combo(FILE *out, const Combo *c, int brief, const RepView *v)
 	char *path = ytext_escape(P->files[0].path);   /* from the command line or a database */
 	fprintf(out, "== %s  variant %s  model %s  (%s)\n", P->name, P->variant ? P->variant : "-", c->model, path);
 	free(path);
-	fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
-	out_schedules(out, R);
-	fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n", R->end_states, R->max_depth);
+	if (R->stop != EX_DONE) {
+		fprintf(out, "   INCOMPLETE: %s stopped the search at %" PRIu64 " states (%" PRIu64 " transitions, "
+		        "%" PRIu64 " end states, depth %d)\n   the outcomes below were reached, each with a shortest "
+		        "witness; the others are not known; schedules are not counted\n",
+		        explore_stop_option(R->stop), R->states, R->transitions, R->end_states, R->max_depth);
+	} else {
+		fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
+		out_schedules(out, R);
+		fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n", R->end_states, R->max_depth);
+	}
 	out_symmetry(out, R);
 	if (!R->reach)
-		fprintf(out, "   outcomes: none\n");
+		fprintf(out, "   outcomes: none%s\n", R->stop != EX_DONE ? " found so far" : "");
 	for (int k = 0; k < P->noutcomes; k++)
 		if (R->out[k].witness)
 			out_outcome_line(out, c, k);

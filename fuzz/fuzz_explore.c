@@ -45,7 +45,7 @@ static void fz_explore(const Program *P, const char *model)
 	if (rc < 0 && !S.err[0])
 		abort();
 	sim_free(&S);
-	for (int k = 0; rc == 0 && k < MAX_OUTCOMES; k++)
+	for (int k = 0; rc >= 0 && k < MAX_OUTCOMES; k++)
 		if (R.out[k].witness)
 			fz_run(P, model, 0, R.out[k].witness, R.out[k].wlen);
 	explore_free(&R);

@@ -27,7 +27,7 @@ enum {
 	" recorded_at TEXT," /* UTC, ISO 8601 */ \
 	" command TEXT," \
 	" max_states INTEGER," \
-	" complete INTEGER"  /* 1: the search finished (a bounded-out one is not recorded) */
+	" complete INTEGER"  /* 1: the search finished; 0: a bound stopped it (what it found so far) */
 
 /* Created once in an empty database, in one transaction with user_version. */
 static const char schema_sql[] =
@@ -81,13 +81,15 @@ static const char views_sql[] =
 	"  WHERE s2.name = s.name AND r2.variant = r.variant AND r2.model = r.model AND r2.mode = 'explore');"
 	"CREATE VIEW verdicts AS"
 	" SELECT l.scenario, l.variant, l.model, o.name AS outcome,"
-	"  CASE WHEN l.end_states > 0 AND o.end_states = l.end_states THEN 'Always' ELSE 'Sometimes' END AS verdict,"
-	"  o.schedules, o.witness, l.id AS run_id, o.id AS witness_id"
+	"  CASE WHEN l.complete IS NOT 0 AND l.end_states > 0 AND o.end_states = l.end_states"
+	"  THEN 'Always' ELSE 'Sometimes' END AS verdict,"
+	"  o.schedules, o.witness, l.id AS run_id, o.id AS witness_id, l.complete IS NOT 0 AS complete"
 	" FROM latest_runs l JOIN outcomes o ON o.run_id = l.id;"
 	"CREATE VIEW matrix AS"
 	" SELECT l.scenario, l.variant, l.model,"
 	"  coalesce((SELECT group_concat(name, ',') FROM"
-	"   (SELECT name FROM outcomes WHERE run_id = l.id ORDER BY name)), '') AS outcomes"
+	"   (SELECT name FROM outcomes WHERE run_id = l.id ORDER BY name)), '') AS outcomes,"
+	"  l.complete IS NOT 0 AS complete"
 	" FROM latest_runs l;"
 	"CREATE VIEW witness_text AS"
 	" SELECT o.id AS witness_id, o.run_id, o.name AS outcome, o.witness AS schedule,"
@@ -111,7 +113,7 @@ static const char views_sql[] =
 	                " schedule, version, seconds, states, transitions, schedules," \
 	                " end_states, trace_hash, recorded_at, command, max_states, complete)" \
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
-	                " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?14, ?15, 1)") \
+	                " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?14, ?15, ?16)") \
 	X(ST_OUT_ADD,   "INSERT INTO outcomes(run_id, name, schedules, end_states," \
 	                " witness, witness_steps, trace, trace_len)" \
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") \
@@ -131,17 +133,19 @@ static const char views_sql[] =
 	                " ON s.id = r.scenario_id ORDER BY r.id DESC LIMIT ?1") \
 	X(ST_RUN_INFO,  "SELECT s.name, s.hash, r.variant, r.model, r.mode, r.version," \
 	                " r.seed, r.states, r.transitions, r.schedules, r.end_states," \
-	                " r.seconds FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
+	                " r.seconds, r.complete FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
 	                " WHERE r.id = ?1") \
 	X(ST_OUT_ROWS,  "SELECT id, name, schedules, end_states, witness, witness_steps" \
 	                " FROM outcomes WHERE run_id = ?1 ORDER BY id") \
 	X(ST_NAMES,     "SELECT DISTINCT name FROM outcomes WHERE run_id = ?1" \
 	                " ORDER BY name") \
-	X(ST_LATEST,    "SELECT s.name, r.variant, r.model, max(r.id)" \
-	                " FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
-	                " WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1)" \
-	                " GROUP BY s.name, r.variant, r.model" \
-	                " ORDER BY s.name, min(r.id)")   /* by name, then as first explored */
+	X(ST_LATEST,    "SELECT name, variant, model, id, (SELECT complete FROM runs WHERE id = t.id)" \
+	                " FROM (SELECT s.name AS name, r.variant AS variant, r.model AS model," \
+	                "  max(r.id) AS id, min(r.id) AS first" \
+	                "  FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
+	                "  WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1)" \
+	                "  GROUP BY s.name, r.variant, r.model) t" \
+	                " ORDER BY name, first")   /* by name, then as first explored */
 
 #define ST_ENUM(id, sql) id,
 #define ST_SQL(id, sql) sql,
@@ -156,9 +160,11 @@ struct Db {
 	char err[512];             /* the last error, for db_errmsg */
 };
 
-/* One explore cell: the latest explore run's outcome names, comma-joined. */
+/* One explore cell: the latest explore run's outcome names, comma-joined;
+ * incomplete: a bound stopped that search (runs.complete = 0). */
 typedef struct Cell {
 	char *scenario, *variant, *model, *outcomes;
+	int incomplete;
 } Cell;
 typedef struct Cells {
 	Cell *v;
@@ -367,8 +373,9 @@ static int use_wal(Db *db)
 }
 
 /* Creates the schema in an empty database, migrates version 1 (adds
- * the views), accepts one already at DB_SCHEMA_VERSION, and refuses
- * anything else. */
+ * the provenance columns and the views) and version 2 (the views again:
+ * version 3's know incomplete searches), accepts one already at
+ * DB_SCHEMA_VERSION, and refuses anything else. */
 static int schema_apply(Db *db, int ver, int nobjs)
 {
 	if (ver == DB_SCHEMA_VERSION)
@@ -377,8 +384,12 @@ static int schema_apply(Db *db, int ver, int nobjs)
 		return exec(db, "ALTER TABLE runs ADD COLUMN recorded_at TEXT;"
 		            "ALTER TABLE runs ADD COLUMN command TEXT;"
 		            "ALTER TABLE runs ADD COLUMN max_states INTEGER;"
-		            "ALTER TABLE runs ADD COLUMN complete INTEGER;", "migrate schema 1 to 2") ||
-		       exec(db, views_sql, "migrate schema 1 to 2");
+		            "ALTER TABLE runs ADD COLUMN complete INTEGER;", "migrate schema 1 to 3") ||
+		       exec(db, views_sql, "migrate schema 1 to 3");
+	if (ver == 2)
+		return exec(db, "DROP VIEW witness_text; DROP VIEW matrix; DROP VIEW verdicts; DROP VIEW latest_runs;",
+		            "migrate schema 2 to 3") ||
+		       exec(db, views_sql, "migrate schema 2 to 3");
 	if (ver != 0)
 		return fail(db, "database has schema version %d, this tlbsim "
 		            "reads version %d", ver, DB_SCHEMA_VERSION);
@@ -528,7 +539,8 @@ int64_t db_run(Db *db, const DbRun *r)
 	          bind_u64(st, 9, r->states) | bind_u64(st, 10, r->transitions) |
 	          bind_u64(st, 11, r->schedules) | bind_u64(st, 12, r->end_states) |
 	          bind_text(st, 13, r->trace_hash) | bind_text(st, 14, r->command) |
-	          (r->max_states ? bind_u64(st, 15, r->max_states) : sqlite3_bind_null(st, 15));
+	          (r->max_states ? bind_u64(st, 15, r->max_states) : sqlite3_bind_null(st, 15)) |
+	          sqlite3_bind_int(st, 16, !r->incomplete);
 	return insert_row(db, st, bad, "insert run");
 }
 
@@ -846,6 +858,7 @@ static int cells_add(Db *db, sqlite3_stmt *latest, sqlite3_stmt *names, Cells *c
 	cell->model = col_dup(latest, 2, &oom);
 	if (oom)
 		return fail(db, "out of memory");
+	cell->incomplete = sqlite3_column_type(latest, 4) != SQLITE_NULL && !sqlite3_column_int(latest, 4);
 	return names_join(db, names, sqlite3_column_int64(latest, 3), &cell->outcomes);
 }
 
@@ -1000,7 +1013,7 @@ int db_print_matrix(Db *db, FILE *out)
 	if (rc == 0) {
 		for (int i = 0; i < c.n; i++)
 			m[i] = (MatrixCell){ c.v[i].scenario, c.v[i].variant,
-			                     c.v[i].model, c.v[i].outcomes };
+			                     c.v[i].model, c.v[i].outcomes, c.v[i].incomplete };
 		rep_matrix_print(out, m, c.n);
 		rc = check_out(db, out);
 	}
@@ -1023,9 +1036,9 @@ static sqlite3 *open_other(Db *db, const char *path)
 	sqlite3_busy_timeout(h, DB_BUSY_MS);
 	if (query_int(db, h, "PRAGMA user_version", &ver))
 		fail_prefix(db, path);
-	else if (ver != DB_SCHEMA_VERSION && ver != 1)    /* 1: the same tables */
+	else if (ver < 1 || ver > DB_SCHEMA_VERSION)    /* 1, 2: the same tables */
 		fail(db, "%s: database has schema version %d, this tlbsim reads "
-		     "versions 1 and %d", path, ver, DB_SCHEMA_VERSION);
+		     "versions 1 to %d", path, ver, DB_SCHEMA_VERSION);
 	else
 		return h;
 	sqlite3_close(h);
@@ -1060,36 +1073,77 @@ static int cell_cmp(const Cell *a, const Cell *b)
 	return d ? d : strcmp(a->model, b->model);
 }
 
-static const char *or_none(const char *s)
+/* A cell's outcomes as printed: "none" if empty, " (incomplete)" after
+ * those of a search a bound stopped. */
+static void cell_text(FILE *out, const Cell *c)
 {
-	return *s ? s : "none";
+	fputs(*c->outcomes ? c->outcomes : "none", out);
+	if (c->incomplete)
+		fputs(" (incomplete)", out);
 }
 
-/* Prints "scenario variant model: what" or "...: what -> after". */
-static void cell_line(FILE *out, const Cell *c, const char *what, const char *after)
+/* Prints "scenario variant model: what", or "...: before -> after". */
+static void cell_line(FILE *out, const Cell *c, const char *what, const Cell *b, const Cell *a)
 {
-	fprintf(out, "%s %s %s: %s", c->scenario, c->variant, c->model, what);
-	if (after)
-		fprintf(out, " -> %s", after);
+	fprintf(out, "%s %s %s: ", c->scenario, c->variant, c->model);
+	if (what)
+		fputs(what, out);
+	else {
+		cell_text(out, b);
+		fputs(" -> ", out);
+		cell_text(out, a);
+	}
 	fputc('\n', out);
 }
 
+/* 1 if every name of the comma-joined list a is in the list b. */
+static int names_within(const char *a, const char *b)
+{
+	while (*a) {
+		size_t n = strcspn(a, ",");
+		const char *p = b;
+		int found = 0;
+		while (*p && !found) {
+			size_t m = strcspn(p, ",");
+			found = m == n && !memcmp(a, p, n);
+			p += m + (p[m] == ',');
+		}
+		if (!found)
+			return 0;
+		a += n + (a[n] == ',');
+	}
+	return 1;
+}
+
+/* Whether the verdicts of before b and after a differ: complete ones
+ * when their outcome sets differ; with one side incomplete only when it
+ * reached an outcome the complete side does not have (what it did not
+ * reach is not known); two incomplete ones never. */
+static int cell_changed(const Cell *b, const Cell *a)
+{
+	if (!b->incomplete && !a->incomplete)
+		return strcmp(b->outcomes, a->outcomes) != 0;
+	if (b->incomplete && a->incomplete)
+		return 0;
+	return b->incomplete ? !names_within(b->outcomes, a->outcomes) : !names_within(a->outcomes, b->outcomes);
+}
+
 /* Merges two key-sorted cell lists (SQL's BINARY order is strcmp order),
- * printing changed and one-sided cells in key order; returns the number
- * of cells whose outcome set changed. */
+ * printing changed and one-sided cells in key order (and those whose
+ * search became complete or incomplete); returns the number of cells
+ * whose verdicts changed (cell_changed). */
 static int cells_diff(const Cells *b, const Cells *a, FILE *out)
 {
 	int i = 0, j = 0, changed = 0;
 	while (i < b->n || j < a->n) {
 		int cmp = i == b->n ? 1 : j == a->n ? -1 : cell_cmp(&b->v[i], &a->v[j]);
 		if (cmp < 0)
-			cell_line(out, &b->v[i], "only in before", NULL);
+			cell_line(out, &b->v[i], "only in before", NULL, NULL);
 		else if (cmp > 0)
-			cell_line(out, &a->v[j], "only in after", NULL);
-		else if (strcmp(b->v[i].outcomes, a->v[j].outcomes) != 0) {
-			cell_line(out, &a->v[j], or_none(b->v[i].outcomes),
-			          or_none(a->v[j].outcomes));
-			changed++;
+			cell_line(out, &a->v[j], "only in after", NULL, NULL);
+		else if (strcmp(b->v[i].outcomes, a->v[j].outcomes) || b->v[i].incomplete != a->v[j].incomplete) {
+			cell_line(out, &a->v[j], NULL, &b->v[i], &a->v[j]);
+			changed += cell_changed(&b->v[i], &a->v[j]);
 		}
 		i += cmp <= 0;
 		j += cmp >= 0;
@@ -1147,6 +1201,7 @@ static int run_info(Db *db, DbRunRow *r)
 	r->schedules = (uint64_t)sqlite3_column_int64(st, 9);
 	r->end_states = (uint64_t)sqlite3_column_int64(st, 10);
 	r->seconds = sqlite3_column_double(st, 11);
+	r->incomplete = sqlite3_column_type(st, 12) != SQLITE_NULL && !sqlite3_column_int(st, 12);
 	st_done(st);
 	return oom ? fail(db, "out of memory") : 0;
 }

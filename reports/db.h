@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 typedef struct Db Db;
 
@@ -39,6 +39,8 @@ typedef struct DbRun {
 	const char *trace_hash;    /* run: hash of its trace; explore: NULL */
 	const char *command;       /* the command line that made it (NULL: unknown) */
 	uint64_t max_states;       /* explore: its --max-states bound (0: none or a run) */
+	int incomplete;            /* explore: a bound stopped it (runs.complete = 0);
+	                              its schedules are then 0 (not counted) */
 } DbRun;
 int64_t db_run(Db *db, const DbRun *r);   /* run id or -1 */
 
@@ -101,6 +103,7 @@ typedef struct DbRunRow {
 	char *scenario, *hash, *variant, *model, *mode, *version;
 	uint64_t seed, states, transitions, schedules, end_states;
 	double seconds;
+	int incomplete;                /* a bound stopped the search (complete = 0) */
 	int nout; DbOutcomeRow *out;   /* in id order */
 } DbRunRow;
 

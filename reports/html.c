@@ -185,6 +185,8 @@ static void matrix_cell(FILE *out, Names *nm, const HtmlDoc *d, int k)
 	sorted_outcomes(r, idx);
 	for (int i = 0; i < r->nout; i++)
 		chip(out, nm, k, r, idx[i]);
+	if (r->incomplete)
+		fputs(" <i>(incomplete)</i>", out);
 	fputs("</td>", out);
 }
 
@@ -218,7 +220,7 @@ static void matrix(FILE *out, Names *nm, const HtmlDoc *d)
 	if (!cells)
 		abort();
 	for (int k = 0; k < d->nruns; k++)
-		cells[k] = (MatrixCell){ d->runs[k].scenario, d->runs[k].variant, d->runs[k].model, "" };
+		cells[k] = (MatrixCell){ d->runs[k].scenario, d->runs[k].variant, d->runs[k].model, "", 0 };
 	fputs("<h2 id=\"matrix\">Matrix</h2>\n<p>Rows: scenario and variant; columns: dirty-bit models; "
 	      "cells: the outcomes some interleaving reaches, each linking to its shortest witness.</p>\n", out);
 	if (rep_grid_build(&g, cells, d->nruns) < 0)
@@ -604,7 +606,12 @@ static void run_prov(FILE *out, const HtmlDoc *d, int k)
 	prov_u64(out, "seed", r->seed);
 	prov_u64(out, "states", r->states);
 	prov_u64(out, "transitions", r->transitions);
-	if (r->schedules_cyclic)
+	if (r->incomplete)
+		prov_row(out, "search", "incomplete: a bound (--max-states, --max-memory) stopped it; the outcomes "
+		         "below were reached, the others are not known");
+	if (r->incomplete)
+		prov_row(out, "schedules", "not counted");
+	else if (r->schedules_cyclic)
 		prov_row(out, "schedules", "unbounded (the state graph has a cycle)");
 	else
 		prov_u64(out, "schedules", r->schedules);
@@ -621,18 +628,23 @@ static void run_prov(FILE *out, const HtmlDoc *d, int k)
 static void run_outcomes(FILE *out, const HtmlRun *r, int k)
 {
 	if (r->nout == 0)
-		fputs("<p>No interleaving reaches any outcome.</p>\n", out);
+		fputs(r->incomplete ? "<p>No outcome found before the search stopped.</p>\n" :
+		      "<p>No interleaving reaches any outcome.</p>\n", out);
 	else
 		fputs("<ul class=\"outcomes\">\n", out);
 	for (int o = 0; o < r->nout; o++) {
 		const HtmlOutcome *ho = &r->out[o];
 		tag(out, "<li><b>", ho->name, "</b>: ");
-		fprintf(out, "in %" PRIu64 " of ", ho->schedules);
-		if (r->schedules_cyclic)
-			fputs("unbounded", out);
-		else
-			fprintf(out, "%" PRIu64, r->schedules);
-		fprintf(out, " schedules (%" PRIu64 " end states)", ho->end_states);
+		if (r->incomplete)
+			fprintf(out, "in %" PRIu64 " end states so far", ho->end_states);
+		else {
+			fprintf(out, "in %" PRIu64 " of ", ho->schedules);
+			if (r->schedules_cyclic)
+				fputs("unbounded", out);
+			else
+				fprintf(out, "%" PRIu64, r->schedules);
+			fprintf(out, " schedules (%" PRIu64 " end states)", ho->end_states);
+		}
 		if (ho->witness)
 			fprintf(out, "; <a href=\"#w%d-%d\">witness</a>", k, witness_of(r, o));
 		fputs("</li>\n", out);
@@ -707,7 +719,7 @@ void html_run_explored(HtmlRun *r, const Program *P, const char *model, const Ex
 	*r = (HtmlRun){ .P = P, .scenario = P->name, .variant = P->variant ? P->variant : "-", .model = model,
 	                .mode = "explore", .hash = P->hash, .description = P->description, .states = R->states,
 	                .transitions = R->transitions, .schedules = R->schedules, .end_states = R->end_states,
-	                .schedules_cyclic = R->schedules_cyclic, .seconds = -1 };
+	                .schedules_cyclic = R->schedules_cyclic, .seconds = -1, .incomplete = R->stop != EX_DONE };
 	r->nfiles = P->nfiles < HTML_MAX_FILES ? P->nfiles : HTML_MAX_FILES;
 	for (int i = 0; i < r->nfiles; i++) {
 		r->paths[i] = P->files[i].path;

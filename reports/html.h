@@ -28,6 +28,8 @@ typedef struct HtmlRun {
 	int64_t run_id;              /* database id, 0 if not recorded */
 	uint64_t seed, states, transitions, schedules, end_states;
 	int schedules_cyclic;        /* schedules unbounded */
+	int incomplete;              /* a bound stopped the search: outcomes are
+	                                those found, schedules not counted */
 	double seconds;              /* wall time, < 0: not shown (not deterministic) */
 	int nfiles;
 	const char *paths[HTML_MAX_FILES], *texts[HTML_MAX_FILES];

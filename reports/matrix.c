@@ -4,7 +4,10 @@
 #include "reports/matrix.h"
 #include "cpus/dirty.h"
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+enum { GRID_TEXT_MAX = 4096 };   /* a cell's text (outcome names, comma-joined) */
 
 static const char *str(const char *s)
 {
@@ -73,8 +76,9 @@ void rep_grid_free(MatrixGrid *g)
 }
 
 /* Text at row r (-1: the header) and column c (0 scenario, 1 variant, then
- * one per model): the outcomes, "none" if empty, "-" if no cell. */
-static const char *grid_text(const MatrixGrid *g, int r, int c)
+ * one per model): the outcomes, "none" if empty, "-" if no cell, with
+ * " (incomplete)" after (in buf) if the cell is. */
+static const char *grid_text(const MatrixGrid *g, int r, int c, char *buf, size_t len)
 {
 	int k;
 	if (r < 0)
@@ -87,7 +91,11 @@ static const char *grid_text(const MatrixGrid *g, int r, int c)
 	k = g->at[r * g->ncols + c - 2];
 	if (k < 0)
 		return "-";
-	return *str(g->cells[k].outcomes) ? g->cells[k].outcomes : "none";
+	const char *s = *str(g->cells[k].outcomes) ? g->cells[k].outcomes : "none";
+	if (!g->cells[k].incomplete)
+		return s;
+	snprintf(buf, len, "%s (incomplete)", s);
+	return buf;
 }
 
 /* Prints row r (-1: header) padded to widths w.  Padding is written only
@@ -96,7 +104,8 @@ static void grid_line(FILE *out, const MatrixGrid *g, const size_t *w, int r)
 {
 	size_t pad = 0;
 	for (int c = 0; c < g->ncols + 2; c++) {
-		const char *s = grid_text(g, r, c);
+		char buf[GRID_TEXT_MAX];
+		const char *s = grid_text(g, r, c, buf, sizeof buf);
 		if (*s) {
 			fprintf(out, "%*s%s", (int)pad, "", s);
 			pad = 0;
@@ -125,7 +134,8 @@ static size_t *grid_widths(const MatrixGrid *g)
 		return NULL;
 	for (int c = 0; c < g->ncols + 2; c++)
 		for (int r = -1; r < g->nrows; r++) {
-			size_t len = strlen(grid_text(g, r, c));
+			char buf[GRID_TEXT_MAX];
+			size_t len = strlen(grid_text(g, r, c, buf, sizeof buf));
 			if (len > w[c])
 				w[c] = len;
 		}
@@ -181,4 +191,10 @@ void rep_matrix_print(FILE *out, const MatrixCell *cells, int n)
 	if (!ok)
 		fputs("matrix: out of memory\n", out);
 	free(sub);
+	for (int i = 0; i < n; i++)
+		if (cells[i].incomplete) {
+			fputs("\n(incomplete): a bound (--max-states, --max-memory) stopped the search: the outcomes shown "
+			      "were reached, the others are not known\n", out);
+			break;
+		}
 }

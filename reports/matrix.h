@@ -8,6 +8,8 @@
 typedef struct MatrixCell {
 	const char *scenario, *variant, *model;
 	const char *outcomes;    /* comma-separated, sorted; "" means none */
+	int incomplete;          /* a bound stopped the search: outcomes are
+	                            those found, the others are not known */
 } MatrixCell;
 
 /* The matrix laid out over cells[]: row r is keyed like cells[row[r]],
@@ -26,7 +28,9 @@ int rep_grid_build(MatrixGrid *g, const MatrixCell *cells, int n);
 void rep_grid_free(MatrixGrid *g);
 
 /* Prints cells as a fixed-width text table.  Rows and columns keep the
- * order in which they first appear in cells. */
+ * order in which they first appear in cells.  An incomplete cell shows
+ * " (incomplete)" after its outcomes, and a line after the tables says
+ * what that means. */
 void rep_matrix_print(FILE *out, const MatrixCell *cells, int n);
 
 #endif

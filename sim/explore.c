@@ -562,6 +562,23 @@ static void ex_free(Ex *x)
 		sym_free(x->sym);
 }
 
+/* 1 if a bound of o stops the search now: R->stop and S->err say which. */
+static int bound_hit(Ex *x, const ExploreOpts *o, ExploreResult *R, uint64_t ecap)
+{
+	Sim *S = x->S;
+	if (o->max_states && x->n > o->max_states) {
+		R->stop = EX_MAX_STATES;
+		snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states (--max-states): "
+		         "can the scenario run forever?", S->P->files[0].path, (unsigned long long)x->n);
+	} else if (o->max_bytes && ex_bytes(x, ecap) > o->max_bytes) {
+		R->stop = EX_MAX_MEMORY;
+		snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states: its tables need more "
+		         "than %llu MB (--max-memory)", S->P->files[0].path, (unsigned long long)x->n,
+		         (unsigned long long)(o->max_bytes >> 20));
+	}
+	return R->stop != EX_DONE;
+}
+
 /* CPU symmetry, if o asks for it: x->sym stays NULL when no two CPUs are
  * interchangeable, and R says why. */
 static void sym_setup(Ex *x, const ExploreOpts *o, Sym *y, ExploreResult *R, const uint8_t *w0)
@@ -607,20 +624,11 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 		rc = expand(&x, R, i, cur, tmp);
 		x.estart = grow(x.estart, &ecap, x.n + 2, sizeof *x.estart);
 		retire(&x, i);
-		if (o->max_states && x.n > o->max_states && rc == 0) {
-			snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states (--max-states): "
-			         "can the scenario run forever?", S->P->files[0].path, (unsigned long long)x.n);
-			S->failed = 1;
-			rc = -1;
-		}
-		if (o->max_bytes && rc == 0 && ex_bytes(&x, ecap) > o->max_bytes) {
-			snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states: its tables need more "
-			         "than %llu MB (--max-memory)", S->P->files[0].path, (unsigned long long)x.n,
-			         (unsigned long long)(o->max_bytes >> 20));
-			S->failed = 1;
-			rc = -1;
-		}
+		if (rc == 0)
+			rc = bound_hit(&x, o, R, ecap);
 	}
+	if (rc == 1)
+		R->max_depth = x.node[x.n - 1].depth;
 	if (rc == 0 && !o->until_end) {
 		x.estart[x.n] = x.ne;
 		R->max_depth = x.node[x.n - 1].depth;
@@ -642,4 +650,9 @@ void explore_free(ExploreResult *R)
 	for (int o = 0; o < MAX_OUTCOMES; o++)
 		free(R->out[o].witness);
 	memset(R, 0, sizeof *R);
+}
+
+const char *explore_stop_option(ExploreStop stop)
+{
+	return stop == EX_MAX_STATES ? "--max-states" : stop == EX_MAX_MEMORY ? "--max-memory" : "";
 }

@@ -11,8 +11,8 @@
 #include "sim/exec.h"
 
 typedef struct ExploreOpts {
-	uint64_t max_states;     /* stop (an error) beyond this many states */
-	uint64_t max_bytes;      /* stop (an error) when the search's tables
+	uint64_t max_states;     /* stop (incomplete) beyond this many states */
+	uint64_t max_bytes;      /* stop (incomplete) when the search's tables
 	                            reserve more than this (0: no bound) */
 	const uint8_t *start;    /* explore from this world (NULL: sim_start's) */
 	int until_end;           /* stop at the first end state: only
@@ -34,6 +34,9 @@ typedef struct OutcomeStat {
 	                            witness return to the state before them */
 } OutcomeStat;
 
+/* Why a search ended: it finished, or a bound stopped it (incomplete). */
+typedef enum ExploreStop { EX_DONE, EX_MAX_STATES, EX_MAX_MEMORY } ExploreStop;
+
 typedef struct ExploreResult {
 	uint64_t states, transitions, end_states, schedules;
 	int schedules_cyclic;    /* the state graph has a cycle */
@@ -47,6 +50,14 @@ typedef struct ExploreResult {
 	double seconds;
 	uint32_t reach;          /* outcomes in some end state */
 	uint32_t always;         /* outcomes in every end state */
+	/* A search a bound stopped (stop != EX_DONE) holds what it found:
+	 * states, transitions and end states so far; reach, each witness
+	 * (shortest: BFS expands by depth) and each outcome's end_states
+	 * (a lower bound) of the end states met; always over those end states
+	 * only (an outcome missing from one is not always; one in all of them
+	 * may still not be); max_depth the depth reached.  Schedules are not
+	 * counted (0) and livelock is not looked for. */
+	ExploreStop stop;
 	OutcomeStat out[MAX_OUTCOMES];
 	/* CPU symmetry (ExploreOpts.symmetry): with nsym > 0 the search was
 	 * reduced, one state per orbit, and states, transitions, end states,
@@ -60,8 +71,12 @@ typedef struct ExploreResult {
 } ExploreResult;
 
 /* Explores every schedule of S's program from its initial state.
- * Returns 0, or -1 with S->err set (a scenario error, or a bound hit). */
+ * Returns 0 (complete), 1 when a bound stopped it (R->stop says which,
+ * S->err says so in a line, and R holds the partial results above), or
+ * -1 with S->err set (a scenario error). */
 int explore(Sim *S, const ExploreOpts *o, ExploreResult *R);
 void explore_free(ExploreResult *R);
+/* The option whose bound stopped a search ("--max-states", ...), "" if none. */
+const char *explore_stop_option(ExploreStop stop);
 
 #endif

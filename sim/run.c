@@ -151,7 +151,7 @@ static int reaches_end(const Sim *S, const uint8_t *w)
 	char err[256];
 	if (sim_init(&T, S->P, S->model_name, err, sizeof err) < 0)
 		return 1;
-	int yes = explore(&T, &eo, &R) < 0 || R.end_states > 0;
+	int yes = explore(&T, &eo, &R) != 0 || R.end_states > 0;
 	explore_free(&R);
 	sim_free(&T);
 	return yes;

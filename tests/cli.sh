@@ -79,8 +79,15 @@ check "check judges livelock in a scenario with no end state" sh -c "$T check te
 # views, tests/data/schema-v1.db) is migrated when tlbsim opens it, and the
 # views answer the questions of docs/schema.md, in the stock sqlite3 shell
 cp tests/data/schema-v1.db "$tmp/v1.db"
-check "db: a version-1 database migrates to version 2" sh -c "$T db matrix --db $tmp/v1.db >/dev/null && \
-	test \"\$(sqlite3 $tmp/v1.db 'PRAGMA user_version')\" = 2"
+check "db: a version-1 database migrates to version 3" sh -c "$T db matrix --db $tmp/v1.db >/dev/null && \
+	test \"\$(sqlite3 $tmp/v1.db 'PRAGMA user_version')\" = 3"
+# version 3: the views know incomplete searches; a real version-2 file
+# (tests/data/schema-v2.db) gets them when tlbsim opens it
+cp tests/data/schema-v2.db "$tmp/v2.db"
+check "db: a version-2 database migrates to version 3, its run kept, complete" sh -c "$T db matrix --db $tmp/v2.db | grep -q '^page_mkclean_one  old      dirty_nonpresent_pte,lost_dirty,lost_write$' && \
+	test \"\$(sqlite3 $tmp/v2.db 'PRAGMA user_version')\" = 3 && \
+	test \"\$(sqlite3 $tmp/v2.db \"SELECT DISTINCT complete FROM verdicts\")\" = 1 && \
+	test \"\$(sqlite3 $tmp/v2.db \"SELECT complete FROM matrix\")\" = 1"
 check "db: the migrated file keeps its run and reads the same matrix" sh -c "$T db matrix --db $tmp/v1.db | grep -q '^page_mkclean_one  old      dirty_nonpresent_pte,lost_dirty,lost_write'"
 $T compare scenarios/mkclean.yaml --db "$tmp/views.db" >/dev/null 2>&1
 check "db views: blind but not validating loses data (one query)" sh -c "test \"\$(sqlite3 $tmp/views.db \"SELECT DISTINCT scenario || ' ' || variant FROM verdicts v WHERE model = 'blind' AND outcome = 'lost_dirty' AND NOT EXISTS (SELECT 1 FROM verdicts w WHERE w.scenario = v.scenario AND w.variant = v.variant AND w.model = 'validating' AND w.outcome = 'lost_dirty')\")\" = 'page_mkclean_one old'"
@@ -131,8 +138,35 @@ done
 printf 'scenario: many\nmachine: {cpus: 1}\nmms: [mm]\ninclude: [%s]\ncpus:\n  - cpu: 0\n    body: ["x = p1()"]\n' "$inc" >"$tmp/many/many.yaml"
 check "a scenario of 71 files is recorded with 71 and replays" sh -c "$T explore $tmp/many/many.yaml -m validating --brief --db $tmp/many.db >/dev/null 2>&1 && \
 	test \"\$(sqlite3 $tmp/many.db 'SELECT count(*) FROM scenario_files')\" = 71 && $T replay --run 1 --db $tmp/many.db >/dev/null 2>&1"
-check "explore --max-memory: a search whose tables outgrow the bound stops with one line, exit 2" sh -c "$T explore scenarios/mkclean.yaml --no-db --brief -v old -m blind --max-memory 1 >$tmp/o 2>$tmp/e; \
-	test \$? -eq 2 && grep -q 'its tables need more than 1 MB (--max-memory)' $tmp/e && test \$(wc -l < $tmp/e) -eq 1"
+check "explore --max-memory: a search whose tables outgrow the bound stops with one line, exit 4" sh -c "$T explore scenarios/mkclean.yaml --no-db --brief -q -v old -m blind --max-memory 1 >$tmp/o 2>$tmp/e; \
+	test \$? -eq 4 && grep -q 'its tables need more than 1 MB (--max-memory)' $tmp/e && test \$(wc -l < $tmp/e) -eq 1 && \
+	grep -q '^   INCOMPLETE: --max-memory stopped the search at ' $tmp/o"
+# Partial results (issue 12 part 6): a bound stops a search; what it found
+# is printed and recorded, marked incomplete, and the exit status is 4.
+check "explore past --max-states: exit 4, one stderr line, INCOMPLETE on stdout" sh -c "$T explore tests/data/forever.yaml --no-db --brief -q --max-states 1000 >$tmp/o 2>$tmp/e; \
+	test \$? -eq 4 && test \"\$(cat $tmp/e)\" = 'tests/data/forever.yaml: exploration stopped at 1001 states (--max-states): can the scenario run forever? (forever - validating: what it found is shown, marked incomplete)' && \
+	grep -q '^   INCOMPLETE: --max-states stopped the search at 1001 states (1000 transitions, 0 end states, depth 1000)$' $tmp/o && grep -q '^   outcomes: none found so far$' $tmp/o"
+full=$($T explore scenarios/mkclean.yaml --no-db --brief -v old -m blind -q | sed -n 's/^   lost_dirty .*witness: //p')
+check "a stopped search keeps what it found, with the full search's shortest witness ($full)" sh -c "$T explore scenarios/mkclean.yaml --no-db --brief -v old -m blind -q --max-states 48 >$tmp/o; \
+	test \$? -eq 4 && grep -qx '   lost_dirty             sometimes in 1 end states so far; witness: $full' $tmp/o"
+check "a stopped search is recorded with complete = 0 and its witnesses, and db matrix marks it" sh -c "$T explore scenarios/mkclean.yaml --brief -v old -m blind -q --max-states 48 --db $tmp/inc.db >/dev/null; \
+	test \$? -eq 4 && test \"\$(sqlite3 $tmp/inc.db 'SELECT complete, schedules, max_states FROM runs')\" = '0|0|48' && \
+	test \"\$(sqlite3 $tmp/inc.db \"SELECT verdict, complete FROM verdicts WHERE outcome = 'lost_dirty'\")\" = 'Sometimes|0' && \
+	$T db matrix --db $tmp/inc.db | grep -q 'dirty_nonpresent_pte,lost_dirty,lost_write (incomplete)' && \
+	$T replay lost_dirty --db $tmp/inc.db | grep -q 'matches the recorded'"
+check "db regressions: complete before, incomplete after that found less: shown, not a change (exit 0)" sh -c "$T explore scenarios/mkclean.yaml --brief -v old -m blind -q --db $tmp/full.db >/dev/null && \
+	$T db regressions --against $tmp/full.db --db $tmp/inc.db >$tmp/rg; test \$? -eq 0 && \
+	grep -qx 'page_mkclean_one old blind: dirty_nonpresent_pte,lost_dirty,lost_write -> dirty_nonpresent_pte,lost_dirty,lost_write (incomplete)' $tmp/rg"
+check "check past --max-states: unknown expectations, exit 4" sh -c "$T check scenarios/mkclean.yaml --no-db -q --max-states 48 >$tmp/o; \
+	test \$? -eq 4 && grep -qx 'ok   page_mkclean_one old blind: lost_dirty sometimes' $tmp/o && \
+	grep -qx 'incomplete page_mkclean_one old validating: lost_dirty never: not known, the search stopped at 49 states (--max-states) (scenarios/mkclean.yaml:55)' $tmp/o && \
+	tail -1 $tmp/o | grep -Eq '^[0-9]+ passed, 0 failed, [0-9]+ not known \\(a bound stopped the search\\)$'"
+check "check past --max-states still fails (exit 1) on what it did find" sh -c "$T check tests/data/unexpected.yaml --no-db -q --max-states 100000 >/dev/null; test \$? -eq 1"
+check "compare past --max-states: cells marked (incomplete), exit 4" sh -c "$T compare scenarios/mkclean.yaml --no-db -q --max-states 48 >$tmp/o; \
+	test \$? -eq 4 && grep -q '(incomplete)' $tmp/o && grep -q '^(incomplete): a bound' $tmp/o"
+check "--format herd past --max-states: an Incomplete line, Unknown where not reached" sh -c "$T explore scenarios/mkclean.yaml --no-db -v old -m blind -q --max-states 48 --format herd >$tmp/o; \
+	test \$? -eq 4 && grep -qx 'Incomplete --max-states 49' $tmp/o && grep -qx 'Observation page_mkclean_one old blind lost_dirty Sometimes ? ?' $tmp/o && \
+	grep -qx 'Observation page_mkclean_one old blind stale_tlb_write Unknown ? ?' $tmp/o"
 # docs/models.md shows what tlbsim models prints
 awk '/lists the models of each/ { f = 1 } f && /^```$/ { if (p) exit; p = 1; next } p { print }' docs/models.md >"$tmp/models.doc"
 check "docs/models.md's tlbsim models is current" sh -c "$T models | cmp -s - $tmp/models.doc"

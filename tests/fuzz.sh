@@ -22,10 +22,10 @@
 # FUZZ_ONLY (run just that mutant), FUZZ_BIN (the binary), FUZZ_CMD (list,
 # the default: the loader and compiler; run: also one timed run of the
 # mutant, which reaches the executor's run-time checks; explore: every
-# interleaving, --max-states 100000).  With run and explore a whole-file
-# bound ("FILE: run stopped after ...", "FILE: exploration stopped at ...")
-# is a clean exit 2 too, and explore's "explored ..." rate lines on stderr
-# are not messages.
+# interleaving, --max-states 100000).  With run a whole-file bound ("FILE:
+# run stopped after ...") is a clean exit 2 too; explore's bound stops the
+# search with what it found and exit 4, which is clean; explore's
+# "explored ..." rate lines on stderr are not messages.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 root=$(pwd)
@@ -161,6 +161,8 @@ problem() {
 	case $rc in
 	0) return ;;
 	2) ;;
+	4) [ "$cmd" = explore ] && return   # a bound stopped the search: partial results
+	   printf '%s\n' "exit 4 from $cmd: $(head -n 1 "$tmp/err")"; return ;;
 	124) printf '%s\n' "timed out after 10 s"; return ;;
 	12[5-7]) printf '%s\n' "could not run it (exit $rc): $(head -n 1 "$tmp/err")"; return ;;
 	129 | 1[3-9][0-9]) printf '%s\n' "killed by signal $((rc - 128)) (exit $rc): $(head -n 1 "$tmp/err")"; return ;;

@@ -66,6 +66,24 @@ check "check --format json: exit 1, the judge's lines and counts" python3 -c "
 import json; d = json.load(open('$tmp/k.json'))
 assert $rc == 1 and d['command'] == 'check' and d['failed'] == 1 and d['passed'] > 0, (d['passed'], d['failed'])
 assert len(d['explorations']) == 22 and any(l.startswith('FAIL unexpected: bug_on') for l in d['lines'])"
+$T explore scenarios/mkclean.yaml -v old --format json --no-db -q --max-states 48 >"$tmp/inc.json" 2>/dev/null
+rc=$?
+check "explore --format json past --max-states: complete false, stopped_by, what was found" python3 -c "
+import json; d = json.load(open('$tmp/inc.json'))
+assert $rc == 4, $rc
+e = [x for x in d['explorations'] if x['model'] == 'blind'][0]
+assert e['complete'] is False and e['stopped_by'] == '--max-states' and e['schedules'] is None, e
+assert e['schedules_end'] == 'not known'
+o = [x for x in e['outcomes'] if x['name'] == 'lost_dirty'][0]
+assert o['observed'] == 'sometimes' and o['schedules'] is None and o['end_states'] >= 1 and o['witness']
+full = json.load(open('$tmp/m.json'))['explorations'][1]
+assert full['complete'] is True and full['stopped_by'] is None, full"
+$T check scenarios/mkclean.yaml --format json --no-db -q --max-states 48 >"$tmp/ki.json" 2>/dev/null
+rc=$?
+check "check --format json past --max-states: exit 4, unknown counted" python3 -c "
+import json; d = json.load(open('$tmp/ki.json'))
+assert $rc == 4 and d['failed'] == 0 and d['unknown'] > 0 and d['passed'] > 0, ($rc, d['passed'], d['failed'], d['unknown'])
+assert any(l.startswith('incomplete ') for l in d['lines'])"
 check "check --format herd is refused" sh -c "$T check scenarios/mkclean.yaml --format herd --no-db 2>/dev/null; test \$? -eq 2"
 
 mkdir "$tmp/s" && cp -r scenarios/mkclean.yaml scenarios/lib "$tmp/s/"

@@ -135,6 +135,18 @@ static int64_t run_v(Db *db, int64_t sid, const char *variant, const char *model
 	return id;
 }
 
+/* An explore run a bound stopped (runs.complete = 0). */
+static int64_t run_incomplete(Db *db, int64_t sid, const char *variant, const char *model, const char *version)
+{
+	DbRun r = { .scenario_id = sid, .variant = variant, .model = model, .mode = "explore", .seed = 0,
+	            .version = version, .seconds = 0.25, .states = 10, .transitions = 20, .end_states = 2,
+	            .max_states = 9, .incomplete = 1 };
+	int64_t id = db_run(db, &r);
+	if (id < 0)
+		fail_msg("db_run: %s", db_errmsg(db));
+	return id;
+}
+
 static int64_t run(Db *db, int64_t sid, const char *variant, const char *model,
                    const char *mode)
 {
@@ -446,10 +458,10 @@ static void test_matrix_empty(void **state)
 static void test_rep_matrix_order(void **state)
 {
 	static const MatrixCell cells[] = {
-		{ "zeta", "v", "sw-dirty", "" },
-		{ "alpha", "fixed", "hw", "lost_dirty" },
-		{ "zeta", "v", "hw", "a,b" },
-		{ "zeta", "v", "hw", "duplicate" },
+		{ "zeta", "v", "sw-dirty", "", 0 },
+		{ "alpha", "fixed", "hw", "lost_dirty", 0 },
+		{ "zeta", "v", "hw", "a,b", 0 },
+		{ "zeta", "v", "hw", "duplicate", 0 },
 	};
 	Capture c;
 	(void)state;
@@ -531,6 +543,32 @@ static void test_regressions_versions(void **state)
 	assert_non_null(strstr(db_errmsg(db), "two versions"));
 }
 
+/* An incomplete search is shown as such; only what it found can change
+ * a verdict: an outcome the complete side does not have. */
+static void test_regressions_incomplete(void **state)
+{
+	Fx *f = *state;
+	Db *db = f->db;
+	Capture c;
+	int64_t a = scn(db, "alpha"), b = scn(db, "beta"), g = scn(db, "gamma");
+	outc(db, run_v(db, a, "v", "hw", "explore", "1.0"), "lost_dirty");
+	outc(db, run_v(db, b, "v", "hw", "explore", "1.0"), "lost_dirty");
+	run_v(db, g, "v", "hw", "explore", "1.0");
+	run_incomplete(db, a, "v", "hw", "1.1");                 /* found nothing yet: not a change */
+	outc(db, run_incomplete(db, b, "v", "hw", "1.1"), "lost_dirty");   /* the same, found: only shown */
+	outc(db, run_incomplete(db, g, "v", "hw", "1.1"), "bug_on");       /* new for sure */
+	assert_int_equal(db_print_regressions(db, "1.0", "1.1", NULL, cap_open(&c)), 1);
+	assert_string_equal(cap_close(&c),
+		"alpha v hw: lost_dirty -> none (incomplete)\n"
+		"beta v hw: lost_dirty -> lost_dirty (incomplete)\n"
+		"gamma v hw: none -> bug_on (incomplete)\n");
+	free(c.buf);
+	assert_int_equal(db_print_matrix(db, cap_open(&c)), 0);
+	assert_non_null(strstr(cap_close(&c), "none (incomplete)"));
+	assert_non_null(strstr(c.buf, "\n(incomplete): a bound (--max-states, --max-memory) stopped the search"));
+	free(c.buf);
+}
+
 static void test_regressions_two_files(void **state)
 {
 	Fx *f = *state;
@@ -561,9 +599,9 @@ static void test_regressions_two_files(void **state)
 	/* A missing file, then one of another schema version. */
 	assert_int_equal(db_print_regressions(f->db, NULL, NULL, other, stdout), -1);
 	assert_non_null(strstr(db_errmsg(f->db), other));
-	raw_exec(other, "CREATE TABLE t(x); PRAGMA user_version = 3;");
+	raw_exec(other, "CREATE TABLE t(x); PRAGMA user_version = 9;");
 	assert_int_equal(db_print_regressions(f->db, NULL, NULL, other, stdout), -1);
-	snprintf(buf, sizeof buf, "%s: database has schema version 3", other);
+	snprintf(buf, sizeof buf, "%s: database has schema version 9", other);
 	assert_non_null(strstr(db_errmsg(f->db), buf));
 	rm_db(other);
 }
@@ -605,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_rep_matrix_order),
 		T(test_print_runs),
 		T(test_regressions_versions),
+		T(test_regressions_incomplete),
 		T(test_regressions_two_files),
 		cmocka_unit_test(test_wrong_user_version),
 #undef T

@@ -234,16 +234,22 @@ static void test_max_states(void **state)
 	SimFx *x = &ex[0];
 	char want[256];
 	(void)state;
-	/* 4 states: expanding the first one makes 3 > 2 */
-	assert_int_equal(fx_explore(x, indep, "validating", 2), -1);
-	assert_true(x->S.failed);
+	/* 4 states: expanding the first one makes 3 > 2; a stop, not an error */
+	assert_int_equal(fx_explore(x, indep, "validating", 2), 1);
+	assert_false(x->S.failed);
+	assert_int_equal(x->R.stop, EX_MAX_STATES);
+	assert_int_equal(x->R.states, 3);
+	assert_int_equal(x->R.end_states, 0);
+	assert_int_equal(x->R.schedules, 0);
 	snprintf(want, sizeof want, "%s: exploration stopped at 3 states (--max-states): "
 	         "can the scenario run forever?", x->path);
 	assert_string_equal(x->S.err, want);
+	assert_string_equal(explore_stop_option(x->R.stop), "--max-states");
 	fx_finish(x);
 	/* exactly enough: fine */
 	assert_int_equal(fx_explore(x, indep, "validating", 4), 0);
 	assert_int_equal(x->R.states, 4);
+	assert_int_equal(x->R.stop, EX_DONE);
 	fx_finish(x);
 }
 

@@ -823,27 +823,96 @@ static void test_outcome_list(void **state)
 	assert_true(strlen(small) >= 10);
 }
 
+/* An exploration that observed reach and always (complete unless stop). */
+static ExploreResult *observed(uint32_t reach, uint32_t always, ExploreStop stop)
+{
+	static ExploreResult R;
+	memset(&R, 0, sizeof R);
+	R.reach = reach;
+	R.always = always;
+	R.stop = stop;
+	R.end_states = 1;
+	R.states = 46;
+	return &R;
+}
+
 static void test_judge_observed(void **state)
 {
 	(void)state;
-	assert_string_equal(judge_observed(0, 0, 0), "never");
-	assert_string_equal(judge_observed(BIT(3), 0, 3), "sometimes");
-	assert_string_equal(judge_observed(BIT(3), BIT(3), 3), "always");
+	assert_string_equal(judge_observed(observed(0, 0, EX_DONE), 0), "never");
+	assert_string_equal(judge_observed(observed(BIT(3), 0, EX_DONE), 3), "sometimes");
+	assert_string_equal(judge_observed(observed(BIT(3), BIT(3), EX_DONE), 3), "always");
 	/* other outcomes do not matter */
-	assert_string_equal(judge_observed(~BIT(3), ~BIT(3), 3), "never");
-	assert_string_equal(judge_observed(BIT(3), ~0u, 3), "always");
-	assert_string_equal(judge_observed(~0u, ~BIT(31), 31), "sometimes");
-	assert_string_equal(judge_observed(BIT(31), BIT(31), 31), "always");
+	assert_string_equal(judge_observed(observed(~BIT(3), ~BIT(3), EX_DONE), 3), "never");
+	assert_string_equal(judge_observed(observed(BIT(3), ~0u, EX_DONE), 3), "always");
+	assert_string_equal(judge_observed(observed(~0u, ~BIT(31), EX_DONE), 31), "sometimes");
+	assert_string_equal(judge_observed(observed(BIT(31), BIT(31), EX_DONE), 31), "always");
+	/* a search a bound stopped: reached is sometimes, the rest unknown */
+	assert_string_equal(judge_observed(observed(BIT(3), BIT(3), EX_MAX_STATES), 3), "sometimes");
+	assert_string_equal(judge_observed(observed(0, 0, EX_MAX_MEMORY), 3), "unknown");
 }
 
-/* judge over a fresh capture; returns its return value. */
+/* judge over a fresh capture of an exploration observing reach and
+ * always (stopped by stop); returns its return value. */
+static int judge_stop_cap(const char *model, uint32_t reach, uint32_t always, ExploreStop stop,
+                          JudgeCount *n, char **out)
+{
+	Capture c;
+	int bad = judge(cap_open(&c), fx.P, model, observed(reach, always, stop), n);
+	*out = cap_close(&c);
+	return bad;
+}
+
 static int judge_cap(const char *model, uint32_t reach, uint32_t always, int *passed, int *failed,
                      char **out)
 {
-	Capture c;
-	int bad = judge(cap_open(&c), fx.P, model, reach, always, passed, failed);
-	*out = cap_close(&c);
+	JudgeCount n = { *passed, *failed, 0 };
+	int bad = judge_stop_cap(model, reach, always, EX_DONE, &n, out);
+	*passed = n.passed;
+	*failed = n.failed;
+	assert_int_equal(n.unknown, 0);
 	return bad;
+}
+
+/* A search a bound stopped decides only what its end states show. */
+static void test_judge_incomplete(void **state)
+{
+	(void)state;
+	load("scenario: q\n"
+	     "machine: {cpus: 1}\n"
+	     "mms: [mm]\n"
+	     "cpus:\n"
+	     "  - cpu: 0\n"
+	     "    body: [\"x = 1\"]\n"
+	     "expect:\n"
+	     "  - {bug_on: never}\n"
+	     "  - {bug_on: sometimes}\n"
+	     "  - {bug_on: always}\n"
+	     "  - {livelock: never}\n", NULL, "q.yaml");
+	JudgeCount n = { 0, 0, 0 };
+	char *out;
+	/* bug_on reached in every end state found: never fails, sometimes
+	 * holds, always is not known (an end state not yet met may lack it) */
+	int bad = judge_stop_cap("blind", BIT(OUT_BUG_ON), BIT(OUT_BUG_ON), EX_MAX_STATES, &n, &out);
+	assert_string_equal(out,
+		"FAIL q - blind: bug_on never, observed sometimes in the 1 end states found before the search stopped (q.yaml:8)\n"
+		"ok   q - blind: bug_on sometimes\n"
+		"incomplete q - blind: bug_on always: not known, the search stopped at 46 states (--max-states) (q.yaml:10)\n"
+		"incomplete q - blind: livelock never: not known, the search stopped at 46 states (--max-states) (q.yaml:11)\n");
+	assert_int_equal(bad, 1);
+	assert_int_equal(n.passed, 1);
+	assert_int_equal(n.failed, 1);
+	assert_int_equal(n.unknown, 2);
+	/* an end state without bug_on: always fails for sure */
+	n = (JudgeCount){ 0, 0, 0 };
+	bad = judge_stop_cap("blind", 0, 0, EX_MAX_MEMORY, &n, &out);
+	assert_string_equal(out,
+		"incomplete q - blind: bug_on never: not known, the search stopped at 46 states (--max-memory) (q.yaml:8)\n"
+		"incomplete q - blind: bug_on sometimes: not known, the search stopped at 46 states (--max-memory) (q.yaml:9)\n"
+		"FAIL q - blind: bug_on always, observed never in the 1 end states found before the search stopped (q.yaml:10)\n"
+		"incomplete q - blind: livelock never: not known, the search stopped at 46 states (--max-memory) (q.yaml:11)\n");
+	assert_int_equal(bad, 1);
+	assert_int_equal(n.unknown, 3);
 }
 
 /* check judges everything: an outcome reached that no entry of the cell
@@ -1072,6 +1141,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_end_state_nothing, cleanup),
 		cmocka_unit_test_teardown(test_outcome_list, cleanup),
 		cmocka_unit_test_teardown(test_judge_observed, cleanup),
+		cmocka_unit_test_teardown(test_judge_incomplete, cleanup),
 		cmocka_unit_test_teardown(test_judge_v1_blind, cleanup),
 		cmocka_unit_test_teardown(test_judge_unexpected, cleanup),
 		cmocka_unit_test_teardown(test_judge_v1_validating, cleanup),
