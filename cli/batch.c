@@ -117,11 +117,35 @@ static int batch_model_count(const Program *P, const Opts *o)
 	return n;
 }
 
+/* The progress line of one exploration: on a terminal one line redrawn in
+ * place (and erased when the search ends), else one line per report. */
+typedef struct Progress {
+	const Program *P;
+	const char *model;
+	int tty, shown;
+} Progress;
+
+static void batch_progress(void *arg, const ExploreProgress *p)
+{
+	Progress *g = arg;
+	fprintf(stderr, "%sexploring %s %s %s: %" PRIu64 " states (%" PRIu64 " to expand), depth %d, %.0f states/s, "
+	        "%" PRIu64 " MB of tables%s", g->tty ? "\r" : "", g->P->name, g->P->variant ? g->P->variant : "-",
+	        g->model, p->states, p->states - p->expanded, p->depth, p->seconds > 0 ? (double)p->states / p->seconds : 0.0,
+	        p->bytes >> 20, g->tty ? "\033[K" : "\n");
+	fflush(stderr);
+	g->shown = 1;
+}
+
 static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
 {
 	Sim S;
 	char err[256];
+	Progress g = { P, model, isatty(STDERR_FILENO), 0 };
 	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = o->symmetry };
+	if (o->progress || (g.tty && !o->quiet)) {
+		eo.progress = batch_progress;
+		eo.progress_arg = &g;
+	}
 	if (sim_init(&S, P, model, err, sizeof err) < 0) {
 		fprintf(stderr, "tlbsim: %s\n", err);
 		return 2;
@@ -134,6 +158,8 @@ static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
 	c->model = model;
 	c->input_words = o->input_words ? o->input_words : "";
 	int rc = explore(&S, &eo, &c->R);
+	if (g.tty && g.shown)
+		fputs("\r\033[K", stderr);         /* the results take the line's place */
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", S.err);
 		explore_free(&c->R);

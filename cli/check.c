@@ -29,9 +29,9 @@ const OptSpec cmd_check_spec = { "check",
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
 	"                        interchangeable CPUs (needs --no-db)\n"
-	"  -q, --quiet           no rates and database ids on stderr\n"
+	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry quiet include-dir max-input", 1 };
+	"max-states max-memory format db no-db symmetry progress quiet include-dir max-input", 1 };
 
 /* check judges everything: an outcome reached that no expect: entry of
  * the cell names fails, with the command that replays its witness,

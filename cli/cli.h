@@ -22,6 +22,11 @@
 	"                        megabytes (default: half the physical memory); what a\n" \
 	"                        stopped search found is shown and recorded, marked\n" \
 	"                        incomplete, and the exit status is 4\n"
+#define CLI_HELP_PROGRESS \
+	"      --progress        a progress line on stderr about once a second (states,\n" \
+	"                        depth, states/s, memory), also off a terminal and with\n" \
+	"                        -q; on a terminal it is shown anyway, unless -q\n" \
+	"  -q, --quiet           no rates, progress or database ids on stderr\n"
 #define CLI_HELP_TIMELINE \
 	"      --width N         the timeline at most N (40 or more) characters wide,\n" \
 	"                        CPU columns shrunk to share them, texts wrapped\n" \

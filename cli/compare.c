@@ -26,9 +26,9 @@ const OptSpec cmd_compare_spec = { "compare",
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
 	"                        interchangeable CPUs (needs --no-db)\n"
-	"  -q, --quiet           no rates and database ids on stderr\n"
+	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry quiet include-dir max-input", 1 };
+	"max-states max-memory format db no-db symmetry progress quiet include-dir max-input", 1 };
 
 static int compare_cmp_str(const void *a, const void *b)
 {

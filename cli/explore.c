@@ -33,9 +33,9 @@ const OptSpec cmd_explore_spec = { "explore",
 	"                        interchangeable CPUs (needs --no-db): the same outcomes,\n"
 	"                        schedule counts and witness lengths, fewer states\n"
 	"                        (counted over the reduced graph)\n"
-	"  -q, --quiet           no rates and database ids on stderr\n"
+	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry progress quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {

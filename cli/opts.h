@@ -28,6 +28,7 @@ typedef struct Opts {
 	char *input_words;           /* " -I DIR ... --max-input N" as given (shell-quoted), or "" */
 	int no_db, brief, markdown, limit, run_id, quiet;
 	int symmetry;                /* --symmetry: explore keyed by CPU symmetry */
+	int progress;                /* --progress: the progress line even off a terminal or with -q */
 	int all_models;              /* compare: every dirty-bit model, not machine.models */
 	const char *args[OPT_MAX_ARGS];
 	int nargs;

@@ -294,9 +294,9 @@ static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *w, uint8_t *tmp)
 		int fresh;
 		uint64_t j = intern(x, h[k], &fresh);
 		if (fresh) {
-			uint16_t d = x->node[i].depth;
+			uint16_t d = x->node[i].depth;  /* < EX_MAX_DEPTH: bound_hit stops before */
 			pack_state(x, tmp + (size_t)k * x->size);
-			push_state(x, (uint32_t)i, ch[k], (uint16_t)(d < 65535 ? d + 1 : d));
+			push_state(x, (uint32_t)i, ch[k], (uint16_t)(d + 1));
 		}
 		x->edge = grow(x->edge, &x->ecap, x->ne + 1, sizeof *x->edge);
 		x->edge[x->ne++] = (uint32_t)j;
@@ -562,11 +562,37 @@ static void ex_free(Ex *x)
 		sym_free(x->sym);
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Reports progress through o->progress if a second passed since *last
+ * (wall time since t0); expanded states so far.  Only ever reads. */
+static void progress(const Ex *x, const ExploreOpts *o, const ExploreResult *R, uint64_t expanded,
+                     uint64_t ecap, const struct timespec *t0, double *last)
+{
+	double now = since(t0);
+	if (now - *last < 1.0)
+		return;
+	*last = now;
+	ExploreProgress p = { x->n, x->ne, R->end_states, expanded, ex_bytes(x, ecap),
+	                      x->node[expanded - 1].depth, now };
+	o->progress(o->progress_arg, &p);
+}
+
 /* 1 if a bound of o stops the search now: R->stop and S->err say which. */
 static int bound_hit(Ex *x, const ExploreOpts *o, ExploreResult *R, uint64_t ecap)
 {
 	Sim *S = x->S;
-	if (o->max_states && x->n > o->max_states) {
+	if (x->node[x->n - 1].depth >= EX_DEPTH_LIMIT) {
+		R->stop = EX_MAX_DEPTH;
+		snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states: a schedule reached %d choices, "
+		         "the longest tlbsim keeps (max-depth): can the scenario run forever?", S->P->files[0].path,
+		         (unsigned long long)x->n, EX_DEPTH_LIMIT);
+	} else if (o->max_states && x->n > o->max_states) {
 		R->stop = EX_MAX_STATES;
 		snprintf(S->err, sizeof S->err, "%s: exploration stopped at %llu states (--max-states): "
 		         "can the scenario run forever?", S->P->files[0].path, (unsigned long long)x->n);
@@ -600,13 +626,14 @@ static void sym_setup(Ex *x, const ExploreOpts *o, Sym *y, ExploreResult *R, con
 int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 {
 	Ex x = { .S = S, .start = o->start, .size = S->L.size };
-	struct timespec t0, t1;
+	struct timespec t0;
 	uint8_t *tmp = malloc(x.size * MAX_CHOICES), *cur = malloc(x.size);
 	x.packed = malloc(sizeof *x.packed * (x.size / 8 + x.size / 16 + 2));
 	int fresh, rc = 0;
 	uint64_t ecap = 0;
 	Sym y;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double last = 0;
 	memset(R, 0, sizeof *R);
 	S->trace = NULL;
 	if (!tmp || !cur || !x.packed || start_world(&x, tmp) < 0) {
@@ -626,6 +653,8 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 		retire(&x, i);
 		if (rc == 0)
 			rc = bound_hit(&x, o, R, ecap);
+		if (o->progress && (i & 1023) == 1023)
+			progress(&x, o, R, i + 1, ecap, &t0, &last);
 	}
 	if (rc == 1)
 		R->max_depth = x.node[x.n - 1].depth;
@@ -637,8 +666,7 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 			rc = livelock(&x, R);
 	}
 	R->states = x.n;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	R->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	R->seconds = since(&t0);
 	ex_free(&x);
 	free(tmp);
 	free(cur);
@@ -654,5 +682,6 @@ void explore_free(ExploreResult *R)
 
 const char *explore_stop_option(ExploreStop stop)
 {
-	return stop == EX_MAX_STATES ? "--max-states" : stop == EX_MAX_MEMORY ? "--max-memory" : "";
+	return stop == EX_MAX_STATES ? "--max-states" : stop == EX_MAX_MEMORY ? "--max-memory" :
+	       stop == EX_MAX_DEPTH ? "max-depth" : "";
 }

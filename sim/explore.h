@@ -10,6 +10,14 @@
 #include <stdint.h>
 #include "sim/exec.h"
 
+typedef struct ExploreProgress {
+	uint64_t states, transitions, end_states;
+	uint64_t expanded;       /* states expanded (the rest are the frontier) */
+	uint64_t bytes;          /* what the search's tables reserve (--max-memory's count) */
+	int depth;               /* the BFS depth being expanded */
+	double seconds;          /* since the search started */
+} ExploreProgress;
+
 typedef struct ExploreOpts {
 	uint64_t max_states;     /* stop (incomplete) beyond this many states */
 	uint64_t max_bytes;      /* stop (incomplete) when the search's tables
@@ -20,6 +28,11 @@ typedef struct ExploreOpts {
 	                            then meaningful (sim_run's livelock test) */
 	int symmetry;            /* key the visited set by CPU symmetry's
 	                            canonical form (sim/symmetry.h) */
+	/* Called about once a second of wall time while the search runs (never
+	 * for one that ends sooner), with how far it got.  The search does not
+	 * depend on it: its results are the same with or without, at any pace. */
+	void (*progress)(void *arg, const ExploreProgress *p);
+	void *progress_arg;
 } ExploreOpts;
 
 typedef struct OutcomeStat {
@@ -34,8 +47,12 @@ typedef struct OutcomeStat {
 	                            witness return to the state before them */
 } OutcomeStat;
 
-/* Why a search ended: it finished, or a bound stopped it (incomplete). */
-typedef enum ExploreStop { EX_DONE, EX_MAX_STATES, EX_MAX_MEMORY } ExploreStop;
+/* Why a search ended: it finished, or a bound stopped it (incomplete):
+ * --max-states, --max-memory, or a state EX_DEPTH_LIMIT choices deep (the
+ * state graph keeps depths in 16 bits; past that a witness could not be
+ * rebuilt). */
+typedef enum ExploreStop { EX_DONE, EX_MAX_STATES, EX_MAX_MEMORY, EX_MAX_DEPTH } ExploreStop;
+#define EX_DEPTH_LIMIT 65535
 
 typedef struct ExploreResult {
 	uint64_t states, transitions, end_states, schedules;
@@ -76,7 +93,8 @@ typedef struct ExploreResult {
  * -1 with S->err set (a scenario error). */
 int explore(Sim *S, const ExploreOpts *o, ExploreResult *R);
 void explore_free(ExploreResult *R);
-/* The option whose bound stopped a search ("--max-states", ...), "" if none. */
+/* The option whose bound stopped a search ("--max-states", "--max-memory";
+ * "max-depth", which no option sets), "" if none. */
 const char *explore_stop_option(ExploreStop stop);
 
 #endif
