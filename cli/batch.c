@@ -260,7 +260,7 @@ static int batch_record_combo(Db *db, const Combo *c, const Opts *o, FILE *log)
 	int64_t sid = batch_record_scenario(db, c->P);
 	DbRun r = { sid, c->P->variant ? c->P->variant : "-", c->model, "explore", 0, NULL, TLBSIM_VERSION,
 	            c->R.seconds, c->R.states, c->R.transitions, c->R.schedules, c->R.end_states, NULL,
-	            o->cmdline, o->max_states, c->R.stop != EX_DONE };
+	            o->cmdline, o->max_states, c->R.stop != EX_DONE, cli_git() };
 	int quiet = o->quiet;
 	int64_t rid = sid < 0 ? -1 : db_run(db, &r);
 	if (rid < 0)

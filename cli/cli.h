@@ -8,6 +8,10 @@
 #include "cli/opts.h"
 
 #define TLBSIM_VERSION "0.1.0"
+/* `git describe --always --dirty` of the checkout this binary was built
+ * from, or "unknown" (build/version.h; defined in cli/main.c, the only
+ * file that includes it, so a new commit rebuilds one object). */
+const char *cli_git(void);
 
 /* --help lines several commands share, as string literals to splice
  * into their texts: the input rules (-I, --max-input), the search bounds

@@ -7,6 +7,11 @@
  * but not recorded (BATCH_NOT_RECORDED). */
 #include "cli/cli.h"
 #include "version.h"               /* TLBSIM_GIT, made by the Makefile (build/version.h) */
+
+const char *cli_git(void)
+{
+	return TLBSIM_GIT;
+}
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

@@ -27,7 +27,12 @@ enum {
 	" recorded_at TEXT," /* UTC, ISO 8601 */ \
 	" command TEXT," \
 	" max_states INTEGER," \
-	" complete INTEGER"  /* 1: the search finished; 0: a bound stopped it (what it found so far) */
+	" complete INTEGER,"  /* 1: the search finished; 0: a bound stopped it (what it found so far) */ \
+	RUNS_V3_COLUMNS
+
+/* Version 3 added the git commit the writing tlbsim was built from. */
+#define RUNS_V3_COLUMNS \
+	" git TEXT"              /* git describe --always --dirty at build time, or "unknown" */
 
 /* Created once in an empty database, in one transaction with user_version. */
 static const char schema_sql[] =
@@ -111,9 +116,9 @@ static const char views_sql[] =
 	                " VALUES (?1, ?2, ?3, ?4)") \
 	X(ST_RUN_ADD,   "INSERT INTO runs(scenario_id, variant, model, mode, seed," \
 	                " schedule, version, seconds, states, transitions, schedules," \
-	                " end_states, trace_hash, recorded_at, command, max_states, complete)" \
+	                " end_states, trace_hash, recorded_at, command, max_states, complete, git)" \
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
-	                " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?14, ?15, ?16)") \
+	                " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?14, ?15, ?16, ?17)") \
 	X(ST_OUT_ADD,   "INSERT INTO outcomes(run_id, name, schedules, end_states," \
 	                " witness, witness_steps, trace, trace_len)" \
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") \
@@ -143,7 +148,7 @@ static const char views_sql[] =
 	                " FROM (SELECT s.name AS name, r.variant AS variant, r.model AS model," \
 	                "  max(r.id) AS id, min(r.id) AS first" \
 	                "  FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
-	                "  WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1)" \
+	                "  WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1 OR r.git = ?1)" \
 	                "  GROUP BY s.name, r.variant, r.model) t" \
 	                " ORDER BY name, first")   /* by name, then as first explored */
 
@@ -384,11 +389,12 @@ static int schema_apply(Db *db, int ver, int nobjs)
 		return exec(db, "ALTER TABLE runs ADD COLUMN recorded_at TEXT;"
 		            "ALTER TABLE runs ADD COLUMN command TEXT;"
 		            "ALTER TABLE runs ADD COLUMN max_states INTEGER;"
-		            "ALTER TABLE runs ADD COLUMN complete INTEGER;", "migrate schema 1 to 3") ||
+		            "ALTER TABLE runs ADD COLUMN complete INTEGER;"
+		            "ALTER TABLE runs ADD COLUMN git TEXT;", "migrate schema 1 to 3") ||
 		       exec(db, views_sql, "migrate schema 1 to 3");
 	if (ver == 2)
-		return exec(db, "DROP VIEW witness_text; DROP VIEW matrix; DROP VIEW verdicts; DROP VIEW latest_runs;",
-		            "migrate schema 2 to 3") ||
+		return exec(db, "DROP VIEW witness_text; DROP VIEW matrix; DROP VIEW verdicts; DROP VIEW latest_runs;"
+		            "ALTER TABLE runs ADD COLUMN git TEXT;", "migrate schema 2 to 3") ||
 		       exec(db, views_sql, "migrate schema 2 to 3");
 	if (ver != 0)
 		return fail(db, "database has schema version %d, this tlbsim "
@@ -540,7 +546,7 @@ int64_t db_run(Db *db, const DbRun *r)
 	          bind_u64(st, 11, r->schedules) | bind_u64(st, 12, r->end_states) |
 	          bind_text(st, 13, r->trace_hash) | bind_text(st, 14, r->command) |
 	          (r->max_states ? bind_u64(st, 15, r->max_states) : sqlite3_bind_null(st, 15)) |
-	          sqlite3_bind_int(st, 16, !r->incomplete);
+	          sqlite3_bind_int(st, 16, !r->incomplete) | bind_text(st, 17, r->git);
 	return insert_row(db, st, bad, "insert run");
 }
 

@@ -41,6 +41,7 @@ typedef struct DbRun {
 	uint64_t max_states;       /* explore: its --max-states bound (0: none or a run) */
 	int incomplete;            /* explore: a bound stopped it (runs.complete = 0);
 	                              its schedules are then 0 (not counted) */
+	const char *git;           /* git describe of the writing tlbsim's build (NULL: unknown) */
 } DbRun;
 int64_t db_run(Db *db, const DbRun *r);   /* run id or -1 */
 

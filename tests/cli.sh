@@ -87,7 +87,12 @@ cp tests/data/schema-v2.db "$tmp/v2.db"
 check "db: a version-2 database migrates to version 3, its run kept, complete" sh -c "$T db matrix --db $tmp/v2.db | grep -q '^page_mkclean_one  old      dirty_nonpresent_pte,lost_dirty,lost_write$' && \
 	test \"\$(sqlite3 $tmp/v2.db 'PRAGMA user_version')\" = 3 && \
 	test \"\$(sqlite3 $tmp/v2.db \"SELECT DISTINCT complete FROM verdicts\")\" = 1 && \
-	test \"\$(sqlite3 $tmp/v2.db \"SELECT complete FROM matrix\")\" = 1"
+	test \"\$(sqlite3 $tmp/v2.db \"SELECT complete FROM matrix\")\" = 1 && \
+	test \"\$(sqlite3 $tmp/v2.db \"SELECT count(*) FROM runs WHERE git IS NULL\")\" = 1"
+git=$($T --version | sed -n 's/^tlbsim [^ ]* (git \(.*\))$/\1/p')
+check "runs record the git describe of the build ($git), and db regressions takes it for a version" sh -c "$T explore scenarios/mkclean.yaml -v old -m blind --brief -q --db $tmp/git.db >/dev/null && \
+	test \"\$(sqlite3 $tmp/git.db 'SELECT git FROM runs')\" = '$git' && \
+	$T db regressions --from '$git' --to 0.1.0 --db $tmp/git.db >$tmp/rg && test ! -s $tmp/rg"
 check "db: the migrated file keeps its run and reads the same matrix" sh -c "$T db matrix --db $tmp/v1.db | grep -q '^page_mkclean_one  old      dirty_nonpresent_pte,lost_dirty,lost_write'"
 $T compare scenarios/mkclean.yaml --db "$tmp/views.db" >/dev/null 2>&1
 check "db views: blind but not validating loses data (one query)" sh -c "test \"\$(sqlite3 $tmp/views.db \"SELECT DISTINCT scenario || ' ' || variant FROM verdicts v WHERE model = 'blind' AND outcome = 'lost_dirty' AND NOT EXISTS (SELECT 1 FROM verdicts w WHERE w.scenario = v.scenario AND w.variant = v.variant AND w.model = 'validating' AND w.outcome = 'lost_dirty')\")\" = 'page_mkclean_one old'"
