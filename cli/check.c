@@ -9,6 +9,7 @@
 #include "reports/judge.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const OptSpec cmd_check_spec = { "check",
 	"usage: tlbsim check [options] [PATH...]\n\n"
@@ -29,9 +30,10 @@ const OptSpec cmd_check_spec = { "check",
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
 	"                        interchangeable CPUs (needs --no-db)\n"
+	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry progress quiet include-dir max-input", 1 };
+	"max-states max-memory format db no-db symmetry progress color quiet include-dir max-input", 1 };
 
 /* check judges everything: an outcome reached that no expect: entry of
  * the cell names fails, with the command that replays its witness,
@@ -77,6 +79,33 @@ static void check_json(const Batch *b, const char *lines, const JudgeCount *n)
 	printf(", \"passed\": %d, \"failed\": %d, \"unknown\": %d}\n", n->passed, n->failed, n->unknown);
 }
 
+/* The judge's lines to stdout, the first word of each coloured: ok
+ * green, FAIL red, incomplete yellow; then the counts line, coloured by
+ * the worst of them. */
+static void check_print(const char *lines, const JudgeCount *n, int color)
+{
+	static const struct { const char *word, *sgr; } paint[] = {
+		{ "ok   ", OUT_GREEN }, { "FAIL ", OUT_RED }, { "incomplete ", OUT_YELLOW },
+	};
+	char on[OUT_SGR_MAX], off[OUT_SGR_MAX];
+	out_sgr(color, "0", off, sizeof off);
+	for (const char *s = lines ? lines : ""; *s; ) {
+		size_t len = strcspn(s, "\n"), w = 0;
+		for (size_t i = 0; color && !w && i < sizeof paint / sizeof paint[0]; i++)
+			if (!strncmp(s, paint[i].word, strlen(paint[i].word))) {
+				w = strcspn(paint[i].word, " ");
+				printf("%s%.*s%s", out_sgr(1, paint[i].sgr, on, sizeof on), (int)w, s, off);
+			}
+		printf("%.*s\n", (int)(len - w), s + w);
+		s += len + (s[len] == '\n');
+	}
+	printf("%s%d passed, %d failed", out_sgr(color, n->failed ? OUT_RED : n->unknown ? OUT_YELLOW : OUT_GREEN,
+	       on, sizeof on), n->passed, n->failed);
+	if (n->unknown)
+		printf(", %d not known (a bound stopped the search)", n->unknown);
+	printf("%s\n", color ? off : "");
+}
+
 int cmd_check(int argc, char **argv)
 {
 	Opts o;
@@ -85,21 +114,23 @@ int cmd_check(int argc, char **argv)
 	int rc = opt_parse(&cmd_check_spec, argc, argv, &o);
 	if (rc >= 0)
 		return opt_free(&o), rc;
-	int fmt = json_format("check", o.format, 0);
-	rc = fmt < 0 ? 2 : batch_collect(&o, &b);
+	int fmt = json_format("check", o.format, 0), color = 0;
+	rc = fmt < 0 ? 2 : out_color(&o, &color);
+	if (!rc)
+		rc = batch_collect(&o, &b);
 	char *lines = NULL;
 	size_t len = 0;
-	FILE *out = !rc && fmt ? open_memstream(&lines, &len) : stdout;
+	FILE *out = rc ? NULL : open_memstream(&lines, &len);
+	if (!rc && !out)
+		abort();
 	for (int i = 0; !rc && i < b.n; i++)
 		check_combo(out, &b.c[i], &n);
-	if (!rc && !fmt && n.unknown)
-		printf("%d passed, %d failed, %d not known (a bound stopped the search)\n", n.passed, n.failed, n.unknown);
-	else if (!rc && !fmt)
-		printf("%d passed, %d failed\n", n.passed, n.failed);
-	if (!rc && fmt) {
+	if (out)
 		fclose(out);
+	if (!rc && !fmt)
+		check_print(lines, &n, color);
+	else if (!rc)
 		check_json(&b, lines, &n);
-	}
 	free(lines);
 	fflush(stdout);
 	if (!rc)                         /* the results first: a failed write loses nothing shown */

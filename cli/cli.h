@@ -26,6 +26,9 @@ const char *cli_git(void);
 	"                        megabytes (default: half the physical memory); what a\n" \
 	"                        stopped search found is shown and recorded, marked\n" \
 	"                        incomplete, and the exit status is 4\n"
+#define CLI_HELP_COLOR \
+	"      --color WHEN      colour the text: auto (default: when stdout is a terminal\n" \
+	"                        and NO_COLOR is unset or empty), always or never\n"
 #define CLI_HELP_PROGRESS \
 	"      --progress        a progress line on stderr about once a second (states,\n" \
 	"                        depth, states/s, memory), also off a terminal and with\n" \

@@ -33,9 +33,10 @@ const OptSpec cmd_explore_spec = { "explore",
 	"                        interchangeable CPUs (needs --no-db): the same outcomes,\n"
 	"                        schedule counts and witness lengths, fewer states\n"
 	"                        (counted over the reduced graph)\n"
+	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry progress quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry progress color quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {
@@ -45,8 +46,8 @@ int cmd_explore(int argc, char **argv)
 	int rc = opt_parse(&cmd_explore_spec, argc, argv, &o);
 	if (rc >= 0)
 		return opt_free(&o), rc;
-	int fmt = json_format("explore", o.format, 1);
-	rc = fmt < 0 ? 2 : 0;
+	int fmt = json_format("explore", o.format, 1), color = 0;
+	rc = fmt < 0 ? 2 : out_color(&o, &color);
 	if (!rc)
 		rc = out_view(&o, &view);
 	if (!rc && o.nargs != 1)
@@ -64,7 +65,7 @@ int cmd_explore(int argc, char **argv)
 	else if (!rc && fmt == 2)
 		json_herd(stdout, &b);
 	for (int i = 0; !rc && !fmt && i < b.n; i++)
-		out_combo(stdout, &b.c[i], o.brief, &view);
+		out_combo(stdout, &b.c[i], o.brief, &view, color);
 	if (!rc && o.html)
 		rc = out_batch_html("explore", o.html, &b, o.args[0]);
 	fflush(stdout);

@@ -54,6 +54,27 @@ static int out_tty_width(void)
 	return ws.ws_col < REP_WIDTH_MIN ? REP_WIDTH_MIN : ws.ws_col;
 }
 
+int out_color(const Opts *o, int *on)
+{
+	const char *w = o->color ? o->color : "auto", *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (!strcmp(w, "always") || !strcmp(w, "never")) {
+		*on = w[0] == 'a';
+		return 0;
+	}
+	if (strcmp(w, "auto"))
+		return opt_usage(o->cmd, "--color expects auto, always or never, got '%s'", w);
+	*on = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+	return 0;
+}
+
+const char *out_sgr(int on, const char *sgr, char *buf, size_t len)
+{
+	if (!on)
+		return "";
+	snprintf(buf, len, "\033[%sm", sgr);
+	return buf;
+}
+
 /* --width N: a decimal number from REP_WIDTH_MIN to 10000. */
 static int out_width(const Opts *o, int *width)
 {
@@ -169,12 +190,13 @@ static void out_schedules(FILE *out, const ExploreResult *R)
 
 /* One outcome's line: how many schedules end in it, out of how many, and
  * its witness.  Livelock counts states instead: no schedule ends in it. */
-static void out_outcome_line(FILE *out, const Combo *c, int k)
+static void out_outcome_line(FILE *out, const Combo *c, int k, int color)
 {
 	const ExploreResult *R = &c->R;
 	const OutcomeStat *os = &R->out[k];
-	char *s = out_sched(os->witness, os->wlen), n1[32], n2[48];
-	fprintf(out, "   %-22s %s", c->P->outcomes[k].name, judge_observed(R, k));
+	char *s = out_sched(os->witness, os->wlen), n1[32], n2[48], on[OUT_SGR_MAX], off[OUT_SGR_MAX];
+	fprintf(out, "   %s%-22s%s %s", out_sgr(color, OUT_RED, on, sizeof on), c->P->outcomes[k].name,
+	        out_sgr(color, "0", off, sizeof off), judge_observed(R, k));
 	if (R->stop != EX_DONE)
 		fprintf(out, " in %" PRIu64 " end states so far; witness: %s\n", os->end_states, s);
 	else if (k == OUT_LIVELOCK)
@@ -211,17 +233,21 @@ static const char *out_trace(const Combo *c, int k, const RepView *v, char **own
 	return *own ? *own : c->traces[k];
 }
 
-void out_combo(FILE *out, const Combo *c, int brief, const RepView *v)
+void out_combo(FILE *out, const Combo *c, int brief, const RepView *v, int color)
 {
 	const Program *P = c->P;
 	const ExploreResult *R = &c->R;
 	char *path = ytext_escape(P->files[0].path);   /* from the command line or a database */
-	fprintf(out, "== %s  variant %s  model %s  (%s)\n", P->name, P->variant ? P->variant : "-", c->model, path);
+	char on[OUT_SGR_MAX], off[OUT_SGR_MAX];
+	out_sgr(color, "0", off, sizeof off);
+	fprintf(out, "%s== %s  variant %s  model %s  (%s)%s\n", out_sgr(color, OUT_BOLD, on, sizeof on), P->name,
+	        P->variant ? P->variant : "-", c->model, path, color ? off : "");
 	free(path);
 	if (R->stop != EX_DONE) {
-		fprintf(out, "   INCOMPLETE: %s stopped the search at %" PRIu64 " states (%" PRIu64 " transitions, "
+		fprintf(out, "   %sINCOMPLETE%s: %s stopped the search at %" PRIu64 " states (%" PRIu64 " transitions, "
 		        "%" PRIu64 " end states, depth %d)\n   the outcomes below were reached, each with a shortest "
 		        "witness; the others are not known; schedules are not counted\n",
+		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "",
 		        explore_stop_option(R->stop), R->states, R->transitions, R->end_states, R->max_depth);
 	} else {
 		fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
@@ -230,10 +256,11 @@ void out_combo(FILE *out, const Combo *c, int brief, const RepView *v)
 	}
 	out_symmetry(out, R);
 	if (!R->reach)
-		fprintf(out, "   outcomes: none%s\n", R->stop != EX_DONE ? " found so far" : "");
+		fprintf(out, "   outcomes: %snone%s%s\n", out_sgr(color && R->stop == EX_DONE, OUT_GREEN, on, sizeof on),
+		        color && R->stop == EX_DONE ? off : "", R->stop != EX_DONE ? " found so far" : "");
 	for (int k = 0; k < P->noutcomes; k++)
 		if (R->out[k].witness)
-			out_outcome_line(out, c, k);
+			out_outcome_line(out, c, k, color);
 	for (int k = 0; k < P->noutcomes && !brief; k++) {
 		const OutcomeStat *os = &R->out[k];
 		int same = -1;

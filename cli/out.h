@@ -30,9 +30,24 @@ int out_view_default(const RepView *v);
 char *out_sched(const Choice *ch, int n);
 /* The command that replays the witness of outcome k of c. */
 void out_replay_cmd(FILE *out, const Combo *c, int k);
+/* Whether text output is coloured, from --color (auto: stdout is a
+ * terminal, NO_COLOR is unset or empty and TERM is not "dumb"; always;
+ * never), into *on.  0, or 2 after one usage line. */
+int out_color(const Opts *o, int *on);
+/* The SGR escape sequence for ANSI colour code sgr ("1;31"), or "" when
+ * on is 0; out_sgr(on, "0") ends a coloured text. */
+const char *out_sgr(int on, const char *sgr, char *buf, size_t len);
+#define OUT_SGR_MAX 16
+/* Colours, as SGR codes: what went wrong, what passed, what is not known. */
+#define OUT_RED "1;31"
+#define OUT_GREEN "32"
+#define OUT_YELLOW "33"
+#define OUT_BOLD "1"
 /* c's report: header, one line per outcome and (unless brief) each
- * witness timeline, in view v (NULL: the default, as recorded). */
-void out_combo(FILE *out, const Combo *c, int brief, const RepView *v);
+ * witness timeline, in view v (NULL: the default, as recorded); color:
+ * the header bold, reached outcomes red, "none" green, INCOMPLETE yellow
+ * (the timelines are never coloured). */
+void out_combo(FILE *out, const Combo *c, int brief, const RepView *v, int color);
 /* Writes d to path ("-": stdout); 0, or 2 with why not on stderr. */
 int out_html(const char *cmd, const char *path, const HtmlDoc *d);
 /* The HTML report of the explored batch b, made from source. */

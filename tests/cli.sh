@@ -246,6 +246,25 @@ if command -v script >/dev/null 2>&1; then
 else
 	echo "ok cli: progress on a terminal (skipped: no script(1))"
 fi
+# Colour (issue 12 part 3): --color always|never|auto; auto colours only a
+# terminal, and not when NO_COLOR is set (https://no-color.org)
+esc=$(printf '\033')
+ck="$T check scenarios/mkclean.yaml --no-db -q"
+check "--color always: check's ok in green, its counts line coloured" sh -c "$ck --color always | grep -q '^${esc}\[32mok${esc}\[0m   page_mkclean_one old validating: lost_dirty never$' && \
+	$ck --color always | tail -1 | grep -q '^${esc}\[32m[0-9]* passed, 0 failed${esc}\[0m$'"
+check "--color always: explore's reached outcomes red, the header bold" sh -c "$T explore scenarios/mkclean.yaml -v old -m blind --no-db -q --brief --color always >$tmp/col && \
+	grep -q '^${esc}\[1m== page_mkclean_one' $tmp/col && grep -q '^   ${esc}\[1;31mlost_dirty  *${esc}\[0m sometimes in 3 of 25' $tmp/col"
+check "--color never, and auto off a terminal: no escape at all" sh -c "! $ck --color never | grep -q '$esc' && ! $ck | grep -q '$esc' && \
+	! $T explore scenarios/mkclean.yaml --no-db -q | grep -q '$esc'"
+check "--color with another word: one line, exit 2" sh -c "$ck --color sometimes >$tmp/o 2>$tmp/e; test \$? -eq 2 && test ! -s $tmp/o && \
+	test \"\$(cat $tmp/e)\" = \"tlbsim check: --color expects auto, always or never, got 'sometimes' (see 'tlbsim check --help')\""
+if command -v script >/dev/null 2>&1; then
+	check "--color auto on a terminal colours; NO_COLOR=1 and TERM=dumb do not" sh -c "script -qec '$ck' /dev/null | grep -q '$esc\[32mok' && \
+		! script -qec 'NO_COLOR=1 $ck' /dev/null | grep -q '$esc\[' && ! script -qec 'TERM=dumb $ck' /dev/null | grep -q '$esc\[' && \
+		script -qec 'NO_COLOR= $ck' /dev/null | grep -q '$esc\[32mok'"
+else
+	echo "ok cli: colour on a terminal (skipped: no script(1))"
+fi
 # the default width is the terminal's when stdout is one (script(1) makes a pty)
 if command -v script >/dev/null 2>&1; then
 	check "timeline: on a terminal 60 wide the timeline fits in 60" sh -c "script -qec 'stty cols 60; $ex' /dev/null | tr -d '\r' | $tl >$tmp/tl.tty && test \$($widest <$tmp/tl.tty) -le 60 && test \$($widest <$tmp/tl.tty) -gt 40"
