@@ -51,8 +51,7 @@ void json_str(FILE *out, const char *s, size_t len)
 	fputc('"', out);
 }
 
-/* "key": s (a JSON string, or null for NULL); key NULL: the value only. */
-static void json_key_str(FILE *out, const char *key, const char *s)
+void json_key_str(FILE *out, const char *key, const char *s)
 {
 	if (key)
 		fprintf(out, "\"%s\": ", key);

@@ -15,6 +15,8 @@
  * control characters as \uXXXX (\n, \t, \r as such), bytes that are not
  * UTF-8 (or encode a surrogate or more than U+10FFFF) as \ufffd. */
 void json_str(FILE *out, const char *s, size_t len);
+/* "key": s, a JSON string or null for NULL; key NULL: the value only. */
+void json_key_str(FILE *out, const char *key, const char *s);
 /* The explorations of b as one JSON document for command cmd. */
 void json_batch(FILE *out, const char *cmd, const Batch *b);
 /* The pieces of a document: its opening fields, b's "explorations"

@@ -102,6 +102,19 @@ static const char views_sql[] =
 	" FROM outcomes o WHERE o.trace IS NOT NULL;"
 	"PRAGMA user_version = " DB_STR(DB_SCHEMA_VERSION) ";";
 
+/* The latest explore run of every (scenario name, variant, model), of
+ * version ?1 (NULL: any), sorted by name, then as first explored: name,
+ * variant, model, run id, complete.  COMPLETE and GIT name the columns a
+ * file of an older schema may lack (other_cells reads one). */
+#define LATEST_SQL(COMPLETE, GIT) \
+	"SELECT name, variant, model, id, " COMPLETE \
+	" FROM (SELECT s.name AS name, r.variant AS variant, r.model AS model," \
+	"  max(r.id) AS id, min(r.id) AS first" \
+	"  FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
+	"  WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1" GIT ")" \
+	"  GROUP BY s.name, r.variant, r.model) t" \
+	" ORDER BY name, first"
+
 /* Every statement a Db runs after opening: X(id, sql). */
 #define DB_STMTS(X) \
 	X(ST_BEGIN,     "BEGIN IMMEDIATE") \
@@ -138,19 +151,13 @@ static const char views_sql[] =
 	                " ON s.id = r.scenario_id ORDER BY r.id DESC LIMIT ?1") \
 	X(ST_RUN_INFO,  "SELECT s.name, s.hash, r.variant, r.model, r.mode, r.version," \
 	                " r.seed, r.states, r.transitions, r.schedules, r.end_states," \
-	                " r.seconds, r.complete FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
+	                " r.seconds, r.complete, r.git FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
 	                " WHERE r.id = ?1") \
 	X(ST_OUT_ROWS,  "SELECT id, name, schedules, end_states, witness, witness_steps" \
 	                " FROM outcomes WHERE run_id = ?1 ORDER BY id") \
 	X(ST_NAMES,     "SELECT DISTINCT name FROM outcomes WHERE run_id = ?1" \
 	                " ORDER BY name") \
-	X(ST_LATEST,    "SELECT name, variant, model, id, (SELECT complete FROM runs WHERE id = t.id)" \
-	                " FROM (SELECT s.name AS name, r.variant AS variant, r.model AS model," \
-	                "  max(r.id) AS id, min(r.id) AS first" \
-	                "  FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
-	                "  WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1 OR r.git = ?1)" \
-	                "  GROUP BY s.name, r.variant, r.model) t" \
-	                " ORDER BY name, first")   /* by name, then as first explored */
+	X(ST_LATEST,    LATEST_SQL("(SELECT complete FROM runs WHERE id = t.id)", " OR r.git = ?1"))
 
 #define ST_ENUM(id, sql) id,
 #define ST_SQL(id, sql) sql,
@@ -1028,9 +1035,9 @@ int db_print_matrix(Db *db, FILE *out)
 	return rc;
 }
 
-/* Opens another database read-only and checks its schema version;
- * returns the handle, or NULL with db's error set. */
-static sqlite3 *open_other(Db *db, const char *path)
+/* Opens another database read-only and checks its schema version (into
+ * *ver); returns the handle, or NULL with db's error set. */
+static sqlite3 *open_other(Db *db, const char *path, int *ver_out)
 {
 	sqlite3 *h = NULL;
 	int ver = 0;
@@ -1045,8 +1052,10 @@ static sqlite3 *open_other(Db *db, const char *path)
 	else if (ver < 1 || ver > DB_SCHEMA_VERSION)    /* 1, 2: the same tables */
 		fail(db, "%s: database has schema version %d, this tlbsim reads "
 		     "versions 1 to %d", path, ver, DB_SCHEMA_VERSION);
-	else
+	else {
+		*ver_out = ver;
 		return h;
+	}
 	sqlite3_close(h);
 	return NULL;
 }
@@ -1055,12 +1064,20 @@ static sqlite3 *open_other(Db *db, const char *path)
  * through a second, read-only connection. */
 static int other_cells(Db *db, const char *path, const char *version, Cells *c)
 {
+	static const char *const latest_sql[] = {   /* by schema version */
+		LATEST_SQL("NULL", ""), LATEST_SQL("NULL", ""),
+		LATEST_SQL("(SELECT complete FROM runs WHERE id = t.id)", ""),
+		LATEST_SQL("(SELECT complete FROM runs WHERE id = t.id)", " OR r.git = ?1"),
+	};
+	_Static_assert(sizeof latest_sql / sizeof *latest_sql == DB_SCHEMA_VERSION + 1,
+	               "a query of the latest cells for every schema version this tlbsim reads");
 	sqlite3_stmt *latest = NULL, *names = NULL;
-	sqlite3 *h = open_other(db, path);
+	int ver = 0;
+	sqlite3 *h = open_other(db, path, &ver);
 	int rc = -1;
 	if (!h)
 		return -1;
-	if (sqlite3_prepare_v2(h, stmt_sql[ST_LATEST], -1, &latest, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(h, latest_sql[ver], -1, &latest, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(h, stmt_sql[ST_NAMES], -1, &names, NULL) != SQLITE_OK)
 		fail_sql(db, h, path);
 	else
@@ -1077,29 +1094,6 @@ static int cell_cmp(const Cell *a, const Cell *b)
 	if (!d)
 		d = strcmp(a->variant, b->variant);
 	return d ? d : strcmp(a->model, b->model);
-}
-
-/* A cell's outcomes as printed: "none" if empty, " (incomplete)" after
- * those of a search a bound stopped. */
-static void cell_text(FILE *out, const Cell *c)
-{
-	fputs(*c->outcomes ? c->outcomes : "none", out);
-	if (c->incomplete)
-		fputs(" (incomplete)", out);
-}
-
-/* Prints "scenario variant model: what", or "...: before -> after". */
-static void cell_line(FILE *out, const Cell *c, const char *what, const Cell *b, const Cell *a)
-{
-	fprintf(out, "%s %s %s: ", c->scenario, c->variant, c->model);
-	if (what)
-		fputs(what, out);
-	else {
-		cell_text(out, b);
-		fputs(" -> ", out);
-		cell_text(out, a);
-	}
-	fputc('\n', out);
 }
 
 /* 1 if every name of the comma-joined list a is in the list b. */
@@ -1134,23 +1128,29 @@ static int cell_changed(const Cell *b, const Cell *a)
 	return b->incomplete ? !names_within(b->outcomes, a->outcomes) : !names_within(a->outcomes, b->outcomes);
 }
 
+/* The DbDiff of before b and after a (either NULL: one-sided). */
+static DbDiff cell_diff(const Cell *b, const Cell *a)
+{
+	const Cell *k = b ? b : a;
+	DbDiff d = { k->scenario, k->variant, k->model, !a ? -1 : !b ? 1 : 0,
+	             b ? b->outcomes : NULL, a ? a->outcomes : NULL,
+	             b && b->incomplete, a && a->incomplete, a && b && cell_changed(b, a) };
+	return d;
+}
+
 /* Merges two key-sorted cell lists (SQL's BINARY order is strcmp order),
- * printing changed and one-sided cells in key order (and those whose
+ * emitting changed and one-sided cells in key order (and those whose
  * search became complete or incomplete); returns the number of cells
  * whose verdicts changed (cell_changed). */
-static int cells_diff(const Cells *b, const Cells *a, FILE *out)
+static int cells_diff(const Cells *b, const Cells *a, void (*emit)(void *, const DbDiff *), void *ctx)
 {
 	int i = 0, j = 0, changed = 0;
 	while (i < b->n || j < a->n) {
 		int cmp = i == b->n ? 1 : j == a->n ? -1 : cell_cmp(&b->v[i], &a->v[j]);
-		if (cmp < 0)
-			cell_line(out, &b->v[i], "only in before", NULL, NULL);
-		else if (cmp > 0)
-			cell_line(out, &a->v[j], "only in after", NULL, NULL);
-		else if (strcmp(b->v[i].outcomes, a->v[j].outcomes) || b->v[i].incomplete != a->v[j].incomplete) {
-			cell_line(out, &a->v[j], NULL, &b->v[i], &a->v[j]);
-			changed += cell_changed(&b->v[i], &a->v[j]);
-		}
+		DbDiff d = cell_diff(cmp <= 0 ? &b->v[i] : NULL, cmp >= 0 ? &a->v[j] : NULL);
+		if (cmp || strcmp(d.before, d.after) || d.before_incomplete != d.after_incomplete)
+			emit(ctx, &d);
+		changed += d.changed;
 		i += cmp <= 0;
 		j += cmp >= 0;
 	}
@@ -1160,8 +1160,8 @@ static int cells_diff(const Cells *b, const Cells *a, FILE *out)
 /* before: other_path's latest cells (of v1 if given), or this database's
  * runs of version v1; after: this database's latest cells (of v2 if given).
  * Without other_path both versions are required. */
-int db_print_regressions(Db *db, const char *v1, const char *v2,
-                         const char *other_path, FILE *out)
+int db_regressions(Db *db, const char *v1, const char *v2, const char *other_path,
+                   void (*emit)(void *ctx, const DbDiff *d), void *ctx)
 {
 	Cells before = {0}, after = {0};
 	int rc;
@@ -1178,11 +1178,42 @@ int db_print_regressions(Db *db, const char *v1, const char *v2,
 	else if (rc == 0 && v2 && !after.n)
 		rc = fail(db, "regressions: no explore runs of version %s", v2);
 	if (rc == 0)
-		rc = cells_diff(&before, &after, out);
-	if (rc >= 0 && check_out(db, out))
-		rc = -1;
+		rc = cells_diff(&before, &after, emit, ctx);
 	cells_free(&before);
 	cells_free(&after);
+	return rc;
+}
+
+/* A cell's outcomes as printed: "none" if empty, " (incomplete)" after
+ * those of a search a bound stopped. */
+static void diff_side(FILE *out, const char *names, int incomplete)
+{
+	fputs(*names ? names : "none", out);
+	if (incomplete)
+		fputs(" (incomplete)", out);
+}
+
+/* "scenario variant model: only in before|after", or "...: BEFORE -> AFTER". */
+static void diff_line(void *ctx, const DbDiff *d)
+{
+	FILE *out = ctx;
+	fprintf(out, "%s %s %s: ", d->scenario, d->variant, d->model);
+	if (d->side)
+		fputs(d->side < 0 ? "only in before" : "only in after", out);
+	else {
+		diff_side(out, d->before, d->before_incomplete);
+		fputs(" -> ", out);
+		diff_side(out, d->after, d->after_incomplete);
+	}
+	fputc('\n', out);
+}
+
+int db_print_regressions(Db *db, const char *v1, const char *v2,
+                         const char *other_path, FILE *out)
+{
+	int rc = db_regressions(db, v1, v2, other_path, diff_line, out);
+	if (rc >= 0 && check_out(db, out))
+		rc = -1;
 	return rc;
 }
 
@@ -1208,6 +1239,7 @@ static int run_info(Db *db, DbRunRow *r)
 	r->end_states = (uint64_t)sqlite3_column_int64(st, 10);
 	r->seconds = sqlite3_column_double(st, 11);
 	r->incomplete = sqlite3_column_type(st, 12) != SQLITE_NULL && !sqlite3_column_int(st, 12);
+	r->git = col_dup(st, 13, &oom);
 	st_done(st);
 	return oom ? fail(db, "out of memory") : 0;
 }
@@ -1238,12 +1270,10 @@ static int run_outcome_rows(Db *db, DbRunRow *r)
 	return each_row(db, db->st[ST_OUT_ROWS], r->id, add_outcome_row, r, "load outcomes");
 }
 
-/* The ids of the latest explore runs, in matrix order, into rows[i].id. */
-static int latest_ids(Db *db, DbRunRow **rows, int *n)
+/* The run ids in column col of st's rows (bound already), into rows[i].id. */
+static int run_ids(Db *db, sqlite3_stmt *st, int col, DbRunRow **rows, int *n, const char *what)
 {
-	sqlite3_stmt *st = db->st[ST_LATEST];
 	int rc, cap = 0, bad = 0;
-	bind_text(st, 1, NULL);
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			DbRunRow *v = realloc(*rows, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *v);
@@ -1254,20 +1284,17 @@ static int latest_ids(Db *db, DbRunRow **rows, int *n)
 			*rows = v;
 		}
 		memset(&(*rows)[*n], 0, sizeof **rows);
-		(*rows)[(*n)++].id = sqlite3_column_int64(st, 3);
+		(*rows)[(*n)++].id = sqlite3_column_int64(st, col);
 	}
 	if (!bad && rc != SQLITE_DONE)
-		bad = fail_sql(db, db->h, "latest explore runs");
+		bad = fail_sql(db, db->h, what);
 	st_done(st);
 	return bad ? -1 : 0;
 }
 
-int db_latest_runs(Db *db, DbRunRow **rows, int *n)
+/* Fills the rows whose ids run_ids loaded (rc its result). */
+static int runs_fill(Db *db, int rc, DbRunRow **rows, int *n)
 {
-	int rc;
-	*rows = NULL;
-	*n = 0;
-	rc = latest_ids(db, rows, n);
 	for (int i = 0; rc == 0 && i < *n; i++)
 		rc = run_info(db, &(*rows)[i]) || run_outcome_rows(db, &(*rows)[i]) ? -1 : 0;
 	if (rc < 0) {
@@ -1276,6 +1303,22 @@ int db_latest_runs(Db *db, DbRunRow **rows, int *n)
 		*n = 0;
 	}
 	return rc;
+}
+
+int db_latest_runs(Db *db, DbRunRow **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	bind_text(db->st[ST_LATEST], 1, NULL);
+	return runs_fill(db, run_ids(db, db->st[ST_LATEST], 3, rows, n, "latest explore runs"), rows, n);
+}
+
+int db_recent_runs(Db *db, int limit, DbRunRow **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	sqlite3_bind_int(db->st[ST_RUNS], 1, limit > 0 ? limit : -1);
+	return runs_fill(db, run_ids(db, db->st[ST_RUNS], 0, rows, n, "list runs"), rows, n);
 }
 
 void db_runs_free(DbRunRow *rows, int n)
@@ -1293,6 +1336,7 @@ void db_runs_free(DbRunRow *rows, int n)
 		free(r->model);
 		free(r->mode);
 		free(r->version);
+		free(r->git);
 	}
 	free(rows);
 }

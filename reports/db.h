@@ -90,6 +90,24 @@ int db_print_matrix(Db *db, FILE *out);
 int db_print_regressions(Db *db, const char *v1, const char *v2,
                          const char *other_path, FILE *out);
 
+/* One cell of a comparison: on both sides (side 0), only before (-1) or
+ * only after (1).  before/after: the cell's outcome names, comma-joined
+ * ("" none; NULL on the side it is missing from), each incomplete when a
+ * bound stopped that search; changed: the verdicts differ (what
+ * db_print_regressions counts). */
+typedef struct DbDiff {
+	const char *scenario, *variant, *model;
+	int side;
+	const char *before, *after;
+	int before_incomplete, after_incomplete;
+	int changed;
+} DbDiff;
+/* The comparison db_print_regressions prints, cell by cell in key order
+ * through emit (only the cells it would print); returns the number of
+ * changed cells, or -1 with db_errmsg set. */
+int db_regressions(Db *db, const char *v1, const char *v2, const char *other_path,
+                   void (*emit)(void *ctx, const DbDiff *d), void *ctx);
+
 /* One outcome row of a run (see db_latest_runs). */
 typedef struct DbOutcomeRow {
 	int64_t id;                /* witness id */
@@ -105,6 +123,7 @@ typedef struct DbRunRow {
 	uint64_t seed, states, transitions, schedules, end_states;
 	double seconds;
 	int incomplete;                /* a bound stopped the search (complete = 0) */
+	char *git;                     /* git describe of the writing build, NULL if not recorded */
 	int nout; DbOutcomeRow *out;   /* in id order */
 } DbRunRow;
 
@@ -112,6 +131,9 @@ typedef struct DbRunRow {
  * the order db_print_matrix prints them, into a new array *rows of *n.
  * Returns 0, or -1 with db_errmsg set (and *rows NULL). */
 int db_latest_runs(Db *db, DbRunRow **rows, int *n);
+/* The newest runs (explore and run), newest first, at most limit (<= 0:
+ * all), as db_print_runs lists them; as db_latest_runs. */
+int db_recent_runs(Db *db, int limit, DbRunRow **rows, int *n);
 void db_runs_free(DbRunRow *rows, int n);
 
 #endif

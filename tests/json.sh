@@ -99,7 +99,33 @@ import json; d = json.load(open('$tmp/dm.json'))
 assert d['command'] == 'db matrix' and len(d['runs']) == 1, d
 o = [o for o in d['runs'][0]['outcomes'] if o['name'] == 'lost_dirty'][0]
 assert o['schedules'] == 3 and o['witness'] == '0 0 0 0 0 1 1 i1 0 0 0' and o['witness_id'] > 0, o"
-check "db runs --format json is refused (not yet)" sh -c "$T db runs --db $tmp/r.db --format json 2>/dev/null; test \$? -eq 2"
+$T run "$tmp/s/mkclean.yaml" -v old -m blind --seed 3 -q --db "$tmp/r.db" >/dev/null
+$T db runs --db "$tmp/r.db" --format json >"$tmp/dr.json" 2>/dev/null
+check "db runs --format json: newest first, a run and an explore, provenance" python3 -c "
+import json, subprocess; d = json.load(open('$tmp/dr.json'))
+git = subprocess.run(['$T', '--version'], capture_output=True, text=True).stdout.split('(git ')[1].rstrip(')\\n')
+assert d['command'] == 'db runs' and [r['mode'] for r in d['runs']] == ['run', 'explore'], d
+r, e = d['runs']
+assert r['seed'] == 3 and r['git'] == git and e['git'] == git and e['complete'] is True and e['schedules'] == 25, d
+assert [o['name'] for o in e['outcomes']] == ['lost_dirty', 'dirty_nonpresent_pte', 'lost_write'], e"
+$T db runs --db "$tmp/r.db" --format json --limit 1 >"$tmp/dr1.json" 2>/dev/null
+check "db runs --format json --limit 1: the newest only" python3 -c "
+import json; d = json.load(open('$tmp/dr1.json')); assert len(d['runs']) == 1 and d['runs'][0]['mode'] == 'run', d"
+$T explore "$tmp/s/mkclean.yaml" -v old -m blind --brief -q --max-states 48 --db "$tmp/ri.db" >/dev/null 2>&1
+$T db regressions --against "$tmp/r.db" --db "$tmp/ri.db" --format json >"$tmp/rg.json" 2>/dev/null
+rc=$?
+check "db regressions --format json: a cell whose search became incomplete, not a change" python3 -c "
+import json; d = json.load(open('$tmp/rg.json'))
+assert $rc == 0 and d['command'] == 'db regressions' and d['changed'] == 0 and len(d['cells']) == 1, ($rc, d)
+c = d['cells'][0]
+assert c['before'] == {'outcomes': ['dirty_nonpresent_pte', 'lost_dirty', 'lost_write'], 'complete': True}, c
+assert c['after']['complete'] is False and c['changed'] is False, c"
+$T db regressions --against "$tmp/ri.db" --db "$tmp/r.db" --format json >/dev/null 2>&1
+check "db regressions --format json exits as the text does" sh -c "test $? -eq 0"
+$T db matrix --db "$tmp/ri.db" --format json >"$tmp/dmi.json" 2>/dev/null
+check "db matrix --format json: an incomplete run says so, schedules null" python3 -c "
+import json; d = json.load(open('$tmp/dmi.json')); r = d['runs'][0]
+assert r['complete'] is False and r['schedules'] is None and all(o['schedules'] is None for o in r['outcomes']), r"
 echo "# edited" >>"$tmp/s/mkclean.yaml"
 $T replay lost_dirty --db "$tmp/r.db" --format json >"$tmp/rp.json" 2>/dev/null
 check "replay --format json: a changed scenario is a note" python3 -c "
