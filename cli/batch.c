@@ -142,6 +142,7 @@ static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
 	char err[256];
 	Progress g = { P, model, isatty(STDERR_FILENO), 0 };
 	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = o->symmetry };
+	eo.keep_ends = o->states;
 	if (o->progress || (g.tty && !o->quiet)) {
 		eo.progress = batch_progress;
 		eo.progress_arg = &g;

@@ -22,6 +22,9 @@ const OptSpec cmd_explore_spec = { "explore",
 	CLI_HELP_INPUT
 	CLI_HELP_BOUNDS
 	"      --brief           the outcome lines only, no witness timelines\n"
+	"      --states          also list every distinct end state: its outcomes, a\n"
+	"                        shortest schedule to it, its PTEs, pages and variables\n"
+	"                        (json: end_state_list; herd: a State line each)\n"
 	CLI_HELP_TIMELINE
 	"      --format F        text (default); json: one document (docs/json.md);\n"
 	"                        herd: a States line and an Observation line per outcome\n"
@@ -36,7 +39,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry progress color quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry progress color states quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {

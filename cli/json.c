@@ -89,6 +89,39 @@ static void json_outcome(FILE *out, const Combo *c, int k)
 	fputs("}", out);
 }
 
+/* The outcome names of mask as a JSON array. */
+static void json_names(FILE *out, const Program *P, uint32_t mask)
+{
+	fputs("[", out);
+	for (int k = 0, n = 0; k < P->noutcomes; k++)
+		if (mask >> k & 1) {
+			fputs(n++ ? ", " : "", out);
+			json_str(out, P->outcomes[k].name, strlen(P->outcomes[k].name));
+		}
+	fputs("]", out);
+}
+
+/* --states: "end_state_list", each end state's outcomes, schedule and state text. */
+static void json_end_states(FILE *out, const Combo *c)
+{
+	const ExploreResult *R = &c->R;
+	fputs(", \"end_state_list\": [", out);
+	for (uint64_t k = 0; k < R->nends; k++) {
+		const EndStateInfo *e = &R->ends[k];
+		char *s = out_sched(e->path, e->len), *st = out_end_state(c->P, c->model, e);
+		fputs(k ? ",\n    {\"outcomes\": " : "\n    {\"outcomes\": ", out);
+		json_names(out, c->P, e->outcomes);
+		fputs(", ", out);
+		json_key_str(out, "schedule", s);
+		fputs(", ", out);
+		json_key_str(out, "state", st);
+		fputs("}", out);
+		free(s);
+		free(st);
+	}
+	fputs("]", out);
+}
+
 /* One exploration as a JSON object. */
 static void json_combo(FILE *out, const Combo *c)
 {
@@ -121,7 +154,10 @@ static void json_combo(FILE *out, const Combo *c)
 			fputs(n++ ? ",\n    " : "\n    ", out);
 			json_outcome(out, c, k);
 		}
-	fputs("]}", out);
+	fputs("]", out);
+	if (R->ends)
+		json_end_states(out, c);
+	fputs("}", out);
 }
 
 void json_begin(FILE *out, const char *cmd)
@@ -170,13 +206,9 @@ void json_run(FILE *out, const Program *P, const char *model, uint64_t seed, con
 	json_key_str(out, "variant", P->variant);
 	fputs(", ", out);
 	json_key_str(out, "model", model);
-	fprintf(out, ", \"seed\": %" PRIu64 ", \"outcomes\": [", seed);
-	for (int k = 0, n = 0; k < P->noutcomes; k++)
-		if (r->outcomes >> k & 1) {
-			fputs(n++ ? ", " : "", out);
-			json_str(out, P->outcomes[k].name, strlen(P->outcomes[k].name));
-		}
-	fputs("], ", out);
+	fprintf(out, ", \"seed\": %" PRIu64 ", \"outcomes\": ", seed);
+	json_names(out, P, r->outcomes);
+	fputs(", ", out);
 	json_key_str(out, "schedule", sched);
 	fprintf(out, ", \"choices\": %d, \"ended_at_cycle\": %" PRIu64 ", \"trace_hash\": \"%s\", ", r->n, r->time, hash);
 	json_key_str(out, "timeline", timeline);
@@ -189,6 +221,34 @@ static void json_word(FILE *out, const char *s)
 {
 	for (; *s; s++)
 		fputc((unsigned char)*s <= ' ' ? '_' : *s, out);
+}
+
+/* --states in herd form: "State K OUTCOMES SCHEDULE_LEN: the state",
+ * OUTCOMES comma-joined (none), the state's lines joined by "; ". */
+static void json_herd_state(FILE *out, const Combo *c, uint64_t k)
+{
+	const EndStateInfo *e = &c->R.ends[k];
+	char names[512], *st = out_end_state(c->P, c->model, e), *s = out_sched(e->path, e->len);
+	rep_outcome_list(c->P, e->outcomes, names, sizeof names);
+	fprintf(out, "State %" PRIu64 " ", k + 1);
+	for (const char *p = *names ? names : "none"; *p; p++)
+		if (*p != ' ')
+			fputc(*p, out);
+	fprintf(out, " [%s]:", s);
+	int sp = 0;
+	for (const char *p = st ? st + strlen("end state:") : ""; *p; p++) {
+		int blank = *p == ' ' || *p == '\n';
+		if (*p == '\n' && p[1])
+			fputc(';', out);
+		if (blank && !sp && p[1])
+			fputc(' ', out);
+		else if (!blank)
+			fputc((unsigned char)*p < ' ' ? '_' : *p, out);
+		sp = blank;
+	}
+	fputc('\n', out);
+	free(st);
+	free(s);
 }
 
 void json_herd(FILE *out, const Batch *b)
@@ -204,6 +264,8 @@ void json_herd(FILE *out, const Batch *b)
 		fprintf(out, " %s\nStates %" PRIu64 "\n", c->model, R->end_states);
 		if (R->stop != EX_DONE)
 			fprintf(out, "Incomplete %s %" PRIu64 "\n", explore_stop_option(R->stop), R->states);
+		for (uint64_t k = 0; k < R->nends; k++)
+			json_herd_state(out, c, k);
 		for (int k = 0; k < c->P->noutcomes; k++) {
 			if (c->P->outcomes_off >> k & 1)
 				continue;

@@ -30,6 +30,7 @@ typedef struct Opts {
 	int symmetry;                /* --symmetry: explore keyed by CPU symmetry */
 	int progress;                /* --progress: the progress line even off a terminal or with -q */
 	const char *color;           /* --color WHEN: auto (NULL), always, never */
+	int states;                  /* --states: list the distinct end states */
 	int all_models;              /* compare: every dirty-bit model, not machine.models */
 	const char *args[OPT_MAX_ARGS];
 	int nargs;

@@ -44,6 +44,30 @@ char *out_witness(const Program *P, const char *model, const Choice *ch, int n, 
 	return buf;
 }
 
+char *out_end_state(const Program *P, const char *model, const EndStateInfo *e)
+{
+	Sim S;
+	char err[256], *text = NULL;
+	size_t len = 0;
+	if (sim_init(&S, P, model, err, sizeof err) < 0) {
+		fprintf(stderr, "tlbsim: %s\n", err);
+		return NULL;
+	}
+	uint8_t *w = malloc(S.L.size);
+	int rc = w ? sim_start(&S, w) : -1;
+	for (int k = 0; rc == 0 && k < e->len; k++)
+		rc = sim_apply(&S, w, e->path[k]);
+	FILE *f = rc == 0 ? open_memstream(&text, &len) : NULL;
+	if (f) {
+		rep_state(f, &S, w, "end state:");
+		fclose(f);
+	} else
+		fprintf(stderr, "tlbsim: cannot replay an end state: %s\n", S.err[0] ? S.err : "out of memory");
+	free(w);
+	sim_free(&S);
+	return f ? text : NULL;
+}
+
 /* The terminal's width when stdout is one, else 0 (no limit); a
  * terminal narrower than REP_WIDTH_MIN counts as that wide. */
 static int out_tty_width(void)
@@ -233,6 +257,29 @@ static const char *out_trace(const Combo *c, int k, const RepView *v, char **own
 	return *own ? *own : c->traces[k];
 }
 
+/* --states: every distinct end state, its outcomes, a shortest
+ * schedule to it and the state itself. */
+static void out_end_states(FILE *out, const Combo *c)
+{
+	const ExploreResult *R = &c->R;
+	if (!R->ends)
+		return;
+	fprintf(out, "   end states: %" PRIu64 "%s\n", R->nends, R->stop != EX_DONE ? " so far" : "");
+	for (uint64_t k = 0; k < R->nends; k++) {
+		const EndStateInfo *e = &R->ends[k];
+		char names[512], *s = out_sched(e->path, e->len), *st = out_end_state(c->P, c->model, e);
+		rep_outcome_list(c->P, e->outcomes, names, sizeof names);
+		fprintf(out, "   #%" PRIu64 " outcomes: %s; schedule: %s\n", k + 1, *names ? names : "none", s);
+		for (const char *p = st ? st : ""; *p; ) {
+			size_t n = strcspn(p, "\n");
+			fprintf(out, "      %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		free(s);
+		free(st);
+	}
+}
+
 void out_combo(FILE *out, const Combo *c, int brief, const RepView *v, int color)
 {
 	const Program *P = c->P;
@@ -261,6 +308,7 @@ void out_combo(FILE *out, const Combo *c, int brief, const RepView *v, int color
 	for (int k = 0; k < P->noutcomes; k++)
 		if (R->out[k].witness)
 			out_outcome_line(out, c, k, color);
+	out_end_states(out, c);
 	for (int k = 0; k < P->noutcomes && !brief; k++) {
 		const OutcomeStat *os = &R->out[k];
 		int same = -1;

@@ -30,6 +30,10 @@ int out_view_default(const RepView *v);
 char *out_sched(const Choice *ch, int n);
 /* The command that replays the witness of outcome k of c. */
 void out_replay_cmd(FILE *out, const Combo *c, int k);
+/* The end state e of an exploration of P under model, as the timeline's
+ * "end state:" block (malloc'd; NULL with the error printed): e's path
+ * replayed from the initial state. */
+char *out_end_state(const Program *P, const char *model, const EndStateInfo *e);
 /* Whether text output is coloured, from --color (auto: stdout is a
  * terminal, NO_COLOR is unset or empty and TERM is not "dumb"; always;
  * never), into *on.  0, or 2 after one usage line. */

@@ -583,6 +583,19 @@ static void progress(const Ex *x, const ExploreOpts *o, const ExploreResult *R, 
 	o->progress(o->progress_arg, &p);
 }
 
+/* R->ends: every end state met, with a shortest schedule to it. */
+static void keep_ends(Ex *x, ExploreResult *R)
+{
+	if (!(R->ends = calloc((size_t)x->nend + 1, sizeof *R->ends)))
+		oom();
+	for (uint64_t k = 0; k < x->nend; k++) {
+		EndStateInfo *e = &R->ends[k];
+		e->outcomes = x->ends[k].mask;
+		e->path = witness(x, x->ends[k].idx, &e->len);
+	}
+	R->nends = x->nend;
+}
+
 /* 1 if a bound of o stops the search now: R->stop and S->err say which. */
 static int bound_hit(Ex *x, const ExploreOpts *o, ExploreResult *R, uint64_t ecap)
 {
@@ -665,6 +678,8 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 		if (R->schedules_cyclic)
 			rc = livelock(&x, R);
 	}
+	if (rc >= 0 && o->keep_ends)
+		keep_ends(&x, R);
 	R->states = x.n;
 	R->seconds = since(&t0);
 	ex_free(&x);
@@ -677,6 +692,9 @@ void explore_free(ExploreResult *R)
 {
 	for (int o = 0; o < MAX_OUTCOMES; o++)
 		free(R->out[o].witness);
+	for (uint64_t k = 0; k < R->nends; k++)
+		free(R->ends[k].path);
+	free(R->ends);
 	memset(R, 0, sizeof *R);
 }
 

@@ -33,7 +33,15 @@ typedef struct ExploreOpts {
 	 * depend on it: its results are the same with or without, at any pace. */
 	void (*progress)(void *arg, const ExploreProgress *p);
 	void *progress_arg;
+	int keep_ends;           /* fill R->ends (--states) */
 } ExploreOpts;
+
+/* A distinct end state: its outcomes and a shortest schedule to it. */
+typedef struct EndStateInfo {
+	uint32_t outcomes;
+	Choice *path;            /* malloc'd */
+	int len;
+} EndStateInfo;
 
 typedef struct OutcomeStat {
 	uint64_t schedules;      /* complete schedules ending with it (saturating;
@@ -75,6 +83,10 @@ typedef struct ExploreResult {
 	 * may still not be); max_depth the depth reached.  Schedules are not
 	 * counted (0) and livelock is not looked for. */
 	ExploreStop stop;
+	/* With ExploreOpts.keep_ends: every end state found (nends of them,
+	 * under symmetry one per orbit), in BFS order; else NULL. */
+	EndStateInfo *ends;
+	uint64_t nends;
 	OutcomeStat out[MAX_OUTCOMES];
 	/* CPU symmetry (ExploreOpts.symmetry): with nsym > 0 the search was
 	 * reduced, one state per orbit, and states, transitions, end states,

@@ -246,6 +246,19 @@ if command -v script >/dev/null 2>&1; then
 else
 	echo "ok cli: progress on a terminal (skipped: no script(1))"
 fi
+# --states: every distinct end state, each with a schedule that replays to it
+$T explore scenarios/mkclean.yaml -v old -m blind --no-db -q --brief --states >$tmp/st
+check "--states lists as many end states as the header counts (4)" sh -c "grep -qx '   end states: 4' $tmp/st && test \$(grep -c '^   #[0-9]* outcomes: ' $tmp/st) -eq 4"
+sed -n 's/^   #[0-9]* outcomes: [^;]*; schedule: //p' $tmp/st >$tmp/st.sched
+n=0
+while read -r sch; do
+	n=$((n + 1))
+	awk -v k="$n" '/^   #[0-9]+ outcomes: / { i++; next } i == k && /^      / { sub(/^      /, ""); print }' $tmp/st >$tmp/st.want
+	$T run scenarios/mkclean.yaml -v old -m blind --no-db -q --schedule "$sch" | awk '/^end state:/ { f = 1 } /^outcomes:/ { f = 0 } f' >$tmp/st.got
+	check "--states: end state #$n is what run --schedule '$sch' ends in" cmp -s $tmp/st.want $tmp/st.got
+done <$tmp/st.sched
+check "--format herd --states: one State line per end state" sh -c "test \$($T explore scenarios/mkclean.yaml -v old -m blind --no-db -q --format herd --states | grep -c '^State [0-9]* ') -eq 4"
+check "--states is for explore only" sh -c "$T check scenarios/mkclean.yaml --no-db --states 2>/dev/null; test \$? -eq 2"
 # Colour (issue 12 part 3): --color always|never|auto; auto colours only a
 # terminal, and not when NO_COLOR is set (https://no-color.org)
 esc=$(printf '\033')

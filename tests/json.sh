@@ -80,6 +80,16 @@ full = json.load(open('$tmp/m.json'))['explorations'][1]
 assert full['complete'] is True and full['stopped_by'] is None, full"
 $T check scenarios/mkclean.yaml --format json --no-db -q --max-states 48 >"$tmp/ki.json" 2>/dev/null
 rc=$?
+$T explore scenarios/mkclean.yaml -v old --format json --no-db -q --states >"$tmp/st.json" 2>/dev/null
+check "explore --format json --states: end_state_list, one per end state, each with a schedule and its state" python3 -c "
+import json; d = json.load(open('$tmp/st.json'))
+for e in d['explorations']:
+    l = e['end_state_list']
+    assert len(l) == e['end_states'], (len(l), e['end_states'])
+    assert all(x['state'].startswith('end state:  PTE ') and isinstance(x['outcomes'], list) for x in l), l
+    reached = set(n for x in l for n in x['outcomes'])
+    assert reached == set(o['name'] for o in e['outcomes']), (reached, e['outcomes'])
+assert 'end_state_list' not in json.load(open('$tmp/m.json'))['explorations'][0]"
 check "check --format json past --max-states: exit 4, unknown counted" python3 -c "
 import json; d = json.load(open('$tmp/ki.json'))
 assert $rc == 4 and d['failed'] == 0 and d['unknown'] > 0 and d['passed'] > 0, ($rc, d['passed'], d['failed'], d['unknown'])
