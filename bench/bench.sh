@@ -6,6 +6,7 @@
 #   1. every shipped scenario (scenarios/*.yaml), explored exhaustively:
 #      states/s, transitions/s, schedules/s per variant x model
 #   2. one timed run (tlbsim run scenarios/mkclean.yaml --seed 1): time per run
+#   2b. what recording in the database costs compare (--db against --no-db)
 #   3. scaling: seed race 1 with N = 1..BENCH_MAXN storing CPUs
 #      (bench/gen_scaling.sh), tlbsim against the SPIN peer
 #      (its mkclean.pml, kept outside this repository) row by row, as in
@@ -185,6 +186,38 @@ else
 	echo
 	awk -v a="$t0" -v b="$t1" -v n="$RUNS" 'BEGIN { t = (b - a) / 1e6 / n; printf "| runs | mean ms | runs/s |\n|---:|---:|---:|\n| %d | %.3f | %.0f |\n", n, t, 1000 / t }'
 fi
+echo
+
+# ---- 2b. what recording costs ----
+
+echo "## 2b. The database's cost"
+echo
+echo "\`$TLBSIM compare PATHS -q\` with \`--no-db\` against \`--db\` an existing database (each run adds its rows: scenario texts, runs, outcomes, zlib-compressed witness timelines, in one transaction), whole process, medians of $REPS."
+echo
+echo "| scenarios | explorations | --no-db s | --db s | recording s | recording % |"
+echo "|---|---:|---:|---:|---:|---:|"
+for set in "scenarios" "scenarios tests/scenarios -I scenarios/lib"; do
+	n=$("$TLBSIM" compare $set --no-db -q --format json 2>/dev/null | grep -c '"scenario": ')
+	for mode in nodb db; do
+		rm -f "$TMP/cost.sqlite" "$TMP/cost.sqlite-wal" "$TMP/cost.sqlite-shm"
+		[ $mode = db ] && "$TLBSIM" compare $set -q --db "$TMP/cost.sqlite" >/dev/null 2>&1
+		r=1
+		while [ $r -le "$REPS" ]; do
+			t0=$(now_ns)
+			if [ $mode = db ]; then
+				"$TLBSIM" compare $set -q --db "$TMP/cost.sqlite" >/dev/null 2>&1
+			else
+				"$TLBSIM" compare $set -q --no-db >/dev/null 2>&1
+			fi
+			t1=$(now_ns)
+			elapsed "$t0" "$t1"
+			echo
+			r=$((r + 1))
+		done | median >"$TMP/cost.$mode"
+	done
+	a=$(cat "$TMP/cost.nodb") b=$(cat "$TMP/cost.db")
+	awk -v set="$set" -v n="$n" -v a="$a" -v b="$b" 'BEGIN { printf "| %s | %d | %.3f | %.3f | %.3f | %.0f%% |\n", set, n, a, b, b - a, (a > 0 ? (b - a) / a * 100 : 0) }'
+done
 echo
 
 # ---- 3. scaling, against SPIN ----
