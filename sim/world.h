@@ -23,7 +23,7 @@ enum CpuStatus { CPU_RUN, CPU_DONE, CPU_HALTED };
 enum {
 	PH_START = 0,     /* not started */
 	PH_DATA = 1,      /* user access: translation done, data access pending */
-	PH_WAIT = 1,      /* flush_tlb_page: IPIs sent, waiting for acks; spin_lock_irqsave: irqs off, spinning */
+	PH_WAIT = 1,      /* a TLB flush (sim/flush.c): IPIs sent, waiting for acks; spin_lock_irqsave: irqs off, spinning */
 	PH_DIRTY0 = 2,    /* user access: dirty-bit model step (phase - PH_DIRTY0) pending */
 	PH_FAULT_WAIT = 0xff  /* user access: its fault sleeps in mmap_read_lock
 	                         (a writer holds it); IPIs may be taken */
@@ -38,8 +38,12 @@ typedef struct CpuState {
 	uint8_t  tlb_rr;      /* TLB round-robin victim */
 	uint8_t  acc_slot;    /* TLB entry the pending data access goes through */
 	uint16_t acks;        /* flush IPIs this CPU still waits for */
-	uint16_t flush_mm;    /* the flush in progress (mm, vpn) */
+	uint16_t flush_mm;    /* the flush in progress: mm (TLB_ANY_MM: every
+	                         mm, a full flush) and its pages [flush_vpn,
+	                         flush_end) (sim/flush.c) */
 	uint32_t flush_vpn;
+	uint32_t flush_end;
+	uint32_t pad;
 	uint64_t ipi_from;    /* bit s: a flush IPI from CPU s is pending here */
 	uint64_t flush_targets; /* CPUs this CPU's flush IPIed */
 	uint64_t scratch;     /* dirty-model walker state between its phases */

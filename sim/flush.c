@@ -1,0 +1,179 @@
+/* sim/flush.c: the TLB flush machinery (arch/x86/mm/tlb.c, include/linux/mm_types.h).
+ * One shootdown that every flushing step shares: invalidate this CPU's
+ * entries of a page range, IPI the other CPUs of a mask, wait for their
+ * acks; the IPI handler; and the flush steps flush_tlb_page,
+ * flush_tlb_range and flush_tlb_mm.
+ * Owns CpuState's flush bookkeeping: a shootdown's start sets flush_mm,
+ * flush_vpn, flush_end, flush_targets and acks (the targets' ipi_from
+ * bits) and enters PH_WAIT; each target's handler acks once; the step's
+ * next phase (acks == 0) zeroes them all again.  Entries a flush aims at
+ * on CPUs it does not IPI are DOOMED at its start and STALE at its end. */
+#include "sim/execInt.h"
+#include <stdio.h>
+#include <inttypes.h>
+
+/* One shootdown: the pages [lo, hi) of mm (TLB_ANY_MM: of every mm, a
+ * full flush), invalidated on this CPU if local, and IPIs to targets
+ * (never this CPU).  mms: for a full flush, the mms (index < 64) whose
+ * entries it aims at, for the DOOMED/STALE marks; else unused. */
+typedef struct Shootdown {
+	int mm;
+	uint32_t lo, hi;
+	uint64_t targets, mms;
+	int local;
+} Shootdown;
+
+#define VPN_ALL UINT32_MAX      /* hi of a whole-mm range */
+
+/* Marks (stale = 0: DOOMED) or converts (stale = 1: DOOMED to STALE)
+ * CPU t's entries that the flush of (mm, mms, [lo, hi)) aims at. */
+static void sd_mark(Sim *S, uint8_t *w, int t, int mm, uint64_t mms, uint32_t lo, uint32_t hi, int stale)
+{
+	TlbEntry *e = w_tlb(&S->L, w, t);
+	for (int m = 0; m < S->L.nmms; m++) {
+		if (mm == TLB_ANY_MM ? m >= 64 || !(mms >> m & 1) : m != mm)
+			continue;
+		if (stale)
+			tlb_doom_to_stale_range(e, S->L.tlb_size, m, lo, hi);
+		else
+			tlb_mark_range(e, S->L.tlb_size, m, lo, hi, TLB_DOOMED);
+	}
+}
+
+/* Starts shootdown d for step s of CPU c: the local invalidation, the
+ * marks and the IPIs; the step waits in PH_WAIT.  Returns R_STAY. */
+static int sd_start(Sim *S, uint8_t *w, int c, const Step *s, const Shootdown *d)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	char who[128] = "";
+	size_t n = 0;
+	if (d->local)
+		tlb_invalidate_range(w_tlb(&S->L, w, c), S->L.tlb_size, d->mm, d->lo, d->hi);
+	for (int t = 0; t < S->L.ncpu; t++) {
+		if (t == c)
+			continue;
+		sd_mark(S, w, t, d->mm, d->mms, d->lo, d->hi, 0);
+		if (d->targets >> t & 1) {
+			w_cpu(&S->L, w, t)->ipi_from |= 1ull << c;
+			if (n < sizeof who)
+				n += (size_t)snprintf(who + n, sizeof who - n, "%sCPU#%d", n ? ", " : "", t);
+		}
+	}
+	cs->acks = (uint16_t)__builtin_popcountll(d->targets);
+	cs->flush_mm = (uint16_t)d->mm;
+	cs->flush_vpn = d->lo;
+	cs->flush_end = d->hi;
+	cs->flush_targets = d->targets;
+	S->lat += S->P->cost.ipi_send;
+	ex_event(S, w, c, "%s: %s%s%s", s->text, d->local ? "local flush" : "no local flush (not in the cpumask)",
+	         n ? ", IPI to " : ", no other CPU to IPI", who);
+	cs->phase = PH_WAIT;
+	return R_STAY;
+}
+
+/* Ends CPU c's shootdown (every ack in): the entries it aimed at on CPUs
+ * it did not IPI are STALE now (mms as in Shootdown), and the
+ * bookkeeping is zero again.  The caller moves the pc on. */
+static void sd_finish(Sim *S, uint8_t *w, int c, const Step *s, uint64_t mms)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	for (int t = 0; t < S->L.ncpu; t++)
+		if (t != c && !(cs->flush_targets >> t & 1))
+			sd_mark(S, w, t, cs->flush_mm, mms, cs->flush_vpn, cs->flush_end, 1);
+	if (cs->flush_targets)
+		ex_event(S, w, c, "%s: all IPIs acked", prog_ops[s->op].name);
+	cs->flush_mm = 0;
+	cs->flush_vpn = cs->flush_end = 0;
+	cs->flush_targets = 0;
+	cs->phase = PH_START;
+}
+
+/* What the IPI handler of CPU c did for the shootdown of CPU from, that
+ * invalidated had entries, into buf. */
+static void handler_text(Sim *S, const CpuState *fs, int had, char *buf, size_t len)
+{
+	if (fs->flush_mm == TLB_ANY_MM)
+		snprintf(buf, len, "flush the whole TLB (%d entr%s)", had, had == 1 ? "y" : "ies");
+	else if (fs->flush_end == fs->flush_vpn + 1)
+		snprintf(buf, len, "%s 0x%" PRIx64, had ? "invalidate TLB entry" : "no TLB entry for",
+		         (uint64_t)fs->flush_vpn << 12);
+	else if (fs->flush_vpn == 0 && fs->flush_end == VPN_ALL)
+		snprintf(buf, len, "flush mm %s (%d entr%s)", S->P->mms[fs->flush_mm], had, had == 1 ? "y" : "ies");
+	else
+		snprintf(buf, len, "invalidate %d TLB entr%s in 0x%" PRIx64 "-0x%" PRIx64, had, had == 1 ? "y" : "ies",
+		         (uint64_t)fs->flush_vpn << 12, (uint64_t)fs->flush_end << 12);
+}
+
+int fl_take_ipis(Sim *S, uint8_t *w, int c)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	char what[96];
+	for (int from = 0; from < S->L.ncpu; from++) {
+		if (!(cs->ipi_from >> from & 1))
+			continue;
+		CpuState *fs = w_cpu(&S->L, w, from);
+		int had = tlb_invalidate_range(w_tlb(&S->L, w, c), S->L.tlb_size, fs->flush_mm, fs->flush_vpn,
+		                               fs->flush_end);
+		fs->acks--;
+		handler_text(S, fs, had, what, sizeof what);
+		ex_ipi_event(S, w, c, from, "IPI from CPU#%d: flush handler: %s, ack", from, what);
+	}
+	cs->ipi_from = 0;
+	S->lat += S->P->cost.ipi_delivery;
+	return 0;
+}
+
+int fl_can_run(Sim *S, uint8_t *w, int c)
+{
+	const CpuState *cs = w_cpu(&S->L, w, c);
+	return cs->phase == PH_START || cs->acks == 0;
+}
+
+/* The pages [*lo, *hi) of the byte range [start, end): the pages it
+ * touches, as x86's flush loop invalidates them. */
+static void page_span(uint64_t start, uint64_t end, uint32_t *lo, uint32_t *hi)
+{
+	uint64_t l = start >> 12, h = (end >> 12) + ((end & 4095) != 0);
+	*lo = (uint32_t)(l < VPN_ALL ? l : VPN_ALL);
+	*hi = (uint32_t)(h < VPN_ALL ? h : VPN_ALL);
+}
+
+/* The shootdown of flush_tlb_page(vma, address), flush_tlb_range(vma,
+ * start, end) or flush_tlb_mm(mm): local, and IPIs to the other CPUs of
+ * mm_cpumask(mm).  Returns 0, or -1 after reporting a bad operand. */
+static int flush_of(Sim *S, uint8_t *w, int c, const Step *s, Shootdown *d)
+{
+	int mm = ex_obj(S, w, c, s, 0, s->op == OP_FLUSH_TLB_MM ? HK_MM : HK_VMA);
+	if (mm < 0)
+		return -1;
+	if (s->op != OP_FLUSH_TLB_MM)
+		mm = S->P->vmas[mm].mm;
+	uint64_t a = s->nargs > 1 ? ex_opv(S, w, c, s, 1) : 0, b = s->nargs > 2 ? ex_opv(S, w, c, s, 2) : 0;
+	*d = (Shootdown){ .mm = mm, .lo = 0, .hi = VPN_ALL, .targets = S->cpumask[mm] & ~(1ull << c), .local = 1 };
+	if (s->op == OP_FLUSH_TLB_PAGE) {
+		d->lo = (uint32_t)(a >> 12);
+		d->hi = d->lo + (d->lo < VPN_ALL);
+	} else if (s->op == OP_FLUSH_TLB_RANGE) {
+		if (a > b) {
+			ex_fail(S, s, "flush_tlb_range: start 0x%" PRIx64 " is above end 0x%" PRIx64, a, b);
+			return -1;
+		}
+		page_span(a, b, &d->lo, &d->hi);
+	}
+	return 0;
+}
+
+int fl_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	Shootdown d;
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
+	if (cs->phase != PH_START) {
+		sd_finish(S, w, c, s, 0);
+		return ex_next(S, w, c, 0);
+	}
+	if (flush_of(S, w, c, s, &d) < 0)
+		return R_ERR;
+	return sd_start(S, w, c, s, &d);
+}

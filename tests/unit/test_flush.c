@@ -1,0 +1,196 @@
+/* tests/unit/test_flush.c: unit tests of sim/flush.c, the TLB flush
+ * machinery: flush_tlb_range and flush_tlb_mm (the shootdown
+ * flush_tlb_page shares).  Small scenarios are compiled from text and
+ * driven choice by choice (sim_start / sim_apply), or explored; the TLBs,
+ * pages and outcomes are checked after each. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "sim/exec.h"
+#include "sim/world.h"
+
+/* Two CPUs; mm maps page0..page2 at 0x10000..0x12000 (vma), other maps
+ * page3 at 0x10000 (vma2).  CPU#1 caches all three pages of mm and the
+ * page of other, writable and dirty.  The body of CPU#0 follows. */
+#define MACHINE \
+	"scenario: f\n" \
+	"machine: {cpus: 2, tlb_entries: 8, models: [validating]}\n" \
+	"mms: [mm, other]\n" \
+	"files:\n" \
+	"  - name: file\n" \
+	"    size: 16384\n" \
+	"    pages:\n" \
+	"      - {name: page0, index: 0}\n" \
+	"      - {name: page1, index: 1}\n" \
+	"      - {name: page2, index: 2}\n" \
+	"      - {name: page3, index: 3}\n" \
+	"vmas:\n" \
+	"  - {name: vma, mm: mm, start: 0x10000, pages: 3, file: file}\n" \
+	"  - {name: vma2, mm: other, start: 0x10000, pages: 1, file: file, pgoff: 3}\n" \
+	"ptes:\n" \
+	"  - {mm: mm, addr: 0x10000, page: page0, prot: 0x67}\n" \
+	"  - {mm: mm, addr: 0x11000, page: page1, prot: 0x67}\n" \
+	"  - {mm: mm, addr: 0x12000, page: page2, prot: 0x67}\n" \
+	"  - {mm: other, addr: 0x10000, page: page3, prot: 0x67}\n" \
+	"tlb:\n" \
+	"  - {cpu: 1, mm: mm, addr: 0x10000, writable: true, dirty: true}\n" \
+	"  - {cpu: 1, mm: mm, addr: 0x11000, writable: true, dirty: true}\n" \
+	"  - {cpu: 1, mm: mm, addr: 0x12000, writable: true, dirty: true}\n" \
+	"  - {cpu: 1, mm: other, addr: 0x10000, writable: true, dirty: true}\n"
+
+#define CPU0(body) \
+	"cpus:\n" \
+	"  - cpu: 0\n" \
+	"    body: [" body "]\n" \
+	"  - {cpu: 1, mm: mm, body: [\"x = load(0x10000)\"]}\n"
+
+static SimFx fx[2];
+
+static int cleanup(void **state)
+{
+	(void)state;
+	fx_cleanup(fx, 2);
+	return 0;
+}
+
+static CpuState *cpu(SimFx *f, int c) { return w_cpu(&f->S.L, f->w, c); }
+
+/* 1 if CPU c caches address addr of mm (index). */
+static int cached(SimFx *f, int c, int mm, uint32_t addr)
+{
+	return tlb_lookup(w_tlb(&f->S.L, f->w, c), f->S.L.tlb_size, mm, addr >> 12) >= 0;
+}
+
+/* The flags of CPU c's entry for (mm, addr), which must exist. */
+static uint8_t tlb_flags(SimFx *f, int c, int mm, uint32_t addr)
+{
+	int i = tlb_lookup(w_tlb(&f->S.L, f->w, c), f->S.L.tlb_size, mm, addr >> 12);
+	assert_true(i >= 0);
+	return w_tlb(&f->S.L, f->w, c)[i].flags;
+}
+
+/* Asserts that f's error is "<path>:<line>:<col>: <msg>" for the step
+ * whose text starts at the first `at` of f's text. */
+static void assert_err_at(SimFx *f, const char *at, const char *msg)
+{
+	char want[512];
+	snprintf(want, sizeof want, "%s:%d:%d: %s", f->path, line_of(f->text, at), col_of(f->text, at), msg);
+	assert_string_equal(f->S.err, want);
+}
+
+/* ---- flush_tlb_range, flush_tlb_mm ---- */
+
+/* [0x10000, 0x11800) touches two pages: both go, on CPU#1 by its IPI;
+ * the third page and the other mm stay cached. */
+static void test_flush_tlb_range(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE CPU0("\"flush_tlb_range(vma, 0x10000, 0x11800)\""), NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(cpu(f, 0)->phase, PH_WAIT);
+	assert_int_equal(cpu(f, 0)->acks, 1);
+	assert_int_equal(cpu(f, 0)->flush_vpn, 0x10);
+	assert_int_equal(cpu(f, 0)->flush_end, 0x12);
+	assert_true(tlb_flags(f, 1, 0, 0x11000) & TLB_DOOMED);
+	assert_false(tlb_flags(f, 1, 0, 0x12000) & TLB_DOOMED);
+	assert_string_equal(fx_enabled(f), "1 i1");
+	fx_apply(f, CH_IPI(1));
+	assert_false(cached(f, 1, 0, 0x10000));
+	assert_false(cached(f, 1, 0, 0x11000));
+	assert_true(cached(f, 1, 0, 0x12000));
+	assert_true(cached(f, 1, 1, 0x10000));
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
+	assert_int_equal(cpu(f, 0)->flush_end, 0);
+	assert_int_equal(cpu(f, 0)->flush_targets, 0);
+	fx_finish(f);
+}
+
+/* flush_tlb_mm: every entry of mm, none of other. */
+static void test_flush_tlb_mm(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE CPU0("\"flush_tlb_mm(mm)\""), NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_IPI(1));
+	for (uint32_t a = 0x10000; a <= 0x12000; a += 0x1000)
+		assert_false(cached(f, 1, 0, a));
+	assert_true(cached(f, 1, 1, 0x10000));
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
+	fx_finish(f);
+}
+
+/* A flush that misses CPU#1 (mm_cpumask override) leaves its entries of
+ * the range STALE once it completes, and only those. */
+static void test_flush_tlb_range_missed(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE "mm_cpumask: {mm: [0]}\n" CPU0("\"flush_tlb_range(vma, 0x11000, 0x13000)\""), NULL,
+	         "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(cpu(f, 0)->acks, 0);
+	assert_int_equal(cpu(f, 1)->ipi_from, 0);
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(tlb_flags(f, 1, 0, 0x10000) & (TLB_DOOMED | TLB_STALE), 0);
+	assert_true(tlb_flags(f, 1, 0, 0x11000) & TLB_STALE);
+	assert_true(tlb_flags(f, 1, 0, 0x12000) & TLB_STALE);
+	assert_int_equal(tlb_flags(f, 1, 1, 0x10000) & (TLB_DOOMED | TLB_STALE), 0);
+	fx_finish(f);
+}
+
+/* start > end is a scenario error at the step; start == end flushes no
+ * page but still IPIs (and waits). */
+static void test_flush_tlb_range_bad(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE CPU0("\"x = 0x10000\", \"flush_tlb_range(vma, x + 0x2000, x)\""), NULL, "validating");
+	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+	assert_err_at(f, "flush_tlb_range(", "flush_tlb_range: start 0x12000 is above end 0x10000");
+	fx_finish(f);
+	fx_start(f, MACHINE CPU0("\"flush_tlb_range(vma, 0x10000, 0x10000)\""), NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(cpu(f, 0)->acks, 1);
+	fx_apply(f, CH_IPI(1));
+	assert_true(cached(f, 1, 0, 0x10000));
+	fx_finish(f);
+}
+
+/* Exhaustively: a store racing a range flush that covers its page never
+ * writes through a stale entry, and the machine never deadlocks. */
+static void test_flush_tlb_range_explore(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_explore_ok(f, MACHINE
+		"cpus:\n"
+		"  - {cpu: 0, body: [\"flush_tlb_range(vma, 0x10000, 0x13000)\"]}\n"
+		"  - {cpu: 1, mm: mm, body: [\"store(0x12000)\"]}\n", "validating");
+	assert_int_equal(f->R.reach & (1u << OUT_STALE_TLB_WRITE | 1u << OUT_DEADLOCK), 0);
+	assert_true(f->R.states > 3);
+	fx_finish(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_flush_tlb_range, cleanup),
+		cmocka_unit_test_teardown(test_flush_tlb_mm, cleanup),
+		cmocka_unit_test_teardown(test_flush_tlb_range_missed, cleanup),
+		cmocka_unit_test_teardown(test_flush_tlb_range_bad, cleanup),
+		cmocka_unit_test_teardown(test_flush_tlb_range_explore, cleanup),
+	};
+	return cmocka_run_group_tests_name("flush", tests, NULL, NULL);
+}
