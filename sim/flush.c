@@ -1,8 +1,10 @@
 /* sim/flush.c: the TLB flush machinery (arch/x86/mm/tlb.c, include/linux/mm_types.h).
  * One shootdown that every flushing step shares: invalidate this CPU's
  * entries of a page range, IPI the other CPUs of a mask, wait for their
- * acks; the IPI handler; and the flush steps flush_tlb_page,
- * flush_tlb_range and flush_tlb_mm.
+ * acks; the IPI handler; the flush steps flush_tlb_page,
+ * flush_tlb_range and flush_tlb_mm; and the mmu_gather of each CPU
+ * (FlushState.tlb: a range and deferred put_pages, freed only once the
+ * range's flush is done).
  * Owns CpuState's flush bookkeeping: a shootdown's start sets flush_mm,
  * flush_vpn, flush_end, flush_targets and acks (the targets' ipi_from
  * bits) and enters PH_WAIT; each target's handler acks once; the step's
@@ -10,6 +12,7 @@
  * on CPUs it does not IPI are DOOMED at its start and STALE at its end. */
 #include "sim/execInt.h"
 #include <stdio.h>
+#include <string.h>
 #include <inttypes.h>
 
 /* One shootdown: the pages [lo, hi) of mm (TLB_ANY_MM: of every mm, a
@@ -163,12 +166,12 @@ static int flush_of(Sim *S, uint8_t *w, int c, const Step *s, Shootdown *d)
 	return 0;
 }
 
-int fl_step(Sim *S, uint8_t *w, int c, const Step *s)
+/* flush_tlb_page, flush_tlb_range, flush_tlb_mm: the shootdown, then
+ * (every ack in) the next step. */
+static int flush_step(Sim *S, uint8_t *w, int c, const Step *s)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
 	Shootdown d;
-	if (c >= S->L.ncpu)
-		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
 	if (cs->phase != PH_START) {
 		sd_finish(S, w, c, s, 0);
 		return ex_next(S, w, c, 0);
@@ -176,4 +179,144 @@ int fl_step(Sim *S, uint8_t *w, int c, const Step *s)
 	if (flush_of(S, w, c, s, &d) < 0)
 		return R_ERR;
 	return sd_start(S, w, c, s, &d);
+}
+
+/* ---- mmu_gather ---- */
+
+static GatherState *gather(Sim *S, uint8_t *w, int c)
+{
+	return &w_flush(&S->L, w, c)->tlb;
+}
+
+/* CPU c's mmu_gather, which step s needs in use: NULL after reporting
+ * a scenario error if it is not. */
+static GatherState *gather_in_use(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	GatherState *g = gather(S, w, c);
+	if (!g->active)
+		ex_fail(S, s, "%s without tlb_gather_mmu: CPU#%d's mmu_gather is not in use", prog_ops[s->op].name, c);
+	return g->active ? g : NULL;
+}
+
+/* tlb_gather_mmu(mm, start, end). */
+static int gather_mmu(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	GatherState *g = gather(S, w, c);
+	int mm = ex_obj(S, w, c, s, 0, HK_MM);
+	uint64_t start = ex_opv(S, w, c, s, 1), end = ex_opv(S, w, c, s, 2);
+	if (mm < 0)
+		return R_ERR;
+	if (g->active)
+		return ex_fail(S, s, "tlb_gather_mmu: CPU#%d's mmu_gather is in use (no tlb_finish_mmu since its "
+		               "tlb_gather_mmu)", c);
+	if (start > end)
+		return ex_fail(S, s, "tlb_gather_mmu: start 0x%" PRIx64 " is above end 0x%" PRIx64, start, end);
+	memset(g, 0, sizeof *g);
+	g->active = 1;
+	g->mm = (uint8_t)mm;
+	g->fullmm = start == 0 && end == UINT64_MAX;
+	ex_event(S, w, c, "%s%s", s->text, g->fullmm ? ": fullmm" : "");
+	return ex_next(S, w, c, S->P->cost.local);
+}
+
+/* tlb_remove_tlb_entry(mm, address): __tlb_adjust_range by one page. */
+static int remove_tlb_entry(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	GatherState *g = gather_in_use(S, w, c, s);
+	int mm = ex_obj(S, w, c, s, 0, HK_MM);
+	if (!g || mm < 0)
+		return R_ERR;
+	if (mm != g->mm)
+		return ex_fail(S, s, "tlb_remove_tlb_entry: mm %s is not the mmu_gather's mm %s", S->P->mms[mm],
+		               S->P->mms[g->mm]);
+	uint32_t vpn = (uint32_t)(ex_opv(S, w, c, s, 1) >> 12);
+	if (!g->end || vpn < g->start)
+		g->start = vpn;
+	if (vpn + 1 > g->end)
+		g->end = vpn + (vpn < VPN_ALL);
+	ex_event(S, w, c, "%s: range 0x%" PRIx64 "-0x%" PRIx64, s->text, (uint64_t)g->start << 12, (uint64_t)g->end << 12);
+	return ex_next(S, w, c, S->P->cost.local);
+}
+
+/* tlb_remove_page(page): the page's put_page waits for the flush. */
+static int remove_page(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	GatherState *g = gather_in_use(S, w, c, s);
+	int pfn = ex_obj(S, w, c, s, 0, HK_PAGE);
+	if (!g || pfn < 0)
+		return R_ERR;
+	if (g->nr == MMU_GATHER_BUNDLE)
+		return ex_fail(S, s, "tlb_remove_page: CPU#%d's mmu_gather holds %d pages already (MMU_GATHER_BUNDLE): "
+		               "tlb_flush_mmu first", c, MMU_GATHER_BUNDLE);
+	g->pages[g->nr++] = (uint16_t)pfn;
+	ex_event(S, w, c, "%s: put_page deferred (%d in the batch)", s->text, g->nr);
+	return ex_next(S, w, c, S->P->cost.local);
+}
+
+/* tlb_flush_mmu_free: put_page of each deferred page, in order; the
+ * batch is empty again.  Returns R_NEXT, or R_STAY after a bug_on (a
+ * page with no reference left). */
+static int gather_free(Sim *S, uint8_t *w, int c, const Step *s, GatherState *g)
+{
+	for (int i = 0; i < g->nr; i++) {
+		int pfn = g->pages[i];
+		PageState *pg = (PageState *)(w + S->L.page) + pfn;
+		if (pg->count <= 0)
+			return ex_bug(S, w, c, s, "put_page of a page with no reference: VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
+		ex_event(S, w, c, "%s: put_page(%s): page_count %d -> %d", prog_ops[s->op].name,
+		         S->P->pages[pfn - 1].name, pg->count, pg->count - 1);
+		pg_put_ref(S, w, c, pfn);
+	}
+	memset(g->pages, 0, sizeof g->pages);
+	g->nr = 0;
+	return R_NEXT;
+}
+
+/* The end of tlb_flush_mmu and tlb_finish_mmu, the flush done: the
+ * range starts anew (__tlb_reset_range), the deferred pages are put,
+ * and tlb_finish_mmu frees the gather. */
+static int gather_done(Sim *S, uint8_t *w, int c, const Step *s, GatherState *g)
+{
+	g->start = g->end = 0;
+	if (gather_free(S, w, c, s, g) != R_NEXT)
+		return R_STAY;
+	if (s->op == OP_TLB_FINISH_MMU)
+		memset(g, 0, sizeof *g);
+	return ex_next(S, w, c, 0);
+}
+
+/* tlb_flush_mmu and tlb_finish_mmu: the shootdown of the gathered range
+ * (none if it is empty: tlb_flush_mmu_tlbonly's !tlb->end), then
+ * gather_done. */
+static int gather_flush(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	GatherState *g = gather_in_use(S, w, c, s);
+	if (!g)
+		return R_ERR;
+	if (cs->phase != PH_START) {
+		sd_finish(S, w, c, s, 0);
+		return gather_done(S, w, c, s, g);
+	}
+	if (!g->fullmm && !g->end) {
+		ex_event(S, w, c, "%s: no range gathered, no flush", s->text);
+		return gather_done(S, w, c, s, g);
+	}
+	Shootdown d = { .mm = g->mm, .lo = g->fullmm ? 0 : g->start, .hi = g->fullmm ? VPN_ALL : g->end,
+	                .targets = S->cpumask[g->mm] & ~(1ull << c), .local = 1 };
+	return sd_start(S, w, c, s, &d);
+}
+
+int fl_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
+	switch (s->op) {
+	case OP_TLB_GATHER_MMU:       return gather_mmu(S, w, c, s);
+	case OP_TLB_REMOVE_TLB_ENTRY: return remove_tlb_entry(S, w, c, s);
+	case OP_TLB_REMOVE_PAGE:      return remove_page(S, w, c, s);
+	case OP_TLB_FLUSH_MMU:
+	case OP_TLB_FINISH_MMU:       return gather_flush(S, w, c, s);
+	default:                      return flush_step(S, w, c, s);
+	}
 }

@@ -2,7 +2,7 @@
  * (see symmetry.h).
  *
  * The canonical form of w: within each class, the CPUs' blocks (CpuState,
- * call frames, registers, TLB entries) sorted by a key that no renaming
+ * call frames, registers, TLB entries, FlushState) sorted by a key that no renaming
  * of the class changes, and every CPU number stored in the world renamed
  * by the same permutation.  The CPU numbers a world holds (audited in
  * sim/world.h, mmu/mem.h, sim/exec.c, mmu/mem.c):
@@ -151,7 +151,7 @@ static int setup(Sym *y, const Sim *S)
 			}
 	}
 	y->keylen = sizeof(CpuState) + sizeof(FrameState) * (size_t)L->depth + sizeof(uint64_t) * (size_t)L->stack +
-	            sizeof(TlbEntry) * (size_t)L->tlb_size + 4 * (size_t)y->ncls + 16 +
+	            sizeof(TlbEntry) * (size_t)L->tlb_size + (L->nflush ? sizeof(FlushState) : 0) + 4 * (size_t)y->ncls + 16 +
 	            (size_t)L->nlocks + (size_t)L->npages + 2 * (size_t)L->nfiles + 2 * (size_t)L->nmms;
 	free(y->key);
 	y->key = y->ncls ? malloc(y->keylen * (size_t)n) : NULL;
@@ -290,6 +290,8 @@ static void move_block(const Sym *y, const Layout *L, const uint8_t *w, int c, u
 	memcpy(f, w_frame(L, ww, c, 0), sizeof *f * (size_t)L->depth);
 	memcpy(w_regs(L, out, to), w_regs(L, ww, c), sizeof(uint64_t) * (size_t)L->stack);
 	memcpy(w_tlb(L, out, to), w_tlb(L, ww, c), sizeof(TlbEntry) * (size_t)L->tlb_size);
+	if (L->nflush)
+		*w_flush(L, out, to) = *w_flush(L, ww, c);
 	normalise(y, c, cs, f);
 }
 
@@ -356,6 +358,10 @@ static void make_key(const Sym *y, const Layout *L, const uint8_t *w, int c, uin
 	k += sizeof(uint64_t) * (size_t)L->stack;
 	memcpy(k, w_tlb(L, ww, c), sizeof(TlbEntry) * (size_t)L->tlb_size);
 	k += sizeof(TlbEntry) * (size_t)L->tlb_size;
+	if (L->nflush) {
+		memcpy(k, w_flush(L, ww, c), sizeof(FlushState));
+		k += sizeof(FlushState);
+	}
 	relations(y, L, w, c, k);
 }
 

@@ -49,6 +49,27 @@ typedef struct CpuState {
 	uint64_t scratch;     /* dirty-model walker state between its phases */
 } CpuState;
 
+/* The mmu_gather of the task on a CPU (struct mmu_gather,
+ * include/asm-generic/tlb.h), one per CPU (sim/flush.c).  Invariant:
+ * all zero unless active; nr <= MMU_GATHER_BUNDLE; pages[nr..] zero. */
+#define MMU_GATHER_BUNDLE 8   /* the pages a gather defers: its local batch */
+typedef struct GatherState {
+	uint8_t  active;      /* tlb_gather_mmu ran, tlb_finish_mmu not yet */
+	uint8_t  fullmm;      /* tlb_gather_mmu(mm, 0, -1): the whole mm */
+	uint8_t  nr;          /* pages[0..nr) wait for their put_page */
+	uint8_t  mm;
+	uint32_t start, end;  /* pages [start, end) tlb_remove_tlb_entry
+	                         gathered (end 0: none), as tlb->start/end */
+	uint16_t pages[MMU_GATHER_BUNDLE];  /* pfns, in tlb_remove_page order */
+	uint32_t pad;
+} GatherState;
+
+/* A CPU's flush batches: its mmu_gather.  A world holds one per CPU if
+ * its program uses a batch step (Layout.nflush), else none. */
+typedef struct FlushState {
+	GatherState tlb;
+} FlushState;
+
 enum { FR_CALL, FR_FAULT };
 typedef struct FrameState {
 	uint16_t proc;        /* running procedure */
@@ -73,7 +94,8 @@ typedef struct WorldHdr {
 
 typedef struct Layout {
 	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks, nvars, nmms, nvmas;
-	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma;
+	int nflush;           /* FlushStates: ncpu, or 0 if no step uses one */
+	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma, flush;
 	size_t size;          /* bytes per world, a multiple of 8 */
 } Layout;
 
@@ -92,6 +114,9 @@ static inline MmState *w_mm(const Layout *L, uint8_t *w, int mm)
 { return (MmState *)(w + L->mm) + mm; }
 static inline uint64_t *w_vm_flags(const Layout *L, uint8_t *w)
 { return (uint64_t *)(w + L->vma); }
+/* CPU c's flush batches (c < L->nflush). */
+static inline FlushState *w_flush(const Layout *L, uint8_t *w, int c)
+{ return (FlushState *)(w + L->flush) + c; }
 static inline TlbEntry *w_tlb(const Layout *L, uint8_t *w, int c)
 { return (TlbEntry *)(w + L->tlb) + c * L->tlb_size; }
 void world_mem(const Layout *L, uint8_t *w, Mem *m);

@@ -1,6 +1,6 @@
 /* tests/unit/test_flush.c: unit tests of sim/flush.c, the TLB flush
  * machinery: flush_tlb_range and flush_tlb_mm (the shootdown
- * flush_tlb_page shares).  Small scenarios are compiled from text and
+ * flush_tlb_page shares), the mmu_gather.  Small scenarios are compiled from text and
  * driven choice by choice (sim_start / sim_apply), or explored; the TLBs,
  * pages and outcomes are checked after each. */
 #include <stdarg.h>
@@ -62,6 +62,8 @@ static int cleanup(void **state)
 }
 
 static CpuState *cpu(SimFx *f, int c) { return w_cpu(&f->S.L, f->w, c); }
+static GatherState *gather(SimFx *f, int c) { return &w_flush(&f->S.L, f->w, c)->tlb; }
+static PageState *page(SimFx *f, int pfn) { return w_page(&f->S.L, f->w, pfn); }
 
 /* 1 if CPU c caches address addr of mm (index). */
 static int cached(SimFx *f, int c, int mm, uint32_t addr)
@@ -183,6 +185,181 @@ static void test_flush_tlb_range_explore(void **state)
 	fx_finish(f);
 }
 
+/* ---- mmu_gather ---- */
+
+/* CPU#0 zaps 0x10000 and 0x11000 (page0, page1: one reference each, the
+ * mapping's) with a gather, then runs the rest of its body (tail). */
+#define ZAP(tail) \
+	CPU0("\"tlb_gather_mmu(vma, 0x10000, 0x12000)\", " \
+	     "\"x = ptep_get_and_clear(vma, 0x10000)\", \"tlb_remove_tlb_entry(vma, 0x10000)\", " \
+	     "\"page_remove_rmap(page0)\", \"tlb_remove_page(page0)\", " \
+	     "\"x = ptep_get_and_clear(vma, 0x11000)\", \"tlb_remove_tlb_entry(vma, 0x11000)\", " \
+	     "\"page_remove_rmap(page1)\", \"tlb_remove_page(page1)\", " tail)
+
+/* The gather defers both put_pages until tlb_flush_mmu's flush of
+ * [0x10000, 0x12000) is acked; the gather stays in use, empty, until
+ * tlb_finish_mmu (no range left: no flush, no IPI). */
+static void test_gather_defers_put_page(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE ZAP("\"tlb_flush_mmu()\", \"tlb_finish_mmu(0x10000, 0x12000)\""), NULL,
+	         "validating");
+	assert_int_equal(f->S.L.nflush, 2);
+	page(f, 1)->count = page(f, 2)->count = 1;      /* the page cache let go (as truncate) */
+	for (int i = 0; i < 9; i++)
+		fx_apply(f, CH_STEP(0));
+	assert_true(gather(f, 0)->active);
+	assert_int_equal(gather(f, 0)->nr, 2);
+	assert_int_equal(gather(f, 0)->start, 0x10);
+	assert_int_equal(gather(f, 0)->end, 0x12);
+	assert_int_equal(page(f, 1)->count, 1);
+	fx_apply(f, CH_STEP(0));                         /* tlb_flush_mmu: IPI */
+	assert_int_equal(cpu(f, 0)->acks, 1);
+	assert_string_equal(fx_enabled(f), "1 i1");
+	fx_apply(f, CH_IPI(1));
+	assert_false(cached(f, 1, 0, 0x11000));
+	assert_true(cached(f, 1, 0, 0x12000));
+	assert_int_equal(page(f, 2)->frame & FRAME_FREE, 0);
+	fx_apply(f, CH_STEP(0));                         /* acked: the frees */
+	assert_true(page(f, 1)->frame & FRAME_FREE);
+	assert_true(page(f, 2)->frame & FRAME_FREE);
+	assert_true(gather(f, 0)->active);
+	assert_int_equal(gather(f, 0)->nr, 0);
+	assert_int_equal(gather(f, 0)->end, 0);
+	fx_apply(f, CH_STEP(0));                         /* tlb_finish_mmu: nothing to flush */
+	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
+	assert_int_equal(cpu(f, 1)->ipi_from, 0);
+	GatherState zero;
+	memset(&zero, 0, sizeof zero);
+	assert_memory_equal(gather(f, 0), &zero, sizeof zero);
+	fx_finish(f);
+}
+
+/* A gather of the whole mm (0, -1) flushes every page of it. */
+static void test_gather_fullmm(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE CPU0("\"tlb_gather_mmu(mm, 0, -1)\", \"tlb_finish_mmu(0, -1)\""), NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_true(gather(f, 0)->fullmm);
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_IPI(1));
+	for (uint32_t a = 0x10000; a <= 0x12000; a += 0x1000)
+		assert_false(cached(f, 1, 0, a));
+	assert_true(cached(f, 1, 1, 0x10000));
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
+	fx_finish(f);
+}
+
+/* Explored: the gather's order never reaches a freed frame through
+ * CPU#1's entry; put_page before the flush does. */
+static void test_gather_explore(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	static const char *const tail[] = {
+		"      - \"tlb_remove_page(page1)\"\n      - \"tlb_finish_mmu(0x11000, 0x12000)\"\n",
+		"      - \"put_page(page1)\"\n      - \"tlb_finish_mmu(0x11000, 0x12000)\"\n",
+	};
+	for (int i = 0; i < 2; i++) {
+		char text[4096];
+		snprintf(text, sizeof text, "%s%s", MACHINE
+			"fault_handler: fh\n"
+			"procedures:\n"
+			"  - {name: fh, params: [vma, address, write], body: [\"return VM_FAULT_SIGBUS\"]}\n"
+			"cpus:\n"
+			"  - {cpu: 1, mm: mm, body: [\"store(0x11000)\"]}\n"
+			"  - cpu: 0\n"
+			"    body:\n"
+			"      - \"delete_from_page_cache(page1)\"\n"
+			"      - \"tlb_gather_mmu(vma, 0x11000, 0x12000)\"\n"
+			"      - \"x = ptep_get_and_clear(vma, 0x11000)\"\n"
+			"      - \"tlb_remove_tlb_entry(vma, 0x11000)\"\n"
+			"      - \"page_remove_rmap(page1)\"\n", tail[i]);
+		fx_explore_ok(f, text, "validating");
+		assert_int_equal(!!(f->R.reach & 1u << OUT_USE_AFTER_FREE), i);
+		assert_int_equal(f->R.reach & (1u << OUT_DEADLOCK | 1u << OUT_BUG_ON), 0);
+		fx_finish(f);
+	}
+}
+
+/* Each misuse is a scenario error at the step that makes it. */
+static void test_gather_errors(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	static const struct { const char *body, *at, *msg; } bad[] = {
+		{ "\"tlb_remove_page(page0)\"", "tlb_remove_page(",
+		  "tlb_remove_page without tlb_gather_mmu: CPU#0's mmu_gather is not in use" },
+		{ "\"tlb_flush_mmu()\"", "tlb_flush_mmu(",
+		  "tlb_flush_mmu without tlb_gather_mmu: CPU#0's mmu_gather is not in use" },
+		{ "\"tlb_finish_mmu(0, 1)\"", "tlb_finish_mmu(",
+		  "tlb_finish_mmu without tlb_gather_mmu: CPU#0's mmu_gather is not in use" },
+		{ "\"tlb_remove_tlb_entry(vma, 0x10000)\"", "tlb_remove_tlb_entry(",
+		  "tlb_remove_tlb_entry without tlb_gather_mmu: CPU#0's mmu_gather is not in use" },
+		{ "\"tlb_gather_mmu(vma, 0x12000, 0x10000)\"", "tlb_gather_mmu(",
+		  "tlb_gather_mmu: start 0x12000 is above end 0x10000" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[4096];
+		snprintf(text, sizeof text, "%s" CPU0("%s"), MACHINE, bad[i].body);
+		fx_start(f, text, NULL, "validating");
+		assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+		assert_err_at(f, bad[i].at, bad[i].msg);
+		fx_finish(f);
+	}
+	/* a second gather on one CPU, an mm not the gather's (the second
+	 * step), a ninth page */
+	static const struct { const char *body, *at, *msg; } late[] = {
+		{ "\"tlb_gather_mmu(vma, 0, 1)\", \"tlb_gather_mmu(vma, 0, 2)\"", "tlb_gather_mmu(vma, 0, 2)",
+		  "tlb_gather_mmu: CPU#0's mmu_gather is in use (no tlb_finish_mmu since its tlb_gather_mmu)" },
+		{ "\"tlb_gather_mmu(vma, 0, 1)\", \"tlb_remove_tlb_entry(vma2, 0x10000)\"", "tlb_remove_tlb_entry(",
+		  "tlb_remove_tlb_entry: mm other is not the mmu_gather's mm mm" },
+	};
+	for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {
+		char text[4096];
+		snprintf(text, sizeof text, "%s" CPU0("%s"), MACHINE, late[i].body);
+		fx_start(f, text, NULL, "validating");
+		fx_apply(f, CH_STEP(0));
+		assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+		assert_err_at(f, late[i].at, late[i].msg);
+		fx_finish(f);
+	}
+	fx_start(f, MACHINE
+		"cpus:\n"
+		"  - cpu: 0\n"
+		"    body:\n"
+		"      - \"tlb_gather_mmu(vma, 0, 1)\"\n"
+		"      - \"i = 0\"\n"
+		"      - while: \"i < 9\"\n"
+		"        do: [\"tlb_remove_page(page0)\", \"i = i + 1\"]\n", NULL, "validating");
+	for (int i = 0; i < 9; i++)
+		fx_apply(f, CH_STEP(0));
+	assert_int_equal(gather(f, 0)->nr, MMU_GATHER_BUNDLE);
+	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+	assert_err_at(f, "tlb_remove_page(",
+	              "tlb_remove_page: CPU#0's mmu_gather holds 8 pages already (MMU_GATHER_BUNDLE): tlb_flush_mmu first");
+	fx_finish(f);
+}
+
+/* Only a program with a batch step has FlushStates in its worlds. */
+static void test_gather_layout(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE CPU0("\"flush_tlb_mm(mm)\""), NULL, "validating");
+	assert_int_equal(f->S.L.nflush, 0);
+	assert_int_equal(f->S.L.flush, f->S.L.size);
+	fx_finish(f);
+	fx_start(f, MACHINE CPU0("\"tlb_gather_mmu(mm, 0, -1)\", \"tlb_finish_mmu(0, -1)\""), NULL, "validating");
+	assert_int_equal(f->S.L.nflush, 2);
+	assert_int_equal(f->S.L.size - f->S.L.flush, 2 * sizeof(FlushState));
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +368,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_flush_tlb_range_missed, cleanup),
 		cmocka_unit_test_teardown(test_flush_tlb_range_bad, cleanup),
 		cmocka_unit_test_teardown(test_flush_tlb_range_explore, cleanup),
+		cmocka_unit_test_teardown(test_gather_defers_put_page, cleanup),
+		cmocka_unit_test_teardown(test_gather_fullmm, cleanup),
+		cmocka_unit_test_teardown(test_gather_explore, cleanup),
+		cmocka_unit_test_teardown(test_gather_errors, cleanup),
+		cmocka_unit_test_teardown(test_gather_layout, cleanup),
 	};
 	return cmocka_run_group_tests_name("flush", tests, NULL, NULL);
 }
