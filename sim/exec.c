@@ -600,7 +600,9 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 	case OP_FLUSH_TLB_RANGE:
 	case OP_FLUSH_TLB_MM:
 	case OP_TLB_FLUSH_MMU:
-	case OP_TLB_FINISH_MMU:    return fl_can_run(S, w, c);
+	case OP_TLB_FINISH_MMU:
+	case OP_TRY_TO_UNMAP_FLUSH:
+	case OP_TRY_TO_UNMAP_FLUSH_DIRTY: return fl_can_run(S, w, c);
 	case OP_I_MMAP_LOCK_READ:  return vm_i_mmap_free(S, w, c, s, 0);
 	case OP_I_MMAP_LOCK_WRITE: return vm_i_mmap_free(S, w, c, s, 1);
 	case OP_MMAP_READ_LOCK:
@@ -1081,6 +1083,9 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_TLB_REMOVE_PAGE:
 	case OP_TLB_FLUSH_MMU:
 	case OP_TLB_FINISH_MMU:
+	case OP_SET_TLB_UBC_FLUSH_PENDING:
+	case OP_TRY_TO_UNMAP_FLUSH:
+	case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
 		return fl_step(S, w, c, s);
 	case OP_LOCAL_FLUSH_TLB_PAGE: {
 		int vma = obj(S, w, c, s, 0, HK_VMA);

@@ -4,7 +4,8 @@
  * acks; the IPI handler; the flush steps flush_tlb_page,
  * flush_tlb_range and flush_tlb_mm; and the mmu_gather of each CPU
  * (FlushState.tlb: a range and deferred put_pages, freed only once the
- * range's flush is done).
+ * range's flush is done) and reclaim's batched unmap flush
+ * (FlushState.ubc: the CPUs owed a full flush).
  * Owns CpuState's flush bookkeeping: a shootdown's start sets flush_mm,
  * flush_vpn, flush_end, flush_targets and acks (the targets' ipi_from
  * bits) and enters PH_WAIT; each target's handler acks once; the step's
@@ -307,6 +308,51 @@ static int gather_flush(Sim *S, uint8_t *w, int c, const Step *s)
 	return sd_start(S, w, c, s, &d);
 }
 
+/* ---- reclaim's batched unmap flush (tlb_ubc) ---- */
+
+static UbcState *ubc(Sim *S, uint8_t *w, int c)
+{
+	return &w_flush(&S->L, w, c)->ubc;
+}
+
+/* set_tlb_ubc_flush_pending(mm, writable). */
+static int ubc_add(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	UbcState *u = ubc(S, w, c);
+	int mm = ex_obj(S, w, c, s, 0, HK_MM);
+	if (mm < 0)
+		return R_ERR;
+	u->cpumask |= S->cpumask[mm];
+	if (mm < 64)
+		u->mms |= 1ull << mm;
+	u->flush_required = 1;
+	if (ex_opv(S, w, c, s, 1))
+		u->writable = 1;
+	ex_event(S, w, c, "%s: flush owed to %d CPU%s%s", s->text, __builtin_popcountll(u->cpumask),
+	         __builtin_popcountll(u->cpumask) == 1 ? "" : "s", u->writable ? ", writable" : "");
+	return ex_next(S, w, c, S->P->cost.local);
+}
+
+/* try_to_unmap_flush and try_to_unmap_flush_dirty: the full flush of
+ * the batch's CPUs, if one is owed (for _dirty: and writable). */
+static int ubc_flush(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	CpuState *cs = w_cpu(&S->L, w, c);
+	UbcState *u = ubc(S, w, c);
+	if (cs->phase != PH_START) {
+		sd_finish(S, w, c, s, u->mms);
+		memset(u, 0, sizeof *u);
+		return ex_next(S, w, c, 0);
+	}
+	if (!u->flush_required || (s->op == OP_TRY_TO_UNMAP_FLUSH_DIRTY && !u->writable)) {
+		ex_event(S, w, c, "%s: %s", s->text, u->flush_required ? "no writable PTE unmapped, no flush" : "no flush owed");
+		return ex_next(S, w, c, S->P->cost.local);
+	}
+	Shootdown d = { .mm = TLB_ANY_MM, .lo = 0, .hi = VPN_ALL, .targets = u->cpumask & ~(1ull << c),
+	                .mms = u->mms, .local = (int)(u->cpumask >> c & 1) };
+	return sd_start(S, w, c, s, &d);
+}
+
 int fl_step(Sim *S, uint8_t *w, int c, const Step *s)
 {
 	if (c >= S->L.ncpu)
@@ -317,6 +363,9 @@ int fl_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_TLB_REMOVE_PAGE:      return remove_page(S, w, c, s);
 	case OP_TLB_FLUSH_MMU:
 	case OP_TLB_FINISH_MMU:       return gather_flush(S, w, c, s);
+	case OP_SET_TLB_UBC_FLUSH_PENDING: return ubc_add(S, w, c, s);
+	case OP_TRY_TO_UNMAP_FLUSH:
+	case OP_TRY_TO_UNMAP_FLUSH_DIRTY: return ubc_flush(S, w, c, s);
 	default:                      return flush_step(S, w, c, s);
 	}
 }

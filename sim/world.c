@@ -16,6 +16,7 @@ static int uses_batches(const Program *P)
 		switch (P->steps[i].op) {
 		case OP_TLB_GATHER_MMU: case OP_TLB_REMOVE_TLB_ENTRY: case OP_TLB_REMOVE_PAGE:
 		case OP_TLB_FLUSH_MMU: case OP_TLB_FINISH_MMU:
+		case OP_SET_TLB_UBC_FLUSH_PENDING: case OP_TRY_TO_UNMAP_FLUSH: case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
 			return 1;
 		}
 	return 0;

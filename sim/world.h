@@ -64,10 +64,25 @@ typedef struct GatherState {
 	uint32_t pad;
 } GatherState;
 
-/* A CPU's flush batches: its mmu_gather.  A world holds one per CPU if
- * its program uses a batch step (Layout.nflush), else none. */
+/* The batched unmap flush that reclaim on a CPU owes (current->tlb_ubc,
+ * struct tlbflush_unmap_batch, mm/rmap.c; sim/flush.c).  Invariant: all
+ * zero unless flush_required. */
+typedef struct UbcState {
+	uint64_t cpumask;        /* CPUs owed the flush: the mm_cpumask of each
+	                            mm added (arch_tlbbatch_add_mm) */
+	uint64_t mms;            /* the mms added (index < 64): whose entries the
+	                            flush aims at, for the DOOMED/STALE marks */
+	uint8_t  flush_required; /* some PTE was cleared without its flush */
+	uint8_t  writable;       /* one of them was dirty: writable */
+	uint8_t  pad[6];
+} UbcState;
+
+/* A CPU's flush batches: its mmu_gather and its tlb_ubc.  A world holds
+ * one per CPU if its program uses a batch step (Layout.nflush), else
+ * none. */
 typedef struct FlushState {
 	GatherState tlb;
+	UbcState ubc;
 } FlushState;
 
 enum { FR_CALL, FR_FAULT };

@@ -1,6 +1,7 @@
 /* tests/unit/test_flush.c: unit tests of sim/flush.c, the TLB flush
  * machinery: flush_tlb_range and flush_tlb_mm (the shootdown
- * flush_tlb_page shares), the mmu_gather.  Small scenarios are compiled from text and
+ * flush_tlb_page shares), the mmu_gather, reclaim's batched unmap
+ * flush (tlb_ubc).  Small scenarios are compiled from text and
  * driven choice by choice (sim_start / sim_apply), or explored; the TLBs,
  * pages and outcomes are checked after each. */
 #include <stdarg.h>
@@ -63,6 +64,7 @@ static int cleanup(void **state)
 
 static CpuState *cpu(SimFx *f, int c) { return w_cpu(&f->S.L, f->w, c); }
 static GatherState *gather(SimFx *f, int c) { return &w_flush(&f->S.L, f->w, c)->tlb; }
+static UbcState *ubc(SimFx *f, int c) { return &w_flush(&f->S.L, f->w, c)->ubc; }
 static PageState *page(SimFx *f, int pfn) { return w_page(&f->S.L, f->w, pfn); }
 
 /* 1 if CPU c caches address addr of mm (index). */
@@ -360,6 +362,82 @@ static void test_gather_layout(void **state)
 	fx_finish(f);
 }
 
+/* ---- reclaim's batched unmap flush (tlb_ubc) ---- */
+
+/* A clean PTE owes a flush that try_to_unmap_flush_dirty leaves alone
+ * and try_to_unmap_flush does: CPU#1's whole TLB (its other mm's entry
+ * too), by IPI; CPU#0 is in no cpumask, so nothing local. */
+static void test_ubc_flush(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE CPU0("\"set_tlb_ubc_flush_pending(vma, 0)\", \"try_to_unmap_flush_dirty()\", "
+	                         "\"try_to_unmap_flush()\", \"try_to_unmap_flush()\""), NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_true(ubc(f, 0)->flush_required);
+	assert_false(ubc(f, 0)->writable);
+	assert_int_equal(ubc(f, 0)->cpumask, 2);
+	assert_int_equal(ubc(f, 0)->mms, 1);
+	fx_apply(f, CH_STEP(0));                        /* _dirty: not writable, no flush */
+	assert_int_equal(cpu(f, 1)->ipi_from, 0);
+	assert_true(ubc(f, 0)->flush_required);
+	fx_apply(f, CH_STEP(0));                        /* the flush: IPI to CPU#1 */
+	assert_int_equal(cpu(f, 0)->acks, 1);
+	assert_int_equal(cpu(f, 0)->flush_mm, TLB_ANY_MM);
+	assert_true(tlb_flags(f, 1, 0, 0x12000) & TLB_DOOMED);
+	assert_false(tlb_flags(f, 1, 1, 0x10000) & TLB_DOOMED);
+	fx_apply(f, CH_IPI(1));
+	assert_false(cached(f, 1, 0, 0x10000));
+	assert_false(cached(f, 1, 1, 0x10000));
+	fx_apply(f, CH_STEP(0));
+	UbcState zero;
+	memset(&zero, 0, sizeof zero);
+	assert_memory_equal(ubc(f, 0), &zero, sizeof zero);
+	fx_apply(f, CH_STEP(0));                        /* nothing owed any more */
+	assert_int_equal(cpu(f, 1)->ipi_from, 0);
+	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
+	fx_finish(f);
+}
+
+/* A writable (dirty) PTE: try_to_unmap_flush_dirty flushes; the
+ * flushing CPU in the cpumask flushes its own TLB too. */
+static void test_ubc_flush_dirty(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE "  - {cpu: 0, mm: other, addr: 0x10000, writable: true, dirty: true}\n"
+	         CPU0("\"set_tlb_ubc_flush_pending(vma2, 1)\", \"try_to_unmap_flush_dirty()\""), NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	assert_true(ubc(f, 0)->writable);
+	assert_int_equal(ubc(f, 0)->cpumask, 3);        /* mm_cpumask(other): both */
+	fx_apply(f, CH_STEP(0));
+	assert_false(cached(f, 0, 1, 0x10000));         /* local */
+	assert_int_equal(cpu(f, 1)->ipi_from, 1);
+	fx_apply(f, CH_IPI(1));
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(cpu(f, 0)->status, CPU_DONE);
+	assert_false(ubc(f, 0)->flush_required);
+	fx_finish(f);
+}
+
+/* A batch whose cpumask misses CPU#1 (mm_cpumask override) leaves CPU#1's
+ * entries of the batch's mm STALE once done, and only those. */
+static void test_ubc_missed(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE "mm_cpumask: {mm: [0]}\n" CPU0("\"set_tlb_ubc_flush_pending(mm, 1)\", \"try_to_unmap_flush()\""),
+	         NULL, "validating");
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(cpu(f, 1)->ipi_from, 0);
+	fx_apply(f, CH_STEP(0));
+	assert_true(tlb_flags(f, 1, 0, 0x10000) & TLB_STALE);
+	assert_true(tlb_flags(f, 1, 0, 0x12000) & TLB_STALE);
+	assert_int_equal(tlb_flags(f, 1, 1, 0x10000) & (TLB_DOOMED | TLB_STALE), 0);
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +451,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_gather_explore, cleanup),
 		cmocka_unit_test_teardown(test_gather_errors, cleanup),
 		cmocka_unit_test_teardown(test_gather_layout, cleanup),
+		cmocka_unit_test_teardown(test_ubc_flush, cleanup),
+		cmocka_unit_test_teardown(test_ubc_flush_dirty, cleanup),
+		cmocka_unit_test_teardown(test_ubc_missed, cleanup),
 	};
 	return cmocka_run_group_tests_name("flush", tests, NULL, NULL);
 }
