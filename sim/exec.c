@@ -1086,6 +1086,10 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_SET_TLB_UBC_FLUSH_PENDING:
 	case OP_TRY_TO_UNMAP_FLUSH:
 	case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
+	case OP_INC_TLB_FLUSH_PENDING:
+	case OP_DEC_TLB_FLUSH_PENDING:
+	case OP_MM_TLB_FLUSH_PENDING:
+	case OP_MM_TLB_FLUSH_NESTED:
 		return fl_step(S, w, c, s);
 	case OP_LOCAL_FLUSH_TLB_PAGE: {
 		int vma = obj(S, w, c, s, 0, HK_VMA);

@@ -94,8 +94,9 @@ int vm_fault_can_lock(Sim *S, uint8_t *w, int c);
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index);
 
-/* TLB flushes (sim/flush.c).  fl_step: the flushing steps, each of two
- * phases (the shootdown's start, then its end once every ack is in);
+/* TLB flushes (sim/flush.c).  fl_step: the flush steps, the mmu_gather,
+ * tlb_ubc and tlb_flush_pending steps (a flushing one has two phases:
+ * the shootdown's start, then its end once every ack is in);
  * fl_can_run: 1 if CPU c's flushing step may run now (not waiting for
  * acks); fl_take_ipis: CPU c runs the flush handler of every IPI pending
  * on it and acks each (the CH_IPI choice). */

@@ -4,8 +4,9 @@
  * acks; the IPI handler; the flush steps flush_tlb_page,
  * flush_tlb_range and flush_tlb_mm; and the mmu_gather of each CPU
  * (FlushState.tlb: a range and deferred put_pages, freed only once the
- * range's flush is done) and reclaim's batched unmap flush
- * (FlushState.ubc: the CPUs owed a full flush).
+ * range's flush is done), reclaim's batched unmap flush
+ * (FlushState.ubc: the CPUs owed a full flush) and each mm's
+ * tlb_flush_pending count (MmState).
  * Owns CpuState's flush bookkeeping: a shootdown's start sets flush_mm,
  * flush_vpn, flush_end, flush_targets and acks (the targets' ipi_from
  * bits) and enters PH_WAIT; each target's handler acks once; the step's
@@ -216,7 +217,8 @@ static int gather_mmu(Sim *S, uint8_t *w, int c, const Step *s)
 	g->active = 1;
 	g->mm = (uint8_t)mm;
 	g->fullmm = start == 0 && end == UINT64_MAX;
-	ex_event(S, w, c, "%s%s", s->text, g->fullmm ? ": fullmm" : "");
+	int32_t n = ++w_mm(&S->L, w, mm)->tlb_flush_pending;
+	ex_event(S, w, c, "%s%s: tlb_flush_pending %d -> %d", s->text, g->fullmm ? ": fullmm" : "", n - 1, n);
 	return ex_next(S, w, c, S->P->cost.local);
 }
 
@@ -281,9 +283,39 @@ static int gather_done(Sim *S, uint8_t *w, int c, const Step *s, GatherState *g)
 	g->start = g->end = 0;
 	if (gather_free(S, w, c, s, g) != R_NEXT)
 		return R_STAY;
-	if (s->op == OP_TLB_FINISH_MMU)
+	if (s->op == OP_TLB_FINISH_MMU) {
+		MmState *ms = w_mm(&S->L, w, g->mm);
+		ms->tlb_flush_pending--;
+		ex_event(S, w, c, "%s: dec_tlb_flush_pending: %d -> %d", prog_ops[s->op].name, ms->tlb_flush_pending + 1,
+		         ms->tlb_flush_pending);
 		memset(g, 0, sizeof *g);
+	}
 	return ex_next(S, w, c, 0);
+}
+
+/* tlb_finish_mmu(start, end): with another gather of the mm pending
+ * (mm_tlb_flush_nested), a PTE this gather found none may have been
+ * cleared by that one, whose flush is not done: the range grows by
+ * [start, end) to force the flush (__tlb_adjust_range, as the 2017
+ * MADV_DONTNEED fix does).  Returns 0, or -1 after an error (start > end). */
+static int finish_force(Sim *S, uint8_t *w, int c, const Step *s, GatherState *g)
+{
+	uint64_t start = ex_opv(S, w, c, s, 0), end = ex_opv(S, w, c, s, 1);
+	uint32_t lo, hi;
+	if (start > end) {
+		ex_fail(S, s, "tlb_finish_mmu: start 0x%" PRIx64 " is above end 0x%" PRIx64, start, end);
+		return -1;
+	}
+	if (w_mm(&S->L, w, g->mm)->tlb_flush_pending <= 1 || start == end)
+		return 0;
+	page_span(start, end, &lo, &hi);
+	if (!g->end || lo < g->start)
+		g->start = lo;
+	if (hi > g->end)
+		g->end = hi;
+	ex_event(S, w, c, "%s: mm_tlb_flush_nested: the flush of 0x%" PRIx64 "-0x%" PRIx64 " is forced", s->text,
+	         (uint64_t)lo << 12, (uint64_t)hi << 12);
+	return 0;
 }
 
 /* tlb_flush_mmu and tlb_finish_mmu: the shootdown of the gathered range
@@ -299,6 +331,8 @@ static int gather_flush(Sim *S, uint8_t *w, int c, const Step *s)
 		sd_finish(S, w, c, s, 0);
 		return gather_done(S, w, c, s, g);
 	}
+	if (s->op == OP_TLB_FINISH_MMU && finish_force(S, w, c, s, g) < 0)
+		return R_ERR;
 	if (!g->fullmm && !g->end) {
 		ex_event(S, w, c, "%s: no range gathered, no flush", s->text);
 		return gather_done(S, w, c, s, g);
@@ -353,8 +387,40 @@ static int ubc_flush(Sim *S, uint8_t *w, int c, const Step *s)
 	return sd_start(S, w, c, s, &d);
 }
 
+/* ---- mm->tlb_flush_pending ---- */
+
+/* inc_tlb_flush_pending, dec_tlb_flush_pending, mm_tlb_flush_pending,
+ * mm_tlb_flush_nested (the reads may run in outcome checks too). */
+static int pending_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int mm = ex_obj(S, w, c, s, 0, HK_MM);
+	if (mm < 0)
+		return R_ERR;
+	MmState *ms = w_mm(&S->L, w, mm);
+	int32_t old = ms->tlb_flush_pending;
+	if (s->op == OP_MM_TLB_FLUSH_PENDING || s->op == OP_MM_TLB_FLUSH_NESTED) {
+		int v = s->op == OP_MM_TLB_FLUSH_PENDING ? old > 0 : old > 1;
+		ex_setdst(S, w, c, s, (uint64_t)v);
+		ex_event(S, w, c, "%s = %d (tlb_flush_pending %d)", s->text, v, old);
+		return ex_next(S, w, c, S->P->cost.mem);
+	}
+	if (s->op == OP_DEC_TLB_FLUSH_PENDING && old <= 0)
+		return ex_fail(S, s, "dec_tlb_flush_pending: mm %s has no flush pending (tlb_flush_pending would go below 0)",
+		               S->P->mms[mm]);
+	if (s->op == OP_INC_TLB_FLUSH_PENDING && old == INT32_MAX)
+		return ex_fail(S, s, "inc_tlb_flush_pending: mm %s's count overflows", S->P->mms[mm]);
+	ms->tlb_flush_pending = old + (s->op == OP_INC_TLB_FLUSH_PENDING ? 1 : -1);
+	ex_event(S, w, c, "%s: tlb_flush_pending %d -> %d", s->text, old, ms->tlb_flush_pending);
+	return ex_next(S, w, c, S->P->cost.pte_atomic);
+}
+
 int fl_step(Sim *S, uint8_t *w, int c, const Step *s)
 {
+	switch (s->op) {
+	case OP_INC_TLB_FLUSH_PENDING: case OP_DEC_TLB_FLUSH_PENDING:
+	case OP_MM_TLB_FLUSH_PENDING: case OP_MM_TLB_FLUSH_NESTED:
+		return pending_step(S, w, c, s);
+	}
 	if (c >= S->L.ncpu)
 		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
 	switch (s->op) {

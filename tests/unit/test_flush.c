@@ -1,7 +1,7 @@
 /* tests/unit/test_flush.c: unit tests of sim/flush.c, the TLB flush
  * machinery: flush_tlb_range and flush_tlb_mm (the shootdown
  * flush_tlb_page shares), the mmu_gather, reclaim's batched unmap
- * flush (tlb_ubc).  Small scenarios are compiled from text and
+ * flush (tlb_ubc), mm->tlb_flush_pending.  Small scenarios are compiled from text and
  * driven choice by choice (sim_start / sim_apply), or explored; the TLBs,
  * pages and outcomes are checked after each. */
 #include <stdarg.h>
@@ -65,6 +65,7 @@ static int cleanup(void **state)
 static CpuState *cpu(SimFx *f, int c) { return w_cpu(&f->S.L, f->w, c); }
 static GatherState *gather(SimFx *f, int c) { return &w_flush(&f->S.L, f->w, c)->tlb; }
 static UbcState *ubc(SimFx *f, int c) { return &w_flush(&f->S.L, f->w, c)->ubc; }
+static int32_t pending(SimFx *f, int mm) { return w_mm(&f->S.L, f->w, mm)->tlb_flush_pending; }
 static PageState *page(SimFx *f, int pfn) { return w_page(&f->S.L, f->w, pfn); }
 
 /* 1 if CPU c caches address addr of mm (index). */
@@ -438,6 +439,86 @@ static void test_ubc_missed(void **state)
 	fx_finish(f);
 }
 
+/* ---- mm->tlb_flush_pending ---- */
+
+/* A count per mm: the reads say pending (> 0) and nested (> 1); a dec
+ * below 0 is a scenario error at the step.  The results land in vars. */
+static void test_tlb_flush_pending(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_start(f, MACHINE "vars: {p: 9, n: 9}\n"
+	         CPU0("\"inc_tlb_flush_pending(vma)\", \"inc_tlb_flush_pending(mm)\", "
+	              "\"WRITE_ONCE(n, mm_tlb_flush_nested(mm))\", \"dec_tlb_flush_pending(mm)\", "
+	              "\"WRITE_ONCE(p, mm_tlb_flush_pending(mm) + 10 * mm_tlb_flush_nested(mm))\", "
+	              "\"dec_tlb_flush_pending(mm)\", \"dec_tlb_flush_pending(mm)\""), NULL, "validating");
+	uint64_t *var = (uint64_t *)(f->w + f->S.L.var);
+	fx_apply(f, CH_STEP(0));
+	fx_apply(f, CH_STEP(0));
+	assert_int_equal(pending(f, 0), 2);
+	assert_int_equal(pending(f, 1), 0);
+	for (int i = 0; i < 7; i++)
+		fx_apply(f, CH_STEP(0));
+	assert_int_equal(var[1], 1);                    /* nested at 2 */
+	assert_int_equal(var[0], 1);                    /* pending, not nested at 1 */
+	assert_int_equal(pending(f, 0), 0);
+	assert_int_equal(sim_apply(&f->S, f->w, CH_STEP(0)), -1);
+	assert_err_at(f, "dec_tlb_flush_pending(mm)\"]",
+	              "dec_tlb_flush_pending: mm mm has no flush pending (tlb_flush_pending would go below 0)");
+	fx_finish(f);
+}
+
+/* A gather counts as a pending flush from tlb_gather_mmu to
+ * tlb_finish_mmu; with another one pending (nested), tlb_finish_mmu
+ * flushes [start, end) though it gathered nothing. */
+static void test_gather_nested(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	static const char *const pre[] = { "", "\"inc_tlb_flush_pending(mm)\", " };
+	for (int i = 0; i < 2; i++) {
+		char text[4096];
+		snprintf(text, sizeof text, "%s" CPU0("%s\"tlb_gather_mmu(vma, 0x10000, 0x11000)\", "
+		         "\"tlb_finish_mmu(0x10000, 0x11000)\""), MACHINE, pre[i]);
+		fx_start(f, text, NULL, "validating");
+		for (int k = 0; k <= i; k++)
+			fx_apply(f, CH_STEP(0));
+		assert_int_equal(pending(f, 0), i + 1);
+		fx_apply(f, CH_STEP(0));                /* tlb_finish_mmu */
+		assert_int_equal(cpu(f, 1)->ipi_from, (uint64_t)i);
+		if (i) {
+			assert_int_equal(gather(f, 0)->start, 0x10);
+			assert_int_equal(gather(f, 0)->end, 0x11);
+			fx_apply(f, CH_IPI(1));
+			assert_false(cached(f, 1, 0, 0x10000));
+			assert_true(cached(f, 1, 0, 0x11000));
+			fx_apply(f, CH_STEP(0));
+		} else {
+			assert_true(cached(f, 1, 0, 0x10000));
+		}
+		assert_int_equal(cpu(f, 0)->status, CPU_DONE);
+		assert_int_equal(pending(f, 0), i);
+		assert_false(gather(f, 0)->active);
+		fx_finish(f);
+	}
+}
+
+/* An outcome check may read the count. */
+static void test_pending_in_check(void **state)
+{
+	SimFx *f = &fx[0];
+	(void)state;
+	fx_explore_ok(f, MACHINE CPU0("\"inc_tlb_flush_pending(mm)\"")
+		"outcomes:\n"
+		"  - {name: left_pending, check: chk}\n"
+		"procedures:\n"
+		"  - {name: chk, body: [\"return mm_tlb_flush_pending(mm)\"]}\n", "validating");
+	int o = prog_outcome(f->P, "left_pending");
+	assert_true(o >= 0);
+	assert_true(f->R.always & 1u << o);
+	fx_finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +535,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_ubc_flush, cleanup),
 		cmocka_unit_test_teardown(test_ubc_flush_dirty, cleanup),
 		cmocka_unit_test_teardown(test_ubc_missed, cleanup),
+		cmocka_unit_test_teardown(test_tlb_flush_pending, cleanup),
+		cmocka_unit_test_teardown(test_gather_nested, cleanup),
+		cmocka_unit_test_teardown(test_pending_in_check, cleanup),
 	};
 	return cmocka_run_group_tests_name("flush", tests, NULL, NULL);
 }
