@@ -52,3 +52,34 @@ void tlb_doom_to_stale(TlbEntry *t, int n, int mm, uint32_t vpn)
 	if (i >= 0 && (t[i].flags & TLB_DOOMED))
 		t[i].flags = (uint8_t)((t[i].flags & ~TLB_DOOMED) | TLB_STALE);
 }
+
+/* 1 if entry e is valid, of mm (or mm is TLB_ANY_MM) and in [lo, hi). */
+static int in_range(const TlbEntry *e, int mm, uint32_t lo, uint32_t hi)
+{
+	return (e->flags & TLB_V) && (mm == TLB_ANY_MM || e->mm == mm) && e->vpn >= lo && e->vpn < hi;
+}
+
+int tlb_invalidate_range(TlbEntry *t, int n, int mm, uint32_t lo, uint32_t hi)
+{
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (in_range(&t[i], mm, lo, hi)) {
+			memset(&t[i], 0, sizeof t[i]);
+			k++;
+		}
+	return k;
+}
+
+void tlb_mark_range(TlbEntry *t, int n, int mm, uint32_t lo, uint32_t hi, uint8_t f)
+{
+	for (int i = 0; i < n; i++)
+		if (in_range(&t[i], mm, lo, hi))
+			t[i].flags |= f;
+}
+
+void tlb_doom_to_stale_range(TlbEntry *t, int n, int mm, uint32_t lo, uint32_t hi)
+{
+	for (int i = 0; i < n; i++)
+		if (in_range(&t[i], mm, lo, hi) && (t[i].flags & TLB_DOOMED))
+			t[i].flags = (uint8_t)((t[i].flags & ~TLB_DOOMED) | TLB_STALE);
+}

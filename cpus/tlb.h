@@ -33,4 +33,12 @@ void tlb_mark(TlbEntry *t, int n, int mm, uint32_t vpn, uint8_t f);
 /* Converts DOOMED to STALE on the entry for (mm, vpn). */
 void tlb_doom_to_stale(TlbEntry *t, int n, int mm, uint32_t vpn);
 
+/* The range forms, over every valid entry of mm (TLB_ANY_MM: of any mm)
+ * whose vpn lies in [lo, hi): invalidate (returns how many), mark with
+ * flag f, convert DOOMED to STALE. */
+#define TLB_ANY_MM 0xffff
+int tlb_invalidate_range(TlbEntry *t, int n, int mm, uint32_t lo, uint32_t hi);
+void tlb_mark_range(TlbEntry *t, int n, int mm, uint32_t lo, uint32_t hi, uint8_t f);
+void tlb_doom_to_stale_range(TlbEntry *t, int n, int mm, uint32_t lo, uint32_t hi);
+
 #endif

@@ -45,12 +45,16 @@ typedef struct FileState {
 } FileState;
 
 /* An mm (struct mm_struct): its mmap_lock (mmap_sem before 5.8), a
- * sleeping read-write semaphore.  Invariant: mmap_writer != 0 implies
- * mmap_readers == 0 (the steps that take it wait until it is free enough). */
+ * sleeping read-write semaphore, and mm->tlb_flush_pending.  Invariant:
+ * mmap_writer != 0 implies mmap_readers == 0 (the steps that take it wait
+ * until it is free enough); tlb_flush_pending >= 0 (a dec below 0 is a
+ * scenario error). */
 typedef struct MmState {
 	uint64_t mmap_readers;    /* CPUs holding mmap_lock for read */
 	uint8_t  mmap_writer;     /* CPU + 1 holding it for write (0: none) */
-	uint8_t  pad[7];
+	uint8_t  pad[3];
+	int32_t  tlb_flush_pending; /* flushes of changed PTEs on their way
+	                               (inc_tlb_flush_pending, sim/flush.c) */
 } MmState;
 
 /* A view of the memory part of one world (pointers into its blob). */

@@ -83,6 +83,20 @@ void ex_event(Sim *S, uint8_t *w, int c, const char *fmt, ...)
 	ev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, "%s", buf);
 }
 
+void ex_ipi_event(Sim *S, uint8_t *w, int c, int from, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+	if (!S->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	TraceEv *e = ev(S, w, c, EV_IPI, -1, "%s", buf);
+	if (e)
+		e->peer = (int16_t)from;
+}
+
 int ex_bug(Sim *S, uint8_t *w, int c, const Step *s, const char *why)
 {
 	w_hdr(w)->seen |= SEEN_BUG_ON;
@@ -431,7 +445,7 @@ static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int writ
 	int step = (int)(s - S->P->steps);
 	if (t->flags & TLB_STALE) {
 		w_hdr(w)->seen |= SEEN_STALE_TLB_WRITE * (write != 0);
-		ev(S, w, c, EV_HW, -1, "entry is STALE: a completed flush_tlb_page missed it");
+		ev(S, w, c, EV_HW, -1, "entry is STALE: a completed TLB flush missed it");
 	}
 	if ((pg->frame & FRAME_FREE) || (t->flags & TLB_FREED)) {
 		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
@@ -547,80 +561,6 @@ static int user_access(Sim *S, uint8_t *w, int c, const Step *s, int write)
 	return dirty_step(S, w, c, s, cs->acc_slot, addr, cs->phase - PH_DIRTY0);
 }
 
-/* ---- flush_tlb_page and its IPIs ---- */
-
-static int flush_start(Sim *S, uint8_t *w, int c, const Step *s)
-{
-	CpuState *cs = w_cpu(&S->L, w, c);
-	int vma = obj(S, w, c, s, 0, HK_VMA);
-	if (vma < 0)
-		return R_ERR;
-	int mm = S->P->vmas[vma].mm;
-	uint32_t vpn = (uint32_t)(ex_opv(S, w, c, s, 1) >> 12);
-	if (c >= S->L.ncpu)
-		return ex_fail(S, s, "flush_tlb_page: not in an outcome check (it runs on no CPU of the machine)");
-	uint64_t targets = S->cpumask[mm] & ~(1ull << c);
-	char who[128] = "";
-	size_t n = 0;
-	if (c < S->L.ncpu)
-		tlb_invalidate(w_tlb(&S->L, w, c), S->L.tlb_size, mm, vpn);
-	for (int t = 0; t < S->L.ncpu; t++) {
-		if (t == c)
-			continue;
-		tlb_mark(w_tlb(&S->L, w, t), S->L.tlb_size, mm, vpn, TLB_DOOMED);
-		if (targets >> t & 1) {
-			w_cpu(&S->L, w, t)->ipi_from |= 1ull << c;
-			if (n < sizeof who)
-				n += (size_t)snprintf(who + n, sizeof who - n, "%sCPU#%d", n ? ", " : "", t);
-		}
-	}
-	cs->acks = (uint16_t)__builtin_popcountll(targets);
-	cs->flush_mm = (uint16_t)mm;
-	cs->flush_vpn = vpn;
-	cs->flush_targets = targets;
-	S->lat += S->P->cost.ipi_send;
-	ev(S, w, c, EV_STEP, s - S->P->steps, "%s: local flush%s%s", s->text,
-	   n ? ", IPI to " : ", no other CPU to IPI", who);
-	cs->phase = PH_WAIT;
-	return R_STAY;
-}
-
-static int flush_finish(Sim *S, uint8_t *w, int c, const Step *s)
-{
-	CpuState *cs = w_cpu(&S->L, w, c);
-	for (int t = 0; t < S->L.ncpu; t++)
-		if (t != c && !(cs->flush_targets >> t & 1))
-			tlb_doom_to_stale(w_tlb(&S->L, w, t), S->L.tlb_size, cs->flush_mm, cs->flush_vpn);
-	if (cs->flush_targets)
-		ev(S, w, c, EV_STEP, s - S->P->steps, "flush_tlb_page: all IPIs acked");
-	cs->flush_mm = 0;
-	cs->flush_vpn = 0;
-	cs->flush_targets = 0;
-	cs->phase = PH_START;
-	cs->pc++;
-	return R_NEXT;
-}
-
-/* CPU c runs the flush handler for every pending IPI, then acks each. */
-static int take_ipis(Sim *S, uint8_t *w, int c)
-{
-	CpuState *cs = w_cpu(&S->L, w, c);
-	for (int from = 0; from < S->L.ncpu; from++) {
-		if (!(cs->ipi_from >> from & 1))
-			continue;
-		CpuState *fs = w_cpu(&S->L, w, from);
-		int had = tlb_invalidate(w_tlb(&S->L, w, c), S->L.tlb_size, fs->flush_mm, fs->flush_vpn);
-		fs->acks--;
-		TraceEv *e = ev(S, w, c, EV_IPI, -1, "IPI from CPU#%d: flush handler: %s 0x%" PRIx64 ", ack",
-		                from, had ? "invalidate TLB entry" : "no TLB entry for", (uint64_t)fs->flush_vpn << 12);
-		if (e)
-			e->peer = (int16_t)from;
-	}
-	cs->ipi_from = 0;
-	S->lat += S->P->cost.ipi_delivery;
-	return 0;
-}
-
 /* ---- guards: may the step at pc run now? ---- */
 
 static int lock_free(Sim *S, uint8_t *w, int c, const Step *s)
@@ -656,7 +596,13 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 	case OP_LOCK_PAGE:
 	case OP_WAIT_ON_PAGE_LOCKED: return page_unlocked(S, w, c, s);
 	case OP_WAIT_ON_PAGE_WRITEBACK: return page_flag_clear(S, w, c, s, PG_writeback);
-	case OP_FLUSH_TLB_PAGE:    return cs->phase == PH_START || cs->acks == 0;
+	case OP_FLUSH_TLB_PAGE:
+	case OP_FLUSH_TLB_RANGE:
+	case OP_FLUSH_TLB_MM:
+	case OP_TLB_FLUSH_MMU:
+	case OP_TLB_FINISH_MMU:
+	case OP_TRY_TO_UNMAP_FLUSH:
+	case OP_TRY_TO_UNMAP_FLUSH_DIRTY: return fl_can_run(S, w, c);
 	case OP_I_MMAP_LOCK_READ:  return vm_i_mmap_free(S, w, c, s, 0);
 	case OP_I_MMAP_LOCK_WRITE: return vm_i_mmap_free(S, w, c, s, 1);
 	case OP_MMAP_READ_LOCK:
@@ -1130,9 +1076,21 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		break;
 	}
 	case OP_FLUSH_TLB_PAGE:
-		if (cs->phase == PH_START)
-			return flush_start(S, w, c, s);
-		return flush_finish(S, w, c, s);
+	case OP_FLUSH_TLB_RANGE:
+	case OP_FLUSH_TLB_MM:
+	case OP_TLB_GATHER_MMU:
+	case OP_TLB_REMOVE_TLB_ENTRY:
+	case OP_TLB_REMOVE_PAGE:
+	case OP_TLB_FLUSH_MMU:
+	case OP_TLB_FINISH_MMU:
+	case OP_SET_TLB_UBC_FLUSH_PENDING:
+	case OP_TRY_TO_UNMAP_FLUSH:
+	case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
+	case OP_INC_TLB_FLUSH_PENDING:
+	case OP_DEC_TLB_FLUSH_PENDING:
+	case OP_MM_TLB_FLUSH_PENDING:
+	case OP_MM_TLB_FLUSH_NESTED:
+		return fl_step(S, w, c, s);
 	case OP_LOCAL_FLUSH_TLB_PAGE: {
 		int vma = obj(S, w, c, s, 0, HK_VMA);
 		if (vma < 0)
@@ -1397,7 +1355,7 @@ int sim_apply(Sim *S, uint8_t *w, Choice ch)
 	int c = CH_CPU(ch);
 	S->lat = 0;
 	S->nchoice++;
-	int rc = CH_IS_IPI(ch) ? take_ipis(S, w, c) : run_cpu(S, w, c, 1);
+	int rc = CH_IS_IPI(ch) ? fl_take_ipis(S, w, c) : run_cpu(S, w, c, 1);
 	return rc < 0 || !S->P->invariants ? rc : ex_invariants(S, w, c);
 }
 

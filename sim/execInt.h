@@ -37,6 +37,9 @@ void ex_note(Sim *S, uint8_t *w, int c, const char *text);
 int ex_invariants(Sim *S, uint8_t *w, int c);
 /* A step event on CPU c's column at its pc (no-op when not tracing). */
 void ex_event(Sim *S, uint8_t *w, int c, const char *fmt, ...);
+/* An IPI event on CPU c's column, from CPU from's flush (no-op when not
+ * tracing). */
+void ex_ipi_event(Sim *S, uint8_t *w, int c, int from, const char *fmt, ...);
 /* The kernel BUG at step s (a VM_BUG_ON the step itself makes: why says
  * which): bug_on is reached, CPU c halts.  Returns R_STAY. */
 int ex_bug(Sim *S, uint8_t *w, int c, const Step *s, const char *why);
@@ -90,5 +93,15 @@ int vm_fault_can_lock(Sim *S, uint8_t *w, int c);
 
 /* The page-cache (or block-map) slot of file f at index, or -1. */
 int ex_file_slot(Sim *S, int f, uint64_t index);
+
+/* TLB flushes (sim/flush.c).  fl_step: the flush steps, the mmu_gather,
+ * tlb_ubc and tlb_flush_pending steps (a flushing one has two phases:
+ * the shootdown's start, then its end once every ack is in);
+ * fl_can_run: 1 if CPU c's flushing step may run now (not waiting for
+ * acks); fl_take_ipis: CPU c runs the flush handler of every IPI pending
+ * on it and acks each (the CH_IPI choice). */
+int fl_step(Sim *S, uint8_t *w, int c, const Step *s);
+int fl_can_run(Sim *S, uint8_t *w, int c);
+int fl_take_ipis(Sim *S, uint8_t *w, int c);
 
 #endif

@@ -2,11 +2,12 @@
  * (see symmetry.h).
  *
  * The canonical form of w: within each class, the CPUs' blocks (CpuState,
- * call frames, registers, TLB entries) sorted by a key that no renaming
+ * call frames, registers, TLB entries, FlushState) sorted by a key that no renaming
  * of the class changes, and every CPU number stored in the world renamed
  * by the same permutation.  The CPU numbers a world holds (audited in
  * sim/world.h, mmu/mem.h, sim/exec.c, mmu/mem.c):
  *   CpuState.ipi_from, .flush_targets       bitmasks
+ *   FlushState.ubc.cpumask                  bitmask
  *   spinlock holders (the lock array)       CPU + 1
  *   PageState.locker                        CPU + 1
  *   FileState.i_mmap_readers                bitmask
@@ -151,7 +152,7 @@ static int setup(Sym *y, const Sim *S)
 			}
 	}
 	y->keylen = sizeof(CpuState) + sizeof(FrameState) * (size_t)L->depth + sizeof(uint64_t) * (size_t)L->stack +
-	            sizeof(TlbEntry) * (size_t)L->tlb_size + 4 * (size_t)y->ncls + 16 +
+	            sizeof(TlbEntry) * (size_t)L->tlb_size + (L->nflush ? sizeof(FlushState) : 0) + 4 * (size_t)y->ncls + 16 +
 	            (size_t)L->nlocks + (size_t)L->npages + 2 * (size_t)L->nfiles + 2 * (size_t)L->nmms;
 	free(y->key);
 	y->key = y->ncls ? malloc(y->keylen * (size_t)n) : NULL;
@@ -290,6 +291,8 @@ static void move_block(const Sym *y, const Layout *L, const uint8_t *w, int c, u
 	memcpy(f, w_frame(L, ww, c, 0), sizeof *f * (size_t)L->depth);
 	memcpy(w_regs(L, out, to), w_regs(L, ww, c), sizeof(uint64_t) * (size_t)L->stack);
 	memcpy(w_tlb(L, out, to), w_tlb(L, ww, c), sizeof(TlbEntry) * (size_t)L->tlb_size);
+	if (L->nflush)
+		*w_flush(L, out, to) = *w_flush(L, ww, c);
 	normalise(y, c, cs, f);
 }
 
@@ -299,8 +302,9 @@ static int popc(uint64_t m)
 }
 
 /* What no renaming of the classes changes about CPU c's relations to
- * other CPUs and to shared objects: its IPI and flush sets (fixed CPUs by
- * number, class CPUs counted per class), who IPIs it, and which locks,
+ * other CPUs and to shared objects: its IPI and flush sets and the CPUs
+ * its tlb_ubc owes a flush (fixed CPUs by number, class CPUs counted per
+ * class), who IPIs it, and which locks,
  * page locks, i_mmap_rwsems and mmap_locks it holds. */
 static uint8_t *relations(const Sym *y, const Layout *L, const uint8_t *w, int c, uint8_t *k)
 {
@@ -316,7 +320,7 @@ static uint8_t *relations(const Sym *y, const Layout *L, const uint8_t *w, int c
 		*k++ = (uint8_t)popc(cs->ipi_from & y->cls[j]);
 		*k++ = (uint8_t)popc(cs->flush_targets & y->cls[j]);
 		*k++ = (uint8_t)popc(in_cls & y->cls[j]);
-		*k++ = 0;
+		*k++ = (uint8_t)(L->nflush ? popc(w_flush(L, ww, c)->ubc.cpumask & y->cls[j]) : 0);
 	}
 	memcpy(k, &in_fixed, 8);
 	memset(k + 8, 0, 8);
@@ -356,6 +360,12 @@ static void make_key(const Sym *y, const Layout *L, const uint8_t *w, int c, uin
 	k += sizeof(uint64_t) * (size_t)L->stack;
 	memcpy(k, w_tlb(L, ww, c), sizeof(TlbEntry) * (size_t)L->tlb_size);
 	k += sizeof(TlbEntry) * (size_t)L->tlb_size;
+	if (L->nflush) {
+		FlushState fs = *w_flush(L, ww, c);
+		fs.ubc.cpumask &= y->fixed;
+		memcpy(k, &fs, sizeof fs);
+		k += sizeof fs;
+	}
 	relations(y, L, w, c, k);
 }
 
@@ -399,6 +409,8 @@ static void rename_all(const Sym *y, const Layout *L, const uint8_t *perm, uint8
 		cs->ipi_from = rename_mask(y, perm, cs->ipi_from);
 		cs->flush_targets = rename_mask(y, perm, cs->flush_targets);
 	}
+	for (int c = 0; c < L->nflush; c++)
+		w_flush(L, out, c)->ubc.cpumask = rename_mask(y, perm, w_flush(L, out, c)->ubc.cpumask);
 	for (int l = 0; l < L->nlocks; l++)
 		out[L->lock + (size_t)l] = rename_holder(L, perm, out[L->lock + (size_t)l]);
 	PageState *pg = (PageState *)(out + L->page);

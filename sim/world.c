@@ -9,6 +9,19 @@ static size_t take(size_t *off, size_t n)
 	return at;
 }
 
+/* 1 if a step of P uses a CPU's flush batches (FlushState). */
+static int uses_batches(const Program *P)
+{
+	for (int i = 0; i < P->nsteps; i++)
+		switch (P->steps[i].op) {
+		case OP_TLB_GATHER_MMU: case OP_TLB_REMOVE_TLB_ENTRY: case OP_TLB_REMOVE_PAGE:
+		case OP_TLB_FLUSH_MMU: case OP_TLB_FINISH_MMU:
+		case OP_SET_TLB_UBC_FLUSH_PENDING: case OP_TRY_TO_UNMAP_FLUSH: case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
+			return 1;
+		}
+	return 0;
+}
+
 void world_layout(Layout *L, const Program *P)
 {
 	size_t off = sizeof(WorldHdr);
@@ -39,6 +52,8 @@ void world_layout(Layout *L, const Program *P)
 	L->mm = take(&off, sizeof(MmState) * L->nmms);
 	L->nvmas = P->nvmas;
 	L->vma = take(&off, sizeof(uint64_t) * L->nvmas);
+	L->nflush = uses_batches(P) ? P->ncpu : 0;
+	L->flush = take(&off, sizeof(FlushState) * (size_t)L->nflush);
 	L->size = off;
 }
 

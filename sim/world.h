@@ -23,7 +23,7 @@ enum CpuStatus { CPU_RUN, CPU_DONE, CPU_HALTED };
 enum {
 	PH_START = 0,     /* not started */
 	PH_DATA = 1,      /* user access: translation done, data access pending */
-	PH_WAIT = 1,      /* flush_tlb_page: IPIs sent, waiting for acks; spin_lock_irqsave: irqs off, spinning */
+	PH_WAIT = 1,      /* a TLB flush (sim/flush.c): IPIs sent, waiting for acks; spin_lock_irqsave: irqs off, spinning */
 	PH_DIRTY0 = 2,    /* user access: dirty-bit model step (phase - PH_DIRTY0) pending */
 	PH_FAULT_WAIT = 0xff  /* user access: its fault sleeps in mmap_read_lock
 	                         (a writer holds it); IPIs may be taken */
@@ -38,12 +38,52 @@ typedef struct CpuState {
 	uint8_t  tlb_rr;      /* TLB round-robin victim */
 	uint8_t  acc_slot;    /* TLB entry the pending data access goes through */
 	uint16_t acks;        /* flush IPIs this CPU still waits for */
-	uint16_t flush_mm;    /* the flush in progress (mm, vpn) */
+	uint16_t flush_mm;    /* the flush in progress: mm (TLB_ANY_MM: every
+	                         mm, a full flush) and its pages [flush_vpn,
+	                         flush_end) (sim/flush.c) */
 	uint32_t flush_vpn;
+	uint32_t flush_end;
+	uint32_t pad;
 	uint64_t ipi_from;    /* bit s: a flush IPI from CPU s is pending here */
 	uint64_t flush_targets; /* CPUs this CPU's flush IPIed */
 	uint64_t scratch;     /* dirty-model walker state between its phases */
 } CpuState;
+
+/* The mmu_gather of the task on a CPU (struct mmu_gather,
+ * include/asm-generic/tlb.h), one per CPU (sim/flush.c).  Invariant:
+ * all zero unless active; nr <= MMU_GATHER_BUNDLE; pages[nr..] zero. */
+#define MMU_GATHER_BUNDLE 8   /* the pages a gather defers: its local batch */
+typedef struct GatherState {
+	uint8_t  active;      /* tlb_gather_mmu ran, tlb_finish_mmu not yet */
+	uint8_t  fullmm;      /* tlb_gather_mmu(mm, 0, -1): the whole mm */
+	uint8_t  nr;          /* pages[0..nr) wait for their put_page */
+	uint8_t  mm;
+	uint32_t start, end;  /* pages [start, end) tlb_remove_tlb_entry
+	                         gathered (end 0: none), as tlb->start/end */
+	uint16_t pages[MMU_GATHER_BUNDLE];  /* pfns, in tlb_remove_page order */
+	uint32_t pad;
+} GatherState;
+
+/* The batched unmap flush that reclaim on a CPU owes (current->tlb_ubc,
+ * struct tlbflush_unmap_batch, mm/rmap.c; sim/flush.c).  Invariant: all
+ * zero unless flush_required. */
+typedef struct UbcState {
+	uint64_t cpumask;        /* CPUs owed the flush: the mm_cpumask of each
+	                            mm added (arch_tlbbatch_add_mm) */
+	uint64_t mms;            /* the mms added (index < 64): whose entries the
+	                            flush aims at, for the DOOMED/STALE marks */
+	uint8_t  flush_required; /* some PTE was cleared without its flush */
+	uint8_t  writable;       /* one of them was dirty: writable */
+	uint8_t  pad[6];
+} UbcState;
+
+/* A CPU's flush batches: its mmu_gather and its tlb_ubc.  A world holds
+ * one per CPU if its program uses a batch step (Layout.nflush), else
+ * none. */
+typedef struct FlushState {
+	GatherState tlb;
+	UbcState ubc;
+} FlushState;
 
 enum { FR_CALL, FR_FAULT };
 typedef struct FrameState {
@@ -69,7 +109,8 @@ typedef struct WorldHdr {
 
 typedef struct Layout {
 	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks, nvars, nmms, nvmas;
-	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma;
+	int nflush;           /* FlushStates: ncpu, or 0 if no step uses one */
+	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma, flush;
 	size_t size;          /* bytes per world, a multiple of 8 */
 } Layout;
 
@@ -88,6 +129,9 @@ static inline MmState *w_mm(const Layout *L, uint8_t *w, int mm)
 { return (MmState *)(w + L->mm) + mm; }
 static inline uint64_t *w_vm_flags(const Layout *L, uint8_t *w)
 { return (uint64_t *)(w + L->vma); }
+/* CPU c's flush batches (c < L->nflush). */
+static inline FlushState *w_flush(const Layout *L, uint8_t *w, int c)
+{ return (FlushState *)(w + L->flush) + c; }
 static inline TlbEntry *w_tlb(const Layout *L, uint8_t *w, int c)
 { return (TlbEntry *)(w + L->tlb) + c * L->tlb_size; }
 void world_mem(const Layout *L, uint8_t *w, Mem *m);

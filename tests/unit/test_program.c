@@ -521,6 +521,7 @@ static int sections(const Layout *L, Sect *s)
 	s[k++] = (Sect){ "var", L->var, sizeof(uint64_t) * (size_t)L->nvars };
 	s[k++] = (Sect){ "mm", L->mm, sizeof(MmState) * (size_t)L->nmms };
 	s[k++] = (Sect){ "vma", L->vma, sizeof(uint64_t) * (size_t)L->nvmas };
+	s[k++] = (Sect){ "flush", L->flush, sizeof(FlushState) * (size_t)L->nflush };
 	return k;
 }
 
