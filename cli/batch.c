@@ -184,14 +184,31 @@ static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
 	return 0;
 }
 
+/* --shard I/N: the cells (program x model, in batch order) [lo, hi) of
+ * this shard, a contiguous run of about total/N, so that merging the
+ * shards' databases in shard order records the runs in the unsharded
+ * order (docs/scale.md).  Without --shard: all of them. */
+static void batch_shard(const Opts *o, uint64_t total, uint64_t *lo, uint64_t *hi)
+{
+	*lo = 0;
+	*hi = total;
+	if (o->shard_n) {
+		*lo = total * (uint64_t)(o->shard_i - 1) / (uint64_t)o->shard_n;
+		*hi = total * (uint64_t)o->shard_i / (uint64_t)o->shard_n;
+	}
+}
+
 int batch_explore(Batch *b, const Opts *o)
 {
-	int nprogs = b->nprogs;
-	for (int i = 0; i < nprogs; i++) {
+	uint64_t total = 0, lo, hi, k = 0;
+	for (int i = 0; i < b->nprogs; i++)
+		total += (uint64_t)batch_model_count(b->progs[i], o);
+	batch_shard(o, total, &lo, &hi);
+	for (int i = 0; i < b->nprogs; i++) {
 		Program *P = b->progs[i];
 		int nm = batch_model_count(P, o);
-		for (int m = 0; m < nm; m++)
-			if (batch_combo(b, P, batch_model_at(P, o, m), o))
+		for (int m = 0; m < nm; m++, k++)
+			if (k >= lo && k < hi && batch_combo(b, P, batch_model_at(P, o, m), o))
 				return 2;
 	}
 	return 0;

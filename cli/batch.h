@@ -29,7 +29,8 @@ int batch_compile(Batch *b, const char *path, const char *variant, const ScnSour
  * them (batch_explore).  0, or 2 with the error printed. */
 int batch_collect(const Opts *o, Batch *b);
 /* Explores every program of b under --model, else every model
- * (o->all_models), else its machine.models.  0, or 2.  A search a bound
+ * (o->all_models), else its machine.models; with --shard I/N only the
+ * I-th of N contiguous runs of those cells.  0, or 2.  A search a bound
  * stops is kept, with what it found, and counted in b->incomplete;
  * stderr says so in a line (even with --quiet). */
 int batch_explore(Batch *b, const Opts *o);

@@ -26,6 +26,10 @@ const char *cli_git(void);
 	"                        megabytes (default: half the physical memory); what a\n" \
 	"                        stopped search found is shown and recorded, marked\n" \
 	"                        incomplete, and the exit status is 4\n"
+#define CLI_HELP_SHARD \
+	"      --shard I/N       only the I-th of N equal runs of the scenario x variant\n" \
+	"                        x model cells, in order (merge the shards' databases\n" \
+	"                        with 'tlbsim db merge'; docs/scale.md)\n"
 #define CLI_HELP_COLOR \
 	"      --color WHEN      colour the text: auto (default: when stdout is a terminal\n" \
 	"                        and NO_COLOR is unset or empty), always or never\n"

@@ -5,6 +5,8 @@
 #include "cli/json.h"
 #include <inttypes.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,11 +14,15 @@ const OptSpec cmd_db_spec = { "db",
 	"usage: tlbsim db [options] runs\n"
 	"       tlbsim db [options] matrix\n"
 	"       tlbsim db [options] regressions --from VERSION --to VERSION\n"
-	"       tlbsim db [options] regressions --against OTHER.db\n\n"
+	"       tlbsim db [options] regressions --against OTHER.db\n"
+	"       tlbsim db [options] merge OUT.db IN.db...\n\n"
 	"Answers the common questions without SQL (schema: docs/schema.md): the runs,\n"
 	"newest first; the matrix of the latest explores, as compare prints it; the\n"
 	"verdicts that changed between two tlbsim versions or against another database.\n"
-	"regressions exits 1 when a verdict changed.\n\n"
+	"regressions exits 1 when a verdict changed.  merge copies every IN database\n"
+	"(of this schema version; left untouched) into OUT (created if missing), in\n"
+	"the order given, in one transaction: the shards of --shard I/N in shard order\n"
+	"give the unsharded database's matrix (docs/scale.md).\n\n"
 	"options:\n"
 	"      --limit N         runs: the newest N only (default: all)\n"
 	"      --from VERSION    regressions: the older tlbsim version, or the git\n"
@@ -26,15 +32,19 @@ const OptSpec cmd_db_spec = { "db",
 	"      --format F        text (default) or json (docs/json.md): the runs, or the\n"
 	"                        latest explore of each cell, with outcomes and\n"
 	"                        witnesses; regressions: the cells and what changed\n"
-	"      --db PATH         the database (default tlbsim.db)\n"
+	"      --db PATH         the database (default tlbsim.db; not for merge)\n"
+	"  -q, --quiet           merge: no 'merged N runs' lines on stderr\n"
 	"  -h, --help            this text\n",
-	"db limit from to against format", 0 };
+	"db limit from to against format quiet", 0 };
 
 /* The subcommand's check of its options: 0, or 2 after a usage line. */
 static int db_usage(const Opts *o, const char *sub)
 {
+	if (!strcmp(sub, "merge"))
+		return o->nargs < 3 ? opt_usage("db", "merge expects OUT.db and at least one IN.db%s", "") :
+		       o->format ? opt_usage("db", "merge takes no --format%s", "") : 0;
 	if (o->nargs != 1 || (strcmp(sub, "runs") && strcmp(sub, "matrix") && strcmp(sub, "regressions")))
-		return opt_usage("db", "expected runs, matrix or regressions%s", "");
+		return opt_usage("db", "expected runs, matrix, regressions or merge%s", "");
 	if (!strcmp(sub, "regressions") && !o->against && !(o->from && o->to))
 		return opt_usage("db", "regressions needs --from and --to, or --against%s", "");
 	int fmt = json_format("db", o->format, 0);
@@ -160,6 +170,63 @@ static int db_json_regressions(Db *db, const Opts *o)
 	return rc;
 }
 
+/* 1 if paths a and b are the same file (both exist). */
+static int db_same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* merge OUT IN...: every input checked first (it exists, is not OUT,
+ * not given twice), then copied in one transaction; on failure nothing
+ * is kept, and an OUT this command created is removed. */
+static int db_merge_cmd(const Opts *o)
+{
+	const char *out = o->args[1];
+	for (int i = 2; i < o->nargs; i++) {
+		const char *in = o->args[i];
+		if (access(in, F_OK) != 0)
+			return opt_usage("db", "no database %s", in);
+		if (db_same_file(in, out))
+			return opt_usage("db", "cannot merge %s into itself", in);
+		for (int j = 2; j < i; j++)
+			if (db_same_file(in, o->args[j]))
+				return opt_usage("db", "%s is given twice", in);
+	}
+	int fresh = access(out, F_OK) != 0, rc;
+	Db *db = batch_open_db(out);
+	if (!db)
+		return 2;
+	char *notes = NULL;
+	size_t len = 0;
+	FILE *log = open_memstream(&notes, &len);
+	rc = log ? db_begin(db) : -1;
+	for (int i = 2; rc == 0 && i < o->nargs; i++) {
+		uint64_t n;
+		rc = db_merge(db, o->args[i], &n);
+		if (rc == 0 && !o->quiet)
+			fprintf(log, "merged %" PRIu64 " runs of %s into %s\n", n, o->args[i], out);
+	}
+	if (rc == 0)
+		rc = db_commit(db);
+	if (log)
+		fclose(log);
+	if (rc) {
+		fprintf(stderr, "tlbsim db: %s; nothing was merged\n", db_errmsg(db));
+		db_rollback(db);
+	} else if (notes)
+		fputs(notes, stderr);
+	free(notes);
+	db_close(db);
+	static const char *const files[] = { "", "-wal", "-shm" };   /* the database and its WAL files */
+	for (size_t i = 0; rc && fresh && i < sizeof files / sizeof *files; i++) {
+		char p[4096];
+		snprintf(p, sizeof p, "%s%s", out, files[i]);
+		unlink(p);
+	}
+	return rc ? 2 : 0;
+}
+
 int cmd_db(int argc, char **argv)
 {
 	Opts o;
@@ -168,7 +235,9 @@ int cmd_db(int argc, char **argv)
 		return opt_free(&o), rc;
 	const char *sub = o.nargs ? o.args[0] : "";
 	Db *db = NULL;
-	if ((rc = db_usage(&o, sub)) || !(db = batch_open_existing_db("db", o.db)))
+	if (!(rc = db_usage(&o, sub)) && !strcmp(sub, "merge"))
+		return rc = db_merge_cmd(&o), opt_free(&o), rc;
+	if (rc || !(db = batch_open_existing_db("db", o.db)))
 		return opt_free(&o), rc ? rc : 2;
 	int json = o.format && !strcmp(o.format, "json");
 	if (!strcmp(sub, "runs") && json)

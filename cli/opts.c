@@ -42,7 +42,7 @@ static const OptDef opt_defs[] = {
 	{ "scenario", 0, STR(scenario) }, { "html", 0, STR(html) }, { "brief", 0, FLAG(brief) },
 	{ "markdown", 0, FLAG(markdown) }, { "run", 0, FLAG(run_id) }, { "symmetry", 0, FLAG(symmetry) },
 	{ "progress", 0, FLAG(progress) }, { "color", 0, STR(color) },
-	{ "states", 0, FLAG(states) },
+	{ "states", 0, FLAG(states) }, { "shard", 0, STR(shard) },
 	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) },
 	{ "max-memory", 0, OK_U64, offsetof(Opts, max_memory) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
 	{ "include-dir", 'I', OK_DIR, 0 }, { "max-input", 0, OK_U64, offsetof(Opts, max_input) },
@@ -354,6 +354,21 @@ static uint64_t opt_half_memory(void)
 	return pages > 0 && size > 0 ? (uint64_t)pages / 2 * (uint64_t)size >> 20 : 4096;
 }
 
+/* --shard I/N: 1 <= I <= N, both decimal, N at most a million. */
+static int opt_shard(Opts *o)
+{
+	const char *s = o->shard;
+	char *end;
+	long i = *s >= '0' && *s <= '9' ? strtol(s, &end, 10) : 0, n = 0;
+	if (i > 0 && *end == '/' && end[1] >= '0' && end[1] <= '9')
+		n = strtol(end + 1, &end, 10);
+	if (i < 1 || n < 1 || *end || i > n || n > 1000000)
+		return opt_fail(o->cmd, "--shard expects I/N with 1 <= I <= N (say 2/4), got '%s'", s);
+	o->shard_i = (int)i;
+	o->shard_n = (int)n;
+	return -1;
+}
+
 int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 {
 	OptTable t;
@@ -391,6 +406,8 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 	if (rc < 0 && o->symmetry && (!o->no_db || o->html))
 		rc = opt_fail(spec->cmd, "--symmetry needs --no-db%s (the database and reports keep full-search counts)",
 		              o->html ? " and no --html" : "");
+	if (rc < 0 && o->shard)
+		rc = opt_shard(o);
 	return rc < 0 && spec->files ? opt_stdin(o) : rc;
 }
 

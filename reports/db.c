@@ -135,6 +135,10 @@ static const char views_sql[] =
 	X(ST_OUT_ADD,   "INSERT INTO outcomes(run_id, name, schedules, end_states," \
 	                " witness, witness_steps, trace, trace_len)" \
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") \
+	X(ST_RUN_COPY,  "INSERT INTO runs(scenario_id, variant, model, mode, seed," \
+	                " schedule, version, seconds, states, transitions, schedules," \
+	                " end_states, trace_hash, recorded_at, command, max_states, complete, git)" \
+	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)") \
 	X(ST_OUT_GET,   "SELECT run_id, name, witness, trace, trace_len" \
 	                " FROM outcomes WHERE id = ?1") \
 	X(ST_OUT_FIRST, "SELECT id FROM outcomes WHERE run_id = ?1 ORDER BY id LIMIT 1") \
@@ -1218,6 +1222,188 @@ int db_print_regressions(Db *db, const char *v1, const char *v2,
 	int rc = db_regressions(db, v1, v2, other_path, diff_line, out);
 	if (rc >= 0 && check_out(db, out))
 		rc = -1;
+	return rc;
+}
+
+/* ---- merging (db merge) --------------------------------------------- */
+
+/* Ids of the other database to ids of this one; from increases (rows are
+ * read ORDER BY id), so a lookup is a binary search. */
+typedef struct IdMap { int64_t *from, *to; size_t n, cap; } IdMap;
+
+static int map_add(IdMap *m, int64_t from, int64_t to)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 64;
+		int64_t *f = realloc(m->from, cap * sizeof *f), *t = f ? realloc(m->to, cap * sizeof *t) : NULL;
+		if (f)
+			m->from = f;
+		if (!t)
+			return -1;
+		m->to = t;
+		m->cap = cap;
+	}
+	m->from[m->n] = from;
+	m->to[m->n++] = to;
+	return 0;
+}
+
+static int64_t map_get(const IdMap *m, int64_t from)
+{
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->from[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->from[lo] == from ? m->to[lo] : -1;
+}
+
+static void map_free(IdMap *m)
+{
+	free(m->from);
+	free(m->to);
+}
+
+/* Binds columns [from, from + n) of src's row to dst's parameters first... */
+static int bind_cols(sqlite3_stmt *dst, int first, sqlite3_stmt *src, int from, int n)
+{
+	int bad = 0;
+	for (int k = 0; k < n; k++)
+		bad |= sqlite3_bind_value(dst, first + k, sqlite3_column_value(src, from + k));
+	return bad;
+}
+
+/* The other database's statements a merge reads with, in this order. */
+static const char *const merge_sql[] = {
+	"SELECT id, name, hash FROM scenarios ORDER BY id",
+	"SELECT seq, path, text FROM scenario_files WHERE scenario_id = ?1 ORDER BY seq",
+	"SELECT id, scenario_id, variant, model, mode, seed, schedule, version, seconds, states,"
+	" transitions, schedules, end_states, trace_hash, recorded_at, command, max_states, complete, git"
+	" FROM runs ORDER BY id",
+	"SELECT run_id, name, schedules, end_states, witness, witness_steps, trace, trace_len"
+	" FROM outcomes ORDER BY id",
+};
+enum { MS_SCN, MS_FILES, MS_RUNS, MS_OUTS, MS_COUNT };
+
+/* Copies scenario row src (id, name, hash) unless its hash is here:
+ * maps its id either way. */
+static int merge_scenario(Db *db, sqlite3_stmt **in, IdMap *scn)
+{
+	sqlite3_stmt *src = in[MS_SCN], *find = db->st[ST_SCN_FIND];
+	int64_t id = 0;
+	bind_text(find, 1, col_text(src, 2));
+	int r = step_row(db, find, "find scenario");
+	if (r == 1)
+		id = sqlite3_column_int64(find, 0);
+	if (r == 1)
+		st_done(find);
+	if (r == 0) {
+		sqlite3_stmt *add = db->st[ST_SCN_ADD];
+		id = insert_row(db, add, bind_cols(add, 1, src, 1, 2), "merge scenario");
+		sqlite3_stmt *f = in[MS_FILES];
+		sqlite3_bind_int64(f, 1, sqlite3_column_int64(src, 0));
+		int rc;
+		while (id > 0 && (rc = sqlite3_step(f)) == SQLITE_ROW) {
+			sqlite3_stmt *fa = db->st[ST_FILE_ADD];
+			if (insert_row(db, fa, sqlite3_bind_int64(fa, 1, id) | bind_cols(fa, 2, f, 0, 3), "merge file") < 0)
+				id = -1;
+		}
+		if (id > 0 && rc != SQLITE_DONE)
+			id = fail_sql(db, sqlite3_db_handle(f), "read scenario files");
+		st_done(f);
+	}
+	if (r < 0 || id < 0)
+		return -1;
+	return map_add(scn, sqlite3_column_int64(src, 0), id) ? fail(db, "out of memory") : 0;
+}
+
+/* Copies run row src, its scenario id mapped; maps its id. */
+static int merge_run(Db *db, sqlite3_stmt *src, const IdMap *scn, IdMap *runs)
+{
+	sqlite3_stmt *add = db->st[ST_RUN_COPY];
+	int64_t sid = map_get(scn, sqlite3_column_int64(src, 1));
+	if (sid < 0)
+		return fail(db, "run %lld names scenario %lld, which is not there", (long long)sqlite3_column_int64(src, 0),
+		            (long long)sqlite3_column_int64(src, 1));
+	int64_t id = insert_row(db, add, sqlite3_bind_int64(add, 1, sid) | bind_cols(add, 2, src, 2, 17), "merge run");
+	if (id < 0)
+		return -1;
+	return map_add(runs, sqlite3_column_int64(src, 0), id) ? fail(db, "out of memory") : 0;
+}
+
+/* Copies outcome row src (trace still compressed), its run id mapped. */
+static int merge_outcome(Db *db, sqlite3_stmt *src, const IdMap *runs)
+{
+	sqlite3_stmt *add = db->st[ST_OUT_ADD];
+	int64_t rid = map_get(runs, sqlite3_column_int64(src, 0));
+	if (rid < 0)
+		return fail(db, "an outcome names run %lld, which is not there", (long long)sqlite3_column_int64(src, 0));
+	return insert_row(db, add, sqlite3_bind_int64(add, 1, rid) | bind_cols(add, 2, src, 1, 7), "merge outcome") < 0 ? -1 : 0;
+}
+
+/* Steps src through its rows, each through copy; 0 or -1. */
+static int merge_rows(Db *db, sqlite3_stmt *src, int (*copy)(Db *, sqlite3_stmt *, const IdMap *, IdMap *),
+                      const IdMap *from, IdMap *to, const char *what)
+{
+	int rc, bad = 0;
+	while (!bad && (rc = sqlite3_step(src)) == SQLITE_ROW)
+		bad = copy(db, src, from, to);
+	if (!bad && rc != SQLITE_DONE)
+		bad = fail_sql(db, sqlite3_db_handle(src), what);
+	return bad ? -1 : 0;
+}
+
+static int merge_outcome_row(Db *db, sqlite3_stmt *src, const IdMap *runs, IdMap *unused)
+{
+	(void)unused;
+	return merge_outcome(db, src, runs);
+}
+
+/* Copies every row of the open other database h into db: scenarios by
+ * content hash (one row per content), runs and outcomes appended in id
+ * order.  *nruns: the runs copied. */
+static int merge_all(Db *db, sqlite3 *h, sqlite3_stmt **in, uint64_t *nruns)
+{
+	IdMap scn = { 0 }, runs = { 0 };
+	int rc, bad = 0;
+	for (int i = 0; !bad && i < MS_COUNT; i++)
+		if (sqlite3_prepare_v2(h, merge_sql[i], -1, &in[i], NULL) != SQLITE_OK)
+			bad = fail_sql(db, h, "read");
+	while (!bad && (rc = sqlite3_step(in[MS_SCN])) == SQLITE_ROW)
+		bad = merge_scenario(db, in, &scn);
+	if (!bad && rc != SQLITE_DONE)
+		bad = fail_sql(db, h, "read scenarios");
+	if (!bad)
+		bad = merge_rows(db, in[MS_RUNS], merge_run, &scn, &runs, "read runs");
+	if (!bad)
+		bad = merge_rows(db, in[MS_OUTS], merge_outcome_row, &runs, NULL, "read outcomes");
+	*nruns = runs.n;
+	map_free(&scn);
+	map_free(&runs);
+	return bad ? -1 : 0;
+}
+
+int db_merge(Db *db, const char *path, uint64_t *nruns)
+{
+	sqlite3_stmt *in[MS_COUNT] = { NULL };
+	int ver = 0, rc = -1;
+	sqlite3 *h = open_other(db, path, &ver);
+	*nruns = 0;
+	if (!h)
+		return -1;
+	if (ver != DB_SCHEMA_VERSION)
+		fail(db, "%s: database has schema version %d, db merge reads version %d (opening it with this tlbsim, "
+		     "as 'tlbsim db runs --db %s' does, migrates it)", path, ver, DB_SCHEMA_VERSION, path);
+	else
+		rc = merge_all(db, h, in, nruns);
+	if (rc < 0 && strncmp(db->err, path, strlen(path)))
+		fail_prefix(db, path);
+	for (int i = 0; i < MS_COUNT; i++)
+		sqlite3_finalize(in[i]);
+	sqlite3_close(h);
 	return rc;
 }
 

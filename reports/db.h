@@ -90,6 +90,14 @@ int db_print_matrix(Db *db, FILE *out);
 int db_print_regressions(Db *db, const char *v1, const char *v2,
                          const char *other_path, FILE *out);
 
+/* Copies every scenario, run and outcome of the database at path (of this
+ * schema version, opened read-only and left untouched) into db, inside
+ * the caller's transaction (db_begin ... db_commit): a scenario whose
+ * content hash db has already is not copied again; runs and outcomes are
+ * appended in their id order, so the newest stay the newest.  *nruns: the
+ * runs copied.  0, or -1 with db_errmsg set (roll back). */
+int db_merge(Db *db, const char *path, uint64_t *nruns);
+
 /* One cell of a comparison: on both sides (side 0), only before (-1) or
  * only after (1).  before/after: the cell's outcome names, comma-joined
  * ("" none; NULL on the side it is missing from), each incomplete when a

@@ -5,7 +5,7 @@
 # own: where it cannot be installed, that test says it is skipped.
 set -e
 need=""
-for p in gcc make pkg-config libyaml-dev libsqlite3-dev zlib1g-dev libxxhash-dev libcmocka-dev sqlite3 python3 clang; do
+for p in gcc make pkg-config libyaml-dev libsqlite3-dev zlib1g-dev libxxhash-dev libcmocka-dev sqlite3 python3 clang parallel; do
 	dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
 done
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
