@@ -8,7 +8,7 @@ OPT     ?= -O2
 PKGS     = yaml-0.1 sqlite3 zlib libxxhash
 CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -fno-common -g $(OPT) -I. \
            -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm -pthread
 BUILD   ?= build
 BIN     ?= tlbsim
 PREFIX  ?= /usr/local
@@ -88,6 +88,7 @@ check: deps
 	@$(MAKE) --no-print-directory all units
 	@$(MAKE) --no-print-directory BUILD=build-san BIN=tlbsim-san \
 		OPT="-O0 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" tlbsim-san
+	@$(MAKE) --no-print-directory tsan
 	@if command -v clang >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz-build; fi
 	@sh tests/run.sh
 
@@ -105,6 +106,10 @@ noopt:
 
 san:
 	$(MAKE) BUILD=build-san BIN=tlbsim-san OPT="-O0 -fsanitize=address,undefined -fno-omit-frame-pointer"
+
+# ThreadSanitizer build (tlbsim-tsan) for --jobs; tests/tsan.sh runs it.
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan BIN=tlbsim-tsan OPT="-O1 -g -fsanitize=thread" tlbsim-tsan
 
 # libFuzzer harnesses (fuzz/, clang): built with ASan+UBSan into build-fuzz/.
 # fuzz-bins is the inner target, made with BUILD=build-fuzz CC=clang.
@@ -138,7 +143,7 @@ fuzz: fuzz-build
 	done
 
 clean:
-	rm -rf build build-san $(FUZZ_BUILD) $(BIN) tlbsim-san
+	rm -rf build build-san build-tsan $(FUZZ_BUILD) $(BIN) tlbsim-san tlbsim-tsan
 
-.PHONY: all units deps check demo bench noopt san fuzz fuzz-build fuzz-bins clean man install uninstall FORCE
+.PHONY: all units deps check demo bench noopt san tsan fuzz fuzz-build fuzz-bins clean man install uninstall FORCE
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

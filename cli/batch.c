@@ -6,6 +6,8 @@
 #include "cli/out.h"
 #include "scenarios/compile.h"
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -98,6 +100,15 @@ int batch_collect(const Opts *o, Batch *b)
 	return rc ? rc : batch_explore(b, o);
 }
 
+/* Frees what c holds and zeroes it. */
+static void batch_combo_free(Combo *c)
+{
+	explore_free(&c->R);
+	for (int k = 0; k < MAX_OUTCOMES; k++)
+		free(c->traces[k]);
+	memset(c, 0, sizeof *c);
+}
+
 /* The i-th model to explore P under: --model, else every model (compare),
  * else the scenario's machine.models. */
 static const char *batch_model_at(const Program *P, const Opts *o, int i)
@@ -136,52 +147,51 @@ static void batch_progress(void *arg, const ExploreProgress *p)
 	g->shown = 1;
 }
 
-static int batch_combo(Batch *b, Program *P, const char *model, const Opts *o)
+/* Whether o wants the progress line: --progress, or stderr a terminal
+ * without -q. */
+static int batch_wants_progress(const Opts *o)
+{
+	return o->progress || (isatty(STDERR_FILENO) && !o->quiet);
+}
+
+/* Explores P under model into c (zeroed first), its notes and errors to
+ * msg, its progress (if prog) through prog(arg, ...).  0, 1 when a bound
+ * stopped the search (c kept, partial), or 2 after the error (c emptied). */
+static int batch_cell(Combo *c, Program *P, const char *model, const Opts *o, FILE *msg,
+                      void (*prog)(void *, const ExploreProgress *), void *arg)
 {
 	Sim S;
 	char err[256];
-	Progress g = { P, model, isatty(STDERR_FILENO), 0 };
-	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = o->symmetry };
-	eo.keep_ends = o->states;
-	if (o->progress || (g.tty && !o->quiet)) {
-		eo.progress = batch_progress;
-		eo.progress_arg = &g;
-	}
+	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = o->symmetry,
+	                   .progress = prog, .progress_arg = arg, .keep_ends = o->states };
+	memset(c, 0, sizeof *c);
 	if (sim_init(&S, P, model, err, sizeof err) < 0) {
-		fprintf(stderr, "tlbsim: %s\n", err);
+		fprintf(msg, "tlbsim: %s\n", err);
 		return 2;
 	}
-	if (b->n == b->cap && !(b->c = realloc(b->c, sizeof *b->c * (size_t)(b->cap = b->cap ? 2 * b->cap : 16))))
-		abort();
-	Combo *c = &b->c[b->n];
-	memset(c, 0, sizeof *c);
 	c->P = P;
 	c->model = model;
 	c->input_words = o->input_words ? o->input_words : "";
 	int rc = explore(&S, &eo, &c->R);
-	if (g.tty && g.shown)
-		fputs("\r\033[K", stderr);         /* the results take the line's place */
-	if (rc < 0) {
-		fprintf(stderr, "%s\n", S.err);
-		explore_free(&c->R);
-	} else if (rc == 1) {
-		fprintf(stderr, "%s (%s %s %s: what it found is shown, marked incomplete)\n", S.err, P->name,
-		        P->variant ? P->variant : "-", model);
-		b->incomplete++;
-	}
-	sim_free(&S);
 	if (rc < 0)
-		return 2;
-	b->n++;
+		fprintf(msg, "%s\n", S.err);
+	else if (rc == 1)
+		fprintf(msg, "%s (%s %s %s: what it found is shown, marked incomplete)\n", S.err, P->name,
+		        P->variant ? P->variant : "-", model);
+	sim_free(&S);
 	RepDraw d = { 0, -1, 0, { 0, 0, 0 } };       /* the default view: what is recorded */
-	for (int k = 0; k < MAX_OUTCOMES; k++)
+	for (int k = 0; rc >= 0 && k < MAX_OUTCOMES; k++)
 		if (c->R.out[k].witness && !(c->traces[k] = out_witness(P, model, c->R.out[k].witness, c->R.out[k].wlen, &d, 0, NULL)))
-			return 2;
+			rc = -1;
+	if (rc < 0) {
+		batch_combo_free(c);
+		return 2;
+	}
 	if (!o->quiet)
-		fprintf(stderr, "explored %s %s %s: %" PRIu64 " states, %" PRIu64 " transitions in %.3f s (%.0f states/s)\n",
+		fprintf(msg, "explored %s %s %s: %" PRIu64 " states, %" PRIu64 " transitions in %.3f s (%.0f states/s)\n",
 		        P->name, P->variant ? P->variant : "-", model, c->R.states, c->R.transitions, c->R.seconds,
 		        c->R.seconds > 0 ? (double)c->R.states / c->R.seconds : 0.0);
-	return 0;
+	return rc;
 }
 
 /* --shard I/N: the cells (program x model, in batch order) [lo, hi) of
@@ -198,20 +208,182 @@ static void batch_shard(const Opts *o, uint64_t total, uint64_t *lo, uint64_t *h
 	}
 }
 
+/* The cells to explore, in order. */
+typedef struct CellRef { Program *P; const char *model; } CellRef;
+
+/* What one --jobs thread is exploring, for the pool's progress line
+ * (under Pool.lock): the cell (-1: none) and its latest report. */
+typedef struct Slot { int cell; uint64_t states; } Slot;
+
+/* The work --jobs threads share: cell k's result goes to c[k], its
+ * stderr text to msg[k] and its status to rc[k]; next is the next cell
+ * to take, done how many have ended.  The threads share nothing else
+ * (programs are immutable). */
+typedef struct Pool {
+	Combo *c;
+	const CellRef *cells;
+	int n;
+	const Opts *o;
+	atomic_int next, done;
+	char **msg;
+	size_t *len;
+	int *rc;
+	pthread_mutex_t lock;
+	Slot *slot;
+} Pool;
+
+/* A worker and its slot, for its progress callback. */
+typedef struct Worker { Pool *p; int id; } Worker;
+
+static void pool_progress(void *arg, const ExploreProgress *e)
+{
+	Worker *w = arg;
+	pthread_mutex_lock(&w->p->lock);
+	w->p->slot[w->id].states = e->states;
+	pthread_mutex_unlock(&w->p->lock);
+}
+
+static void *batch_worker(void *arg)
+{
+	Worker *w = arg;
+	Pool *p = w->p;
+	for (int k; (k = atomic_fetch_add(&p->next, 1)) < p->n; ) {
+		FILE *f = open_memstream(&p->msg[k], &p->len[k]);
+		if (!f)
+			abort();
+		pthread_mutex_lock(&p->lock);
+		p->slot[w->id] = (Slot){ k, 0 };
+		pthread_mutex_unlock(&p->lock);
+		p->rc[k] = batch_cell(&p->c[k], p->cells[k].P, p->cells[k].model, p->o, f, pool_progress, w);
+		fclose(f);
+		pthread_mutex_lock(&p->lock);
+		p->slot[w->id].cell = -1;
+		pthread_mutex_unlock(&p->lock);
+		atomic_fetch_add(&p->done, 1);
+	}
+	return NULL;
+}
+
+/* The pool's progress line: cells done, and what each thread explores. */
+static void pool_line(Pool *p, int nt, int tty)
+{
+	fprintf(stderr, "%sexploring: %d of %d cells done", tty ? "\r" : "", atomic_load(&p->done), p->n);
+	pthread_mutex_lock(&p->lock);
+	for (int i = 0, first = 1; i < nt; i++) {
+		const Slot *s = &p->slot[i];
+		if (s->cell < 0)
+			continue;
+		const Program *P = p->cells[s->cell].P;
+		fprintf(stderr, "%s%s %s %s %" PRIu64 " states", first ? "; running " : ", ", P->name,
+		        P->variant ? P->variant : "-", p->cells[s->cell].model, s->states);
+		first = 0;
+	}
+	pthread_mutex_unlock(&p->lock);
+	fputs(tty ? "\033[K" : "\n", stderr);
+	fflush(stderr);
+}
+
+/* Waits for the nt workers, drawing the pool's progress line about once
+ * a second if o wants it (erased at the end on a terminal). */
+static void pool_wait(Pool *p, pthread_t *t, int nt)
+{
+	int want = batch_wants_progress(p->o), tty = isatty(STDERR_FILENO), shown = 0, ticks = 0;
+	while (want && atomic_load(&p->done) < p->n) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		if (++ticks % 10 == 0 && atomic_load(&p->done) < p->n) {
+			pool_line(p, nt, tty);
+			shown = 1;
+		}
+	}
+	for (int i = 0; i < nt; i++)
+		pthread_join(t[i], NULL);
+	if (shown && tty)
+		fputs("\r\033[K", stderr);
+}
+
+/* Explores the n cells with o->jobs threads, then prints their stderr
+ * texts in cell order, up to and with the first that failed, as one
+ * thread would have.  Returns 0, or 2 (the cells after a failure are
+ * explored but not used). */
+static int batch_parallel(Batch *b, const CellRef *cells, int n, const Opts *o)
+{
+	int nt = o->jobs < n ? o->jobs : n, rc = 0;
+	pthread_t *t = calloc((size_t)nt, sizeof *t);
+	Worker *w = calloc((size_t)nt, sizeof *w);
+	Pool p = { b->c, cells, n, o, 0, 0, calloc((size_t)n, sizeof(char *)), calloc((size_t)n, sizeof(size_t)),
+	           calloc((size_t)n, sizeof(int)), PTHREAD_MUTEX_INITIALIZER, calloc((size_t)nt, sizeof(Slot)) };
+	if (!t || !w || !p.msg || !p.len || !p.rc || !p.slot)
+		abort();
+	int started = 0;
+	for (int i = 0; i < nt; i++)
+		p.slot[i].cell = -1;
+	while (started < nt) {
+		w[started] = (Worker){ &p, started };
+		if (pthread_create(&t[started], NULL, batch_worker, &w[started]) != 0)
+			break;
+		started++;
+	}
+	if (!started) {                  /* no thread could start: this one does the work */
+		w[0] = (Worker){ &p, 0 };
+		batch_worker(&w[0]);
+	}
+	pool_wait(&p, t, started);
+	for (int k = 0; k < n; k++) {
+		if (!rc && p.msg[k])
+			fputs(p.msg[k], stderr);
+		if (!rc && p.rc[k] == 2)
+			rc = 2;
+		b->incomplete += p.rc[k] == 1;
+		free(p.msg[k]);
+	}
+	b->n = n;
+	free(t);
+	free(w);
+	free(p.slot);
+	pthread_mutex_destroy(&p.lock);
+	free(p.msg);
+	free(p.len);
+	free(p.rc);
+	return rc;
+}
+
 int batch_explore(Batch *b, const Opts *o)
 {
 	uint64_t total = 0, lo, hi, k = 0;
 	for (int i = 0; i < b->nprogs; i++)
 		total += (uint64_t)batch_model_count(b->progs[i], o);
 	batch_shard(o, total, &lo, &hi);
-	for (int i = 0; i < b->nprogs; i++) {
-		Program *P = b->progs[i];
-		int nm = batch_model_count(P, o);
-		for (int m = 0; m < nm; m++, k++)
-			if (k >= lo && k < hi && batch_combo(b, P, batch_model_at(P, o, m), o))
-				return 2;
+	int n = (int)(hi - lo), j = 0, rc = 0;
+	CellRef *cells = calloc((size_t)n + 1, sizeof *cells);
+	if (!cells || !(b->c = calloc((size_t)n + 1, sizeof *b->c)))
+		abort();
+	b->cap = n + 1;
+	for (int i = 0; i < b->nprogs; i++)
+		for (int m = 0; m < batch_model_count(b->progs[i], o); m++, k++)
+			if (k >= lo && k < hi)
+				cells[j++] = (CellRef){ b->progs[i], batch_model_at(b->progs[i], o, m) };
+	if (o->jobs > 1 && n > 1)
+		rc = batch_parallel(b, cells, n, o);
+	for (int i = 0; o->jobs <= 1 || n <= 1 ? i < n && !rc : 0; i++) {
+		Progress g = { cells[i].P, cells[i].model, isatty(STDERR_FILENO), 0 };
+		char *msg = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&msg, &len);
+		if (!f)
+			abort();
+		int r = batch_cell(&b->c[i], cells[i].P, cells[i].model, o, f, batch_wants_progress(o) ? batch_progress : NULL, &g);
+		fclose(f);
+		if (g.tty && g.shown)
+			fputs("\r\033[K", stderr);         /* the cell's notes take the line's place */
+		fputs(msg, stderr);
+		free(msg);
+		rc = r == 2 ? 2 : 0;
+		b->n += r != 2;
+		b->incomplete += r == 1;
 	}
-	return 0;
+	free(cells);
+	return rc;
 }
 
 int batch_status(const Batch *b, int rc)
@@ -221,11 +393,8 @@ int batch_status(const Batch *b, int rc)
 
 void batch_free(Batch *b)
 {
-	for (int i = 0; i < b->n; i++) {
-		explore_free(&b->c[i].R);
-		for (int k = 0; k < MAX_OUTCOMES; k++)
-			free(b->c[i].traces[k]);
-	}
+	for (int i = 0; i < b->n; i++)
+		batch_combo_free(&b->c[i]);
 	for (int i = 0; i < b->nprogs; i++)
 		prog_free(b->progs[i]);
 	free(b->c);

@@ -26,6 +26,9 @@ const char *cli_git(void);
 	"                        megabytes (default: half the physical memory); what a\n" \
 	"                        stopped search found is shown and recorded, marked\n" \
 	"                        incomplete, and the exit status is 4\n"
+#define CLI_HELP_JOBS \
+	"  -j, --jobs N          explore N cells at once (default: the online CPUs, at\n" \
+	"                        most 64); the output is the same for every N\n"
 #define CLI_HELP_SHARD \
 	"      --shard I/N       only the I-th of N equal runs of the scenario x variant\n" \
 	"                        x model cells, in order (merge the shards' databases\n" \

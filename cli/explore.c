@@ -21,6 +21,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	"  -m, --model M         only dirty-bit model M (default: the scenario's machine.models)\n"
 	CLI_HELP_INPUT
 	CLI_HELP_BOUNDS
+	CLI_HELP_JOBS
 	CLI_HELP_SHARD
 	"      --brief           the outcome lines only, no witness timelines\n"
 	"      --states          also list every distinct end state: its outcomes, a\n"
@@ -40,7 +41,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry shard progress color states quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry jobs shard progress color states quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {
