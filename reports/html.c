@@ -396,11 +396,25 @@ static void svg_event(FILE *out, const Svg *g, int i)
 	fputs("</g>\n", out);
 }
 
-/* Is event i a flush_tlb_page (its start or its "all IPIs acked") on cpu? */
+/* 1 if a step of op can send shootdown IPIs: those sim/flush.c runs on
+ * its shootdown (the step's event, then its "all IPIs acked" one). */
+static int shoots_down(int op)
+{
+	switch (op) {
+	case OP_FLUSH_TLB_PAGE: case OP_FLUSH_TLB_RANGE: case OP_FLUSH_TLB_MM:
+	case OP_TLB_FLUSH_MMU: case OP_TLB_FINISH_MMU:
+	case OP_TRY_TO_UNMAP_FLUSH: case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Is event i a flushing step (its start or its "all IPIs acked") on cpu? */
 static int is_flush(const Svg *g, int i, int cpu)
 {
 	const TraceEv *e = &g->t->ev[i];
-	return e->cpu == cpu && e->step >= 0 && g->P->steps[e->step].op == OP_FLUSH_TLB_PAGE;
+	return e->cpu == cpu && e->step >= 0 && shoots_down(g->P->steps[e->step].op);
 }
 
 /* An arrow from event a's box to event b's, between the edges that face
@@ -415,9 +429,10 @@ static void svg_arrow(FILE *out, const Svg *g, int a, int b, const char *cls)
 	        xa, g->y[a] + PAD_Y + LINE_H / 2, xb, g->y[b] + PAD_Y + LINE_H / 2);
 }
 
-/* For every IPI taken: an arrow from the sender's flush_tlb_page to the
- * receiver's handler, and the ack back to the sender's "all IPIs acked"
- * (none if the sender never got there). */
+/* For every IPI taken: an arrow from the sender's flushing step
+ * (flush_tlb_page, flush_tlb_range, tlb_flush_mmu, try_to_unmap_flush...)
+ * to the receiver's handler, and the ack back to the sender's "all IPIs
+ * acked" (none if the sender never got there). */
 static void svg_ipis(FILE *out, const Svg *g)
 {
 	for (int i = 0; i < g->t->n; i++) {

@@ -27,6 +27,9 @@ check "explore --html writes the race-1 page" test -s "$tmp/race1.html"
 check "explore --html twice: byte-identical" cmp "$tmp/race1.html" "$tmp/race1b.html"
 check "explore --html: stdout as without it" sh -c "$T explore $race1 --html $tmp/x.html 2>/dev/null >$tmp/a && \
 	$T explore $race1 2>/dev/null >$tmp/b && cmp $tmp/a $tmp/b"
+$T explore tests/scenarios/sym_ubc.yaml -I scenarios/lib --no-db -q --brief --html "$tmp/ubc.html" >/dev/null 2>&1
+check "a try_to_unmap_flush shootdown gets its IPI arrows and acks too (not only flush_tlb_page)" sh -c \
+	"test \$(grep -c 'class=\"ipi\"' $tmp/ubc.html) -ge 1 && test \$(grep -c 'class=\"ack\"' $tmp/ubc.html) -ge 1"
 check "race-1 page is valid UTF-8 and self-contained" sh -c "iconv -f UTF-8 -t UTF-8 $tmp/race1.html >/dev/null && \
 	! grep -Eq '<script|<link|<iframe|<img| src=|@import|url\([^#]' $tmp/race1.html"
 check "race-1 page: 2 lanes, 1 timeline, both outcomes marked" sh -c "test \$(grep -c '<g class=\"lane\"' $tmp/race1.html) -eq 2 && \
