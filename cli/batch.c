@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/out.h"
 #include "scenarios/compile.h"
+#include "sim/symmetry.h"
 #include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -445,9 +446,11 @@ int64_t batch_record_scenario(Db *db, const Program *P)
 static int batch_record_combo(Db *db, const Combo *c, const Opts *o, FILE *log)
 {
 	int64_t sid = batch_record_scenario(db, c->P);
+	char sym[256];
 	DbRun r = { sid, c->P->variant ? c->P->variant : "-", c->model, "explore", 0, NULL, TLBSIM_VERSION,
 	            c->R.seconds, c->R.states, c->R.transitions, c->R.schedules, c->R.end_states, NULL,
-	            o->cmdline, o->max_states, c->R.stop != EX_DONE, cli_git() };
+	            o->cmdline, o->max_states, c->R.stop != EX_DONE, cli_git(),
+	            c->R.nsym ? sym_format(c->R.sym, c->R.nsym, sym, sizeof sym) : NULL };
 	int quiet = o->quiet;
 	int64_t rid = sid < 0 ? -1 : db_run(db, &r);
 	if (rid < 0)

@@ -31,7 +31,7 @@ const OptSpec cmd_check_spec = { "check",
 	"      --db PATH         record the results in PATH (default tlbsim.db)\n"
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
-	"                        interchangeable CPUs (needs --no-db)\n"
+	"                        interchangeable CPUs (recorded as such)\n"
 	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",

@@ -27,7 +27,7 @@ const OptSpec cmd_compare_spec = { "compare",
 	"      --db PATH         record the results in PATH (default tlbsim.db)\n"
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
-	"                        interchangeable CPUs (needs --no-db)\n"
+	"                        interchangeable CPUs (recorded as such)\n"
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
 	"max-states max-memory format db no-db symmetry jobs shard progress quiet include-dir max-input", 1 };

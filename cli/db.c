@@ -70,6 +70,8 @@ static void db_json_run(const DbRunRow *r)
 	json_key_str(stdout, "version", r->version);
 	printf(", ");
 	json_key_str(stdout, "git", r->git);
+	printf(", ");
+	json_key_str(stdout, "symmetry", r->symmetry);
 	printf(", \"complete\": %s, \"states\": %" PRIu64 ", \"transitions\": %" PRIu64 ", \"schedules\": ",
 	       r->incomplete ? "false" : "true", r->states, r->transitions);
 	if (r->incomplete)

@@ -35,7 +35,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	"      --db PATH         record the results in PATH (default tlbsim.db)\n"
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
-	"                        interchangeable CPUs (needs --no-db): the same outcomes,\n"
+	"                        interchangeable CPUs (recorded as such): the same outcomes,\n"
 	"                        schedule counts and witness lengths, fewer states\n"
 	"                        (counted over the reduced graph)\n"
 	CLI_HELP_COLOR

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/out.h"
 #include "reports/judge.h"
+#include "sim/symmetry.h"
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,9 @@ static void json_combo(FILE *out, const Combo *c)
 	json_key_str(out, "variant", P->variant);
 	fputs(", ", out);
 	json_key_str(out, "model", c->model);
+	char sym[256];
+	fputs(", ", out);
+	json_key_str(out, "symmetry", R->nsym ? sym_format(R->sym, R->nsym, sym, sizeof sym) : NULL);
 	fprintf(out, ", \"hash\": \"%s\", \"states\": %" PRIu64 ", \"transitions\": %" PRIu64
 	        ", \"end_states\": %" PRIu64 ", \"longest_witness_path\": %d, \"schedules\": ",
 	        P->hash, R->states, R->transitions, R->end_states, R->max_depth);

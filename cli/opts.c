@@ -401,11 +401,6 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 		rc = opt_arg(spec, o, av[optind]);
 	if (rc < 0 && o->no_db && seen[opt_def_named("db", 2)])
 		rc = opt_fail(spec->cmd, "--db and --no-db cannot both be given%s", "");
-	/* the database and reports would keep the reduced graph's counts as a
-	 * full search's */
-	if (rc < 0 && o->symmetry && (!o->no_db || o->html))
-		rc = opt_fail(spec->cmd, "--symmetry needs --no-db%s (the database and reports keep full-search counts)",
-		              o->html ? " and no --html" : "");
 	if (rc < 0 && o->shard)
 		rc = opt_shard(o);
 	if (rc < 0 && seen[opt_def_named("jobs", 4)] && (o->jobs < 1 || o->jobs > 1024))

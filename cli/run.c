@@ -51,7 +51,7 @@ static int run_record(const Opts *o, const Program *P, const char *model, const 
 	int64_t sid = rc ? -1 : batch_record_scenario(db, P);
 	uint64_t ended = !(r->outcomes >> OUT_LIVELOCK & 1);   /* a livelocked run never ends */
 	DbRun run = { sid, P->variant ? P->variant : "-", model, "run", o->seed, sched, TLBSIM_VERSION,
-	              0, 0, (uint64_t)r->n, ended, ended, hash, o->cmdline, 0, 0, cli_git() };
+	              0, 0, (uint64_t)r->n, ended, ended, hash, o->cmdline, 0, 0, cli_git(), NULL };
 	int64_t rid = sid < 0 ? -1 : db_run(db, &run);
 	rc = rid < 0;
 	for (int k = 0; k < P->noutcomes && !rc; k++) {

@@ -32,7 +32,9 @@ enum {
 
 /* Version 3 added the git commit the writing tlbsim was built from. */
 #define RUNS_V3_COLUMNS \
-	" git TEXT"              /* git describe --always --dirty at build time, or "unknown" */
+	" git TEXT,"             /* git describe --always --dirty at build time, or "unknown" */ \
+	" symmetry TEXT"         /* explore --symmetry: the classes ("CPU#1-3"); states, transitions
+	                            and end states then count the reduced graph.  NULL: full search */
 
 /* Created once in an empty database, in one transaction with user_version. */
 static const char schema_sql[] =
@@ -129,16 +131,16 @@ static const char views_sql[] =
 	                " VALUES (?1, ?2, ?3, ?4)") \
 	X(ST_RUN_ADD,   "INSERT INTO runs(scenario_id, variant, model, mode, seed," \
 	                " schedule, version, seconds, states, transitions, schedules," \
-	                " end_states, trace_hash, recorded_at, command, max_states, complete, git)" \
+	                " end_states, trace_hash, recorded_at, command, max_states, complete, git, symmetry)" \
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
-	                " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?14, ?15, ?16, ?17)") \
+	                " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?14, ?15, ?16, ?17, ?18)") \
 	X(ST_OUT_ADD,   "INSERT INTO outcomes(run_id, name, schedules, end_states," \
 	                " witness, witness_steps, trace, trace_len)" \
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") \
 	X(ST_RUN_COPY,  "INSERT INTO runs(scenario_id, variant, model, mode, seed," \
 	                " schedule, version, seconds, states, transitions, schedules," \
-	                " end_states, trace_hash, recorded_at, command, max_states, complete, git)" \
-	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)") \
+	                " end_states, trace_hash, recorded_at, command, max_states, complete, git, symmetry)" \
+	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)") \
 	X(ST_OUT_GET,   "SELECT run_id, name, witness, trace, trace_len" \
 	                " FROM outcomes WHERE id = ?1") \
 	X(ST_OUT_FIRST, "SELECT id FROM outcomes WHERE run_id = ?1 ORDER BY id LIMIT 1") \
@@ -155,7 +157,7 @@ static const char views_sql[] =
 	                " ON s.id = r.scenario_id ORDER BY r.id DESC LIMIT ?1") \
 	X(ST_RUN_INFO,  "SELECT s.name, s.hash, r.variant, r.model, r.mode, r.version," \
 	                " r.seed, r.states, r.transitions, r.schedules, r.end_states," \
-	                " r.seconds, r.complete, r.git FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
+	                " r.seconds, r.complete, r.git, r.symmetry FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
 	                " WHERE r.id = ?1") \
 	X(ST_OUT_ROWS,  "SELECT id, name, schedules, end_states, witness, witness_steps" \
 	                " FROM outcomes WHERE run_id = ?1 ORDER BY id") \
@@ -405,11 +407,13 @@ static int schema_apply(Db *db, int ver, int nobjs)
 		            "ALTER TABLE runs ADD COLUMN command TEXT;"
 		            "ALTER TABLE runs ADD COLUMN max_states INTEGER;"
 		            "ALTER TABLE runs ADD COLUMN complete INTEGER;"
-		            "ALTER TABLE runs ADD COLUMN git TEXT;", "migrate schema 1 to 3") ||
+		            "ALTER TABLE runs ADD COLUMN git TEXT;"
+		            "ALTER TABLE runs ADD COLUMN symmetry TEXT;", "migrate schema 1 to 3") ||
 		       exec(db, views_sql, "migrate schema 1 to 3");
 	if (ver == 2)
 		return exec(db, "DROP VIEW witness_text; DROP VIEW matrix; DROP VIEW verdicts; DROP VIEW latest_runs;"
-		            "ALTER TABLE runs ADD COLUMN git TEXT;", "migrate schema 2 to 3") ||
+		            "ALTER TABLE runs ADD COLUMN git TEXT;"
+		            "ALTER TABLE runs ADD COLUMN symmetry TEXT;", "migrate schema 2 to 3") ||
 		       exec(db, views_sql, "migrate schema 2 to 3");
 	if (ver != 0)
 		return fail(db, "database has schema version %d, this tlbsim "
@@ -561,7 +565,7 @@ int64_t db_run(Db *db, const DbRun *r)
 	          bind_u64(st, 11, r->schedules) | bind_u64(st, 12, r->end_states) |
 	          bind_text(st, 13, r->trace_hash) | bind_text(st, 14, r->command) |
 	          (r->max_states ? bind_u64(st, 15, r->max_states) : sqlite3_bind_null(st, 15)) |
-	          sqlite3_bind_int(st, 16, !r->incomplete) | bind_text(st, 17, r->git);
+	          sqlite3_bind_int(st, 16, !r->incomplete) | bind_text(st, 17, r->git) | bind_text(st, 18, r->symmetry);
 	return insert_row(db, st, bad, "insert run");
 }
 
@@ -1281,7 +1285,7 @@ static const char *const merge_sql[] = {
 	"SELECT id, name, hash FROM scenarios ORDER BY id",
 	"SELECT seq, path, text FROM scenario_files WHERE scenario_id = ?1 ORDER BY seq",
 	"SELECT id, scenario_id, variant, model, mode, seed, schedule, version, seconds, states,"
-	" transitions, schedules, end_states, trace_hash, recorded_at, command, max_states, complete, git"
+	" transitions, schedules, end_states, trace_hash, recorded_at, command, max_states, complete, git, symmetry"
 	" FROM runs ORDER BY id",
 	"SELECT run_id, name, schedules, end_states, witness, witness_steps, trace, trace_len"
 	" FROM outcomes ORDER BY id",
@@ -1328,7 +1332,7 @@ static int merge_run(Db *db, sqlite3_stmt *src, const IdMap *scn, IdMap *runs)
 	if (sid < 0)
 		return fail(db, "run %lld names scenario %lld, which is not there", (long long)sqlite3_column_int64(src, 0),
 		            (long long)sqlite3_column_int64(src, 1));
-	int64_t id = insert_row(db, add, sqlite3_bind_int64(add, 1, sid) | bind_cols(add, 2, src, 2, 17), "merge run");
+	int64_t id = insert_row(db, add, sqlite3_bind_int64(add, 1, sid) | bind_cols(add, 2, src, 2, 18), "merge run");
 	if (id < 0)
 		return -1;
 	return map_add(runs, sqlite3_column_int64(src, 0), id) ? fail(db, "out of memory") : 0;
@@ -1430,6 +1434,7 @@ static int run_info(Db *db, DbRunRow *r)
 	r->seconds = sqlite3_column_double(st, 11);
 	r->incomplete = sqlite3_column_type(st, 12) != SQLITE_NULL && !sqlite3_column_int(st, 12);
 	r->git = col_dup(st, 13, &oom);
+	r->symmetry = col_dup(st, 14, &oom);
 	st_done(st);
 	return oom ? fail(db, "out of memory") : 0;
 }
@@ -1527,6 +1532,7 @@ void db_runs_free(DbRunRow *rows, int n)
 		free(r->mode);
 		free(r->version);
 		free(r->git);
+		free(r->symmetry);
 	}
 	free(rows);
 }

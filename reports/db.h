@@ -42,6 +42,8 @@ typedef struct DbRun {
 	int incomplete;            /* explore: a bound stopped it (runs.complete = 0);
 	                              its schedules are then 0 (not counted) */
 	const char *git;           /* git describe of the writing tlbsim's build (NULL: unknown) */
+	const char *symmetry;      /* explore --symmetry: the classes; the counts are the
+	                              reduced graph's (NULL: full search) */
 } DbRun;
 int64_t db_run(Db *db, const DbRun *r);   /* run id or -1 */
 
@@ -132,6 +134,7 @@ typedef struct DbRunRow {
 	double seconds;
 	int incomplete;                /* a bound stopped the search (complete = 0) */
 	char *git;                     /* git describe of the writing build, NULL if not recorded */
+	char *symmetry;                /* CPU classes of a reduced search, NULL: full search */
 	int nout; DbOutcomeRow *out;   /* in id order */
 } DbRunRow;
 

@@ -3,6 +3,7 @@
  * and the SVG layout of a witness: one lane per CPU, one row per trace
  * event, in the order and with the wrapping of the text timeline. */
 #include "reports/html.h"
+#include "sim/symmetry.h"
 #include "reports/matrix.h"
 #include "reports/timeline.h"
 #include "reports/witness.h"
@@ -617,6 +618,12 @@ static void run_prov(FILE *out, const HtmlDoc *d, int k)
 	if (r->run_id)
 		prov_u64(out, "database run id", (uint64_t)r->run_id);
 	prov_row(out, "mode", r->mode);
+	if (r->symmetry) {
+		char why[256];
+		snprintf(why, sizeof why, "%s interchangeable: states, transitions and end states count the reduced graph "
+		         "(one per orbit); schedule counts are exact", r->symmetry);
+		prov_row(out, "CPU symmetry", why);
+	}
 	prov_row(out, "tlbsim version", r->version);
 	prov_u64(out, "seed", r->seed);
 	prov_u64(out, "states", r->states);
@@ -735,6 +742,8 @@ void html_run_explored(HtmlRun *r, const Program *P, const char *model, const Ex
 	                .mode = "explore", .hash = P->hash, .description = P->description, .states = R->states,
 	                .transitions = R->transitions, .schedules = R->schedules, .end_states = R->end_states,
 	                .schedules_cyclic = R->schedules_cyclic, .seconds = -1, .incomplete = R->stop != EX_DONE };
+	if (R->nsym)
+		r->symmetry = sym_format(R->sym, R->nsym, r->symbuf, sizeof r->symbuf);
 	r->nfiles = P->nfiles < HTML_MAX_FILES ? P->nfiles : HTML_MAX_FILES;
 	for (int i = 0; i < r->nfiles; i++) {
 		r->paths[i] = P->files[i].path;

@@ -30,6 +30,10 @@ typedef struct HtmlRun {
 	int schedules_cyclic;        /* schedules unbounded */
 	int incomplete;              /* a bound stopped the search: outcomes are
 	                                those found, schedules not counted */
+	const char *symmetry;        /* CPU classes of a reduced search (states,
+	                                transitions, end states of the reduced
+	                                graph), NULL: full search */
+	char symbuf[128];            /* symmetry's text, for html_run_explored */
 	double seconds;              /* wall time, < 0: not shown (not deterministic) */
 	int nfiles;
 	const char *paths[HTML_MAX_FILES], *texts[HTML_MAX_FILES];

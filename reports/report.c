@@ -59,7 +59,7 @@ static void fill_run(RptDoc *r, int i)
 	                .description = r->progs[i] ? r->progs[i]->description : NULL, .run_id = row->id,
 	                .seed = row->seed, .states = row->states, .transitions = row->transitions,
 	                .schedules = row->schedules, .end_states = row->end_states, .seconds = row->seconds,
-	                .incomplete = row->incomplete };
+	                .incomplete = row->incomplete, .symmetry = row->symmetry };
 	h->nfiles = f->nfiles < HTML_MAX_FILES ? f->nfiles : HTML_MAX_FILES;
 	for (int k = 0; k < h->nfiles; k++) {
 		h->paths[k] = f->paths[k];
