@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/out.h"
 #include "scenarios/compile.h"
+#include "sim/random.h"
 #include "sim/symmetry.h"
 #include <dirent.h>
 #include <pthread.h>
@@ -173,7 +174,8 @@ static int batch_cell(Combo *c, Program *P, const char *model, const Opts *o, FI
 	c->P = P;
 	c->model = model;
 	c->input_words = o->input_words ? o->input_words : "";
-	int rc = explore(&S, &eo, &c->R);
+	RandomOpts ro = { o->random, o->seed };
+	int rc = o->random ? explore_random(&S, &ro, &c->R) : explore(&S, &eo, &c->R);
 	if (rc < 0)
 		fprintf(msg, "%s\n", S.err);
 	else if (rc == 1)
@@ -188,7 +190,11 @@ static int batch_cell(Combo *c, Program *P, const char *model, const Opts *o, FI
 		batch_combo_free(c);
 		return 2;
 	}
-	if (!o->quiet)
+	if (!o->quiet && o->random)
+		fprintf(msg, "sampled %s %s %s: %" PRIu64 " schedules, %" PRIu64 " choices in %.3f s (%.0f choices/s)\n",
+		        P->name, P->variant ? P->variant : "-", model, c->R.random_runs, c->R.transitions, c->R.seconds,
+		        c->R.seconds > 0 ? (double)c->R.transitions / c->R.seconds : 0.0);
+	else if (!o->quiet)
 		fprintf(msg, "explored %s %s %s: %" PRIu64 " states, %" PRIu64 " transitions in %.3f s (%.0f states/s)\n",
 		        P->name, P->variant ? P->variant : "-", model, c->R.states, c->R.transitions, c->R.seconds,
 		        c->R.seconds > 0 ? (double)c->R.states / c->R.seconds : 0.0);

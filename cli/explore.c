@@ -24,6 +24,10 @@ const OptSpec cmd_explore_spec = { "explore",
 	CLI_HELP_JOBS
 	CLI_HELP_SHARD
 	"      --brief           the outcome lines only, no witness timelines\n"
+	"      --random N        sample N random schedules instead (each choice uniform\n"
+	"                        among the enabled ones): not exhaustive, for machines\n"
+	"                        too big to enumerate; outcomes found are marked so\n"
+	"  -s, --seed S          --random: the seed (default 0); schedule i uses S + i\n"
 	"      --states          also list every distinct end state: its outcomes, a\n"
 	"                        shortest schedule to it, its PTEs, pages and variables\n"
 	"                        (json: end_state_list; herd: a State line each)\n"
@@ -41,7 +45,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry jobs shard progress color states quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry jobs shard progress color states random seed quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {
@@ -57,6 +61,8 @@ int cmd_explore(int argc, char **argv)
 		rc = out_view(&o, &view);
 	if (!rc && o.nargs != 1)
 		rc = opt_usage("explore", "expected one scenario FILE%s", "");
+	else if (!rc && o.seed && !o.random)
+		rc = opt_usage("explore", "--seed is for --random (an exhaustive search has no randomness)%s", "");
 	else if (!rc && o.model && !dirty_find(o.model))
 		rc = opt_usage("explore", "unknown dirty-bit model '%s'", o.model);
 	if (!rc)

@@ -70,7 +70,9 @@ static void json_outcome(FILE *out, const Combo *c, int k)
 	fputs("{", out);
 	json_key_str(out, "name", c->P->outcomes[k].name);
 	fprintf(out, ", \"observed\": \"%s\"", judge_observed(R, k));
-	if (R->stop != EX_DONE)
+	if (R->stop == EX_RANDOM)
+		fprintf(out, ", \"schedules\": %" PRIu64, os->schedules);
+	else if (R->stop != EX_DONE)
 		fputs(", \"schedules\": null", out);
 	else if (k == OUT_LIVELOCK)
 		fprintf(out, ", \"stuck_states\": %" PRIu64, R->stuck_states);
@@ -152,6 +154,9 @@ static void json_combo(FILE *out, const Combo *c)
 	        R->stop != EX_DONE ? "not known" : R->schedules_unbounded ? "unbounded" :
 	        R->schedules_cyclic ? "some never end" : "all end", R->stop == EX_DONE ? "true" : "false");
 	json_key_str(out, NULL, R->stop == EX_DONE ? NULL : explore_stop_option(R->stop));
+	if (R->stop == EX_RANDOM)
+		fprintf(out, ", \"random\": {\"runs\": %" PRIu64 ", \"seed\": %" PRIu64 ", \"ended\": %" PRIu64
+		        ", \"unended\": %" PRIu64 "}", R->random_runs, R->random_seed, R->schedules, R->random_unended);
 	fputs(", \"outcomes\": [", out);
 	for (int k = 0, n = 0; k < P->noutcomes; k++)
 		if (R->out[k].witness) {
@@ -267,7 +272,8 @@ void json_herd(FILE *out, const Batch *b)
 		json_word(out, c->P->variant ? c->P->variant : "-");
 		fprintf(out, " %s\nStates %" PRIu64 "\n", c->model, R->end_states);
 		if (R->stop != EX_DONE)
-			fprintf(out, "Incomplete %s %" PRIu64 "\n", explore_stop_option(R->stop), R->states);
+			fprintf(out, "Incomplete %s %" PRIu64 "\n", explore_stop_option(R->stop),
+			        R->stop == EX_RANDOM ? R->random_runs : R->states);
 		for (uint64_t k = 0; k < R->nends; k++)
 			json_herd_state(out, c, k);
 		for (int k = 0; k < c->P->noutcomes; k++) {
@@ -281,7 +287,9 @@ void json_herd(FILE *out, const Batch *b)
 			json_word(out, c->P->variant ? c->P->variant : "-");
 			fprintf(out, " %s ", c->model);
 			json_word(out, c->P->outcomes[k].name);
-			if (R->stop != EX_DONE)
+			if (R->stop == EX_RANDOM)
+				fprintf(out, " %s %" PRIu64 " %" PRIu64 "\n", verdict[v], R->out[k].schedules, R->schedules);
+			else if (R->stop != EX_DONE)
 				fprintf(out, " %s ? ?\n", verdict[v]);
 			else if (k == OUT_LIVELOCK)
 				fprintf(out, " %s %" PRIu64 " %" PRIu64 "\n", verdict[v], R->stuck_states, R->states);

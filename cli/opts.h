@@ -31,6 +31,7 @@ typedef struct Opts {
 	int progress;                /* --progress: the progress line even off a terminal or with -q */
 	const char *color;           /* --color WHEN: auto (NULL), always, never */
 	int states;                  /* --states: list the distinct end states */
+	uint64_t random;             /* --random N: sample N random schedules (0: exhaustive) */
 	int jobs;                    /* -j, --jobs N: explorations at once (default: the online CPUs, at most 64) */
 	const char *shard;           /* --shard I/N, parsed into: */
 	int shard_i, shard_n;        /* this shard (1-based) of shard_n; 0: no sharding */

@@ -221,7 +221,10 @@ static void out_outcome_line(FILE *out, const Combo *c, int k, int color)
 	char *s = out_sched(os->witness, os->wlen), n1[32], n2[48], on[OUT_SGR_MAX], off[OUT_SGR_MAX];
 	fprintf(out, "   %s%-22s%s %s", out_sgr(color, OUT_RED, on, sizeof on), c->P->outcomes[k].name,
 	        out_sgr(color, "0", off, sizeof off), judge_observed(R, k));
-	if (R->stop != EX_DONE)
+	if (R->stop == EX_RANDOM)
+		fprintf(out, " in %" PRIu64 " of %" PRIu64 " sampled schedules (%" PRIu64 " end states); shortest witness "
+		        "found: %s\n", os->schedules, R->schedules, os->end_states, s);
+	else if (R->stop != EX_DONE)
 		fprintf(out, " in %" PRIu64 " end states so far; witness: %s\n", os->end_states, s);
 	else if (k == OUT_LIVELOCK)
 		fprintf(out, ": %" PRIu64 " of %" PRIu64 " states reach no end state; witness: %s (the last %d repeat%s forever)\n",
@@ -290,7 +293,13 @@ void out_combo(FILE *out, const Combo *c, int brief, const RepView *v, int color
 	fprintf(out, "%s== %s  variant %s  model %s  (%s)%s\n", out_sgr(color, OUT_BOLD, on, sizeof on), P->name,
 	        P->variant ? P->variant : "-", c->model, path, color ? off : "");
 	free(path);
-	if (R->stop != EX_DONE) {
+	if (R->stop == EX_RANDOM) {
+		fprintf(out, "   %sRANDOM%s: %" PRIu64 " schedules (--random %" PRIu64 " --seed %" PRIu64 "), %" PRIu64
+		        " ended in %" PRIu64 " distinct end states, %" PRIu64 " did not end within %d choices, "
+		        "longest %d\n   not exhaustive: the outcomes below were reached; the others are not known\n",
+		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "", R->random_runs, R->random_runs,
+		        R->random_seed, R->schedules, R->end_states, R->random_unended, EX_DEPTH_LIMIT, R->max_depth);
+	} else if (R->stop != EX_DONE) {
 		fprintf(out, "   %sINCOMPLETE%s: %s stopped the search at %" PRIu64 " states (%" PRIu64 " transitions, "
 		        "%" PRIu64 " end states, depth %d)\n   the outcomes below were reached, each with a shortest "
 		        "witness; the others are not known; schedules are not counted\n",

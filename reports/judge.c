@@ -46,10 +46,15 @@ static int judge_one(FILE *out, const Program *P, const char *model, const Expec
 	fprintf(out, "%s %s %s %s: %s %s", word[v], P->name, P->variant ? P->variant : "-",
 	        model, P->outcomes[e->outcome].name, qname[e->quant]);
 	if (v == J_FAIL && R->stop != EX_DONE)
-		fprintf(out, ", observed %s in the %" PRIu64 " end states found before the search stopped (%s:%u)",
-		        R->reach >> e->outcome & 1 ? "sometimes" : "never", R->end_states, P->files[e->file].path, e->line);
+		fprintf(out, ", observed %s in the %" PRIu64 " end states %s (%s:%u)",
+		        R->reach >> e->outcome & 1 ? "sometimes" : "never", R->end_states,
+		        R->stop == EX_RANDOM ? "of a random search" : "found before the search stopped",
+		        P->files[e->file].path, e->line);
 	else if (v == J_FAIL)
 		fprintf(out, ", observed %s (%s:%u)", judge_observed(R, e->outcome), P->files[e->file].path, e->line);
+	else if (v == J_UNKNOWN && R->stop == EX_RANDOM)
+		fprintf(out, ": not known, a random search of %" PRIu64 " schedules is not exhaustive (%s:%u)",
+		        R->random_runs, P->files[e->file].path, e->line);
 	else if (v == J_UNKNOWN)
 		fprintf(out, ": not known, the search stopped at %" PRIu64 " states (%s) (%s:%u)", R->states,
 		        explore_stop_option(R->stop), P->files[e->file].path, e->line);

@@ -701,5 +701,5 @@ void explore_free(ExploreResult *R)
 const char *explore_stop_option(ExploreStop stop)
 {
 	return stop == EX_MAX_STATES ? "--max-states" : stop == EX_MAX_MEMORY ? "--max-memory" :
-	       stop == EX_MAX_DEPTH ? "max-depth" : "";
+	       stop == EX_MAX_DEPTH ? "max-depth" : stop == EX_RANDOM ? "--random" : "";
 }

@@ -59,7 +59,9 @@ typedef struct OutcomeStat {
  * --max-states, --max-memory, or a state EX_DEPTH_LIMIT choices deep (the
  * state graph keeps depths in 16 bits; past that a witness could not be
  * rebuilt). */
-typedef enum ExploreStop { EX_DONE, EX_MAX_STATES, EX_MAX_MEMORY, EX_MAX_DEPTH } ExploreStop;
+typedef enum ExploreStop { EX_DONE, EX_MAX_STATES, EX_MAX_MEMORY, EX_MAX_DEPTH,
+	EX_RANDOM                /* not a bound: a random search (explore_random) */
+} ExploreStop;
 #define EX_DEPTH_LIMIT 65535
 
 typedef struct ExploreResult {
@@ -87,6 +89,10 @@ typedef struct ExploreResult {
 	 * under symmetry one per orbit), in BFS order; else NULL. */
 	EndStateInfo *ends;
 	uint64_t nends;
+	/* A random search (stop == EX_RANDOM, sim/random.h): runs sampled
+	 * (schedules counts those that ended), its seed, and the runs that did
+	 * not end within EX_DEPTH_LIMIT choices. */
+	uint64_t random_runs, random_seed, random_unended;
 	OutcomeStat out[MAX_OUTCOMES];
 	/* CPU symmetry (ExploreOpts.symmetry): with nsym > 0 the search was
 	 * reduced, one state per orbit, and states, transitions, end states,

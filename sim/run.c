@@ -14,7 +14,7 @@ typedef struct Clock {
 	uint8_t blocked[MAX_CPUS];
 } Clock;
 
-static uint64_t splitmix64(uint64_t *s)
+uint64_t splitmix64(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;

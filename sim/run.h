@@ -40,5 +40,7 @@ typedef struct RunResult {
  * bound). */
 int sim_run(Sim *S, const RunOpts *o, RunResult *r);
 void run_free(RunResult *r);
+/* The splitmix64 PRNG: the next number of the sequence of state *s. */
+uint64_t splitmix64(uint64_t *s);
 
 #endif

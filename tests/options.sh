@@ -55,7 +55,8 @@ for v in --version -V --vers; do
 	if $T $v | grep -Eq '^tlbsim [0-9]'; then echo "ok options: tlbsim $v"; else echo "FAIL options: tlbsim $v"; fi
 done
 
-bad "unknown option" "tlbsim explore: unknown option '--see' (see 'tlbsim explore --help')" explore $f --see 5
+bad "unknown option" "tlbsim explore: unknown option '--sees' (see 'tlbsim explore --help')" explore $f --sees 5
+bad "a prefix of --seed, given without --random" "tlbsim explore: --seed is for --random (an exhaustive search has no randomness) (see 'tlbsim explore --help')" explore $f --see 5
 bad "ambiguous prefix" "tlbsim explore: option '--m' is ambiguous (--model, --max-states, --max-memory, --max-input) (see 'tlbsim explore --help')" explore $f --m blind
 bad "a value on a flag" "tlbsim explore: option '--brief' takes no value (see 'tlbsim explore --help')" explore $f --brief=yes
 bad "a value on a short flag's long form" "tlbsim run: option '--quiet' takes no value (see 'tlbsim run --help')" run $f --quiet=1
