@@ -442,7 +442,8 @@ static void stale_access(Sim *S, uint8_t *w, int c, const TlbEntry *t)
 	int p = w_cpu(&S->L, w, c)->revoked_by - 1;
 	w_hdr(w)->seen |= SEEN_STALE_ACCESS;
 	ev(S, w, c, EV_HW, -1, "entry %s by %s, which has returned: stale access",
-	   t->flags & TLB_REVOKED ? "was revoked" : "was made read-only", p >= 0 ? S->P->procs[p].name : "a system call");
+	   t->flags & TLB_REVOKED ? "was revoked" : "was revoked for stores (its PTE is read-only or clean now)",
+	   p >= 0 ? S->P->procs[p].name : "a system call");
 }
 
 /* The data access through TLB entry i; ends the instruction.  A kernel

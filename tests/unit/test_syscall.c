@@ -181,7 +181,7 @@ static void test_stale_access(void **state)
 	assert_int_equal(revoke(f, "set_pte_at(mm, 0x10000, 0x1065)", "load(0x10000)"), 0);
 	fx_finish(f);
 	assert_int_equal(revoke(f, "set_pte_at(mm, 0x10000, 0x1065)", "store(0x10000)"), 1u << OUT_STALE_ACCESS);
-	assert_true(traced(f, "entry was made read-only by mycall"));
+	assert_true(traced(f, "entry was revoked for stores (its PTE is read-only or clean now) by mycall"));
 	fx_finish(f);
 	/* another frame: stale (and page1 is not the file's page there) */
 	assert_int_equal(revoke(f, "set_pte_at(mm, 0x10000, 0x2067)", "load(0x10000)"),
