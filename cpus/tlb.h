@@ -12,6 +12,10 @@
 #define TLB_DOOMED 0x08  /* a flush of this page is in progress */
 #define TLB_STALE  0x10  /* that flush completed, yet the entry survived */
 #define TLB_FREED  0x20  /* its frame was freed while it was cached */
+#define TLB_REVOKED   0x40  /* a returned system call revoked it (its PTE is
+                               gone or maps another frame): any access is stale */
+#define TLB_REVOKED_W 0x80  /* a returned system call made its PTE read-only
+                               while it caches W=1: a store is stale */
 
 typedef struct TlbEntry {
 	uint32_t vpn;      /* virtual page number (address >> 12) */

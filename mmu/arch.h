@@ -70,6 +70,17 @@ static inline pte_t arch_pfn_pte(const Arch *a, uint64_t pfn, uint64_t prot)
 {
 	return ((pfn << a->pfn_shift) & a->pfn_mask) | (prot & ~a->pfn_mask);
 }
+/* pte_modify(p, prot): p with the protection bits of prot instead of its
+ * own, keeping its pfn and its dirty and young state (x86's _PAGE_CHG_MASK
+ * keeps the pfn, _PAGE_ACCESSED and _PAGE_DIRTY; the other bits it keeps,
+ * _PAGE_PCD, _PAGE_PWT, _PAGE_SPECIAL, soft-dirty, are not modelled). */
+static inline pte_t arch_pte_modify(const Arch *a, pte_t p, pte_t prot)
+{
+	pte_t q = arch_pfn_pte(a, arch_pfn(a, p), prot);
+	if (a->dirty(p))
+		q = a->mkdirty(q);
+	return a->young(p) ? a->mkyoung(q) : q;
+}
 /* The bits of p the table names, as "P|RW|U|A|D pfn=8"; returns buf. */
 char *arch_describe(const Arch *a, pte_t p, char *buf, size_t len);
 

@@ -618,6 +618,7 @@ static const char *const builtin_doc[OUT__BUILTIN][2] = {
 	{ "mtime_missed", "file data changed through a mapping and the file's mtime never changed" },
 	{ "lost_write", "after a full sync (every way the kernel under test writes a page) the disk would lack data a completed write put in a file page" },
 	{ "livelock", "a reachable cycle of states from which no end state can be reached: the CPUs run forever" },
+	{ "stale_access", "a user access went through a TLB entry whose translation a system call had revoked and returned" },
 };
 
 /* The procedure of an exists: or always: expression: `return EXPR`, named after

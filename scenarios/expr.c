@@ -205,6 +205,12 @@ int cx_named_const(Cx *cx, const char *name, uint64_t *v)
 		{ "VM_FAULT_OOM", 0x1 }, { "VM_FAULT_SIGBUS", 0x2 }, { "VM_FAULT_MAJOR", 0x4 }, { "VM_FAULT_WRITE", 0x8 },
 		{ "VM_FAULT_NOPAGE", 0x100 }, { "VM_FAULT_LOCKED", 0x200 }, { "VM_FAULT_RETRY", 0x400 },
 		{ "VM_FAULT_ERROR", VM_FAULT_ERROR_BITS },
+		/* include/uapi/asm-generic/mman-common.h (PROT_* are the VM_*
+		 * bits calc_vm_prot_bits makes of them) and errno-base.h: the
+		 * system calls of lib/mm.yaml return the positive errno */
+		{ "PROT_NONE", 0 }, { "PROT_READ", 0x1 }, { "PROT_WRITE", 0x2 }, { "PROT_EXEC", 0x4 },
+		{ "MADV_DONTNEED", 4 }, { "MADV_FREE", 8 },
+		{ "ENOMEM", 12 }, { "EACCES", 13 }, { "EINVAL", 22 },
 	};
 	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++)
 		if (!strcmp(k[j].name, name)) { *v = k[j].v; return 0; }

@@ -354,6 +354,8 @@ static int fault_vma(Sim *S, uint8_t *w, int c, uint64_t addr, int write)
 	const Program *P = S->P;
 	int pc = w_cpu(&S->L, w, c)->pc;
 	int vma = prog_vma_of(P, P->cpus[c].mm, addr);
+	if (vma >= 0 && w_vma_detached(&S->L, w, vma))
+		vma = -1;          /* munmap took it out of the tree */
 	const char *why = vma < 0 ? NULL : vm_access_error(S, w, vma, write);
 	char what[160];
 	if (vma >= 0 && !why)
@@ -433,6 +435,17 @@ void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user)
 		((FileState *)(w + S->L.file))[pg->mapping - 1].mapped_write = 1;
 }
 
+/* A user access of CPU c through entry t, which a returned system call
+ * revoked (for a store: or made read-only): stale_access, sticky. */
+static void stale_access(Sim *S, uint8_t *w, int c, const TlbEntry *t)
+{
+	int p = w_cpu(&S->L, w, c)->revoked_by - 1;
+	w_hdr(w)->seen |= SEEN_STALE_ACCESS;
+	ev(S, w, c, EV_HW, -1, "entry %s by %s, which has returned: stale access",
+	   t->flags & TLB_REVOKED ? "was revoked" : "was revoked for stores (its PTE is read-only or clean now)",
+	   p >= 0 ? S->P->procs[p].name : "a system call");
+}
+
 /* The data access through TLB entry i; ends the instruction.  A kernel
  * copy (copy_from_user) reads the user page and writes the page of its
  * first operand. */
@@ -447,6 +460,8 @@ static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int writ
 		w_hdr(w)->seen |= SEEN_STALE_TLB_WRITE * (write != 0);
 		ev(S, w, c, EV_HW, -1, "entry is STALE: a completed TLB flush missed it");
 	}
+	if ((t->flags & TLB_REVOKED) || (write && (t->flags & TLB_REVOKED_W)))
+		stale_access(S, w, c, t);
 	if ((pg->frame & FRAME_FREE) || (t->flags & TLB_FREED)) {
 		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
 		ev(S, w, c, EV_HW, -1, pg->frame & FRAME_FREE ? "%s was freed: use after free"
@@ -1018,6 +1033,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_PTE_SAME:      setdst(S, w, c, s, (uint64_t)pte_same(a, b)); break;
 	case OP_PTE_PFN:       setdst(S, w, c, s, arch_pfn(S->arch, a)); break;
 	case OP_PTE_PAGE:      setdst(S, w, c, s, h_make(HK_PAGE, arch_pfn(S->arch, a))); break;
+	case OP_PTE_MODIFY:    setdst(S, w, c, s, arch_pte_modify(S->arch, a, b)); break;
 	case OP_MK_PTE:        setdst(S, w, c, s, arch_pfn_pte(S->arch, (uint64_t)pg_idx[0], b)); break;
 	case OP_VMA_ADDRESS: {
 		int vma = obj(S, w, c, s, 1, HK_VMA);
@@ -1254,6 +1270,11 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return vm_flags_step(S, w, c, s);
 	case OP_VM_PAGE_PROT:
 		return vm_page_prot_step(S, w, c, s);
+	case OP_FIND_VMA:
+	case OP_DETACH_VMAS_TO_BE_UNMAPPED:
+		return vm_tree_step(S, w, c, s);
+	case OP_SYSCALL_EXIT_TO_USER_MODE:
+		return fl_syscall_exit(S, w, c, s);
 	case OP_VM_GET_PAGE_PROT:
 		if (vm_get_page_prot(S, w, c, s) != R_NEXT)
 			return R_ERR;

@@ -87,6 +87,10 @@ int vm_i_mmap_step(Sim *S, uint8_t *w, int c, const Step *s);
  * if its vm_flags allow the access (a write needs VM_WRITE, a read any of
  * VM_READ, VM_WRITE, VM_EXEC: vma_is_accessible), else why not. */
 const char *vm_access_error(Sim *S, uint8_t *w, int vma, int write);
+/* find_vma(mm, addr) in world w: the vma index, or -1 (NULL). */
+int vm_find_vma(Sim *S, uint8_t *w, int mm, uint64_t addr);
+/* The VMA-tree steps: find_vma and detach_vmas_to_be_unmapped. */
+int vm_tree_step(Sim *S, uint8_t *w, int c, const Step *s);
 /* 1 if a user fault of CPU c may take mmap_lock of its mm for read now
  * (no writer holds it). */
 int vm_fault_can_lock(Sim *S, uint8_t *w, int c);
@@ -103,5 +107,9 @@ int ex_file_slot(Sim *S, int f, uint64_t index);
 int fl_step(Sim *S, uint8_t *w, int c, const Step *s);
 int fl_can_run(Sim *S, uint8_t *w, int c);
 int fl_take_ipis(Sim *S, uint8_t *w, int c);
+/* syscall_exit_to_user_mode(mm, start, end) of step s on CPU c: marks
+ * the entries of [start, end) that their PTEs no longer allow revoked
+ * (TLB_REVOKED, TLB_REVOKED_W) on every CPU (sim/flush.c). */
+int fl_syscall_exit(Sim *S, uint8_t *w, int c, const Step *s);
 
 #endif

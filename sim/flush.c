@@ -6,7 +6,9 @@
  * (FlushState.tlb: a range and deferred put_pages, freed only once the
  * range's flush is done), reclaim's batched unmap flush
  * (FlushState.ubc: the CPUs owed a full flush) and each mm's
- * tlb_flush_pending count (MmState).
+ * tlb_flush_pending count (MmState); and what a system call's return
+ * promises (syscall_exit_to_user_mode: the TLB_REVOKED marks that make a
+ * later access through a translation it revoked stale_access).
  * Owns CpuState's flush bookkeeping: a shootdown's start sets flush_mm,
  * flush_vpn, flush_end, flush_targets and acks (the targets' ipi_from
  * bits) and enters PH_WAIT; each target's handler acks once; the step's
@@ -434,4 +436,70 @@ int fl_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_TRY_TO_UNMAP_FLUSH_DIRTY: return ubc_flush(S, w, c, s);
 	default:                      return flush_step(S, w, c, s);
 	}
+}
+
+/* ---- the end of a system call ---- */
+
+/* TLB_REVOKED, TLB_REVOKED_W or 0: what the current PTE of entry e of
+ * mm no longer allows it.  Revoked: the vma left the tree, or the PTE is
+ * not valid to the MMU or maps another frame.  Revoked for stores: the
+ * entry caches W over a PTE the MMU may not write through, or D over a
+ * clean PTE (a store through it would skip the dirty update the PTE now
+ * needs: MADV_FREE's contract). */
+static uint8_t revoked(Sim *S, uint8_t *w, const TlbEntry *e, int mm)
+{
+	uint64_t addr = (uint64_t)e->vpn << 12;
+	int vma = prog_vma_of(S->P, mm, addr), slot = prog_pte_slot(S->P, mm, addr);
+	if (vma < 0 || slot < 0 || w_vma_detached(&S->L, w, vma))
+		return TLB_REVOKED;
+	pte_t p = ((const pte_t *)(w + S->L.pte))[slot];
+	if (!S->arch->hw_valid(p) || arch_pfn(S->arch, p) != e->pfn)
+		return TLB_REVOKED;
+	if ((e->flags & TLB_W) && (!S->arch->hw_writable(p) || ((e->flags & TLB_D) && !S->arch->hw_dirty(p))))
+		return TLB_REVOKED_W;
+	return 0;
+}
+
+/* Marks CPU t's entries of mm in [lo, hi) that their PTEs no longer
+ * allow; returns how many it marked (the procedure p names the call). */
+static int revoke_cpu(Sim *S, uint8_t *w, int t, int mm, uint32_t lo, uint32_t hi, int p)
+{
+	TlbEntry *e = w_tlb(&S->L, w, t);
+	int n = 0;
+	for (int i = 0; i < S->L.tlb_size; i++) {
+		if (!(e[i].flags & TLB_V) || e[i].mm != mm || e[i].vpn < lo || e[i].vpn >= hi)
+			continue;
+		uint8_t f = revoked(S, w, &e[i], mm);
+		if (!f)
+			continue;
+		e[i].flags |= f;
+		n++;
+	}
+	if (n)
+		w_cpu(&S->L, w, t)->revoked_by = (uint16_t)(p + 1);
+	return n;
+}
+
+int fl_syscall_exit(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int mm = ex_obj(S, w, c, s, 0, HK_MM), p = s->proc;
+	uint64_t start = ex_opv(S, w, c, s, 1), end = ex_opv(S, w, c, s, 2);
+	char who[160] = "";
+	size_t n = 0;
+	uint32_t lo, hi;
+	if (mm < 0)
+		return R_ERR;
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "%s: not in an outcome check (it runs on no CPU of the machine)", prog_ops[s->op].name);
+	if (start > end)
+		return ex_fail(S, s, "%s: start 0x%" PRIx64 " is above end 0x%" PRIx64, prog_ops[s->op].name, start, end);
+	page_span(start, end, &lo, &hi);
+	for (int t = 0; t < S->L.ncpu; t++) {
+		int k = revoke_cpu(S, w, t, mm, lo, hi, p);
+		if (k && n < sizeof who)
+			n += (size_t)snprintf(who + n, sizeof who - n, "%s%d on CPU#%d", n ? ", " : "", k, t);
+	}
+	ex_event(S, w, c, "%s: %s returns%s%s", s->text, S->P->procs[p].name, n ? "; TLB entries it revoked left: " : "",
+	         who);
+	return ex_next(S, w, c, S->P->cost.local);
 }

@@ -187,6 +187,8 @@ uint32_t sim_outcomes(Sim *S, uint8_t *w)
 		o |= 1u << OUT_BUG_ON;
 	if (seen & SEEN_USE_AFTER_FREE)
 		o |= 1u << OUT_USE_AFTER_FREE;
+	if (seen & SEEN_STALE_ACCESS)
+		o |= 1u << OUT_STALE_ACCESS;
 	if (lost_dirty(S, w))
 		o |= 1u << OUT_LOST_DIRTY;
 	if (mtime_missed(S, w))

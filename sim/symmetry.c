@@ -14,7 +14,8 @@
  *   FileState.i_mmap_writer                 CPU + 1
  *   MmState.mmap_readers                    bitmask
  *   MmState.mmap_writer                     CPU + 1
- * Nothing else holds one: no step yields a CPU's number, so registers,
+ * Nothing else holds one (CpuState.revoked_by is a procedure, the
+ * TLB_REVOKED marks are per entry, the detached flags per vma): no step yields a CPU's number, so registers,
  * state variables and PTEs never do; the check CPU (number ncpu) runs
  * only on copies and is never renamed.
  *

@@ -4,7 +4,10 @@
  * mmap_lock (MmState) and each file's i_mmap_rwsem (FileState), which
  * guards the file's VMA tree, is a sleeping rwsem.  Invariant: CPU c is in an mm's mmap_readers
  * only between its mmap_read_lock and mmap_read_unlock steps, or while a
- * fault handler its user access entered runs (FrameState.mmap_locked). */
+ * fault handler its user access entered runs (FrameState.mmap_locked).
+ * A vma is in its mm's VMA tree from the start until
+ * detach_vmas_to_be_unmapped takes it out (the world's detached flag),
+ * for good: find_vma and the fault path see only the vmas in the tree. */
 #include "sim/execInt.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -136,6 +139,48 @@ int vm_page_prot_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return R_ERR;
 	ex_setdst(S, w, c, s, prot);
 	ex_event(S, w, c, "%s = 0x%" PRIx64, s->text, prot);
+	return ex_next(S, w, c, S->P->cost.mem);
+}
+
+/* find_vma(mm, addr): the vma of the tree with the lowest vm_start of
+ * those that end above addr (the tree is sorted by address; the
+ * Program's vmas are in declaration order).  O(nvmas). */
+int vm_find_vma(Sim *S, uint8_t *w, int mm, uint64_t addr)
+{
+	int best = -1;
+	for (int i = 0; i < S->P->nvmas; i++) {
+		const VmaDesc *v = &S->P->vmas[i];
+		if (v->mm != mm || v->end <= addr || w_vma_detached(&S->L, w, i))
+			continue;
+		if (best < 0 || v->start < S->P->vmas[best].start)
+			best = i;
+	}
+	return best;
+}
+
+/* find_vma(mm, addr) and detach_vmas_to_be_unmapped(vma). */
+int vm_tree_step(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	if (s->op == OP_FIND_VMA) {
+		int mm = ex_obj(S, w, c, s, 0, HK_MM);
+		if (mm < 0)
+			return R_ERR;
+		int v = vm_find_vma(S, w, mm, ex_opv(S, w, c, s, 1));
+		ex_setdst(S, w, c, s, v < 0 ? 0 : h_make(HK_VMA, (uint64_t)v));
+		ex_event(S, w, c, "%s = %s", s->text, v < 0 ? "NULL" : S->P->vmas[v].name);
+		return ex_next(S, w, c, S->P->cost.mem);
+	}
+	int vma = ex_obj(S, w, c, s, 0, HK_VMA);
+	if (vma < 0)
+		return R_ERR;
+	if (c >= S->L.ncpu)
+		return ex_fail(S, s, "%s: not in an outcome check (it changes the machine)", prog_ops[s->op].name);
+	if (w_vma_detached(&S->L, w, vma))
+		return ex_fail(S, s, "%s: vma %s is detached already", prog_ops[s->op].name, S->P->vmas[vma].name);
+	if (w_mm(&S->L, w, S->P->vmas[vma].mm)->mmap_writer != c + 1)
+		return ex_bug(S, w, c, s, "mmap_assert_write_locked: mmap_lock not held for write");
+	w[S->L.detach + (size_t)vma] = 1;
+	ex_event(S, w, c, "%s: vma %s leaves the VMA tree", s->text, S->P->vmas[vma].name);
 	return ex_next(S, w, c, S->P->cost.mem);
 }
 

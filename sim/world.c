@@ -22,6 +22,15 @@ static int uses_batches(const Program *P)
 	return 0;
 }
 
+/* 1 if a step of P is op. */
+static int uses_op(const Program *P, int op)
+{
+	for (int i = 0; i < P->nsteps; i++)
+		if (P->steps[i].op == op)
+			return 1;
+	return 0;
+}
+
 void world_layout(Layout *L, const Program *P)
 {
 	size_t off = sizeof(WorldHdr);
@@ -54,6 +63,8 @@ void world_layout(Layout *L, const Program *P)
 	L->vma = take(&off, sizeof(uint64_t) * L->nvmas);
 	L->nflush = uses_batches(P) ? P->ncpu : 0;
 	L->flush = take(&off, sizeof(FlushState) * (size_t)L->nflush);
+	L->ndetach = uses_op(P, OP_DETACH_VMAS_TO_BE_UNMAPPED) ? P->nvmas : 0;
+	L->detach = take(&off, (size_t)L->ndetach);
 	L->size = off;
 }
 

@@ -43,7 +43,11 @@ typedef struct CpuState {
 	                         flush_end) (sim/flush.c) */
 	uint32_t flush_vpn;
 	uint32_t flush_end;
-	uint32_t pad;
+	uint16_t revoked_by;  /* 1 + the procedure of the system call whose
+	                         syscall_exit_to_user_mode last marked an entry
+	                         of this CPU's TLB revoked (0: none), for the
+	                         stale_access trace line; no CPU number */
+	uint16_t pad;
 	uint64_t ipi_from;    /* bit s: a flush IPI from CPU s is pending here */
 	uint64_t flush_targets; /* CPUs this CPU's flush IPIed */
 	uint64_t scratch;     /* dirty-model walker state between its phases */
@@ -100,6 +104,7 @@ typedef struct FrameState {
 #define SEEN_STALE_TLB_WRITE  0x02
 #define SEEN_BUG_ON           0x04
 #define SEEN_USE_AFTER_FREE   0x08
+#define SEEN_STALE_ACCESS     0x10  /* a user access through a revoked entry */
 
 typedef struct WorldHdr {
 	uint32_t seen;        /* SEEN_* */
@@ -110,7 +115,8 @@ typedef struct WorldHdr {
 typedef struct Layout {
 	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks, nvars, nmms, nvmas;
 	int nflush;           /* FlushStates: ncpu, or 0 if no step uses one */
-	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma, flush;
+	int ndetach;          /* detached flags: nvmas, or 0 if no step detaches a vma */
+	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma, flush, detach;
 	size_t size;          /* bytes per world, a multiple of 8 */
 } Layout;
 
@@ -132,6 +138,10 @@ static inline uint64_t *w_vm_flags(const Layout *L, uint8_t *w)
 /* CPU c's flush batches (c < L->nflush). */
 static inline FlushState *w_flush(const Layout *L, uint8_t *w, int c)
 { return (FlushState *)(w + L->flush) + c; }
+/* vma's detached flag: 1 once detach_vmas_to_be_unmapped took it out of
+ * its mm's VMA tree (always 0 when L->ndetach is 0: no step can). */
+static inline int w_vma_detached(const Layout *L, const uint8_t *w, int vma)
+{ return L->ndetach ? w[L->detach + (size_t)vma] : 0; }
 static inline TlbEntry *w_tlb(const Layout *L, uint8_t *w, int c)
 { return (TlbEntry *)(w + L->tlb) + c * L->tlb_size; }
 void world_mem(const Layout *L, uint8_t *w, Mem *m);
