@@ -97,9 +97,9 @@ EOF
 	# that bench.sh ran: only OLD+BLIND loses the dirty bit, as in SPIN.
 	cat <<EOF
 expect:
-  - {variant: old, model: blind, lost_dirty: sometimes, dirty_nonpresent_pte: sometimes}
-  - {variant: old, model: validating, lost_dirty: never, dirty_nonpresent_pte: never}
-  - {variant: fixed, lost_dirty: never, dirty_nonpresent_pte: never}
+  - {variant: old, model: blind, lost_dirty: sometimes, lost_write: sometimes, dirty_nonpresent_pte: sometimes}
+  - {variant: old, model: validating, lost_dirty: never, lost_write: never, dirty_nonpresent_pte: never}
+  - {variant: fixed, lost_dirty: never, lost_write: never, dirty_nonpresent_pte: never}
   - {deadlock: never, stale_tlb_write: never, bug_on: never}
 EOF
 } > "$tmp"
