@@ -174,7 +174,7 @@ static int batch_cell(Combo *c, Program *P, const char *model, const Opts *o, FI
 	c->P = P;
 	c->model = model;
 	c->input_words = o->input_words ? o->input_words : "";
-	RandomOpts ro = { o->random, o->seed };
+	RandomOpts ro = { o->random, o->seed, o->pct };
 	int rc = o->random ? explore_random(&S, &ro, &c->R) : explore(&S, &eo, &c->R);
 	if (rc < 0)
 		fprintf(msg, "%s\n", S.err);

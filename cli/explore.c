@@ -27,6 +27,8 @@ const OptSpec cmd_explore_spec = { "explore",
 	"      --random N        sample N random schedules instead (each choice uniform\n"
 	"                        among the enabled ones): not exhaustive, for machines\n"
 	"                        too big to enumerate; outcomes found are marked so\n"
+	"      --pct D           --random: PCT for bugs of depth D (1-16): random CPU\n"
+	"                        priorities, the highest runs, D-1 random priority drops\n"
 	"  -s, --seed S          --random: the seed (default 0); schedule i uses S + i\n"
 	"      --states          also list every distinct end state: its outcomes, a\n"
 	"                        shortest schedule to it, its PTEs, pages and variables\n"
@@ -45,7 +47,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry jobs shard progress color states random seed quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry jobs shard progress color states random pct seed quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {

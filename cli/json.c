@@ -155,8 +155,9 @@ static void json_combo(FILE *out, const Combo *c)
 	        R->schedules_cyclic ? "some never end" : "all end", R->stop == EX_DONE ? "true" : "false");
 	json_key_str(out, NULL, R->stop == EX_DONE ? NULL : explore_stop_option(R->stop));
 	if (R->stop == EX_RANDOM)
-		fprintf(out, ", \"random\": {\"runs\": %" PRIu64 ", \"seed\": %" PRIu64 ", \"ended\": %" PRIu64
-		        ", \"unended\": %" PRIu64 "}", R->random_runs, R->random_seed, R->schedules, R->random_unended);
+		fprintf(out, ", \"random\": {\"runs\": %" PRIu64 ", \"seed\": %" PRIu64 ", \"pct\": %d, \"ended\": %" PRIu64
+		        ", \"unended\": %" PRIu64 "}", R->random_runs, R->random_seed, R->random_pct, R->schedules,
+		        R->random_unended);
 	fputs(", \"outcomes\": [", out);
 	for (int k = 0, n = 0; k < P->noutcomes; k++)
 		if (R->out[k].witness) {

@@ -43,7 +43,7 @@ static const OptDef opt_defs[] = {
 	{ "markdown", 0, FLAG(markdown) }, { "run", 0, FLAG(run_id) }, { "symmetry", 0, FLAG(symmetry) },
 	{ "progress", 0, FLAG(progress) }, { "color", 0, STR(color) },
 	{ "states", 0, FLAG(states) }, { "shard", 0, STR(shard) }, { "jobs", 'j', OK_INT, offsetof(Opts, jobs) },
-	{ "random", 0, OK_U64, offsetof(Opts, random) },
+	{ "random", 0, OK_U64, offsetof(Opts, random) }, { "pct", 0, OK_INT, offsetof(Opts, pct) },
 	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) },
 	{ "max-memory", 0, OK_U64, offsetof(Opts, max_memory) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
 	{ "include-dir", 'I', OK_DIR, 0 }, { "max-input", 0, OK_U64, offsetof(Opts, max_input) },
@@ -408,6 +408,10 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 		rc = opt_fail(spec->cmd, "--jobs expects a number of threads from 1 to 1024, got %d", o->jobs);
 	if (rc < 0 && seen[opt_def_named("random", 6)] && (o->random < 1 || o->random > 1000000000))
 		rc = opt_fail(spec->cmd, "--random expects a number of schedules from 1 to 1000000000, got %" PRIu64, o->random);
+	if (rc < 0 && seen[opt_def_named("pct", 3)] && (o->pct < 1 || o->pct > 16))
+		rc = opt_fail(spec->cmd, "--pct expects a bug depth from 1 to 16, got %d", o->pct);
+	if (rc < 0 && o->pct && !o->random)
+		rc = opt_fail(spec->cmd, "--pct needs --random N (PCT samples N schedules)%s", "");
 	if (rc < 0 && o->random && (o->symmetry || o->states))
 		rc = opt_fail(spec->cmd, "--random samples schedules: it takes no %s", o->symmetry ? "--symmetry" : "--states");
 	if (rc < 0 && !o->jobs) {

@@ -32,6 +32,7 @@ typedef struct Opts {
 	const char *color;           /* --color WHEN: auto (NULL), always, never */
 	int states;                  /* --states: list the distinct end states */
 	uint64_t random;             /* --random N: sample N random schedules (0: exhaustive) */
+	int pct;                     /* --pct D: with --random, PCT of bug depth D (0: uniform) */
 	int jobs;                    /* -j, --jobs N: explorations at once (default: the online CPUs, at most 64) */
 	const char *shard;           /* --shard I/N, parsed into: */
 	int shard_i, shard_n;        /* this shard (1-based) of shard_n; 0: no sharding */

@@ -294,10 +294,13 @@ void out_combo(FILE *out, const Combo *c, int brief, const RepView *v, int color
 	        P->variant ? P->variant : "-", c->model, path, color ? off : "");
 	free(path);
 	if (R->stop == EX_RANDOM) {
-		fprintf(out, "   %sRANDOM%s: %" PRIu64 " schedules (--random %" PRIu64 " --seed %" PRIu64 "), %" PRIu64
+		char pct[32] = "";
+		if (R->random_pct)
+			snprintf(pct, sizeof pct, " --pct %d", R->random_pct);
+		fprintf(out, "   %sRANDOM%s: %" PRIu64 " schedules (--random %" PRIu64 "%s --seed %" PRIu64 "), %" PRIu64
 		        " ended in %" PRIu64 " distinct end states, %" PRIu64 " did not end within %d choices, "
 		        "longest %d\n   not exhaustive: the outcomes below were reached; the others are not known\n",
-		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "", R->random_runs, R->random_runs,
+		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "", R->random_runs, R->random_runs, pct,
 		        R->random_seed, R->schedules, R->end_states, R->random_unended, EX_DEPTH_LIMIT, R->max_depth);
 	} else if (R->stop != EX_DONE) {
 		fprintf(out, "   %sINCOMPLETE%s: %s stopped the search at %" PRIu64 " states (%" PRIu64 " transitions, "

@@ -93,6 +93,7 @@ typedef struct ExploreResult {
 	 * (schedules counts those that ended), its seed, and the runs that did
 	 * not end within EX_DEPTH_LIMIT choices. */
 	uint64_t random_runs, random_seed, random_unended;
+	int random_pct;          /* its PCT depth, 0: uniform */
 	OutcomeStat out[MAX_OUTCOMES];
 	/* CPU symmetry (ExploreOpts.symmetry): with nsym > 0 the search was
 	 * reduced, one state per orbit, and states, transitions, end states,

@@ -69,9 +69,52 @@ static void end_run(ExploreResult *R, EndSet *e, const uint8_t *w, size_t size, 
 	}
 }
 
-/* One random schedule from the initial world, into w and path; its
- * length in *n, or -1 on a scenario error.  Returns 1 if it ended. */
-static int one_run(Sim *S, uint64_t rng, uint8_t *w, Choice *path, int *n)
+/* How one schedule picks its choices: uniformly, or by PCT priorities. */
+typedef struct Picker {
+	uint64_t rng;
+	int pct;                     /* PCT depth, 0: uniform */
+	int prio[MAX_CPUS];          /* PCT: each CPU's priority, higher first */
+	int change[16];              /* PCT: the choice numbers where the running
+	                                CPU's priority drops (pct - 1 of them) */
+} Picker;
+
+/* A new schedule's picker: PCT priorities pct .. pct + ncpu - 1 in random
+ * order, and pct - 1 change points in [1, k]. */
+static void picker_init(Picker *p, uint64_t seed, int pct, int ncpu, int k)
+{
+	p->rng = seed;
+	p->pct = pct;
+	for (int c = 0; c < ncpu; c++)
+		p->prio[c] = pct + c;
+	for (int c = ncpu - 1; pct && c > 0; c--) {   /* Fisher-Yates */
+		int j = (int)(splitmix64(&p->rng) % (uint64_t)(c + 1)), t = p->prio[c];
+		p->prio[c] = p->prio[j];
+		p->prio[j] = t;
+	}
+	for (int i = 0; i + 1 < pct; i++)
+		p->change[i] = 1 + (int)(splitmix64(&p->rng) % (uint64_t)(k > 0 ? k : 1));
+}
+
+/* The choice to take among ch[0..n), the n-th choice of the schedule
+ * being number `step` (1-based). */
+static Choice pick(Picker *p, const Choice *ch, int n, int step)
+{
+	if (!p->pct)
+		return ch[splitmix64(&p->rng) % (uint64_t)n];
+	int best = 0;
+	for (int i = 1; i < n; i++)
+		if (p->prio[CH_CPU(ch[i])] > p->prio[CH_CPU(ch[best])])
+			best = i;
+	Choice c = ch[best];
+	for (int i = 0; i + 1 < p->pct; i++)
+		if (p->change[i] == step)
+			p->prio[CH_CPU(c)] = i + 1;
+	return c;
+}
+
+/* One schedule from the initial world, into w and path; its length in
+ * *n, or -1 on a scenario error.  Returns 1 if it ended. */
+static int one_run(Sim *S, Picker *p, uint8_t *w, Choice *path, int *n)
 {
 	Choice ch[MAX_CHOICES];
 	*n = 0;
@@ -83,7 +126,7 @@ static int one_run(Sim *S, uint64_t rng, uint8_t *w, Choice *path, int *n)
 			return 1;
 		if (*n >= EX_DEPTH_LIMIT)
 			return 0;
-		Choice c = ch[splitmix64(&rng) % (uint64_t)k];
+		Choice c = pick(p, ch, k, *n + 1);
 		if (sim_apply(S, w, c) < 0)
 			return -1;
 		path[(*n)++] = c;
@@ -105,8 +148,12 @@ int explore_random(Sim *S, const RandomOpts *o, ExploreResult *R)
 	R->stop = EX_RANDOM;
 	R->random_runs = o->runs;
 	R->random_seed = o->seed;
+	R->random_pct = o->pct;
 	for (uint64_t i = 0; i < o->runs && rc == 0; i++) {
-		int n, ended = one_run(S, o->seed + i, w, path, &n);
+		Picker p;
+		int n;
+		picker_init(&p, o->seed + i, o->pct, S->P->ncpu, R->max_depth ? R->max_depth : 2 * S->P->nsteps);
+		int ended = one_run(S, &p, w, path, &n);
 		if (ended < 0) {
 			rc = -1;
 			break;

@@ -14,6 +14,14 @@
 typedef struct RandomOpts {
 	uint64_t runs;           /* schedules to sample (at least 1) */
 	uint64_t seed;
+	int pct;                 /* 0: uniform choices; D >= 1: PCT of depth D
+	                            (Burckhardt et al., ASPLOS 2010): each schedule
+	                            gives the CPUs random distinct priorities D..,
+	                            runs the enabled CPU of highest priority, and at
+	                            D-1 random points (among the first K choices, K
+	                            the longest schedule so far) drops the running
+	                            CPU's priority to 1..D-1.  A CPU's IPI-taking
+	                            choice is that CPU's */
 } RandomOpts;
 
 /* Samples o->runs schedules of S's program.  R (zeroed first): stop =

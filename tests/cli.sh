@@ -262,7 +262,13 @@ check "--random is recorded as an incomplete run with its command" sh -c "$T exp
 	$T replay lost_dirty --db $tmp/rnd.db | grep -qx 'the timeline matches the recorded one'"
 check "check --random is refused (explore only), --seed without --random too" sh -c "! $T check scenarios/mkclean.yaml --no-db --random 5 2>/dev/null && \
 	$T explore scenarios/mkclean.yaml --no-db --seed 4 2>&1 >/dev/null | grep -q -- '--seed is for --random'"
-for bad in "--random 0" "--random 1000000001" "--random 5 --symmetry" "--random 5 --states"; do
+pct="$T explore scenarios/mkclean.yaml -v old -m blind --no-db -q --brief --random 100 --pct 2 --seed 5"
+check "--pct 2: PCT priorities, deterministic, a witness that replays" sh -c "$pct >$tmp/p1 && $pct | cmp -s - $tmp/p1 && \
+	grep -q '^   RANDOM: 100 schedules (--random 100 --pct 2 --seed 5), ' $tmp/p1 && \
+	w=\$(sed -n 's/^   lost_dirty .*shortest witness found: //p' $tmp/p1) && test -n \"\$w\" && \
+	$T run scenarios/mkclean.yaml -v old -m blind --no-db -q --schedule \"\$w\" | grep -q '^outcomes: lost_dirty'"
+check "--pct 2 on the fixed variant: no lost_dirty" sh -c "$T explore scenarios/mkclean.yaml -v fixed -m blind --no-db -q --brief --random 200 --pct 2 | grep -c lost_dirty | grep -qx 0"
+for bad in "--random 0" "--random 1000000001" "--random 5 --symmetry" "--random 5 --states" "--pct 2" "--random 5 --pct 0" "--random 5 --pct 17"; do
 	check "explore $bad: one line, exit 2" sh -c "$T explore scenarios/mkclean.yaml --no-db $bad >$tmp/o 2>$tmp/e; test \$? -eq 2 && test ! -s $tmp/o && test \$(wc -l <$tmp/e) -eq 1"
 done
 # --states: every distinct end state, each with a schedule that replays to it

@@ -93,7 +93,7 @@ assert 'end_state_list' not in json.load(open('$tmp/m.json'))['explorations'][0]
 $T explore scenarios/mkclean.yaml -v old -m blind --format json --no-db -q --random 50 --seed 9 >"$tmp/rnd.json" 2>/dev/null
 check "explore --random --format json: complete false, stopped_by --random, the sample's counts" python3 -c "
 import json; e = json.load(open('$tmp/rnd.json'))['explorations'][0]
-assert e['complete'] is False and e['stopped_by'] == '--random' and e['random'] == {'runs': 50, 'seed': 9, 'ended': 50, 'unended': 0}, e
+assert e['complete'] is False and e['stopped_by'] == '--random' and e['random'] == {'runs': 50, 'seed': 9, 'pct': 0, 'ended': 50, 'unended': 0}, e
 assert all(o['observed'] == 'sometimes' and 0 < o['schedules'] <= 50 for o in e['outcomes']), e['outcomes']"
 check "check --format json past --max-states: exit 4, unknown counted" python3 -c "
 import json; d = json.load(open('$tmp/ki.json'))
