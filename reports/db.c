@@ -105,7 +105,8 @@ static const char views_sql[] =
 	"PRAGMA user_version = " DB_STR(DB_SCHEMA_VERSION) ";";
 
 /* The latest explore run of every (scenario name, variant, model), of
- * version ?1 (NULL: any), sorted by name, then as first explored: name,
+ * version ?1 (NULL: any), in the order they were first explored (so a
+ * database one compare recorded lists them as that compare did): name,
  * variant, model, run id, complete.  COMPLETE and GIT name the columns a
  * file of an older schema may lack (other_cells reads one). */
 #define LATEST_SQL(COMPLETE, GIT) \
@@ -115,7 +116,7 @@ static const char views_sql[] =
 	"  FROM runs r JOIN scenarios s ON s.id = r.scenario_id" \
 	"  WHERE r.mode = 'explore' AND (?1 IS NULL OR r.version = ?1" GIT ")" \
 	"  GROUP BY s.name, r.variant, r.model) t" \
-	" ORDER BY name, first"
+	" ORDER BY first"
 
 /* Every statement a Db runs after opening: X(id, sql). */
 #define DB_STMTS(X) \
@@ -888,7 +889,7 @@ static int cells_add(Db *db, sqlite3_stmt *latest, sqlite3_stmt *names, Cells *c
 }
 
 /* Loads the latest explore run of every (scenario name, variant, model),
- * only runs of version if it is non-NULL, sorted by that key.  latest and
+ * only runs of version if it is non-NULL, in first-explored order.  latest and
  * names are ST_LATEST and ST_NAMES statements on any connection. */
 static int cells_load(Db *db, sqlite3_stmt *latest, sqlite3_stmt *names,
                       const char *version, Cells *c)
@@ -1150,7 +1151,12 @@ static DbDiff cell_diff(const Cell *b, const Cell *a)
 	return d;
 }
 
-/* Merges two key-sorted cell lists (SQL's BINARY order is strcmp order),
+static int cell_qcmp(const void *a, const void *b)
+{
+	return cell_cmp(a, b);
+}
+
+/* Merges two cell lists sorted by key (cell_cmp, strcmp order),
  * emitting changed and one-sided cells in key order (and those whose
  * search became complete or incomplete); returns the number of cells
  * whose verdicts changed (cell_changed). */
@@ -1189,8 +1195,11 @@ int db_regressions(Db *db, const char *v1, const char *v2, const char *other_pat
 		          other_path ? other_path : "");
 	else if (rc == 0 && v2 && !after.n)
 		rc = fail(db, "regressions: no explore runs of version %s", v2);
-	if (rc == 0)
+	if (rc == 0) {
+		qsort(before.v, (size_t)before.n, sizeof *before.v, cell_qcmp);
+		qsort(after.v, (size_t)after.n, sizeof *after.v, cell_qcmp);
 		rc = cells_diff(&before, &after, emit, ctx);
+	}
 	cells_free(&before);
 	cells_free(&after);
 	return rc;

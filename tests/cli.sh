@@ -271,6 +271,10 @@ check "--pct 2 on the fixed variant: no lost_dirty" sh -c "$T explore scenarios/
 for bad in "--random 0" "--random 1000000001" "--random 5 --symmetry" "--random 5 --states" "--pct 2" "--random 5 --pct 0" "--random 5 --pct 17"; do
 	check "explore $bad: one line, exit 2" sh -c "$T explore scenarios/mkclean.yaml --no-db $bad >$tmp/o 2>$tmp/e; test \$? -eq 2 && test ! -s $tmp/o && test \$(wc -l <$tmp/e) -eq 1"
 done
+# db matrix lists the cells as first explored: a database one compare
+# recorded reprints that compare's matrix, whatever the scenario names
+$T compare scenarios tests/scenarios -I scenarios/lib -q --db $tmp/cm.db >$tmp/cm.txt 2>/dev/null
+check "db matrix of a database one compare recorded is that compare's matrix, byte for byte" sh -c "$T db matrix --db $tmp/cm.db | cmp -s - $tmp/cm.txt"
 # --states: every distinct end state, each with a schedule that replays to it
 $T explore scenarios/mkclean.yaml -v old -m blind --no-db -q --brief --states >$tmp/st
 check "--states lists as many end states as the header counts (4)" sh -c "grep -qx '   end states: 4' $tmp/st && test \$(grep -c '^   #[0-9]* outcomes: ' $tmp/st) -eq 4"
