@@ -26,6 +26,13 @@ const char *cli_git(void);
 	"                        megabytes (default: half the physical memory); what a\n" \
 	"                        stopped search found is shown and recorded, marked\n" \
 	"                        incomplete, and the exit status is 4\n"
+#define CLI_HELP_RANDOM \
+	"      --random N        sample N random schedules instead (each choice uniform\n" \
+	"                        among the enabled ones): not exhaustive, for machines\n" \
+	"                        too big to enumerate; outcomes found are marked so\n" \
+	"      --pct D           --random: PCT for bugs of depth D (1-16): random CPU\n" \
+	"                        priorities, the highest runs, D-1 random priority drops\n" \
+	"  -s, --seed S          --random: the seed (default 0); schedule i uses S + i\n"
 #define CLI_HELP_JOBS \
 	"  -j, --jobs N          explore N cells at once (default: the online CPUs, at\n" \
 	"                        most 64); the output is the same for every N\n"

@@ -19,6 +19,7 @@ const OptSpec cmd_compare_spec = { "compare",
 	"options:\n"
 	CLI_HELP_INPUT
 	CLI_HELP_BOUNDS
+	CLI_HELP_RANDOM
 	CLI_HELP_JOBS
 	CLI_HELP_SHARD
 	"      --format F        text (default: the matrix); json: one document with every\n"
@@ -30,7 +31,7 @@ const OptSpec cmd_compare_spec = { "compare",
 	"                        interchangeable CPUs (recorded as such)\n"
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry jobs shard progress quiet include-dir max-input", 1 };
+	"max-states max-memory format db no-db symmetry random pct seed jobs shard progress quiet include-dir max-input", 1 };
 
 static int compare_cmp_str(const void *a, const void *b)
 {

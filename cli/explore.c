@@ -24,12 +24,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	CLI_HELP_JOBS
 	CLI_HELP_SHARD
 	"      --brief           the outcome lines only, no witness timelines\n"
-	"      --random N        sample N random schedules instead (each choice uniform\n"
-	"                        among the enabled ones): not exhaustive, for machines\n"
-	"                        too big to enumerate; outcomes found are marked so\n"
-	"      --pct D           --random: PCT for bugs of depth D (1-16): random CPU\n"
-	"                        priorities, the highest runs, D-1 random priority drops\n"
-	"  -s, --seed S          --random: the seed (default 0); schedule i uses S + i\n"
+	CLI_HELP_RANDOM
 	"      --states          also list every distinct end state: its outcomes, a\n"
 	"                        shortest schedule to it, its PTEs, pages and variables\n"
 	"                        (json: end_state_list; herd: a State line each)\n"
@@ -63,8 +58,6 @@ int cmd_explore(int argc, char **argv)
 		rc = out_view(&o, &view);
 	if (!rc && o.nargs != 1)
 		rc = opt_usage("explore", "expected one scenario FILE%s", "");
-	else if (!rc && o.seed && !o.random)
-		rc = opt_usage("explore", "--seed is for --random (an exhaustive search has no randomness)%s", "");
 	else if (!rc && o.model && !dirty_find(o.model))
 		rc = opt_usage("explore", "unknown dirty-bit model '%s'", o.model);
 	if (!rc)

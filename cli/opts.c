@@ -410,6 +410,9 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 		rc = opt_fail(spec->cmd, "--random expects a number of schedules from 1 to 1000000000, got %" PRIu64, o->random);
 	if (rc < 0 && seen[opt_def_named("pct", 3)] && (o->pct < 1 || o->pct > 16))
 		rc = opt_fail(spec->cmd, "--pct expects a bug depth from 1 to 16, got %d", o->pct);
+	/* run's --seed jitters its latencies; the searches' seeds their samples */
+	if (rc < 0 && o->seed && !o->random && strcmp(spec->cmd, "run"))
+		rc = opt_fail(spec->cmd, "--seed is for --random (an exhaustive search has no randomness)%s", "");
 	if (rc < 0 && o->pct && !o->random)
 		rc = opt_fail(spec->cmd, "--pct needs --random N (PCT samples N schedules)%s", "");
 	if (rc < 0 && o->random && (o->symmetry || o->states))

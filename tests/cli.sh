@@ -260,8 +260,12 @@ check "--random: the fixed variant never loses data in 200 samples (and says it 
 check "--random is recorded as an incomplete run with its command" sh -c "$T explore scenarios/mkclean.yaml -v old -m blind -q --brief --random 200 --seed 3 --db $tmp/rnd.db >/dev/null 2>&1 && \
 	test \"\$(sqlite3 $tmp/rnd.db 'SELECT complete FROM runs')\" = 0 && sqlite3 $tmp/rnd.db 'SELECT command FROM runs' | grep -q -- '--random 200 --seed 3' && \
 	$T replay lost_dirty --db $tmp/rnd.db | grep -qx 'the timeline matches the recorded one'"
-check "check --random is refused (explore only), --seed without --random too" sh -c "! $T check scenarios/mkclean.yaml --no-db --random 5 2>/dev/null && \
-	$T explore scenarios/mkclean.yaml --no-db --seed 4 2>&1 >/dev/null | grep -q -- '--seed is for --random'"
+check "check --random: found outcomes judged, the rest not known, exit 0; --seed without --random refused" sh -c "$T check scenarios/mkclean.yaml --no-db -q --random 50 --pct 2 >$tmp/o; test \$? -eq 0 && \
+	grep -q 'not known, a random search of 50 schedules is not exhaustive' $tmp/o && grep -qx 'ok   page_mkclean_one old blind: lost_dirty sometimes' $tmp/o && \
+	$T explore scenarios/mkclean.yaml --no-db --seed 4 2>&1 >/dev/null | grep -q -- '--seed is for --random' && \
+	$T compare scenarios/mkclean.yaml --no-db --seed 4 2>&1 >/dev/null | grep -q -- '--seed is for --random'"
+check "compare --random: cells marked (incomplete), the same bytes with -j1 and -j2" sh -c "$T compare scenarios/mkclean.yaml --no-db -q --random 30 -j1 >$tmp/c1 && \
+	$T compare scenarios/mkclean.yaml --no-db -q --random 30 -j2 | cmp -s - $tmp/c1 && grep -q '(incomplete)' $tmp/c1"
 pct="$T explore scenarios/mkclean.yaml -v old -m blind --no-db -q --brief --random 100 --pct 2 --seed 5"
 check "--pct 2: PCT priorities, deterministic, a witness that replays" sh -c "$pct >$tmp/p1 && $pct | cmp -s - $tmp/p1 && \
 	grep -q '^   RANDOM: 100 schedules (--random 100 --pct 2 --seed 5), ' $tmp/p1 && \
