@@ -14,6 +14,9 @@
 #define PG_anon      0x10  /* PageAnon(): page->mapping is an anon_vma
                               (PAGE_MAPPING_ANON), set by the first
                               page_add_anon_rmap */
+#define PG_swapbacked 0x20 /* PageSwapBacked(): an anonymous page reclaim
+                              must swap out; cleared for a lazily freed one
+                              (MADV_FREE), which reclaim may discard */
 
 #define FRAME_FREE   0x01  /* PageState.frame: the frame (a DAX block) was freed */
 

@@ -1185,6 +1185,18 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		S->lat += P->cost.pte_atomic;
 		break;
 	}
+	case OP_PAGESWAPBACKED:
+		setdst(S, w, c, s, (uint64_t)!!(PAGE(0)->flags & PG_swapbacked));
+		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, !!(PAGE(0)->flags & PG_swapbacked));
+		S->lat += P->cost.mem;
+		break;
+	case OP_SETPAGESWAPBACKED: case OP_CLEARPAGESWAPBACKED: {
+		int set = s->op == OP_SETPAGESWAPBACKED;
+		PAGE(0)->flags = (uint8_t)(set ? PAGE(0)->flags | PG_swapbacked : PAGE(0)->flags & ~PG_swapbacked);
+		ev(S, w, c, EV_STEP, pc, "%s: PG_swapbacked = %d", s->text, set);
+		S->lat += P->cost.pte_atomic;
+		break;
+	}
 	case OP_PAGE_DIRTY:
 		setdst(S, w, c, s, (uint64_t)!!(PAGE(0)->flags & PG_dirty));
 		ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, !!(PAGE(0)->flags & PG_dirty));
@@ -1297,7 +1309,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_ADD_TO_PAGE_CACHE:
 		return add_to_page_cache(S, w, c, s, pg_idx[0]);
 	case OP_GET_PAGE: case OP_PUT_PAGE: case OP_PAGE_CACHE_GET: case OP_PAGE_CACHE_RELEASE:
-	case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:
+	case OP_GET_PAGE_UNLESS_ZERO: case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:
 	case OP_DMA_TO_PAGE: case OP_MEMCPY_TO_PAGE: case OP_ZERO_USER_SEGMENT:
 	case OP___FREE_PAGE: case OP_PAGE_ADD_ANON_RMAP: case OP_PAGE_ADD_NEW_ANON_RMAP: case OP_PAGEANON:
 	case OP_COPY_USER_HIGHPAGE:

@@ -73,6 +73,23 @@ static int ref_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	return ex_next(S, w, c, S->P->cost.pte_atomic);
 }
 
+/* get_page_unless_zero: a reference if the page still has one (gup_fast's
+ * speculative pin, try_get_page), atomically; 1 if taken, 0 if the page
+ * was freed meanwhile. */
+static int ref_unless_zero(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
+{
+	PageState *pg = page_at(w, S, pfn);
+	int took = pg->count > 0;
+	if (took)
+		pg->count++;
+	ex_setdst(S, w, c, s, (uint64_t)took);
+	if (took)
+		ex_event(S, w, c, "%s = 1: page_count %d -> %d", s->text, pg->count - 1, pg->count);
+	else
+		ex_event(S, w, c, "%s = 0: the page was freed", s->text);
+	return ex_next(S, w, c, S->P->cost.pte_atomic);
+}
+
 /* page_add_file_rmap and page_remove_rmap: the map count.  A page is
  * mapped by the PTEs the kernel accounted, not by the PTEs that exist:
  * between ptep_get_and_clear and page_remove_rmap it is still mapped. */
@@ -90,6 +107,8 @@ static int rmap_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 		return ex_bug(S, w, c, s, "anon rmap of a page-cache page");
 	if (s->op == OP_PAGE_ADD_ANON_RMAP || s->op == OP_PAGE_ADD_NEW_ANON_RMAP)
 		pg->flags |= PG_anon;
+	if (s->op == OP_PAGE_ADD_NEW_ANON_RMAP)       /* __SetPageSwapBacked */
+		pg->flags |= PG_swapbacked;
 	if (!add && pg->mapcount <= 0)
 		return ex_bug(S, w, c, s, "page_remove_rmap of an unmapped page: _mapcount below -1");
 	pg->mapcount = (int16_t)(pg->mapcount + (add ? 1 : -1));
@@ -178,6 +197,8 @@ int pg_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 		return write_step(S, w, c, s, pfn);
 	case OP_GET_PAGE: case OP_PUT_PAGE: case OP_PAGE_CACHE_GET: case OP_PAGE_CACHE_RELEASE:
 		return ref_step(S, w, c, s, pfn);
+	case OP_GET_PAGE_UNLESS_ZERO:
+		return ref_unless_zero(S, w, c, s, pfn);
 	case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:
 		return rmap_step(S, w, c, s, pfn);
 	default:
