@@ -397,25 +397,11 @@ static void svg_event(FILE *out, const Svg *g, int i)
 	fputs("</g>\n", out);
 }
 
-/* 1 if a step of op can send shootdown IPIs: those sim/flush.c runs on
- * its shootdown (the step's event, then its "all IPIs acked" one). */
-static int shoots_down(int op)
-{
-	switch (op) {
-	case OP_FLUSH_TLB_PAGE: case OP_FLUSH_TLB_RANGE: case OP_FLUSH_TLB_MM:
-	case OP_TLB_FLUSH_MMU: case OP_TLB_FINISH_MMU:
-	case OP_TRY_TO_UNMAP_FLUSH: case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* Is event i a flushing step (its start or its "all IPIs acked") on cpu? */
 static int is_flush(const Svg *g, int i, int cpu)
 {
 	const TraceEv *e = &g->t->ev[i];
-	return e->cpu == cpu && e->step >= 0 && shoots_down(g->P->steps[e->step].op);
+	return e->cpu == cpu && e->step >= 0 && sim_op_shoots_down(g->P->steps[e->step].op);
 }
 
 /* An arrow from event a's box to event b's, between the edges that face

@@ -37,10 +37,10 @@ void trace_free(Trace *t)
 }
 
 /* Appends an event for CPU c, or returns NULL when not tracing. */
-static TraceEv *ev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fmt, ...)
+/* Appends an event to S->trace (none without one); its text from fmt. */
+static TraceEv *vev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fmt, va_list ap)
 {
 	Trace *t = S->trace;
-	va_list ap;
 	if (!t)
 		return NULL;
 	if (t->n == t->cap) {
@@ -60,8 +60,15 @@ static TraceEv *ev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fm
 	e->depth = c <= S->L.ncpu ? w_cpu(&S->L, w, c)->depth : 0;
 	if (kind == EV_HW)
 		e->depth++;          /* a hardware sub-step of the access above */
-	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	return e;
+}
+
+static TraceEv *ev(Sim *S, uint8_t *w, int c, int kind, int step, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	TraceEv *e = vev(S, w, c, kind, step, fmt, ap);
 	va_end(ap);
 	return e;
 }
@@ -73,26 +80,22 @@ void ex_note(Sim *S, uint8_t *w, int c, const char *text)
 
 void ex_event(Sim *S, uint8_t *w, int c, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 	if (!S->trace)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	vev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, fmt, ap);
 	va_end(ap);
-	ev(S, w, c, EV_STEP, w_cpu(&S->L, w, c)->pc, "%s", buf);
 }
 
 void ex_ipi_event(Sim *S, uint8_t *w, int c, int from, const char *fmt, ...)
 {
-	char buf[160];
 	va_list ap;
 	if (!S->trace)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	TraceEv *e = vev(S, w, c, EV_IPI, -1, fmt, ap);
 	va_end(ap);
-	TraceEv *e = ev(S, w, c, EV_IPI, -1, "%s", buf);
 	if (e)
 		e->peer = (int16_t)from;
 }
@@ -605,19 +608,14 @@ int ex_can_run(Sim *S, uint8_t *w, int c)
 {
 	CpuState *cs = w_cpu(&S->L, w, c);
 	const Step *s = &S->P->steps[cs->pc];
+	if (sim_op_shoots_down(s->op))
+		return fl_can_run(S, w, c);
 	switch (s->op) {
 	case OP_SPIN_LOCK:         return lock_free(S, w, c, s);
 	case OP_SPIN_LOCK_IRQSAVE: return cs->phase == PH_START || lock_free(S, w, c, s);
 	case OP_LOCK_PAGE:
 	case OP_WAIT_ON_PAGE_LOCKED: return page_unlocked(S, w, c, s);
 	case OP_WAIT_ON_PAGE_WRITEBACK: return page_flag_clear(S, w, c, s, PG_writeback);
-	case OP_FLUSH_TLB_PAGE:
-	case OP_FLUSH_TLB_RANGE:
-	case OP_FLUSH_TLB_MM:
-	case OP_TLB_FLUSH_MMU:
-	case OP_TLB_FINISH_MMU:
-	case OP_TRY_TO_UNMAP_FLUSH:
-	case OP_TRY_TO_UNMAP_FLUSH_DIRTY: return fl_can_run(S, w, c);
 	case OP_I_MMAP_LOCK_READ:  return vm_i_mmap_free(S, w, c, s, 0);
 	case OP_I_MMAP_LOCK_WRITE: return vm_i_mmap_free(S, w, c, s, 1);
 	case OP_MMAP_READ_LOCK:

@@ -70,6 +70,10 @@ void sim_free(Sim *S);
 int sim_start(Sim *S, uint8_t *w);
 /* Fills out[] with the enabled choices in a fixed order; returns how many. */
 int sim_enabled(Sim *S, uint8_t *w, Choice *out);
+/* 1 if a step of op may send shootdown IPIs and wait for their acks
+ * (flush_tlb_page and the others sim/flush.c runs on its shootdown): its
+ * event, then its "...: all IPIs acked" one. */
+int sim_op_shoots_down(int op);
 /* Applies choice ch; returns 0, or -1 on a scenario error (S->err). */
 int sim_apply(Sim *S, uint8_t *w, Choice ch);
 /* At an end state (no choice enabled): the outcome bitmask (1 << OUT_*,

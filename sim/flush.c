@@ -185,6 +185,18 @@ static int flush_step(Sim *S, uint8_t *w, int c, const Step *s)
 	return sd_start(S, w, c, s, &d);
 }
 
+int sim_op_shoots_down(int op)
+{
+	switch (op) {
+	case OP_FLUSH_TLB_PAGE: case OP_FLUSH_TLB_RANGE: case OP_FLUSH_TLB_MM:
+	case OP_TLB_FLUSH_MMU: case OP_TLB_FINISH_MMU:
+	case OP_TRY_TO_UNMAP_FLUSH: case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* ---- mmu_gather ---- */
 
 static GatherState *gather(Sim *S, uint8_t *w, int c)

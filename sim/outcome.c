@@ -302,13 +302,9 @@ static size_t wait_for(Sim *S, uint8_t *w, int c, const Step *s, char *buf, size
 			n = mmap_lock_holders(S, w, h_make(HK_MM, (uint64_t)S->P->cpus[c].mm), buf, len, n, &holder);
 		}
 		break;
-	case OP_FLUSH_TLB_PAGE:
-	case OP_FLUSH_TLB_RANGE:
-	case OP_FLUSH_TLB_MM:
-	case OP_TLB_FLUSH_MMU:
-	case OP_TLB_FINISH_MMU:
-	case OP_TRY_TO_UNMAP_FLUSH:
-	case OP_TRY_TO_UNMAP_FLUSH_DIRTY:
+	default:
+		if (!sim_op_shoots_down(s->op))
+			break;
 		n = cat(buf, len, n, " for IPI acks from");
 		for (int t = 0; t < S->L.ncpu; t++)
 			if (w_cpu(&S->L, w, t)->ipi_from >> c & 1)
