@@ -135,8 +135,16 @@ assert $rc == 0 and d['command'] == 'db regressions' and d['changed'] == 0 and l
 c = d['cells'][0]
 assert c['before'] == {'outcomes': ['dirty_nonpresent_pte', 'lost_dirty', 'lost_write'], 'complete': True}, c
 assert c['after']['complete'] is False and c['changed'] is False, c"
-$T db regressions --against "$tmp/ri.db" --db "$tmp/r.db" --format json >/dev/null 2>&1
-check "db regressions --format json exits as the text does" sh -c "test $? -eq 0"
+# a real change: the same cell with one outcome fewer in the other database
+cp "$tmp/r.db" "$tmp/rc.db"
+sqlite3 "$tmp/rc.db" "DELETE FROM outcomes WHERE name = 'lost_write'"
+$T db regressions --against "$tmp/rc.db" --db "$tmp/r.db" --format json >"$tmp/rgc.json" 2>/dev/null; jrc=$?
+$T db regressions --against "$tmp/rc.db" --db "$tmp/r.db" >/dev/null 2>&1; trc=$?
+check "db regressions --format json: a changed verdict, exit 1 as the text" python3 -c "
+import json; d = json.load(open('$tmp/rgc.json'))
+assert $jrc == 1 and $trc == 1 and d['changed'] == 1, ($jrc, $trc, d)
+c = d['cells'][0]
+assert c['changed'] is True and 'lost_write' in c['after']['outcomes'] and 'lost_write' not in c['before']['outcomes'], c"
 $T db matrix --db "$tmp/ri.db" --format json >"$tmp/dmi.json" 2>/dev/null
 check "db matrix --format json: an incomplete run says so, schedules null" python3 -c "
 import json; d = json.load(open('$tmp/dmi.json')); r = d['runs'][0]
