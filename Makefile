@@ -19,9 +19,9 @@ DESTDIR ?=
 GIT_DESC := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Layers, lowest first: a layer includes only headers of layers before it.
-LIB_SRC  = mmu/pte.c mmu/arch.c mmu/mem.c \
+LIB_SRC  = mmu/pte.c mmu/arch.c mmu/swap.c mmu/mem.c \
            cpus/tlb.c cpus/dirty.c \
-           sim/program.c sim/world.c sim/exec.c sim/flush.c sim/page.c sim/vma.c sim/outcome.c sim/explore.c sim/random.c sim/symmetry.c sim/livelock.c sim/run.c sim/sched.c \
+           sim/program.c sim/world.c sim/exec.c sim/flush.c sim/page.c sim/vma.c sim/swap.c sim/outcome.c sim/explore.c sim/random.c sim/symmetry.c sim/livelock.c sim/run.c sim/sched.c \
            scenarios/yaml.c scenarios/compile.c scenarios/expr.c scenarios/machine.c \
            reports/timeline.c reports/witness.c reports/html.c reports/report.c reports/db.c reports/matrix.c reports/judge.c
 # The command line, the top layer: shared parts, then one file per command.

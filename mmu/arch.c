@@ -2,6 +2,7 @@
  * kernel header cited above its table defines it; the MMU functions say
  * what the hardware's page walk and dirty update see in the same bits. */
 #include "mmu/arch.h"
+#include "mmu/swap.h"
 #include <stdio.h>
 #include <string.h>
 #include <inttypes.h>
@@ -208,6 +209,8 @@ char *arch_describe(const Arch *a, pte_t p, char *buf, size_t len)
 {
 	size_t n = 0;
 	buf[0] = 0;
+	if (swap_is_swap_pte(a, p))
+		return swap_describe(a, p, buf, len);
 	for (const ArchBit *b = a->bits; b->name; b++)
 		if (b->abbrev && (p & b->mask) == b->mask && n < len)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "", b->abbrev);

@@ -81,7 +81,9 @@ static inline pte_t arch_pte_modify(const Arch *a, pte_t p, pte_t prot)
 		q = a->mkdirty(q);
 	return a->young(p) ? a->mkyoung(q) : q;
 }
-/* The bits of p the table names, as "P|RW|U|A|D pfn=8"; returns buf. */
+/* The bits of p the table names, as "P|RW|U|A|D pfn=8", or for a swap
+ * PTE (neither none nor present) the entry it holds, as
+ * "swap type=0 offset=1" (mmu/swap.c); returns buf. */
 char *arch_describe(const Arch *a, pte_t p, char *buf, size_t len);
 
 #endif

@@ -196,7 +196,12 @@ static int pte_slot(Sim *S, uint8_t *w, int c, const Step *s, int mi, int ai)
 
 /* ---- PTE writes: the one place a PTE changes ---- */
 
-static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e)
+/* hw: the MMU writes it (a walk's or a dirty update's A/D bits), and
+ * marks left on an entry it may not cache are dirty_nonpresent_pte; the
+ * kernel's writes of entries that are not present (swap and migration
+ * entries, whose type and offset bits may sit where A and D are) are
+ * not. */
+static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e, int hw)
 {
 	Mem m;
 	/* callers of kernel steps check pte_frame_ok() first; hardware only
@@ -204,7 +209,7 @@ static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e)
 	world_mem(&S->L, w, &m);
 	pte_t old = m.pte[slot];
 	m.pte[slot] = v;
-	if (S->arch->hw_stray(v))
+	if (hw && S->arch->hw_stray(v))
 		w_hdr(w)->seen |= SEEN_DIRTY_NONPRESENT;
 	if (e && old != v) {
 		char name[48];
@@ -500,7 +505,7 @@ static int dirty_step(Sim *S, uint8_t *w, int c, const Step *s, int i, uint64_t 
 	const char *note = "";
 	int r = S->model[c]->set_dirty(S->arch, &v, phase, &cs->scratch, &note);
 	TraceEv *e = ev(S, w, c, EV_HW, -1, "%s", note);
-	pte_set(S, w, slot, v, e);
+	pte_set(S, w, slot, v, e, 1);
 	S->lat += S->P->cost.pte_atomic;
 	if (r == DIRTY_AGAIN) {
 		cs->phase = (uint8_t)(PH_DIRTY0 + phase + 1);
@@ -549,7 +554,7 @@ static int access_start(Sim *S, uint8_t *w, int c, const Step *s, uint64_t addr,
 	const char *note = "";
 	int ok = S->model[c]->walk(S->arch, &v, write, &note);
 	TraceEv *e = ev(S, w, c, EV_STEP, s - P->steps, "%s 0x%" PRIx64 ": TLB miss, %s", what, addr, note);
-	pte_set(S, w, slot, v, e);
+	pte_set(S, w, slot, v, e, 1);
 	if (!ok)
 		return access_fault(S, w, c, s, addr, write);
 	CpuState *cs = w_cpu(&S->L, w, c);
@@ -1033,6 +1038,14 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_PTE_PAGE:      setdst(S, w, c, s, h_make(HK_PAGE, arch_pfn(S->arch, a))); break;
 	case OP_PTE_MODIFY:    setdst(S, w, c, s, arch_pte_modify(S->arch, a, b)); break;
 	case OP_MK_PTE:        setdst(S, w, c, s, arch_pfn_pte(S->arch, (uint64_t)pg_idx[0], b)); break;
+	case OP_SWP_ENTRY: case OP_SWP_TYPE: case OP_SWP_OFFSET: case OP_PTE_TO_SWP_ENTRY:
+	case OP_SWP_ENTRY_TO_PTE: case OP_IS_SWAP_PTE: case OP_NON_SWAP_ENTRY: case OP_IS_MIGRATION_ENTRY:
+	case OP_IS_WRITABLE_MIGRATION_ENTRY: case OP_IS_WRITE_MIGRATION_ENTRY: case OP_MAKE_MIGRATION_ENTRY:
+	case OP_MAKE_READABLE_MIGRATION_ENTRY: case OP_MAKE_WRITABLE_MIGRATION_ENTRY:
+	case OP_MIGRATION_ENTRY_TO_PAGE: case OP_PFN_SWAP_ENTRY_TO_PAGE: case OP_PAGE_TO_PFN:
+		if (sw_local(S, w, c, s, a, b, pg_idx[0]) != R_NEXT)
+			return R_ERR;
+		break;
 	case OP_VMA_ADDRESS: {
 		int vma = obj(S, w, c, s, 1, HK_VMA);
 		if (vma < 0)
@@ -1067,7 +1080,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		if (!pte_frame_ok(S, s, v))
 			return R_ERR;
 		e = ev(S, w, c, EV_STEP, pc, "%s", s->text);
-		pte_set(S, w, slot, v, e);
+		pte_set(S, w, slot, v, e, 0);
 		S->lat += P->cost.mem;
 		break;
 	}
@@ -1085,7 +1098,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 			return R_ERR;
 		setdst(S, w, c, s, old);
 		e = ev(S, w, c, EV_STEP, pc, "%s = 0x%" PRIx64, s->text, old);
-		pte_set(S, w, slot, v, e);
+		pte_set(S, w, slot, v, e, 0);
 		S->lat += P->cost.pte_atomic;
 		break;
 	}

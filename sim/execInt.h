@@ -54,6 +54,10 @@ int pg_put_ref(Sim *S, uint8_t *w, int c, int pfn);
 /* alloc_page: the lowest free frame, or NULL (sim/page.c). */
 int pg_alloc(Sim *S, uint8_t *w, int c, const Step *s);
 
+/* The swap-entry helpers (sim/swap.c): local step s of CPU c on operands
+ * a, b and the page at pfn (0: none).  R_NEXT or R_ERR. */
+int sw_local(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint64_t b, int pfn);
+
 /* A write to the frame at pfn: its content version goes up, and its
  * storage key's change bit is set on a machine with storage keys; user
  * (a store through a mapping) also marks its file mapped_write. */

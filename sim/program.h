@@ -42,13 +42,30 @@ int prog_op_check_only(int op);
 /* 1 if op never changes the machine: what an outcome check may run. */
 int prog_op_reads_only(int op);
 
-/* Values are 64-bit.  Handles to machine objects carry their kind in the
- * top byte so that steps can check what they were given; PTE values,
- * addresses and numbers have kind 0 (HK_INT). */
+/* Values are 64-bit.  Handles to machine objects carry a tag so that
+ * steps can check what they were given: 0xf0 | kind in the top byte, bits
+ * 32-55 zero, the index in the low 32 bits.  Every other value is a
+ * number (HK_INT): PTE values, swap entries, addresses, counts.  No value
+ * the architecture tables can build has that shape: x86, arm64 and RISC-V
+ * PTEs set bits 59-62 only for protection keys, PBHA and reserved bits
+ * (not modelled), and x86's swap PTEs, whose type fills bits 59-63, hold
+ * the inverted offset in bits 14-58, so bits 32-55 are ones for every
+ * offset below 2^41 (mmu/swap.c).  Small negative numbers (-EINVAL) have
+ * the top byte 0xff: numbers too. */
 enum HandleKind { HK_INT, HK_MM, HK_VMA, HK_FILE, HK_PAGE, HK_LOCK, HK_VAR };
 #define HK_SHIFT 56
-static inline uint64_t h_make(int kind, uint64_t idx) { return ((uint64_t)kind << HK_SHIFT) | idx; }
-static inline int h_kind(uint64_t v) { return (int)(v >> HK_SHIFT); }
+#define HK_TAG   0xf0u
+static inline uint64_t h_make(int kind, uint64_t idx)
+{
+	return ((uint64_t)(HK_TAG | (unsigned)kind) << HK_SHIFT) | (idx & 0xffffffffu);
+}
+static inline int h_kind(uint64_t v)
+{
+	unsigned top = (unsigned)(v >> HK_SHIFT), k = top & 0x0fu;
+	if ((top & 0xf0u) != HK_TAG || k < HK_MM || k > HK_VAR || (v >> 32 & 0xffffffu))
+		return HK_INT;
+	return (int)k;
+}
 static inline uint32_t h_index(uint64_t v) { return (uint32_t)(v & 0xffffffffu); }
 
 enum { OPD_NONE, OPD_REG, OPD_CONST };

@@ -336,13 +336,13 @@ static void test_value_name(void **state)
 	/* plain values and out-of-range handles print in hex */
 	assert_string_equal(prog_value_name(P, 0, buf, sizeof buf), "0x0");
 	assert_string_equal(prog_value_name(P, 0x1027, buf, sizeof buf), "0x1027");
-	assert_string_equal(prog_value_name(P, h_make(HK_PAGE, 0), buf, sizeof buf), "0x400000000000000");
-	assert_string_equal(prog_value_name(P, h_make(HK_PAGE, 4), buf, sizeof buf), "0x400000000000004");
-	assert_string_equal(prog_value_name(P, h_make(HK_MM, 2), buf, sizeof buf), "0x100000000000002");
-	assert_string_equal(prog_value_name(P, h_make(HK_VMA, 3), buf, sizeof buf), "0x200000000000003");
-	assert_string_equal(prog_value_name(P, h_make(HK_FILE, 2), buf, sizeof buf), "0x300000000000002");
-	assert_string_equal(prog_value_name(P, h_make(HK_LOCK, 4), buf, sizeof buf), "0x500000000000004");
-	assert_string_equal(prog_value_name(P, h_make(9, 1), buf, sizeof buf), "0x900000000000001");
+	assert_string_equal(prog_value_name(P, h_make(HK_PAGE, 0), buf, sizeof buf), "0xf400000000000000");
+	assert_string_equal(prog_value_name(P, h_make(HK_PAGE, 4), buf, sizeof buf), "0xf400000000000004");
+	assert_string_equal(prog_value_name(P, h_make(HK_MM, 2), buf, sizeof buf), "0xf100000000000002");
+	assert_string_equal(prog_value_name(P, h_make(HK_VMA, 3), buf, sizeof buf), "0xf200000000000003");
+	assert_string_equal(prog_value_name(P, h_make(HK_FILE, 2), buf, sizeof buf), "0xf300000000000002");
+	assert_string_equal(prog_value_name(P, h_make(HK_LOCK, 4), buf, sizeof buf), "0xf500000000000004");
+	assert_string_equal(prog_value_name(P, h_make(9, 1), buf, sizeof buf), "0xf900000000000001");
 	assert_string_equal(prog_value_name(P, UINT64_MAX, buf, sizeof buf), "0xffffffffffffffff");
 	/* returns buf, truncates to len */
 	char small[4];
