@@ -148,6 +148,20 @@ static int walk_swfault(const Arch *a, pte_t *pte, int write, const char **note)
 	return 1;
 }
 
+/* Svade (RISC-V privileged spec, "Svade"): no hardware A/D update; a walk
+ * that finds A clear, or D clear for a store, raises a page fault, and
+ * the kernel sets them (handle_pte_fault: pte_mkyoung, pte_mkdirty,
+ * ptep_set_access_flags).  The x86 swfault walk is this without the A
+ * fault. */
+static int walk_svade(const Arch *a, pte_t *pte, int write, const char **note)
+{
+	if (a->hw_valid(*pte) && !a->young(*pte)) {
+		*note = "walk: PTE A clear (Svade, no hardware A update): page fault";
+		return 0;
+	}
+	return walk_swfault(a, pte, write, note);
+}
+
 /* storage-key (s390 up to Linux 3.8): the PTE has no dirty bit; the data
  * write sets the frame's change bit (the executor does it, DM_STORAGE_KEY),
  * and the kernel reads it with page_test_and_clear_dirty(). */
@@ -196,8 +210,11 @@ static int dirty_hafdbs(const Arch *a, pte_t *pte, int phase, uint64_t *scratch,
 
 /* ARMv8.0 (no FEAT_HAFDBS): no hardware dirty state; a store through a
  * PTE_RDONLY entry takes a permission fault and the kernel makes the PTE
- * dirty (pte_mkdirty clears PTE_RDONLY).  Access-flag faults are not
- * modelled: AF is set by the walk's caller's PTE as given. */
+ * dirty (pte_mkdirty clears PTE_RDONLY).  No hardware AF update either:
+ * a walk that finds PTE_AF clear takes an access flag fault (Arm ARM
+ * D8.5; the "level 3 access flag fault" of arch/arm64/mm/fault.c's
+ * fault_info[], handled by do_page_fault), and the kernel's fault path
+ * sets it (handle_pte_fault: pte_mkyoung, ptep_set_access_flags). */
 static int dirty_armv80(const Arch *a, pte_t *pte, int phase, uint64_t *scratch, const char **note)
 {
 	(void)a; (void)pte; (void)phase; (void)scratch;
@@ -207,9 +224,10 @@ static int dirty_armv80(const Arch *a, pte_t *pte, int phase, uint64_t *scratch,
 
 static int walk_armv80(const Arch *a, pte_t *pte, int write, const char **note)
 {
-	if (!a->hw_valid(*pte) || (write && !a->hw_dirty(*pte))) {
-		*note = !a->hw_valid(*pte) ? "walk: descriptor not valid: translation fault"
-		                           : "walk: PTE_RDONLY (no hardware dirty update): permission fault";
+	if (!a->hw_valid(*pte) || !a->young(*pte) || (write && !a->hw_dirty(*pte))) {
+		*note = !a->hw_valid(*pte) ? "walk: descriptor not valid: translation fault" :
+		        !a->young(*pte) ? "walk: PTE_AF clear (no hardware AF update): access flag fault" :
+		                          "walk: PTE_RDONLY (no hardware dirty update): permission fault";
 		return 0;
 	}
 	*note = "walk: fill TLB (no hardware AF/dirty update)";
@@ -244,14 +262,14 @@ static const DirtyModel models[] = {
 	  DM_STORAGE_KEY, dirty_storagekey, walk_storagekey },
 	{ "hafdbs", "arm64", "FEAT_HAFDBS: hardware sets AF, a store through a DBM entry re-reads the descriptor and atomically clears PTE_RDONLY (Armv8.1+)",
 	  0, dirty_hafdbs, walk_hafdbs },
-	{ "armv8.0", "arm64", "no hardware AF/dirty update: a store to a PTE_RDONLY entry takes a permission fault, the kernel makes it dirty",
+	{ "armv8.0", "arm64", "no hardware AF/dirty update: an access to a PTE without PTE_AF takes an access flag fault, a store to a PTE_RDONLY entry a permission fault; the kernel sets them",
 	  DM_SW_DIRTY, dirty_armv80, walk_armv80 },
 	{ "nonatomic-arm64", "arm64", "a software walker that reads the descriptor and later stores it back with PTE_RDONLY clear (non-atomic RMW)",
 	  0, dirty_nonatomic_arm64, walk_hafdbs },
 	{ "svadu", "riscv", "Svadu: the walk sets A, and D for a store, atomically, after re-checking V and W (RISC-V privileged spec)",
 	  0, dirty_validating, walk_x86 },
-	{ "svade", "riscv", "Svade: no hardware A/D update: a store through a PTE with D=0 takes a page fault, the kernel sets D",
-	  DM_SW_DIRTY, dirty_swfault, walk_swfault },
+	{ "svade", "riscv", "Svade: no hardware A/D update: an access to a PTE with A=0, or a store to one with D=0, takes a page fault, the kernel sets them",
+	  DM_SW_DIRTY, dirty_swfault, walk_svade },
 	{ "nonatomic-riscv", "riscv", "a software walker that reads the PTE and later stores it back with A|D (non-atomic RMW)",
 	  0, dirty_nonatomic, walk_x86 },
 };

@@ -28,6 +28,8 @@ static const ArchBit x86_bits[] = {
 	{ "_PAGE_PRESENT", _PAGE_PRESENT, "P" }, { "_PAGE_RW", _PAGE_RW, "RW" },
 	{ "_PAGE_USER", _PAGE_USER, "U" }, { "_PAGE_ACCESSED", _PAGE_ACCESSED, "A" },
 	{ "_PAGE_DIRTY", _PAGE_DIRTY, "D" },
+	/* bit numbers (pgtable_types.h), for test_and_clear_bit */
+	{ "_PAGE_BIT_ACCESSED", 5, NULL }, { "_PAGE_BIT_DIRTY", 6, NULL },
 	/* protections (pgtable_types.h; _PAGE_NX is not modelled) */
 	{ "PAGE_SHARED", 0x27, NULL }, { "PAGE_READONLY", 0x25, NULL }, { "PAGE_COPY", 0x25, NULL },
 	{ NULL, 0, NULL },
@@ -140,6 +142,8 @@ static const ArchBit rv_bits[] = {
 	{ "_PAGE_EXEC", RV_X, "X" }, { "_PAGE_USER", RV_U, "U" }, { "_PAGE_GLOBAL", RV_G, "G" },
 	{ "_PAGE_ACCESSED", RV_A, "A" }, { "_PAGE_DIRTY", RV_D, "D" },
 	{ "_PAGE_PROT_NONE", RV_PROT_NONE, NULL },
+	/* bit numbers (pgtable-bits.h of v6.x), for test_and_clear_bit */
+	{ "_PAGE_ACCESSED_OFFSET", 6, NULL },
 	/* protections (pgtable.h: _PAGE_BASE is PRESENT | ACCESSED | USER) */
 	{ "PAGE_SHARED", RV_V | RV_A | RV_U | RV_R | RV_W, NULL },
 	{ "PAGE_READONLY", RV_V | RV_A | RV_U | RV_R, NULL }, { "PAGE_COPY", RV_V | RV_A | RV_U | RV_R, NULL },

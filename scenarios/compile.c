@@ -220,9 +220,25 @@ static int def_override(Cx *cx, ProcDef *pd, const YNode *d)
 	return 0;
 }
 
+/* arch: NAME makes a definition the one for machine.arch NAME only (the
+ * kernel's arch/NAME/ code of a generic helper): pd->arch, or NULL when
+ * the key is absent.  An unknown name is an error. */
+static int def_arch(Cx *cx, ProcDef *pd, const YNode *d)
+{
+	const YNode *x = ynode_get(d, "arch");
+	pd->arch = NULL;
+	if (!x)
+		return 0;
+	if (cx_want(cx, x, YN_SCALAR, "procedure.arch"))
+		return -1;
+	if (!(pd->arch = arch_find(x->str)))
+		return cx_err(cx, x, 0, "procedure.arch: unknown architecture '%s' (x86, arm64 or riscv)", x->str);
+	return 0;
+}
+
 static int collect_defs(Cx *cx)
 {
-	static const char *const keys[] = { "name", "variant", "params", "body", "doc", "override", NULL };
+	static const char *const keys[] = { "name", "variant", "arch", "params", "body", "doc", "override", NULL };
 	int total = 0;
 	for (int f = 0; f < cx->set.nfiles; f++) {
 		const YNode *ps = ynode_get(cx->set.files[f].root, "procedures");
@@ -247,7 +263,7 @@ static int collect_defs(Cx *cx)
 			if ((x = ynode_get(d, "variant")) && cx_want(cx, x, YN_SCALAR, "procedure.variant"))
 				return -1;
 			pd->variant = x ? x->str : NULL;
-			if (def_override(cx, pd, d))
+			if (def_arch(cx, pd, d) || def_override(cx, pd, d))
 				return -1;
 			if ((pd->params = ynode_get(d, "params")) && cx_want(cx, pd->params, YN_SEQ, "procedure.params"))
 				return -1;
@@ -255,10 +271,11 @@ static int collect_defs(Cx *cx)
 				return -1;
 			for (int k = 0; k < cx->ndefs; k++) {
 				const ProcDef *o = &cx->defs[k];
-				if (!strcmp(o->name, pd->name) && ((!o->variant && !pd->variant) ||
+				if (!strcmp(o->name, pd->name) && o->arch == pd->arch && ((!o->variant && !pd->variant) ||
 				    (o->variant && pd->variant && !strcmp(o->variant, pd->variant))))
-					return cx_err(cx, d, 0, "procedure '%s'%s%s is defined twice (first at %s:%d)",
+					return cx_err(cx, d, 0, "procedure '%s'%s%s%s%s is defined twice (first at %s:%d)",
 					            pd->name, pd->variant ? " variant " : "", pd->variant ? pd->variant : "",
+					            pd->arch ? " arch " : "", pd->arch ? pd->arch->name : "",
 					            cx->set.files[o->node->file].path, o->node->line);
 			}
 			cx->ndefs++;
@@ -267,20 +284,41 @@ static int collect_defs(Cx *cx)
 	return 0;
 }
 
-/* The definition of name for the compiled variant: its own, else the
- * variant-less one.  -1 if there is none. */
+/* How well definition d fits the compiled variant and machine.arch: -1
+ * not at all (another variant's, or another architecture's), else 2 for
+ * the variant's own plus 1 for the architecture's own. */
+static int def_fit(const Cx *cx, const ProcDef *d)
+{
+	int v = d->variant && cx->P->variant && !strcmp(d->variant, cx->P->variant);
+	if ((d->variant && !v) || (d->arch && d->arch != cx->P->arch))
+		return -1;
+	return 2 * v + (d->arch != NULL);
+}
+
+/* The definition of name for the compiled variant and architecture: the
+ * variant's own first (with the architecture's own before one for any),
+ * then the architecture's own, then the one for both any.  -1 if there is
+ * none.  A variant thus replaces an arch/ helper, as a scenario's variant
+ * replaces the kernel code it is a version of. */
 int cx_find_def(Cx *cx, const char *name)
 {
-	int any = -1;
+	int best = -1, fit = -1;
 	for (int i = 0; i < cx->ndefs; i++) {
-		if (strcmp(cx->defs[i].name, name))
-			continue;
-		if (cx->defs[i].variant && cx->P->variant && !strcmp(cx->defs[i].variant, cx->P->variant))
-			return i;
-		if (!cx->defs[i].variant)
-			any = i;
+		int f = strcmp(cx->defs[i].name, name) ? -1 : def_fit(cx, &cx->defs[i]);
+		if (f > fit) {
+			best = i;
+			fit = f;
+		}
 	}
-	return any;
+	return best;
+}
+
+int cx_other_arch_def(const Cx *cx, const char *name)
+{
+	for (int i = 0; i < cx->ndefs; i++)
+		if (!strcmp(cx->defs[i].name, name) && cx->defs[i].arch && cx->defs[i].arch != cx->P->arch)
+			return i;
+	return -1;
 }
 
 static int new_proc(Cx *cx, const char *name, const char *variant, int nparams, const YNode *at)

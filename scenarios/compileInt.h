@@ -13,6 +13,7 @@
 
 typedef struct ProcDef {
 	const char *name, *variant;
+	const Arch *arch;        /* arch: the machine.arch it is for, or NULL: any */
 	const YNode *node, *params, *body;
 	int proc;                /* index in P->procs once referenced, else -1 */
 	int override;            /* override: true: replaces the primitive */
@@ -61,6 +62,9 @@ void cx_text_pos(Cx *cx, const YNode *n, int off, int *line, int *col);
 /* Procedure definitions (compile.c): the one for the compiled variant
  * (-1: none); the procedure index of a call of name, queued to compile. */
 int cx_find_def(Cx *cx, const char *name);
+/* The first definition of name for another machine.arch than the
+ * compiled one (for the error of a call that finds none), or -1. */
+int cx_other_arch_def(const Cx *cx, const char *name);
 int cx_proc_ref(Cx *cx, const char *name);
 
 /* Statements and expressions (expr.c).  cx_condition emits the test and

@@ -321,6 +321,10 @@ static int callee(Cx *cx, Stmt *st, int nt, int na, int want_value, int *op, int
 		uint64_t v;
 		if (cx_local(cx, name, 0) >= 0 || cx_named_const(cx, name, &v) == 0)
 			return serr(cx, st, nt, "'%s' is not a function", name);
+		if ((d = cx_other_arch_def(cx, name)) >= 0)
+			return serr(cx, st, nt, "procedure '%s' has no definition for arch %s (one for arch %s at %s:%d)", name,
+			            cx->P->arch->name, cx->defs[d].arch->name, cx->set.files[cx->defs[d].node->file].path,
+			            cx->defs[d].node->line);
 		return serr(cx, st, nt, "unknown step '%s' (neither a primitive nor a procedure)", name);
 	}
 	int np = cx->defs[d].params ? cx->defs[d].params->n : 0;

@@ -1102,6 +1102,21 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		S->lat += P->cost.pte_atomic;
 		break;
 	}
+	case OP_PTEP_TEST_AND_CLEAR_BIT: {
+		uint64_t nr = ex_opv(S, w, c, s, 0);
+		if ((slot = pte_slot(S, w, c, s, 1, 2)) < 0)
+			return R_ERR;
+		if (nr >= 64) {
+			ex_fail(S, s, "ptep_test_and_clear_bit: bit %" PRIu64 " is not a bit of a PTE (0-63)", nr);
+			return R_ERR;
+		}
+		pte_t old = pte_get(S, w, slot);
+		setdst(S, w, c, s, (old >> nr) & 1);
+		e = ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, (int)((old >> nr) & 1));
+		pte_set(S, w, slot, old & ~(1ull << nr), e);
+		S->lat += P->cost.pte_atomic;
+		break;
+	}
 	case OP_FLUSH_TLB_PAGE:
 	case OP_FLUSH_TLB_RANGE:
 	case OP_FLUSH_TLB_MM:

@@ -87,6 +87,18 @@ static void test_consts(void **state)
 	assert_int_equal(v, 0x20);
 	assert_true(arch_const(arch("riscv"), "_PAGE_DIRTY", &v));
 	assert_int_equal(v, 0x80);
+	/* bit numbers for ptep_test_and_clear_bit: x86 pgtable_types.h
+	 * (_PAGE_BIT_ACCESSED 5, _PAGE_BIT_DIRTY 6), riscv pgtable-bits.h of
+	 * v6.x (_PAGE_ACCESSED_OFFSET 6); each is its mask's bit */
+	assert_true(arch_const(arch("x86"), "_PAGE_BIT_ACCESSED", &v));
+	assert_int_equal(v, 5);
+	assert_int_equal(1ull << v, 0x20);
+	assert_true(arch_const(arch("x86"), "_PAGE_BIT_DIRTY", &v));
+	assert_int_equal(v, 6);
+	assert_true(arch_const(arch("riscv"), "_PAGE_ACCESSED_OFFSET", &v));
+	assert_int_equal(v, 6);
+	assert_int_equal(1ull << v, 0x40);
+	assert_false(arch_const(arch("arm64"), "_PAGE_BIT_ACCESSED", &v));
 	/* a name of another architecture is not a constant here */
 	assert_false(arch_const(arch("x86"), "PTE_RDONLY", &v));
 	assert_false(arch_const(arch("arm64"), "_PAGE_RW", &v));
@@ -250,6 +262,19 @@ static void test_arm64_models(void **state)
 	p = A64_HWDIRTY;
 	assert_true(walk("armv8.0", &p, 1));
 	assert_int_equal(p, A64_HWDIRTY);
+	/* ARMv8.0: PTE_AF clear is an access flag fault, for a load too, and
+	 * the walk writes nothing (Arm ARM D8.5; arch/arm64/mm/fault.c
+	 * fault_info[] "level 3 access flag fault") */
+	p = A64_SHARED & ~(1ull << 10);
+	assert_false(walk("armv8.0", &p, 0));
+	assert_false(walk("armv8.0", &p, 1));
+	assert_int_equal(p, 0x0068000000001bc3ull);
+	p = A64_HWDIRTY & ~(1ull << 10);
+	assert_false(walk("armv8.0", &p, 1));
+	/* FEAT_HAFDBS sets it instead */
+	p = A64_SHARED & ~(1ull << 10);
+	assert_true(walk("hafdbs", &p, 0));
+	assert_int_equal(p, A64_SHARED);
 }
 
 static void test_riscv_models(void **state)
@@ -268,6 +293,17 @@ static void test_riscv_models(void **state)
 	assert_false(walk("svade", &p, 1));
 	assert_true(walk("svade", &p, 0));
 	assert_int_equal(p, RV_SHARED);              /* Svade writes nothing */
+	/* Svade: A clear faults, for a load too (RISC-V privileged spec,
+	 * Svade); Svadu sets A; the x86 swfault walk has no A fault */
+	p = 0x417;                                   /* RV_SHARED without _PAGE_ACCESSED */
+	assert_false(walk("svade", &p, 0));
+	assert_false(walk("svade", &p, 1));
+	assert_int_equal(p, 0x417);
+	assert_true(walk("svadu", &p, 0));
+	assert_int_equal(p, RV_SHARED);
+	p = 0x1005;                                  /* x86 P|U, A clear */
+	assert_true(walk("swfault", &p, 0));
+	assert_int_equal(p, 0x1005);
 }
 
 int main(void)
