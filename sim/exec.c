@@ -1113,7 +1113,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		pte_t old = pte_get(S, w, slot);
 		setdst(S, w, c, s, (old >> nr) & 1);
 		e = ev(S, w, c, EV_STEP, pc, "%s = %d", s->text, (int)((old >> nr) & 1));
-		pte_set(S, w, slot, old & ~(1ull << nr), e);
+		pte_set(S, w, slot, old & ~(1ull << nr), e, 0);
 		S->lat += P->cost.pte_atomic;
 		break;
 	}
