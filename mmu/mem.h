@@ -18,6 +18,12 @@
                               must swap out; cleared for a lazily freed one
                               (MADV_FREE), which reclaim may discard */
 
+#define PG_swapcache 0x40  /* PageSwapCache(): the page is in the swap cache;
+                              PageState.index holds its swap offset
+                              (page->private, the swp_entry_t) */
+#define SWAP_HAS_CACHE 0x40 /* SwapSlot.map: the slot's page is in the swap
+                              cache (include/linux/swap.h) */
+
 #define FRAME_FREE   0x01  /* PageState.frame: the frame (a DAX block) was freed */
 
 /* struct page and the content of the frame it describes. */
@@ -60,6 +66,18 @@ typedef struct MmState {
 	                               (inc_tlb_flush_pending, sim/flush.c) */
 } MmState;
 
+/* A slot of the swap device (swap type 0), by offset; offset 0 is the
+ * swap header and never used.  map is swap_map[offset]: the count of swap
+ * PTEs (and other references) to the slot, plus SWAP_HAS_CACHE; a slot is
+ * free when map is 0.  Invariant: cache != 0 exactly when map has
+ * SWAP_HAS_CACHE and that page is PG_swapcache with index == offset. */
+typedef struct SwapSlot {
+	uint8_t  map;      /* swap_map[offset] */
+	uint8_t  pad;
+	uint16_t cache;    /* the pfn in the swap cache for it (0: none) */
+	uint32_t data;     /* content version on the swap device */
+} SwapSlot;
+
 /* A view of the memory part of one world (pointers into its blob). */
 typedef struct Mem {
 	pte_t     *pte;    /* [npte] page-table entries */
@@ -72,6 +90,7 @@ typedef struct Mem {
 	MmState   *mm;     /* [nmms] */
 	uint64_t  *vm_flags; /* [nvmas] vma->vm_flags (VM_*), the mutable part
 	                        of a VMA; the rest is static (VmaDesc) */
+	SwapSlot  *swap;   /* [nswap + 1] by offset, [0] unused; NULL: no swap */
 } Mem;
 
 /* Sets PG_dirty; returns 1 if it was clear (set_page_dirty). */

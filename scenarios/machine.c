@@ -119,7 +119,7 @@ int cx_model(Cx *cx, const YNode *v, const char *what)
 
 static int machine(Cx *cx, const YNode *n)
 {
-	static const char *const keys[] = { "cpus", "tlb_entries", "arch", "models", "cost", NULL };
+	static const char *const keys[] = { "cpus", "tlb_entries", "arch", "models", "cost", "swap", NULL };
 	Program *P = cx->P;
 	P->cost = (CostModel){ 1, 1, 30, 20, 4, 10, 40, 100, 400, 200, 1000, 20 };
 	P->tlb_size = 8;
@@ -131,6 +131,8 @@ static int machine(Cx *cx, const YNode *n)
 	if (!v || cx_int(cx, v, "machine.cpus", 1, 64, &P->ncpu))
 		return -1;
 	if ((v = ynode_get(n, "tlb_entries")) && cx_int(cx, v, "machine.tlb_entries", 1, 64, &P->tlb_size))
+		return -1;
+	if ((v = ynode_get(n, "swap")) && cx_int(cx, v, "machine.swap", 0, 64, &P->nswap))
 		return -1;
 	if ((v = ynode_get(n, "cost")) && cost_model(cx, v))
 		return -1;

@@ -1248,6 +1248,13 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		break;
 	case OP_SUBMIT_BIO: {
 		const PageDesc *pd = &P->pages[pg_idx[0] - 1];
+		if (PAGE(0)->flags & PG_swapcache) {
+			sw_writepage(S, w, pg_idx[0]);
+			ev(S, w, c, EV_STEP, pc, "%s: swap slot %u gets %s content v%u", s->text, PAGE(0)->index, pd->name,
+			   PAGE(0)->data);
+			S->lat += P->cost.io;
+			break;
+		}
 		if ((slot = world_page_slot(P, PAGE(0))) < 0)
 			return ex_fail(S, s, "submit_bio: %s is in no page cache (no file block to write)", pd->name);
 		world_mem(&S->L, w, &m);
@@ -1342,6 +1349,10 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 		return pg_step(S, w, c, s, pg_idx[0]);
 	case OP_ALLOC_PAGE:
 		return pg_alloc(S, w, c, s);
+	case OP_GET_SWAP_PAGE: case OP_ADD_TO_SWAP_CACHE: case OP_LOOKUP_SWAP_CACHE: case OP_DELETE_FROM_SWAP_CACHE:
+	case OP_PUT_SWAP_PAGE: case OP_SWAP_DUPLICATE: case OP_SWAP_FREE: case OP___SWAP_COUNT: case OP_SWAPCACHE_PREPARE:
+	case OP_SWAP_READPAGE: case OP_PAGESWAPCACHE: case OP_PAGE_PRIVATE:
+		return sw_step(S, w, c, s, pg_idx[0]);
 	case OP_DELETE_FROM_PAGE_CACHE:
 	case OP_PAGE_MAPPING:
 	case OP_PAGE_MAPPED:

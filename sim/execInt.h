@@ -58,6 +58,12 @@ int pg_alloc(Sim *S, uint8_t *w, int c, const Step *s);
  * a, b and the page at pfn (0: none).  R_NEXT or R_ERR. */
 int sw_local(Sim *S, uint8_t *w, int c, const Step *s, uint64_t a, uint64_t b, int pfn);
 
+/* The swap device's steps (sim/swap.c): step s of CPU c, whose page
+ * operand (if any) is pfn.  sw_writepage: the write I/O of swap-cache
+ * page pfn (submit_bio): its slot gets the page's content. */
+int sw_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn);
+void sw_writepage(Sim *S, uint8_t *w, int pfn);
+
 /* A write to the frame at pfn: its content version goes up, and its
  * storage key's change bit is set on a machine with storage keys; user
  * (a store through a mapping) also marks its file mapped_write. */

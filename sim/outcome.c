@@ -17,16 +17,30 @@ static int pte_maps_dirty(Sim *S, uint8_t *w, int pfn)
 	return 0;
 }
 
-/* lost_dirty: a page-cache page whose content differs from the disk copy
- * and that nothing marks for write-back (no PTE D, PG_dirty, PG_writeback,
- * storage-key change bit).  DAX blocks are the disk: never lost so. */
+/* 1 if the page at pfn has a backing copy whose content differs from
+ * the frame's: a page-cache page's disk copy, a swap-cache page's swap
+ * slot.  DAX blocks are the disk: never. */
+static int differs_from_backing(Sim *S, const Mem *m, int pfn)
+{
+	const PageState *pg = &m->page[pfn];
+	int slot = world_page_slot(S->P, pg);
+	if (S->P->pages[pfn - 1].nopage)
+		return 0;
+	if (slot >= 0)
+		return pg->data != m->disk[slot];
+	return (pg->flags & PG_swapcache) && m->swap && pg->data != m->swap[pg->index].data;
+}
+
+/* lost_dirty: a page-cache (or swap-cache) page whose content differs
+ * from the disk copy (its swap slot) and that nothing marks for
+ * write-back (no PTE D, PG_dirty, PG_writeback, storage-key change bit). */
 static int lost_dirty(Sim *S, uint8_t *w)
 {
 	Mem m;
 	world_mem(&S->L, w, &m);
 	for (int i = 0; i < S->P->npages; i++) {
-		int pfn = i + 1, slot = world_page_slot(S->P, &m.page[pfn]);
-		if (S->P->pages[i].nopage || slot < 0 || m.page[pfn].data == m.disk[slot])
+		int pfn = i + 1;
+		if (!differs_from_backing(S, &m, pfn))
 			continue;
 		if (!(m.page[pfn].flags & (PG_dirty | PG_writeback)) && !m.page[pfn].skey && !pte_maps_dirty(S, w, pfn))
 			return 1;
@@ -34,7 +48,8 @@ static int lost_dirty(Sim *S, uint8_t *w)
 	return 0;
 }
 
-/* lost_write: a file page whose content the disk lacks and that a full
+/* lost_write: a file page (or swap-cache page) whose content the disk
+ * (its swap slot) lacks and that a full
  * sync would not write: every way the kernel under test finds a page to
  * write is PG_dirty, plus a dirty PTE if some kernel step reads a PTE's
  * dirty bit (pte_dirty: page_mkclean moves it to PG_dirty), plus the
@@ -47,8 +62,8 @@ static int lost_write(Sim *S, uint8_t *w)
 	const Program *P = S->P;
 	world_mem(&S->L, w, &m);
 	for (int i = 0; i < P->npages; i++) {
-		int pfn = i + 1, slot = world_page_slot(P, &m.page[pfn]);
-		if (P->pages[i].nopage || slot < 0 || m.page[pfn].data == m.disk[slot])
+		int pfn = i + 1;
+		if (!differs_from_backing(S, &m, pfn))
 			continue;
 		if (!(m.page[pfn].flags & PG_dirty) && !(P->kernel_reads_skey && m.page[pfn].skey) &&
 		    !(P->kernel_reads_pte_dirty && pte_maps_dirty(S, w, pfn)))

@@ -82,7 +82,7 @@ int prog_op_reads_only(int op)
 	case OP_PTEP_GET: case OP_READ_ONCE: case OP_ATOMIC_READ: case OP_TEST_BIT: case OP_I_SIZE_READ: case OP_FIND_GET_PAGE: case OP_PAGE_MAPPING:
 	case OP_PAGE_MAPPED: case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGEANON: case OP_PAGESWAPBACKED: case OP_GET_BLOCK: case OP_PAGE_DIRTY: case OP_PAGE_LOCKED:
 	case OP_VM_FLAGS: case OP_VM_PAGE_PROT: case OP_MM_TLB_FLUSH_PENDING: case OP_MM_TLB_FLUSH_NESTED:
-	case OP_FIND_VMA:
+	case OP_FIND_VMA: case OP_PAGESWAPCACHE: case OP_PAGE_PRIVATE: case OP___SWAP_COUNT:
 		return 1;
 	default:
 		return prog_op_check_only(op) || prog_ops[op].cls == LOCAL || prog_ops[op].cls == CTRL;

@@ -233,6 +233,7 @@ typedef struct Program {
 	PageDesc *pages; int npages;          /* pfn = index + 1 */
 	LockDesc *locks; int nlocks;
 	VarDesc *vars; int nvars;             /* scenario state variables */
+	int nswap;                            /* machine.swap: slots of the swap device (0: none) */
 	PteInit *ptes; int nptes_init;
 	TlbInit *tlbs; int ntlbs;
 	int npte;                             /* PTE slots (all VMA pages) */

@@ -65,6 +65,8 @@ void world_layout(Layout *L, const Program *P)
 	L->flush = take(&off, sizeof(FlushState) * (size_t)L->nflush);
 	L->ndetach = uses_op(P, OP_DETACH_VMAS_TO_BE_UNMAPPED) ? P->nvmas : 0;
 	L->detach = take(&off, (size_t)L->ndetach);
+	L->nswap = P->nswap;
+	L->swap = take(&off, P->nswap ? sizeof(SwapSlot) * (size_t)(P->nswap + 1) : 0);
 	L->size = off;
 }
 
@@ -79,6 +81,7 @@ void world_mem(const Layout *L, uint8_t *w, Mem *m)
 	m->var = (uint64_t *)(w + L->var);
 	m->mm = (MmState *)(w + L->mm);
 	m->vm_flags = (uint64_t *)(w + L->vma);
+	m->swap = L->nswap ? (SwapSlot *)(w + L->swap) : NULL;
 }
 
 int world_page_slot(const Program *P, const PageState *pg)

@@ -116,7 +116,8 @@ typedef struct Layout {
 	int ncpu, tlb_size, depth, stack, npte, npages, nfiles, nslots, nlocks, nvars, nmms, nvmas;
 	int nflush;           /* FlushStates: ncpu, or 0 if no step uses one */
 	int ndetach;          /* detached flags: nvmas, or 0 if no step detaches a vma */
-	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma, flush, detach;
+	int nswap;            /* swap slots (machine.swap): SwapSlots nswap + 1, or none */
+	size_t cpu, frames, regs, tlb, pte, page, file, pcache, disk, lock, var, mm, vma, flush, detach, swap;
 	size_t size;          /* bytes per world, a multiple of 8 */
 } Layout;
 
