@@ -1345,7 +1345,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_GET_PAGE_UNLESS_ZERO: case OP_PAGE_COUNT: case OP_PAGE_MAPCOUNT: case OP_PAGE_ADD_FILE_RMAP: case OP_PAGE_REMOVE_RMAP:
 	case OP_DMA_TO_PAGE: case OP_MEMCPY_TO_PAGE: case OP_ZERO_USER_SEGMENT:
 	case OP___FREE_PAGE: case OP_PAGE_ADD_ANON_RMAP: case OP_PAGE_ADD_NEW_ANON_RMAP: case OP_PAGEANON:
-	case OP_COPY_USER_HIGHPAGE:
+	case OP_COPY_USER_HIGHPAGE: case OP_COPY_HIGHPAGE:
 		return pg_step(S, w, c, s, pg_idx[0]);
 	case OP_ALLOC_PAGE:
 		return pg_alloc(S, w, c, s);

@@ -149,14 +149,15 @@ static int write_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	return ex_next(S, w, c, s->op == OP_DMA_TO_PAGE ? S->P->cost.io : S->P->cost.mem);
 }
 
-/* copy_user_highpage(to, from, vaddr, vma): to gets from's content. */
+/* copy_user_highpage(to, from, vaddr, vma), copy_highpage(to, from): to
+ * gets from's content. */
 static int copy_step(Sim *S, uint8_t *w, int c, const Step *s, int to)
 {
 	int from = ex_obj(S, w, c, s, 1, HK_PAGE);
 	if (from < 0)
 		return R_ERR;
 	if (S->P->pages[from - 1].nopage)
-		return ex_fail(S, s, "copy_user_highpage: %s is a DAX block: it has no struct page", pname(S, from));
+		return ex_fail(S, s, "%s: %s is a DAX block: it has no struct page", prog_ops[s->op].name, pname(S, from));
 	PageState *dst = page_at(w, S, to), *src = page_at(w, S, from);
 	if ((dst->frame | src->frame) & FRAME_FREE) {
 		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
@@ -187,7 +188,7 @@ int pg_alloc(Sim *S, uint8_t *w, int c, const Step *s)
 int pg_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 {
 	switch (s->op) {
-	case OP_COPY_USER_HIGHPAGE:
+	case OP_COPY_USER_HIGHPAGE: case OP_COPY_HIGHPAGE:
 		return copy_step(S, w, c, s, pfn);
 	case OP___FREE_PAGE:
 		return ref_step(S, w, c, s, pfn);
