@@ -418,6 +418,14 @@ static int apply(Cx *cx, Stmt *st, int op, int optok, Val *a, const Val *b, int 
 		if (is_handle(&v[k]->o) && !handle_ok(op))
 			return serr(cx, st, optok, "operator '%.*s' on a %s (%s)", st->t[optok].len, st->s + st->t[optok].off,
 			            cx_hk_word(h_kind(v[k]->o.v)), "only ==, != and ! take handles");
+	/* `count == 0` compares the variable itself (a handle) with a number:
+	 * never what is meant; its value is READ_ONCE(count) */
+	for (int k = 0; b && k < 2 && (op == OP_BEQ || op == OP_BNE); k++)
+		if (is_handle(&v[k]->o) && h_kind(v[k]->o.v) == HK_VAR && v[!k]->o.kind == OPD_CONST &&
+		    h_kind(v[!k]->o.v) == HK_INT)
+			return serr(cx, st, optok, "'%.*s' compares the variable %s with a number; its value is READ_ONCE(%s)",
+			            st->t[optok].len, st->s + st->t[optok].off, cx->P->vars[h_index(v[k]->o.v)].name,
+			            cx->P->vars[h_index(v[k]->o.v)].name);
 	if (a->o.kind == OPD_CONST && (!b || b->o.kind == OPD_CONST)) {
 		int ok;
 		uint64_t r = prog_fold(op, a->o.v, b ? b->o.v : 0, &ok);
