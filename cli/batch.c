@@ -24,17 +24,22 @@ static void batch_add_prog(Batch *b, Program *P)
 	b->progs[b->nprogs++] = P;
 }
 
-int batch_compile(Batch *b, const char *path, const char *variant, const ScnSource *src)
+/* Compiles path for variant (NULL: its first) and every architecture its
+ * machine.arch lists after the first (the first compile tells which);
+ * arch NULL compiles every one, else only arch (when the list has it). */
+static int batch_compile_archs(Batch *b, const char *path, const char *variant, const char *arch,
+                               const ScnSource *src, Program **first)
 {
 	char err[1024];
-	Program *P = scn_compile(path, variant, src, err, sizeof err);
+	Program *P = scn_compile_arch(path, variant, arch, src, err, sizeof err);
 	if (!P) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
 	batch_add_prog(b, P);
-	for (int v = 1; !variant && v < P->nvariants; v++) {
-		Program *Q = scn_compile(path, P->variants[v], src, err, sizeof err);
+	*first = P;
+	for (int a = 1; !arch && a < P->narchs; a++) {
+		Program *Q = scn_compile_arch(path, variant, P->archs[a]->name, src, err, sizeof err);
 		if (!Q) {
 			fprintf(stderr, "%s\n", err);
 			return 2;
@@ -42,6 +47,18 @@ int batch_compile(Batch *b, const char *path, const char *variant, const ScnSour
 		batch_add_prog(b, Q);
 	}
 	return 0;
+}
+
+int batch_compile(Batch *b, const char *path, const char *variant, const char *model, const ScnSource *src)
+{
+	Program *P;
+	const char *arch = scn_model_arch(model);
+	int rc = batch_compile_archs(b, path, variant, arch, src, &P);
+	for (int v = 1; !rc && !variant && v < P->nvariants; v++) {
+		Program *Q;
+		rc = batch_compile_archs(b, path, P->variants[v], arch, src, &Q);
+	}
+	return rc;
 }
 
 static int batch_cmp_str(const void *a, const void *b)
@@ -95,7 +112,7 @@ int batch_collect(const Opts *o, Batch *b)
 	if (!rc && n == 0)
 		rc = opt_usage(o->cmd, "no scenario files found%s", "");
 	for (int i = 0; i < n && !rc; i++)
-		rc = batch_compile(b, files[i], NULL, opt_source(o));
+		rc = batch_compile(b, files[i], NULL, o->model, opt_source(o));
 	for (int i = 0; i < n; i++)
 		free(files[i]);
 	free(files);

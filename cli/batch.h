@@ -23,7 +23,7 @@ typedef struct Batch { Combo *c; int n, cap; Program **progs; int nprogs; int in
 
 /* Compiles path for variant (NULL: every variant) into b; 0, or 2 with
  * the error printed. */
-int batch_compile(Batch *b, const char *path, const char *variant, const ScnSource *src);
+int batch_compile(Batch *b, const char *path, const char *variant, const char *model, const ScnSource *src);
 /* Compiles every scenario o's PATH arguments name (default: the folder
  * scenarios; a folder means its *.yaml scenarios, sorted) and explores
  * them (batch_explore).  0, or 2 with the error printed. */

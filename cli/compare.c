@@ -12,9 +12,11 @@ const OptSpec cmd_compare_spec = { "compare",
 	"usage: tlbsim compare [options] [PATH...]\n\n"
 	"Explores every scenario (a file, or every *.yaml scenario in a folder; default\n"
 	"'scenarios'; '-' reads one from standard input) under every variant and every\n"
-	"dirty-bit model of its architecture (all of 'tlbsim models', whatever\n"
+	"dirty-bit model of its architectures (all of 'tlbsim models', whatever\n"
 	"machine.models says) and prints the matrix: rows scenario and variant, columns\n"
-	"models, cells the reachable outcomes ('none').  The matrix is recorded;\n"
+	"models (a scenario of several architectures: a table of its own, a column per\n"
+	"architecture and model), cells the reachable outcomes ('none').  The matrix is\n"
+	"recorded; "
 	"'tlbsim db matrix' reprints it without running.\n\n"
 	"options:\n"
 	CLI_HELP_INPUT

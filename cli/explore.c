@@ -61,7 +61,7 @@ int cmd_explore(int argc, char **argv)
 	else if (!rc && o.model && !dirty_find(o.model))
 		rc = opt_usage("explore", "unknown dirty-bit model '%s'", o.model);
 	if (!rc)
-		rc = batch_compile(&b, o.args[0], o.variant, opt_source(&o));
+		rc = batch_compile(&b, o.args[0], o.variant, o.model, opt_source(&o));
 	for (int i = 0; !rc && i < b.nprogs; i++)
 		rc = out_view_cpus(&o, b.progs[i]->ncpu, &view);
 	if (!rc)

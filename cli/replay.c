@@ -45,7 +45,7 @@ static void replay_note_changes(FILE *out, const DbWitness *w)
 		free(p);
 		return;
 	}
-	Program *now = scn_compile(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, NULL, err, sizeof err);
+	Program *now = scn_compile_arch(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, scn_model_arch(w->model), NULL, err, sizeof err);
 	if (!now)
 		fprintf(out, "note: %s no longer compiles as it did (%s); replaying the recorded text\n", w->paths[0], err);
 	else if (strcmp(now->hash, w->hash))
@@ -175,7 +175,7 @@ static int replay_one(const Opts *o, const DbWitness *w, int json, RepView *v)
 	replay_note_changes(nf, w);
 	if (json)
 		fclose(nf);
-	Program *P = scn_compile(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, &src, err, sizeof err);
+	Program *P = scn_compile_arch(w->paths[0], w->variant[0] == '-' ? NULL : w->variant, scn_model_arch(w->model), &src, err, sizeof err);
 	if (!P) {
 		fprintf(stderr, "%s\n", err);
 		free(ch);

@@ -98,7 +98,7 @@ static int run_report(const Opts *o, const Program *P, const char *model, const 
 static int run_one(const Opts *o, const Choice *ch, int n, RepView *v)
 {
 	char err[1024];
-	Program *P = scn_compile(o->args[0], o->variant, opt_source(o), err, sizeof err);
+	Program *P = scn_compile_arch(o->args[0], o->variant, scn_model_arch(o->model), opt_source(o), err, sizeof err);
 	if (!P) {
 		fprintf(stderr, "%s\n", err);
 		return 2;

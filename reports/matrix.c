@@ -78,9 +78,15 @@ void rep_grid_free(MatrixGrid *g)
 /* Text at row r (-1: the header) and column c (0 scenario, 1 variant, then
  * one per model): the outcomes, "none" if empty, "-" if no cell, with
  * " (incomplete)" after (in buf) if the cell is. */
-static const char *grid_text(const MatrixGrid *g, int r, int c, char *buf, size_t len)
+static const char *grid_text(const MatrixGrid *g, int heads, int r, int c, char *buf, size_t len)
 {
 	int k;
+	if (r < 0 && c >= 2 && heads) {
+		const MatrixCell *m = &g->cells[g->col[c - 2]];
+		const DirtyModel *d = m->model ? dirty_find(m->model) : NULL;
+		snprintf(buf, len, "%s%s%s", d ? d->arch : "", d ? " " : "", str(m->model));
+		return buf;
+	}
 	if (r < 0)
 		return c == 0 ? "scenario" : c == 1 ? "variant"
 		                : str(g->cells[g->col[c - 2]].model);
@@ -98,14 +104,16 @@ static const char *grid_text(const MatrixGrid *g, int r, int c, char *buf, size_
 	return buf;
 }
 
+/* heads: the header names each model's architecture ("x86 blind"), as in
+ * the table of multi-architecture scenarios. */
 /* Prints row r (-1: header) padded to widths w.  Padding is written only
  * before a non-empty text, so no line ends in spaces. */
-static void grid_line(FILE *out, const MatrixGrid *g, const size_t *w, int r)
+static void grid_line(FILE *out, const MatrixGrid *g, int heads, const size_t *w, int r)
 {
 	size_t pad = 0;
 	for (int c = 0; c < g->ncols + 2; c++) {
 		char buf[GRID_TEXT_MAX];
-		const char *s = grid_text(g, r, c, buf, sizeof buf);
+		const char *s = grid_text(g, heads, r, c, buf, sizeof buf);
 		if (*s) {
 			fprintf(out, "%*s%s", (int)pad, "", s);
 			pad = 0;
@@ -127,7 +135,7 @@ static void grid_dashes(FILE *out, const MatrixGrid *g, const size_t *w)
 }
 
 /* Width of every column: its widest text, header included.  Caller frees. */
-static size_t *grid_widths(const MatrixGrid *g)
+static size_t *grid_widths(const MatrixGrid *g, int heads)
 {
 	size_t *w = calloc((size_t)g->ncols + 2, sizeof *w);
 	if (!w)
@@ -135,7 +143,7 @@ static size_t *grid_widths(const MatrixGrid *g)
 	for (int c = 0; c < g->ncols + 2; c++)
 		for (int r = -1; r < g->nrows; r++) {
 			char buf[GRID_TEXT_MAX];
-			size_t len = strlen(grid_text(g, r, c, buf, sizeof buf));
+			size_t len = strlen(grid_text(g, heads, r, c, buf, sizeof buf));
 			if (len > w[c])
 				w[c] = len;
 		}
@@ -144,16 +152,16 @@ static size_t *grid_widths(const MatrixGrid *g)
 
 /* Prints one table: the header, a dashes line, then one line per
  * (scenario, variant).  Returns -1 if out of memory. */
-static int table_print(FILE *out, const MatrixCell *cells, int n)
+static int table_print(FILE *out, const MatrixCell *cells, int n, int heads)
 {
 	MatrixGrid g = {0};
 	size_t *w = NULL;
 	int rc = -1;
-	if (rep_grid_build(&g, cells, n) == 0 && (w = grid_widths(&g))) {
-		grid_line(out, &g, w, -1);
+	if (rep_grid_build(&g, cells, n) == 0 && (w = grid_widths(&g, heads))) {
+		grid_line(out, &g, heads, w, -1);
 		grid_dashes(out, &g, w);
 		for (int r = 0; r < g.nrows; r++)
-			grid_line(out, &g, w, r);
+			grid_line(out, &g, heads, w, r);
 		rc = 0;
 	}
 	free(w);
@@ -169,24 +177,36 @@ static const Arch *cell_arch(const MatrixCell *c)
 	return m ? dirty_arch(m) : NULL;
 }
 
+/* 1 if the scenario of cells[k] has cells of two architectures (a
+ * multi-architecture machine.arch).  O(n) per call; n is a few hundred. */
+static int cell_multi(const MatrixCell *cells, int n, int k)
+{
+	for (int i = 0; i < n; i++)
+		if (same(cells[i].scenario, cells[k].scenario) && cell_arch(&cells[i]) != cell_arch(&cells[k]))
+			return 1;
+	return 0;
+}
+
 /* One table per architecture, in the architecture table's order (x86
- * first), then one for unknown models; tables are separated by an empty
- * line.  Out of memory prints a one-line note instead (the interface is
- * void). */
+ * first), then one for unknown models, then one of the multi-architecture
+ * scenarios, a column per (architecture, model) headed "arm64 hafdbs";
+ * tables are separated by an empty line.  Out of memory prints a one-line
+ * note instead (the interface is void). */
 void rep_matrix_print(FILE *out, const MatrixCell *cells, int n)
 {
 	MatrixCell *sub = malloc(((size_t)(n > 0 ? n : 0) + 1) * sizeof *sub);
 	int printed = 0, ok = sub != NULL;
-	for (int a = 0; ok && a <= arch_count(); a++) {
+	for (int a = 0; ok && a <= arch_count() + 1; a++) {
 		int k = 0;
 		for (int i = 0; i < n; i++)
-			if (cell_arch(&cells[i]) == arch_at(a))
+			if (a <= arch_count() ? !cell_multi(cells, n, i) && cell_arch(&cells[i]) == arch_at(a)
+			                      : cell_multi(cells, n, i))
 				sub[k++] = cells[i];
-		if (!k && (a < arch_count() || printed))
+		if (!k && (a != arch_count() || printed || n > 0))
 			continue;
 		if (printed++)
 			fputc('\n', out);
-		ok = table_print(out, sub, k) == 0;
+		ok = table_print(out, sub, k, a > arch_count()) == 0;
 	}
 	if (!ok)
 		fputs("matrix: out of memory\n", out);

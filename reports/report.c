@@ -19,7 +19,8 @@ static void compile_run(RptDoc *r, int i)
 	const DbRunRow *row = &r->rows[i];
 	ScnSource src = { .read = db_witness_file, .ctx = &r->files[i] };
 	for (int j = 0; j < i; j++)
-		if (!strcmp(r->rows[j].hash, row->hash) && !strcmp(r->rows[j].variant, row->variant)) {
+		if (!strcmp(r->rows[j].hash, row->hash) && !strcmp(r->rows[j].variant, row->variant) &&
+		    !strcmp(r->rows[j].model, row->model)) {
 			r->progs[i] = r->progs[j];
 			memcpy(r->errs[i], r->errs[j], sizeof r->errs[i]);
 			return;
@@ -28,7 +29,7 @@ static void compile_run(RptDoc *r, int i)
 		snprintf(r->errs[i], sizeof r->errs[i], "the database has no text of this scenario");
 		return;
 	}
-	r->progs[i] = scn_compile(r->files[i].paths[0], variant_of(row), &src, r->errs[i], sizeof r->errs[i]);
+	r->progs[i] = scn_compile_arch(r->files[i].paths[0], variant_of(row), scn_model_arch(row->model), &src, r->errs[i], sizeof r->errs[i]);
 	r->own[i] = 1;
 }
 

@@ -831,9 +831,9 @@ static int expects(Cx *cx, const YNode *n)
 		if (v && (cx_want(cx, v, YN_SCALAR, "expect.variant") ||
 		          (P->nvariants ? cx_find_name(P->variants, P->nvariants, v->str) < 0 : 1)))
 			return cx->failed ? -1 : cx_err(cx, v, 0, "expect: no variant named '%s'", v->str);
-		if (m && cx_model(cx, m, "expect.model") < 0)
+		if (m && (P->narchs > 1 ? cx_listed_model(cx, m, "expect.model") : cx_model(cx, m, "expect.model")) < 0)
 			return -1;
-		if (m && cx_find_name(P->models, P->nmodels, m->str) < 0)
+		if (m && cx_find_name(P->listed, P->nlisted, m->str) < 0)
 			return cx_err(cx, m, 0, "expect: model '%s' is not in machine.models, so it is never explored", m->str);
 		for (int k = 0; k + 1 < e->n; k += 2) {
 			const YNode *key = e->items[k];
@@ -1102,7 +1102,19 @@ static int compile_all(Cx *cx, const char *variant)
 Program *scn_compile(const char *path, const char *variant, const ScnSource *src,
                      char *err, size_t errlen)
 {
-	Cx cx = { .err = err, .errlen = errlen };
+	return scn_compile_arch(path, variant, NULL, src, err, errlen);
+}
+
+const char *scn_model_arch(const char *model)
+{
+	const DirtyModel *m = model ? dirty_find(model) : NULL;
+	return m ? m->arch : NULL;
+}
+
+Program *scn_compile_arch(const char *path, const char *variant, const char *arch, const ScnSource *src,
+                          char *err, size_t errlen)
+{
+	Cx cx = { .err = err, .errlen = errlen, .want_arch = arch };
 	Program *P = calloc(1, sizeof *P);
 	if (!P)
 		abort();

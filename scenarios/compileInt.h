@@ -21,6 +21,8 @@ typedef struct ProcDef {
 
 typedef struct Cx {
 	Program *P;
+	const char *want_arch;   /* the architecture of machine.arch to compile for
+	                            (NULL or not listed: the first listed) */
 	YSet set;
 	char *err; size_t errlen;
 	int failed;
@@ -92,5 +94,9 @@ int cx_lookup_obj(Cx *cx, const YNode *n, const char *what, int kind);
 /* The index (dirty_model) of the model named by scalar v, which must be
  * a model of the machine's architecture; -1 with the error reported. */
 int cx_model(Cx *cx, const YNode *v, const char *what);
+/* v names a dirty-bit model of one of machine.arch's architectures (any
+ * of them, for expect: in a multi-architecture scenario); its index in
+ * the model table, or -1 with the error reported. */
+int cx_listed_model(Cx *cx, const YNode *v, const char *what);
 
 #endif

@@ -89,16 +89,65 @@ static int prot_value(Cx *cx, const YNode *x, uint64_t *prot)
 	return 0;
 }
 
-static int machine_arch(Cx *cx, const YNode *v)
+/* The architecture named by scalar v, appended to P->archs (once). */
+static int arch_listed(Cx *cx, const YNode *v)
 {
-	cx->P->arch = arch_at(0);
-	if (!v)
-		return 0;
+	Program *P = cx->P;
+	const Arch *a;
 	if (cx_want(cx, v, YN_SCALAR, "machine.arch"))
 		return -1;
-	if (!(cx->P->arch = arch_find(v->str)))
+	if (!(a = arch_find(v->str)))
 		return cx_err(cx, v, 0, "unknown architecture '%s' (x86, arm64, riscv)", v->str);
+	for (int i = 0; i < P->narchs; i++)
+		if (P->archs[i] == a)
+			return cx_err(cx, v, 0, "machine.arch: '%s' is listed twice", v->str);
+	P->archs[P->narchs++] = a;
 	return 0;
+}
+
+/* machine.arch: x86 (the default), arm64 or riscv, or a list of them
+ * (the scenario compiles once per architecture; cx->want_arch picks this
+ * compile's, the first listed if it names none of them). */
+static int machine_arch(Cx *cx, const YNode *v)
+{
+	Program *P = cx->P;
+	P->archs = prog_alloc(P, sizeof *P->archs * (size_t)(arch_count() + 1));
+	if (!v)
+		P->archs[P->narchs++] = arch_at(0);
+	else if (v->kind == YN_SEQ && v->n == 0)
+		return cx_err(cx, v, 0, "machine.arch: an empty list");
+	for (int i = 0; v && i < (v->kind == YN_SEQ ? v->n : 1); i++)
+		if (arch_listed(cx, v->kind == YN_SEQ ? v->items[i] : v))
+			return -1;
+	P->arch = P->archs[0];
+	for (int i = 0; cx->want_arch && i < P->narchs; i++)
+		if (!strcmp(P->archs[i]->name, cx->want_arch))
+			P->arch = P->archs[i];
+	return 0;
+}
+
+/* The first listed architecture that has model m, or NULL. */
+static const Arch *arch_of_listed(const Program *P, const DirtyModel *m)
+{
+	for (int i = 0; i < P->narchs; i++)
+		if (dirty_arch(m) == P->archs[i])
+			return P->archs[i];
+	return NULL;
+}
+
+int cx_listed_model(Cx *cx, const YNode *v, const char *what)
+{
+	const DirtyModel *m;
+	if (cx_want(cx, v, YN_SCALAR, what))
+		return -1;
+	if (!(m = dirty_find(v->str)))
+		return cx_err(cx, v, 0, "unknown dirty-bit model '%s'", v->str);
+	if (!arch_of_listed(cx->P, m))
+		return cx_err(cx, v, 0, "dirty-bit model '%s' is of %s, which machine.arch does not list", v->str, m->arch);
+	for (int i = 0; dirty_model(i); i++)
+		if (dirty_model(i) == m)
+			return i;
+	return -1;
 }
 
 int cx_model(Cx *cx, const YNode *v, const char *what)
@@ -115,6 +164,44 @@ int cx_model(Cx *cx, const YNode *v, const char *what)
 		if (dirty_model(i) == m)
 			return i;
 	return -1;
+}
+
+/* machine.models: every name a model of a listed architecture (of the
+ * one architecture with today's message); P->models keeps this compile's
+ * architecture's, P->listed all of them. */
+static int machine_models(Cx *cx, const YNode *v)
+{
+	Program *P = cx->P;
+	if (cx_name_list(cx, v, "machine.models", &P->listed, &P->nlisted))
+		return -1;
+	P->models = prog_alloc(P, sizeof *P->models * (size_t)(P->nlisted + 1));
+	for (int i = 0; i < v->n; i++) {
+		if ((P->narchs > 1 ? cx_listed_model(cx, v->items[i], "machine.models")
+		                   : cx_model(cx, v->items[i], "machine.models")) < 0)
+			return -1;
+		if (dirty_arch(dirty_find(P->listed[i])) == P->arch)
+			P->models[P->nmodels++] = P->listed[i];
+	}
+	return 0;
+}
+
+/* No machine.models: the first two models of a single architecture (x86:
+ * validating, blind); every model of each architecture of a list. */
+static int default_models(Program *P)
+{
+	int most = P->narchs > 1 ? 1 << 20 : 2, n = 0;
+	while (dirty_model(n))
+		n++;
+	P->models = prog_alloc(P, sizeof *P->models * (size_t)(n + 1));
+	P->listed = prog_alloc(P, sizeof *P->listed * (size_t)(n + 1));
+	for (int a = 0; a < P->narchs; a++)
+		for (int i = 0, k = 0; dirty_model_of(P->archs[a], i) && k < most; i++, k++) {
+			const char *name = dirty_model_of(P->archs[a], i)->name;
+			P->listed[P->nlisted++] = name;
+			if (P->archs[a] == P->arch)
+				P->models[P->nmodels++] = name;
+		}
+	return 0;
 }
 
 static int machine(Cx *cx, const YNode *n)
@@ -138,19 +225,8 @@ static int machine(Cx *cx, const YNode *n)
 		return -1;
 	if (machine_arch(cx, ynode_get(n, "arch")))
 		return -1;
-	if ((v = ynode_get(n, "models"))) {
-		if (cx_name_list(cx, v, "machine.models", &P->models, &P->nmodels))
-			return -1;
-		for (int i = 0; i < v->n; i++)
-			if (cx_model(cx, v->items[i], "machine.models") < 0)
-				return -1;
-	} else {
-		/* the first two models of the architecture (x86: validating, blind) */
-		P->models = prog_alloc(P, 2 * sizeof(char *));
-		for (int i = 0; dirty_model(i) && P->nmodels < 2; i++)
-			if (!strcmp(dirty_model(i)->arch, P->arch->name))
-				P->models[P->nmodels++] = dirty_model(i)->name;
-	}
+	if ((v = ynode_get(n, "models")) ? machine_models(cx, v) : default_models(P))
+		return -1;
 	return 0;
 }
 

@@ -224,7 +224,12 @@ typedef struct Program {
 	int ncpu, tlb_size;
 	CpuDesc *cpus;
 	const Arch *arch;                     /* machine.arch: PTE layout and helpers */
+	const Arch **archs; int narchs;       /* every architecture machine.arch lists
+	                                         (arch is one of them); each compiles
+	                                         to a Program of its own */
 	const char **models; int nmodels;     /* dirty-bit models to compare (of arch) */
+	const char **listed; int nlisted;     /* the models of every listed arch that
+	                                         run (machine.models, or the default) */
 	const char **variants; int nvariants; /* all variants of the scenario */
 	VmaDesc *vmas; int nvmas;
 	const char **mms; int nmms;
