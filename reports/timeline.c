@@ -423,6 +423,8 @@ void rep_state(FILE *out, const Sim *S, uint8_t *w, const char *label)
 			fprintf(out, ", anon");
 		else if (!pd->nopage)
 			fprintf(out, ", in no page cache");
+		if ((pg->flags & PG_swapcache) && m.swap)
+			fprintf(out, ", swap cache: slot %u v%u", pg->index, m.swap[pg->index].data);
 		if (pd->nopage)        /* a DAX block has no struct page, no flags */
 			fprintf(out, "\n");
 		else
