@@ -831,7 +831,7 @@ static int expects(Cx *cx, const YNode *n)
 		if (v && (cx_want(cx, v, YN_SCALAR, "expect.variant") ||
 		          (P->nvariants ? cx_find_name(P->variants, P->nvariants, v->str) < 0 : 1)))
 			return cx->failed ? -1 : cx_err(cx, v, 0, "expect: no variant named '%s'", v->str);
-		if (m && (P->narchs > 1 ? cx_listed_model(cx, m, "expect.model") : cx_model(cx, m, "expect.model")) < 0)
+		if (m && cx_listed_model(cx, m, "expect.model") < 0)
 			return -1;
 		if (m && cx_find_name(P->listed, P->nlisted, m->str) < 0)
 			return cx_err(cx, m, 0, "expect: model '%s' is not in machine.models, so it is never explored", m->str);

@@ -95,8 +95,9 @@ int cx_lookup_obj(Cx *cx, const YNode *n, const char *what, int kind);
  * a model of the machine's architecture; -1 with the error reported. */
 int cx_model(Cx *cx, const YNode *v, const char *what);
 /* v names a dirty-bit model of one of machine.arch's architectures (any
- * of them, for expect: in a multi-architecture scenario); its index in
- * the model table, or -1 with the error reported. */
+ * of them in a multi-architecture scenario; with one architecture, as
+ * cx_model, and its message); its index in the model table, or -1 with
+ * the error reported. */
 int cx_listed_model(Cx *cx, const YNode *v, const char *what);
 
 #endif

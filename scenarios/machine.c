@@ -135,35 +135,43 @@ static const Arch *arch_of_listed(const Program *P, const DirtyModel *m)
 	return NULL;
 }
 
+/* The model v names: its index in dirty_model(), with *m; or -1 after
+ * reporting a value that is no model's name. */
+static int model_named(Cx *cx, const YNode *v, const char *what, const DirtyModel **m)
+{
+	if (cx_want(cx, v, YN_SCALAR, what))
+		return -1;
+	if (!(*m = dirty_find(v->str)))
+		return cx_err(cx, v, 0, "unknown dirty-bit model '%s'", v->str);
+	for (int i = 0; dirty_model(i); i++)
+		if (dirty_model(i) == *m)
+			return i;
+	return -1;
+}
+
 int cx_listed_model(Cx *cx, const YNode *v, const char *what)
 {
 	const DirtyModel *m;
-	if (cx_want(cx, v, YN_SCALAR, what))
+	int i;
+	if (cx->P->narchs <= 1)
+		return cx_model(cx, v, what);
+	if ((i = model_named(cx, v, what, &m)) < 0)
 		return -1;
-	if (!(m = dirty_find(v->str)))
-		return cx_err(cx, v, 0, "unknown dirty-bit model '%s'", v->str);
 	if (!arch_of_listed(cx->P, m))
 		return cx_err(cx, v, 0, "dirty-bit model '%s' is of %s, which machine.arch does not list", v->str, m->arch);
-	for (int i = 0; dirty_model(i); i++)
-		if (dirty_model(i) == m)
-			return i;
-	return -1;
+	return i;
 }
 
 int cx_model(Cx *cx, const YNode *v, const char *what)
 {
 	const DirtyModel *m;
-	if (cx_want(cx, v, YN_SCALAR, what))
+	int i;
+	if ((i = model_named(cx, v, what, &m)) < 0)
 		return -1;
-	if (!(m = dirty_find(v->str)))
-		return cx_err(cx, v, 0, "unknown dirty-bit model '%s'", v->str);
 	if (strcmp(m->arch, cx->P->arch->name))
 		return cx_err(cx, v, 0, "dirty-bit model '%s' is of %s, not of this machine's %s (machine.arch)", v->str,
 		              m->arch, cx->P->arch->name);
-	for (int i = 0; dirty_model(i); i++)
-		if (dirty_model(i) == m)
-			return i;
-	return -1;
+	return i;
 }
 
 /* machine.models: every name a model of a listed architecture (of the
@@ -176,8 +184,7 @@ static int machine_models(Cx *cx, const YNode *v)
 		return -1;
 	P->models = prog_alloc(P, sizeof *P->models * (size_t)(P->nlisted + 1));
 	for (int i = 0; i < v->n; i++) {
-		if ((P->narchs > 1 ? cx_listed_model(cx, v->items[i], "machine.models")
-		                   : cx_model(cx, v->items[i], "machine.models")) < 0)
+		if (cx_listed_model(cx, v->items[i], "machine.models") < 0)
 			return -1;
 		if (dirty_arch(dirty_find(P->listed[i])) == P->arch)
 			P->models[P->nmodels++] = P->listed[i];

@@ -17,6 +17,14 @@
 #include "sim/exec.h"
 #include "sim/explore.h"
 
+/* The architecture table called name (the test fails if there is none). */
+static inline const Arch *arch(const char *name)
+{
+	const Arch *a = arch_find(name);
+	assert_non_null(a);
+	return a;
+}
+
 /* Writes text to a fresh file /tmp/tlbsim_unit_XXXXXX (mkstemp); the name
  * goes into path (size >= 64).  Fails the test on any I/O error. */
 static inline void tmp_write(char *path, size_t n, const char *text)

@@ -35,6 +35,7 @@
 
 #include "mmu/arch.h"
 #include "cpus/dirty.h"
+#include "helpers.h"
 
 #define A64_SHARED   0x0068000000001fc3ull   /* PAGE_SHARED, AF, pfn 1: clean */
 #define A64_HWDIRTY  0x0068000000001f43ull   /* the same, PTE_RDONLY cleared by DBM */
@@ -42,12 +43,6 @@
 #define A64_CLEANRO  0x0060000000001fc3ull   /* pte_wrprotect(A64_SHARED) */
 #define RV_SHARED    0x457ull                /* PAGE_SHARED, pfn 1: clean */
 
-static const Arch *arch(const char *name)
-{
-	const Arch *a = arch_find(name);
-	assert_non_null(a);
-	return a;
-}
 
 static void test_table(void **state)
 {

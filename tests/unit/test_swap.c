@@ -28,13 +28,8 @@
 
 #include "mmu/swap.h"
 #include "sim/program.h"
+#include "helpers.h"
 
-static const Arch *arch(const char *name)
-{
-	const Arch *a = arch_find(name);
-	assert_non_null(a);
-	return a;
-}
 
 static void test_generic(void **state)
 {
