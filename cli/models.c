@@ -23,7 +23,7 @@ static void models_arch_bits(const Arch *a)
 		char hex[24];
 		int last = n % 3 == 2 || !b[1].name;    /* no padding ends a line */
 		snprintf(hex, sizeof hex, "0x%" PRIx64, b->mask);
-		printf("%s%-16s %-*s", n % 3 ? "  " : "\n    ", b->name, last ? 0 : 18, hex);
+		printf("%s%-19s %-*s", n % 3 ? "  " : "\n    ", b->name, last ? 0 : 18, hex);
 	}
 	printf("\n");
 }

@@ -28,6 +28,7 @@ typedef struct Arch {
 	int (*dirty)(pte_t);
 	int (*young)(pte_t);
 	int (*none)(pte_t);
+	int (*protnone)(pte_t);  /* a PROT_NONE (or NUMA hinting) entry */
 	pte_t (*mkclean)(pte_t);
 	pte_t (*mkdirty)(pte_t);
 	pte_t (*wrprotect)(pte_t);
@@ -60,9 +61,10 @@ int arch_const(const Arch *a, const char *name, uint64_t *v);
  * VM_WRITE | VM_EXEC | VM_SHARED)] of mm/mmap.c (arch/x86/mm/pgprot.c
  * since 6.0) from a's PAGE_READONLY, PAGE_COPY and PAGE_SHARED: a private
  * writable mapping gets PAGE_COPY (write faults break COW), a shared one
- * PAGE_SHARED.  Returns 0 with *prot, or -1 for a protection the tables do
- * not model: PAGE_NONE (none of read, write, exec) and, but on x86 (whose
- * _PAGE_NX is not modelled, so its _EXEC ones are the same), VM_EXEC. */
+ * PAGE_SHARED, one with none of read, write and exec PAGE_NONE (present
+ * to the kernel, not to the MMU).  Returns 0 with *prot, or -1 for a
+ * protection the tables do not model: but on x86 (whose _PAGE_NX is not
+ * modelled, so its _EXEC ones are the same), VM_EXEC. */
 int arch_vm_get_page_prot(const Arch *a, uint64_t vm_flags, pte_t *prot);
 
 static inline uint64_t arch_pfn(const Arch *a, pte_t p) { return (p & a->pfn_mask) >> a->pfn_shift; }
@@ -71,17 +73,22 @@ static inline pte_t arch_pfn_pte(const Arch *a, uint64_t pfn, uint64_t prot)
 	return ((pfn << a->pfn_shift) & a->pfn_mask) | (prot & ~a->pfn_mask);
 }
 /* pte_modify(p, prot): p with the protection bits of prot instead of its
- * own, keeping its pfn and its dirty and young state (x86's _PAGE_CHG_MASK
- * keeps the pfn, _PAGE_ACCESSED and _PAGE_DIRTY; the other bits it keeps,
- * _PAGE_PCD, _PAGE_PWT, _PAGE_SPECIAL, soft-dirty, are not modelled). */
+ * own, keeping its pfn and its dirty and young state, whatever prot says
+ * of them (x86's _PAGE_CHG_MASK keeps the pfn, _PAGE_ACCESSED and
+ * _PAGE_DIRTY, so PAGE_NONE's _PAGE_ACCESSED is not taken; the other bits
+ * it keeps, _PAGE_PCD, _PAGE_PWT, _PAGE_SPECIAL, soft-dirty, are not
+ * modelled; arm64's mask leaves PTE_AF and PTE_DIRTY to p and moves its
+ * hardware dirty state to PTE_DIRTY; RISC-V's _PAGE_CHG_MASK keeps A and
+ * D).  No PAGE_* protection of the tables holds a dirty bit. */
 static inline pte_t arch_pte_modify(const Arch *a, pte_t p, pte_t prot)
 {
-	pte_t q = arch_pfn_pte(a, arch_pfn(a, p), prot);
+	pte_t q = a->mkold(arch_pfn_pte(a, arch_pfn(a, p), prot));
 	if (a->dirty(p))
 		q = a->mkdirty(q);
 	return a->young(p) ? a->mkyoung(q) : q;
 }
-/* The bits of p the table names, as "P|RW|U|A|D pfn=8", or for a swap
+/* The bits of p the table names, as "P|RW|U|A|D pfn=8" (with ", PROT_NONE"
+ * after a PROT_NONE or NUMA hinting entry's), or for a swap
  * PTE (neither none nor present) the entry it holds, as
  * "swap type=0 offset=1" (mmu/swap.c); returns buf. */
 char *arch_describe(const Arch *a, pte_t p, char *buf, size_t len);

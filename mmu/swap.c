@@ -25,12 +25,15 @@ static pte_t x86_swp_entry(unsigned type, uint64_t off)
 static unsigned x86_swp_type(pte_t x) { return (unsigned)(x >> (64 - X86_SWP_TYPE_BITS)); }
 static uint64_t x86_swp_offset(pte_t x) { return ~x << X86_SWP_TYPE_BITS >> X86_SWP_OFFSET_SHIFT; }
 
-/* arm64, arch/arm64/include/asm/pgtable.h of v6.x (since 570ef363509b
- * made bit 2 the anon-exclusive marker): bits 0-1 zero (not valid), bits
- * 3-7 the type, bits 8-57 the offset, bit 58 (PTE_PROT_NONE) zero. */
-#define A64_SWP_TYPE_SHIFT   3
+/* arm64, arch/arm64/include/asm/pgtable.h of v6.10 and later
+ * (55564814a838, "arm64/mm: Move PTE_PRESENT_INVALID to overlay PTE_NG",
+ * laid it out so; before, bits 3-7 held the type and 8-57 the offset):
+ * bits 0-1 zero (not valid), bit 2 the anon-exclusive marker, bit 3
+ * uffd-wp, bits 6-10 the type, bit 11 (PTE_PRESENT_INVALID) zero, bits
+ * 12-61 the offset. */
+#define A64_SWP_TYPE_SHIFT   6
 #define A64_SWP_TYPE_MASK    0x1fu
-#define A64_SWP_OFFSET_SHIFT 8
+#define A64_SWP_OFFSET_SHIFT 12
 #define A64_SWP_OFFSET_MASK  ((1ull << 50) - 1)
 
 static pte_t a64_swp_entry(unsigned type, uint64_t off)
@@ -66,7 +69,7 @@ typedef struct SwapLayout {
 
 static const SwapLayout layouts[] = {
 	{ "x86", x86_swp_entry, x86_swp_type, x86_swp_offset, "type bits 59-63, offset bits 9-58 inverted" },
-	{ "arm64", a64_swp_entry, a64_swp_type, a64_swp_offset, "type bits 3-7, offset bits 8-57" },
+	{ "arm64", a64_swp_entry, a64_swp_type, a64_swp_offset, "type bits 6-10, offset bits 12-61" },
 	{ "riscv", rv_swp_entry, rv_swp_type, rv_swp_offset, "type bits 7-11, offset bits 12-63" },
 };
 

@@ -197,7 +197,9 @@ static int pte_slot(Sim *S, uint8_t *w, int c, const Step *s, int mi, int ai)
 /* ---- PTE writes: the one place a PTE changes ---- */
 
 /* hw: the MMU writes it (a walk's or a dirty update's A/D bits), and
- * marks left on an entry it may not cache are dirty_nonpresent_pte; the
+ * marks it leaves on an entry it may not cache are dirty_nonpresent_pte
+ * (a walk that changes nothing leaves none: a PROT_NONE entry's A is
+ * the kernel's); the
  * kernel's writes of entries that are not present (swap and migration
  * entries, whose type and offset bits may sit where A and D are) are
  * not. */
@@ -209,7 +211,7 @@ static void pte_set(Sim *S, uint8_t *w, int slot, pte_t v, TraceEv *e, int hw)
 	world_mem(&S->L, w, &m);
 	pte_t old = m.pte[slot];
 	m.pte[slot] = v;
-	if (hw && S->arch->hw_stray(v))
+	if (hw && v != old && S->arch->hw_stray(v))
 		w_hdr(w)->seen |= SEEN_DIRTY_NONPRESENT;
 	if (e && old != v) {
 		char name[48];
@@ -1033,6 +1035,7 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP_PTE_YOUNG:     setdst(S, w, c, s, (uint64_t)S->arch->young(a)); break;
 	case OP_PTE_PRESENT:   setdst(S, w, c, s, (uint64_t)S->arch->present(a)); break;
 	case OP_PTE_NONE:      setdst(S, w, c, s, (uint64_t)S->arch->none(a)); break;
+	case OP_PTE_PROTNONE:  setdst(S, w, c, s, (uint64_t)S->arch->protnone(a)); break;
 	case OP_PTE_SAME:      setdst(S, w, c, s, (uint64_t)pte_same(a, b)); break;
 	case OP_PTE_PFN:       setdst(S, w, c, s, arch_pfn(S->arch, a)); break;
 	case OP_PTE_PAGE:      setdst(S, w, c, s, h_make(HK_PAGE, arch_pfn(S->arch, a))); break;

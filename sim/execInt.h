@@ -74,7 +74,7 @@ void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user);
  * the step reports it); vm_mmap_lock_step: mmap_{read,write}_{lock,
  * unlock}; vm_flags_step: vm_flags and vm_flags_reset/set/clear;
  * vm_get_page_prot: the local step, R_NEXT without moving the pc, or
- * R_ERR (a PAGE_NONE or _EXEC protection: not modelled). */
+ * R_ERR (an _EXEC protection but on x86: not modelled). */
 int vm_mmap_lock_free(Sim *S, uint8_t *w, int c, const Step *s);
 /* The mmap_lock step op is, for its era name (down_read(&mm->mmap_sem)
  * is OP_MMAP_READ_LOCK, ...); any other op as it is. */

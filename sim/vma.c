@@ -111,9 +111,8 @@ static int page_prot(Sim *S, const Step *s, uint64_t flags, pte_t *prot)
 {
 	if (!arch_vm_get_page_prot(S->arch, flags, prot))
 		return 0;
-	return ex_fail(S, s, "%s(0x%" PRIx64 "): %s is not modelled in this version", prog_ops[s->op].name, flags,
-	               flags & VM_ACCESS_FLAGS ? "an _EXEC protection (VM_EXEC)"
-	                                       : "PAGE_NONE (no VM_READ, VM_WRITE or VM_EXEC)");
+	return ex_fail(S, s, "%s(0x%" PRIx64 "): an _EXEC protection (VM_EXEC) is not modelled on %s in this version",
+	               prog_ops[s->op].name, flags, S->arch->name);
 }
 
 int vm_get_page_prot(Sim *S, uint8_t *w, int c, const Step *s)

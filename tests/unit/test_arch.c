@@ -137,6 +137,54 @@ static void test_x86(void **state)
 	assert_false(a->hw_stray(0x1067));
 }
 
+/* PROT_NONE, by hand from each header (x86 pgtable_types.h of v6.x:
+ * _PAGE_PROTNONE = _PAGE_GLOBAL = 0x100, PAGE_NONE = ___G|___A = 0x120,
+ * _PAGE_CHG_MASK keeps the pfn, A and D; arm64 v6.12: PAGE_NONE =
+ * (_PAGE_DEFAULT & ~PTE_VALID) | PTE_PRESENT_INVALID (= PTE_NG) |
+ * PTE_RDONLY | PTE_NG | PTE_PXN | PTE_UXN = 0x702 | 0x800 | 0x80 | 3<<53 =
+ * 0x0060000000000f82, pte_modify's mask takes USER, PXN, UXN, RDONLY,
+ * PRESENT_INVALID, VALID and WRITE from the protection after moving the
+ * hardware dirty state to PTE_DIRTY; riscv: PAGE_NONE = _PAGE_PROT_NONE |
+ * _PAGE_READ = 0x22, _PAGE_CHG_MASK keeps the pfn, A and D). */
+static void test_prot_none(void **state)
+{
+	static const struct { const char *arch; pte_t old, none, shared; } v[] = {
+		/* mprotect(PROT_NONE) of a young dirty PTE, and back */
+		{ "x86", 0x1067, 0x1160, 0x27 },
+		{ "arm64", A64_HWDIRTY, 0x00e0000000001f82ull, 0 },
+		{ "riscv", 0x4d7, 0x4e2, 0x57 },
+	};
+	uint64_t prot;
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		const Arch *a = arch(v[i].arch);
+		assert_true(arch_const(a, "PAGE_NONE", &prot));
+		pte_t p = arch_pte_modify(a, v[i].old, prot);
+		assert_int_equal(p, v[i].none);
+		assert_true(a->present(p));       /* to the kernel */
+		assert_true(a->protnone(p));
+		assert_false(a->hw_valid(p));     /* not to the MMU */
+		assert_false(a->none(p));
+		assert_true(a->dirty(p));         /* pte_modify kept the dirty state */
+		assert_true(a->young(p));
+		assert_false(a->protnone(v[i].old));
+		assert_false(a->protnone(0));
+		if (v[i].shared)
+			assert_int_equal(arch_pte_modify(a, p, v[i].shared), v[i].old);
+	}
+	assert_int_equal(prot, 0x22);
+	/* the protection's own accessed bit is not taken (x86 _PAGE_CHG_MASK) */
+	assert_int_equal(arch_pte_modify(arch("x86"), 0x1007, 0x120), 0x1100);
+	assert_true(arch_const(arch("arm64"), "PAGE_NONE", &prot));
+	assert_int_equal(prot, 0x0060000000000f82ull);
+	/* arm64: present-invalid but user-accessible is not PROT_NONE */
+	assert_false(arch("arm64")->protnone(0x0060000000001fc2ull));
+	assert_true(arch("arm64")->present(0x0060000000001fc2ull));
+	/* a swap PTE is neither */
+	assert_false(arch("x86")->present(0x07fffffffffffc00ull));
+	assert_false(arch("arm64")->present(0x1000));
+}
+
 static void test_arm64_helpers(void **state)
 {
 	const Arch *a = arch("arm64");
@@ -207,6 +255,10 @@ static void test_describe(void **state)
 	                    "VALID|PAGE|USER|RDONLY|SH|AF|NG|WRITE|PXN|UXN pfn=1");
 	assert_string_equal(arch_describe(arch("riscv"), 0x4d7, buf, sizeof buf), "V|R|W|U|A|D pfn=1");
 	assert_string_equal(arch_describe(arch("riscv"), 0, buf, sizeof buf), "pfn=0");
+	assert_string_equal(arch_describe(arch("x86"), 0x1160, buf, sizeof buf), "A|D|G pfn=1, PROT_NONE");
+	assert_string_equal(arch_describe(arch("arm64"), 0x0060000000001f82ull, buf, sizeof buf),
+	                    "PAGE|RDONLY|SH|AF|NG|PXN|UXN pfn=1, PROT_NONE");
+	assert_string_equal(arch_describe(arch("riscv"), 0x4e2, buf, sizeof buf), "R|G|A|D pfn=1, PROT_NONE");
 }
 
 /* Runs model name's dirty update on *pte; returns its DIRTY_* result. */
@@ -308,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_consts),
 		cmocka_unit_test(test_pfn),
 		cmocka_unit_test(test_x86),
+		cmocka_unit_test(test_prot_none),
 		cmocka_unit_test(test_arm64_helpers),
 		cmocka_unit_test(test_arm64_mmu),
 		cmocka_unit_test(test_riscv),

@@ -14,8 +14,9 @@
  * every bit but bit 0; shifted to bit 9 it sets bits 10-58:
  * 0x07fffffffffffc00.  For (26, 1): 26 << 59 = 0xd000000000000000 on top:
  * 0xd7fffffffffffc00.
- * arm64, arch/arm64/include/asm/pgtable.h (v6.x): type << 3 | offset << 8:
- * (0, 1) = 0x100, (24, 1) = 0xc0 | 0x100 = 0x1c0.
+ * arm64, arch/arm64/include/asm/pgtable.h (v6.10 and later, 55564814a838):
+ * type << 6 | offset << 12: (0, 1) = 0x1000, (24, 1) = 0x600 | 0x1000 =
+ * 0x1600.
  * RISC-V, arch/riscv/include/asm/pgtable.h (v6.x): type << 7 | offset << 12:
  * (0, 1) = 0x1000, (26, 1) = 0xd00 | 0x1000 = 0x1d00. */
 #include <stdarg.h>
@@ -53,7 +54,7 @@ static void test_layouts(void **state)
 	(void)state;
 	static const struct { const char *arch; unsigned type; uint64_t off; uint64_t pte; } v[] = {
 		{ "x86", 0, 1, 0x07fffffffffffc00ull }, { "x86", SWP_MIGRATION_WRITE, 1, 0xd7fffffffffffc00ull },
-		{ "arm64", 0, 1, 0x100 }, { "arm64", SWP_MIGRATION_READ, 1, 0x1c0 },
+		{ "arm64", 0, 1, 0x1000 }, { "arm64", SWP_MIGRATION_READ, 1, 0x1600 },
 		{ "riscv", 0, 1, 0x1000 }, { "riscv", SWP_MIGRATION_WRITE, 1, 0x1d00 },
 	};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
@@ -80,7 +81,7 @@ static void test_describe(void **state)
 	char buf[64];
 	assert_string_equal(arch_describe(arch("x86"), 0x07fffffffffffc00ull, buf, sizeof buf), "swap type=0 offset=1");
 	assert_string_equal(arch_describe(arch("x86"), 0xd7fffffffffffc00ull, buf, sizeof buf), "migration write pfn=1");
-	assert_string_equal(arch_describe(arch("arm64"), 0x1c0, buf, sizeof buf), "migration read pfn=1");
+	assert_string_equal(arch_describe(arch("arm64"), 0x1600, buf, sizeof buf), "migration read pfn=1");
 	assert_string_equal(arch_describe(arch("riscv"), 0x1000, buf, sizeof buf), "swap type=0 offset=1");
 	assert_string_equal(arch_describe(arch("x86"), 0x67, buf, sizeof buf), "P|RW|U|A|D pfn=0");
 }
@@ -96,7 +97,7 @@ static void test_handle_tag(void **state)
 	}
 	assert_int_equal(h_kind(0), HK_INT);
 	assert_int_equal(h_kind((uint64_t)-22), HK_INT);           /* -EINVAL */
-	assert_int_equal(h_kind(1ull << 58), HK_INT);              /* arm64 PTE_PROT_NONE */
+	assert_int_equal(h_kind(1ull << 58), HK_INT);              /* arm64 PTE_PROT_NONE before v6.10 */
 	assert_int_equal(h_kind(1ull << 56), HK_INT);              /* arm64 PTE_SPECIAL */
 	for (int i = 0; arch_at(i); i++)
 		for (unsigned t = 0; t < 32; t++)
