@@ -8,6 +8,8 @@
 const OptSpec cmd_list_spec = { "list",
 	"usage: tlbsim list [options] FILE\n\n"
 	"Prints the compiled step program, one step per line with its source line.\n"
+	"A scenario whose machine.arch lists several architectures is compiled for\n"
+	"each, each program under a line '== machine.arch NAME'.\n"
 	"FILE '-' reads the scenario from standard input.\n\n"
 	"options:\n"
 	"  -v, --variant V       compile variant V (default: the scenario's first)\n"
@@ -51,9 +53,18 @@ int cmd_list(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 	else
 		rc = 0;
-	if (P) {
+	for (int a = 0; P && !rc; a++) {
+		if (P->narchs > 1)
+			printf("%s== machine.arch %s\n", a ? "\n" : "", P->arch->name);
 		prog_list(P, stdout);
 		list_symmetry(P);
+		if (a + 1 >= P->narchs)
+			break;
+		Program *next = scn_compile_arch(o.args[0], o.variant, P->archs[a + 1]->name, opt_source(&o), err, sizeof err);
+		if (!next)
+			fprintf(stderr, "%s\n", err), rc = 2;
+		prog_free(P);
+		P = next;
 	}
 	prog_free(P);
 	opt_free(&o);

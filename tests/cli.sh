@@ -175,6 +175,7 @@ check "compare past --max-states: cells marked (incomplete), exit 4" sh -c "$T c
 check "--format herd past --max-states: an Incomplete line, Unknown where not reached" sh -c "$T explore scenarios/mkclean.yaml --no-db -v old -m blind -q --max-states 48 --format herd >$tmp/o; \
 	test \$? -eq 4 && grep -qx 'Incomplete --max-states 49' $tmp/o && grep -qx 'Observation page_mkclean_one old blind lost_dirty Sometimes ? ?' $tmp/o && \
 	grep -qx 'Observation page_mkclean_one old blind stale_tlb_write Unknown ? ?' $tmp/o"
+check "list of a multi-architecture scenario: a program per architecture, in machine.arch order" sh -c "$T list scenarios/mkclean_archs.yaml | grep '^== machine.arch' | tr '\\n' ' ' | grep -qx '== machine.arch x86 == machine.arch arm64 == machine.arch riscv '"
 # docs/models.md shows what tlbsim models prints
 awk '/lists the models of each/ { f = 1 } f && /^```$/ { if (p) exit; p = 1; next } p { print }' docs/models.md >"$tmp/models.doc"
 check "docs/models.md's tlbsim models is current" sh -c "$T models | cmp -s - $tmp/models.doc"
