@@ -581,8 +581,10 @@ static int cpus(Cx *cx, const YNode *n)
 		if ((x = ynode_get(e, "mm")) && (P->cpus[c].mm = cx_lookup_obj(cx, x, "cpu.mm", HK_MM)) < 0)
 			return -1;
 		if ((x = ynode_get(e, "model"))) {
-			if ((P->cpus[c].model = cx_model(cx, x, "cpu.model")) < 0)
+			int m = cx_cpu_model(cx, x);
+			if (m == -1)
 				return -1;
+			P->cpus[c].model = m >= 0 ? m : -1;
 		}
 		if (!(x = cx_need(cx, e, "body", "cpu")))
 			return -1;

@@ -99,5 +99,10 @@ int cx_model(Cx *cx, const YNode *v, const char *what);
  * cx_model, and its message); its index in the model table, or -1 with
  * the error reported. */
 int cx_listed_model(Cx *cx, const YNode *v, const char *what);
+/* A CPU's model: (cpus[].model) a scalar as cx_model, or a mapping from
+ * architectures machine.arch lists to a model of each.  Returns the
+ * index of this compile's architecture's model, -2 if the mapping has
+ * none for it (the run's model applies), or -1 with the error reported. */
+int cx_cpu_model(Cx *cx, const YNode *v);
 
 #endif

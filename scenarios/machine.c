@@ -174,6 +174,34 @@ int cx_model(Cx *cx, const YNode *v, const char *what)
 	return i;
 }
 
+int cx_cpu_model(Cx *cx, const YNode *v)
+{
+	const Program *P = cx->P;
+	const DirtyModel *m;
+	int found = -2;
+	if (v->kind == YN_SCALAR && P->narchs > 1 && (m = dirty_find(v->str)))
+		return cx_err(cx, v, 0, "cpu.model: '%s' is a model of %s, and machine.arch lists several architectures: "
+		              "give one per architecture ({%s: %s, ...})", v->str, m->arch, m->arch, v->str);
+	if (v->kind != YN_MAP)
+		return cx_model(cx, v, "cpu.model");
+	for (int i = 0; i + 1 < v->n; i += 2) {
+		const YNode *k = v->items[i], *x = v->items[i + 1];
+		const Arch *a = k->kind == YN_SCALAR ? arch_find(k->str) : NULL;
+		int j = 0, idx;
+		while (a && j < P->narchs && P->archs[j] != a)
+			j++;
+		if (!a || j == P->narchs)
+			return cx_err(cx, k, 0, "cpu.model: '%s' is not an architecture machine.arch lists", k->kind == YN_SCALAR ? k->str : "?");
+		if ((idx = model_named(cx, x, "cpu.model", &m)) < 0)
+			return -1;
+		if (dirty_arch(m) != a)
+			return cx_err(cx, x, 0, "dirty-bit model '%s' is of %s, not of %s", x->str, m->arch, a->name);
+		if (a == P->arch)
+			found = idx;
+	}
+	return found;
+}
+
 /* machine.models: every name a model of a listed architecture (of the
  * one architecture with today's message); P->models keeps this compile's
  * architecture's, P->listed all of them. */

@@ -155,8 +155,11 @@ static int setup(Sym *y, const Sim *S)
 	y->keylen = sizeof(CpuState) + sizeof(FrameState) * (size_t)L->depth + sizeof(uint64_t) * (size_t)L->stack +
 	            sizeof(TlbEntry) * (size_t)L->tlb_size + (L->nflush ? sizeof(FlushState) : 0) + 4 * (size_t)y->ncls + 16 +
 	            (size_t)L->nlocks + (size_t)L->npages + 2 * (size_t)L->nfiles + 2 * (size_t)L->nmms;
+	/* every key 8-aligned (make_key writes a FrameState at its start +
+	 * sizeof(CpuState)); the padding stays zero, so memcmp sees none */
+	y->keylen = (y->keylen + 7) & ~(size_t)7;
 	free(y->key);
-	y->key = y->ncls ? malloc(y->keylen * (size_t)n) : NULL;
+	y->key = y->ncls ? calloc((size_t)n, y->keylen) : NULL;
 	return y->ncls && !y->key ? -1 : 0;
 }
 

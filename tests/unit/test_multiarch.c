@@ -69,12 +69,33 @@ static void test_compile_fallback(void **state)
 	prog_free(P);
 }
 
+/* cpus[].model as a mapping: each compile takes its architecture's
+ * model, and the run's (-1) where the mapping has none. */
+static void test_cpu_model_map(void **state)
+{
+	static const char *const archs[] = { "x86", "arm64", "riscv" };
+	static const char *const fixed[] = { "blind", "nonatomic-arm64", NULL };
+	char err[512];
+	(void)state;
+	for (int a = 0; a < 3; a++) {
+		Program *P = scn_compile_arch("tests/data/cpu_model_map.yaml", NULL, archs[a], NULL, err, sizeof err);
+		assert_non_null(P);
+		assert_int_equal(P->cpus[0].model, -1);
+		if (fixed[a])
+			assert_ptr_equal(dirty_model(P->cpus[1].model), dirty_find(fixed[a]));
+		else
+			assert_int_equal(P->cpus[1].model, -1);
+		prog_free(P);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_names_unique),
 		cmocka_unit_test(test_compile_per_arch),
 		cmocka_unit_test(test_compile_fallback),
+		cmocka_unit_test(test_cpu_model_map),
 	};
 	return cmocka_run_group_tests_name("multiarch", tests, NULL, NULL);
 }
