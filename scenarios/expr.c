@@ -211,6 +211,8 @@ int cx_named_const(Cx *cx, const char *name, uint64_t *v)
 		{ "PROT_NONE", 0 }, { "PROT_READ", 0x1 }, { "PROT_WRITE", 0x2 }, { "PROT_EXEC", 0x4 },
 		{ "MADV_DONTNEED", 4 }, { "MADV_FREE", 8 },
 		{ "ENOMEM", 12 }, { "EACCES", 13 }, { "EINVAL", 22 },
+		/* include/linux/rmap.h, 5.10: enum ttu_flags */
+		{ "TTU_MIGRATION", 0x1 }, { "TTU_BATCH_FLUSH", 0x40 },
 	};
 	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++)
 		if (!strcmp(k[j].name, name)) { *v = k[j].v; return 0; }

@@ -695,7 +695,7 @@ static void mtime_watch(Program *P)
  * pages some kernel code owns (neither).  Their pfns follow the files'. */
 static int loose_pages(Cx *cx, const YNode *n)
 {
-	static const char *const keys[] = { "name", "anon", "free", "flags", NULL };
+	static const char *const keys[] = { "name", "anon", "lazyfree", "free", "flags", NULL };
 	Program *P = cx->P;
 	if (!n)
 		return 0;
@@ -706,7 +706,7 @@ static int loose_pages(Cx *cx, const YNode *n)
 	for (int i = 0; i < n->n; i++) {
 		const YNode *e = n->items[i], *v;
 		PageDesc *pd = &P->pages[P->npages];
-		int anon = 0, fr = 0;
+		int anon = 0, fr = 0, lazy = 0;
 		if (cx_keys(cx, e, "page", keys) || !(v = cx_need(cx, e, "name", "page")) || cx_want(cx, v, YN_SCALAR, "page.name"))
 			return -1;
 		for (int k = 0; k < P->npages; k++)
@@ -715,14 +715,18 @@ static int loose_pages(Cx *cx, const YNode *n)
 		pd->name = prog_strdup(P, v->str);
 		pd->file = -1;
 		if (((v = ynode_get(e, "anon")) && cx_bool(cx, v, "page.anon", &anon)) ||
+		    ((v = ynode_get(e, "lazyfree")) && cx_bool(cx, v, "page.lazyfree", &lazy)) ||
 		    ((v = ynode_get(e, "free")) && cx_bool(cx, v, "page.free", &fr)) ||
 		    ((v = ynode_get(e, "flags")) && page_flags(cx, v, &pd->flags)))
 			return -1;
+		if (lazy && ynode_get(e, "anon") && !anon)
+			return cx_err(cx, ynode_get(e, "lazyfree"), 0, "page '%s': a lazily freed page is an anonymous one (lazyfree: true with anon: false)", pd->name);
+		anon |= lazy;
 		if (anon && fr)
 			return cx_err(cx, ynode_get(e, "free"), 0, "page '%s': a free frame is not an anonymous page (anon: or free:, not both)", pd->name);
 		if (fr && pd->flags)
 			return cx_err(cx, ynode_get(e, "flags"), 0, "page '%s': a free frame has no page flags", pd->name);
-		pd->anon = (uint8_t)anon;
+		pd->anon = (uint8_t)(lazy ? 2 : anon);
 		pd->free = (uint8_t)fr;
 		P->npages++;
 	}

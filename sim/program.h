@@ -154,7 +154,8 @@ typedef struct PageDesc {    /* a physical frame and its struct page */
 	uint32_t index;
 	uint8_t flags;           /* initial PG_* */
 	uint8_t nopage;          /* a DAX block: no struct page to lock or dirty */
-	uint8_t anon;            /* pages: an anonymous page (PageAnon) */
+	uint8_t anon;            /* pages: an anonymous page (PageAnon); 2: lazily
+	                            freed (lazyfree: true, PageSwapBacked clear) */
 	uint8_t free;            /* pages: a free frame, for alloc_page */
 } PageDesc;
 

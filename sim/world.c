@@ -107,7 +107,7 @@ static void init_counts(const Program *P, Mem *m)
 		 * none but its mappings' */
 		pg->count = pg->mapping || (pd->file < 0 && !pd->anon && !pd->free) ? 1 : 0;
 		if (pd->anon)
-			pg->flags |= PG_anon | PG_swapbacked;
+			pg->flags |= PG_anon | (pd->anon == 1 ? PG_swapbacked : 0);
 		if (pd->free)
 			pg->frame |= FRAME_FREE;
 	}
