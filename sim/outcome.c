@@ -204,6 +204,8 @@ uint32_t sim_outcomes(Sim *S, uint8_t *w)
 		o |= 1u << OUT_USE_AFTER_FREE;
 	if (seen & SEEN_STALE_ACCESS)
 		o |= 1u << OUT_STALE_ACCESS;
+	if (seen & SEEN_WRITE_RO_FILE)
+		o |= 1u << OUT_WRITE_TO_READONLY_FILE;
 	if (lost_dirty(S, w))
 		o |= 1u << OUT_LOST_DIRTY;
 	if (mtime_missed(S, w))
