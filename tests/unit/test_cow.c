@@ -2,7 +2,8 @@
  * (copy_to_user_page, sim/page.c) and the outcome write_to_readonly_file
  * (sim/exec.c ex_write_through): a write that reaches a page-cache page
  * through a vma that may never write its file (private, or shared
- * without VM_MAYWRITE), by a kernel copy or a user store. */
+ * without VM_MAYWRITE), by a kernel copy or a user store; stale_mapping
+ * and the COW copy of a private file vma; the v4.8 gup constants. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -152,6 +153,47 @@ static void test_errors(void **state)
 	assert_non_null(strstr(msg, "copy_to_user_page: argument 1 must be a"));
 }
 
+/* stale_mapping skips an anonymous page mapped in a private file vma
+ * (the file page's COW copy), not one in a shared file vma. */
+static void test_stale_mapping_cow_copy(void **state)
+{
+#define COPY(SHARED) \
+	"scenario: w\n" \
+	"machine: {cpus: 1, models: [validating]}\n" \
+	"mms: [mm]\n" \
+	"files:\n" \
+	"  - {name: file, size: 4096, pages: [{name: page0, index: 0}]}\n" \
+	"pages:\n" \
+	"  - {name: anon0, anon: true}\n" \
+	"vmas:\n" \
+	"  - {name: vma, mm: mm, start: 0x10000, file: file, shared: " SHARED "}\n" \
+	"ptes:\n" \
+	"  - {mm: mm, addr: 0x10000, page: anon0, prot: 0x65}\n" \
+	"cpus:\n" \
+	"  - {cpu: 0, body: [\"x = 0\"]}\n"
+	static const char priv[] = COPY("false"), shared[] = COPY("true");
+	(void)state;
+	assert_int_equal(run(priv) >> OUT_STALE_MAPPING & 1, 0);
+	fx_finish(&fx[0]);
+	assert_int_equal(run(shared) >> OUT_STALE_MAPPING & 1, 1);
+	fx_finish(&fx[0]);
+#undef COPY
+}
+
+/* get_user_pages' FOLL_* and the fault's FAULT_FLAG_* have v4.8's values
+ * (include/linux/mm.h); FOLL_COW is 19be0eaffa3a's. */
+static void test_gup_constants(void **state)
+{
+	static const char text[] = SCN("x = FOLL_WRITE | FOLL_FORCE | FOLL_COW | FOLL_REMOTE | FAULT_FLAG_REMOTE", "");
+	(void)state;
+	Program *P = compile_ok(text, NULL);
+	int i = find_step(P, -1, OP_MOV, 0);
+	assert_true(i >= 0);
+	assert_int_equal(P->steps[i].a[0].kind, OPD_CONST);
+	assert_int_equal(P->steps[i].a[0].v, 0x01 | 0x10 | 0x4000 | 0x2000 | 0x80);
+	prog_free(P);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +201,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_user_store, cleanup),
 		cmocka_unit_test_teardown(test_off, cleanup),
 		cmocka_unit_test_teardown(test_errors, cleanup),
+		cmocka_unit_test_teardown(test_stale_mapping_cow_copy, cleanup),
+		cmocka_unit_test(test_gup_constants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
