@@ -659,6 +659,7 @@ static const char *const builtin_doc[OUT__BUILTIN][2] = {
 	{ "lost_write", "after a full sync (every way the kernel under test writes a page) the disk would lack data a completed write put in a file page" },
 	{ "livelock", "a reachable cycle of states from which no end state can be reached: the CPUs run forever" },
 	{ "stale_access", "a user access went through a TLB entry whose translation a system call had revoked and returned" },
+	{ "write_to_readonly_file", "a write through a mapping that may never write its file (private, or shared without VM_MAYWRITE) changed a page-cache page" },
 };
 
 /* The procedure of an exists: or always: expression: `return EXPR`, named after

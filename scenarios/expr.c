@@ -213,6 +213,16 @@ int cx_named_const(Cx *cx, const char *name, uint64_t *v)
 		{ "ENOMEM", 12 }, { "EACCES", 13 }, { "EINVAL", 22 },
 		/* include/linux/rmap.h, 5.10: enum ttu_flags */
 		{ "TTU_MIGRATION", 0x1 }, { "TTU_BATCH_FLUSH", 0x40 },
+		{ "EIO", 5 }, { "EFAULT", 14 },
+		/* include/linux/mm.h, v4.8: gup's FOLL_* flags (FOLL_COW: 19be0eaffa3a,
+		 * v4.9) and the fault's FAULT_FLAG_* (lib/gup.yaml, lib/memory.yaml) */
+		{ "FOLL_WRITE", 0x01 }, { "FOLL_TOUCH", 0x02 }, { "FOLL_GET", 0x04 }, { "FOLL_DUMP", 0x08 },
+		{ "FOLL_FORCE", 0x10 }, { "FOLL_NOWAIT", 0x20 }, { "FOLL_POPULATE", 0x40 }, { "FOLL_SPLIT", 0x80 },
+		{ "FOLL_HWPOISON", 0x100 }, { "FOLL_NUMA", 0x200 }, { "FOLL_MIGRATION", 0x400 }, { "FOLL_TRIED", 0x800 },
+		{ "FOLL_MLOCK", 0x1000 }, { "FOLL_REMOTE", 0x2000 }, { "FOLL_COW", 0x4000 },
+		{ "FAULT_FLAG_WRITE", 0x01 }, { "FAULT_FLAG_MKWRITE", 0x02 }, { "FAULT_FLAG_ALLOW_RETRY", 0x04 },
+		{ "FAULT_FLAG_RETRY_NOWAIT", 0x08 }, { "FAULT_FLAG_KILLABLE", 0x10 }, { "FAULT_FLAG_TRIED", 0x20 },
+		{ "FAULT_FLAG_USER", 0x40 }, { "FAULT_FLAG_REMOTE", 0x80 }, { "FAULT_FLAG_INSTRUCTION", 0x100 },
 	};
 	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++)
 		if (!strcmp(k[j].name, name)) { *v = k[j].v; return 0; }
@@ -495,6 +505,9 @@ static int primary(Cx *cx, Stmt *st, Val *out)
 	else if (cx_other_arch(cx, name))
 		return serr(cx, st, st->i, "'%s' is a PTE bit of %s, not of this machine's %s (machine.arch)", name,
 		            cx_other_arch(cx, name)->name, cx->P->arch->name);
+	else if (!strncmp(name, "FOLL_", 5) || !strncmp(name, "FAULT_FLAG_", 11))
+		return serr(cx, st, st->i, "'%s' is not a %s flag of include/linux/mm.h (v4.8; docs/language.md#operands-and-names lists them)",
+		            name, name[1] == 'O' ? "FOLL_*" : "FAULT_FLAG_*");
 	else
 		return serr(cx, st, st->i, "undefined register '%s'", name);
 	st->i++;

@@ -445,6 +445,27 @@ void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user)
 		((FileState *)(w + S->L.file))[pg->mapping - 1].mapped_write = 1;
 }
 
+/* The vma may never write its file: private (its writes belong in COW
+ * copies: do_wp_page, do_cow_fault) or shared without VM_MAYWRITE (the
+ * file was opened read-only, and mprotect cannot add VM_WRITE).  Its
+ * current vm_flags decide; mprotect keeps both bits.  A scenario that
+ * turns the outcome off records nothing, so its states are as before. */
+void ex_write_through(Sim *S, uint8_t *w, int c, int vma, int pfn)
+{
+	const PageState *pg = (const PageState *)(w + S->L.page) + pfn;
+	uint64_t f = w_vm_flags(&S->L, w)[vma];
+	if (!pg->mapping || (S->P->outcomes_off >> OUT_WRITE_TO_READONLY_FILE & 1))
+		return;
+	if ((f & VM_SHARED) && (f & VM_MAYWRITE))
+		return;
+	w_hdr(w)->seen |= SEEN_WRITE_RO_FILE;
+	char note[160];
+	snprintf(note, sizeof note, "a write through vma %s (%s) reached the page cache of %s: write to a read-only file",
+	         S->P->vmas[vma].name, f & VM_SHARED ? "shared, no VM_MAYWRITE" : "private",
+	         S->P->filesys[pg->mapping - 1].name);
+	ex_note(S, w, c, note);
+}
+
 /* A user access of CPU c through entry t, which a returned system call
  * revoked (for a store: or made read-only): stale_access, sticky. */
 static void stale_access(Sim *S, uint8_t *w, int c, const TlbEntry *t)
@@ -479,7 +500,10 @@ static int data_access(Sim *S, uint8_t *w, int c, const Step *s, int i, int writ
 	}
 	S->lat += S->P->cost.mem;
 	if (write) {
+		int vma = prog_vma_of(S->P, t->mm, (uint64_t)t->vpn << 12);
 		ex_frame_written(S, w, t->pfn, 1);
+		if (vma >= 0)
+			ex_write_through(S, w, c, vma, t->pfn);
 		ev(S, w, c, EV_HW, step, "data write lands in %s (content v%u)", pname, pg->data);
 	} else if (prog_ops[s->op].args[0] == 'p') {   /* copy_from_user */
 		int dst = (int)h_index(ex_opv(S, w, c, s, 0));
@@ -1350,6 +1374,8 @@ int ex_step(Sim *S, uint8_t *w, int c, const Step *s)
 	case OP___FREE_PAGE: case OP_PAGE_ADD_ANON_RMAP: case OP_PAGE_ADD_NEW_ANON_RMAP: case OP_PAGEANON:
 	case OP_COPY_USER_HIGHPAGE: case OP_COPY_HIGHPAGE:
 		return pg_step(S, w, c, s, pg_idx[0]);
+	case OP_COPY_TO_USER_PAGE:
+		return pg_copy_to_user_page(S, w, c, s);
 	case OP_ALLOC_PAGE:
 		return pg_alloc(S, w, c, s);
 	case OP_GET_SWAP_PAGE: case OP_ADD_TO_SWAP_CACHE: case OP_LOOKUP_SWAP_CACHE: case OP_DELETE_FROM_SWAP_CACHE:

@@ -68,6 +68,13 @@ void sw_writepage(Sim *S, uint8_t *w, int pfn);
  * storage key's change bit is set on a machine with storage keys; user
  * (a store through a mapping) also marks its file mapped_write. */
 void ex_frame_written(Sim *S, uint8_t *w, int pfn, int user);
+/* A write of CPU c into frame pfn that came through vma (a user store
+ * through one of its PTEs, copy_to_user_page into the page gup found
+ * there): write_to_readonly_file (sticky) if the frame is a page-cache
+ * page and vma may never write its file. */
+void ex_write_through(Sim *S, uint8_t *w, int c, int vma, int pfn);
+/* copy_to_user_page(vma, page, vaddr, dst, src, len) (sim/page.c). */
+int pg_copy_to_user_page(Sim *S, uint8_t *w, int c, const Step *s);
 
 /* VMAs and mmap_lock (sim/vma.c).  vm_mmap_lock_free: 1 if step s, an
  * mmap_*_lock, may take its mm's mmap_lock now (a bad operand runs, so

@@ -86,7 +86,8 @@ static int tlb_maps_freed(Sim *S, uint8_t *w, const Mem *m)
 }
 
 /* stale_mapping: a present PTE of a file VMA maps a frame that is not
- * the file's page (or block) at that index, or lies beyond i_size.
+ * the file's page (or block) at that index, or lies beyond i_size; an
+ * anonymous page in a private file VMA is its COW copy, not stale.
  * use_after_free: a present PTE or a valid TLB entry maps a freed frame
  * (an access to one is the sticky SEEN_USE_AFTER_FREE). */
 static uint32_t mapping_outcomes(Sim *S, uint8_t *w)
@@ -105,6 +106,8 @@ static uint32_t mapping_outcomes(Sim *S, uint8_t *w)
 			if (m.page[arch_pfn(S->arch, p)].frame & FRAME_FREE)
 				o |= 1u << OUT_USE_AFTER_FREE;
 			if (vm->file < 0)
+				continue;
+			if ((m.page[arch_pfn(S->arch, p)].flags & PG_anon) && !(w_vm_flags(&S->L, w)[v] & VM_SHARED))
 				continue;
 			uint64_t index = vm->pgoff + (uint64_t)k;
 			int slot = ex_file_slot(S, vm->file, index);
@@ -204,6 +207,8 @@ uint32_t sim_outcomes(Sim *S, uint8_t *w)
 		o |= 1u << OUT_USE_AFTER_FREE;
 	if (seen & SEEN_STALE_ACCESS)
 		o |= 1u << OUT_STALE_ACCESS;
+	if (seen & SEEN_WRITE_RO_FILE)
+		o |= 1u << OUT_WRITE_TO_READONLY_FILE;
 	if (lost_dirty(S, w))
 		o |= 1u << OUT_LOST_DIRTY;
 	if (mtime_missed(S, w))

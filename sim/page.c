@@ -149,6 +149,36 @@ static int write_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	return ex_next(S, w, c, s->op == OP_DMA_TO_PAGE ? S->P->cost.io : S->P->cost.mem);
 }
 
+/* copy_to_user_page(vma, page, vaddr, dst, src, len): the kernel's write
+ * of len bytes at offset dst into the page gup found at vaddr of vma
+ * (__access_remote_vm, the /proc/PID/mem and ptrace write), through its
+ * own mapping of the page: the content changes, no dirty bit is set (its
+ * caller's set_page_dirty_lock does that), and a page-cache page written
+ * through a vma that may not write its file is write_to_readonly_file. */
+int pg_copy_to_user_page(Sim *S, uint8_t *w, int c, const Step *s)
+{
+	int vma = ex_obj(S, w, c, s, 0, HK_VMA), pfn = ex_obj(S, w, c, s, 1, HK_PAGE);
+	if (vma < 0 || pfn < 0)
+		return R_ERR;
+	if (S->P->pages[pfn - 1].nopage)
+		return ex_fail(S, s, "copy_to_user_page: %s is a DAX block: it has no struct page", pname(S, pfn));
+	PageState *pg = page_at(w, S, pfn);
+	uint64_t off = ex_opv(S, w, c, s, 3), len = ex_opv(S, w, c, s, 5);
+	if (off > 4096 || len > 4096 - off)
+		return ex_fail(S, s, "copy_to_user_page: bytes %" PRIu64 " to %" PRIu64 " are past the end of the page",
+		               off, off + len);
+	if (len && (pg->frame & FRAME_FREE)) {
+		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
+		ex_note(S, w, c, "the page was freed: use after free");
+	}
+	if (len)
+		ex_frame_written(S, w, pfn, 0);
+	ex_event(S, w, c, len ? "%s: %s content v%u" : "%s: nothing written", s->text, pname(S, pfn), pg->data);
+	if (len)
+		ex_write_through(S, w, c, vma, pfn);
+	return ex_next(S, w, c, S->P->cost.mem);
+}
+
 /* copy_user_highpage(to, from, vaddr, vma), copy_highpage(to, from): to
  * gets from's content. */
 static int copy_step(Sim *S, uint8_t *w, int c, const Step *s, int to)

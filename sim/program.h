@@ -195,7 +195,8 @@ typedef struct Expect {
  * schedule comes back to a state it was in. */
 enum { OUT_LOST_DIRTY, OUT_DIRTY_NONPRESENT_PTE, OUT_STALE_TLB_WRITE,
        OUT_DEADLOCK, OUT_BUG_ON, OUT_STALE_MAPPING, OUT_USE_AFTER_FREE,
-       OUT_MTIME_MISSED, OUT_LOST_WRITE, OUT_LIVELOCK, OUT_STALE_ACCESS, OUT__BUILTIN };
+       OUT_MTIME_MISSED, OUT_LOST_WRITE, OUT_LIVELOCK, OUT_STALE_ACCESS,
+       OUT_WRITE_TO_READONLY_FILE, OUT__BUILTIN };
 #define MAX_OUTCOMES 32
 /* A named outcome is an end-state check (proc returns nonzero where it
  * holds), or, with always set, an invariant over every state: proc is its

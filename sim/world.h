@@ -105,6 +105,8 @@ typedef struct FrameState {
 #define SEEN_BUG_ON           0x04
 #define SEEN_USE_AFTER_FREE   0x08
 #define SEEN_STALE_ACCESS     0x10  /* a user access through a revoked entry */
+#define SEEN_WRITE_RO_FILE    0x20  /* a write through a mapping that may not
+                                       write its file reached a page-cache page */
 
 typedef struct WorldHdr {
 	uint32_t seen;        /* SEEN_* */

@@ -810,7 +810,7 @@ static void test_outcome_list(void **state)
 	                    "deadlock, mine");
 	assert_string_equal(rep_outcome_list(P, BIT(MINE + 1) - 1, buf, sizeof buf),
 	                    "lost_dirty, dirty_nonpresent_pte, stale_tlb_write, deadlock, bug_on, "
-	                    "stale_mapping, use_after_free, mtime_missed, lost_write, livelock, stale_access, mine");
+	                    "stale_mapping, use_after_free, mtime_missed, lost_write, livelock, stale_access, write_to_readonly_file, mine");
 	/* bits past the scenario's outcomes name nothing */
 	assert_string_equal(rep_outcome_list(P, 1u << 31 | BIT(MINE + 1), buf, sizeof buf), "");
 	assert_string_equal(rep_outcome_list(P, 1u << 31 | BIT(OUT_BUG_ON), buf, sizeof buf), "bug_on");
