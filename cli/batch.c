@@ -181,7 +181,9 @@ static int batch_cell(Combo *c, Program *P, const char *model, const Opts *o, FI
 {
 	Sim S;
 	char err[256];
-	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = o->symmetry,
+	/* machine.symmetric asks for the reduction, --no-symmetry refuses it */
+	int sym = o->symmetry || (P->symmetric && !o->no_symmetry);
+	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = sym,
 	                   .progress = prog, .progress_arg = arg, .keep_ends = o->states };
 	memset(c, 0, sizeof *c);
 	if (sim_init(&S, P, model, err, sizeof err) < 0) {

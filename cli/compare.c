@@ -31,9 +31,10 @@ const OptSpec cmd_compare_spec = { "compare",
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
 	"                        interchangeable CPUs (recorded as such)\n"
+	CLI_HELP_NO_SYMMETRY
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry random pct seed jobs shard progress quiet include-dir max-input", 1 };
+	"max-states max-memory format db no-db symmetry no-symmetry random pct seed jobs shard progress quiet include-dir max-input", 1 };
 
 static int compare_cmp_str(const void *a, const void *b)
 {

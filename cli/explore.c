@@ -39,10 +39,11 @@ const OptSpec cmd_explore_spec = { "explore",
 	"                        interchangeable CPUs (recorded as such): the same outcomes,\n"
 	"                        schedule counts and witness lengths, fewer states\n"
 	"                        (counted over the reduced graph)\n"
+	CLI_HELP_NO_SYMMETRY
 	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry jobs shard progress color states random pct seed quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry no-symmetry jobs shard progress color states random pct seed quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {

@@ -41,6 +41,7 @@ static const OptDef opt_defs[] = {
 	{ "from", 0, STR(from) }, { "to", 0, STR(to) }, { "against", 0, STR(against) },
 	{ "scenario", 0, STR(scenario) }, { "html", 0, STR(html) }, { "brief", 0, FLAG(brief) },
 	{ "markdown", 0, FLAG(markdown) }, { "run", 0, FLAG(run_id) }, { "symmetry", 0, FLAG(symmetry) },
+	{ "no-symmetry", 0, FLAG(no_symmetry) },
 	{ "progress", 0, FLAG(progress) }, { "color", 0, STR(color) },
 	{ "states", 0, FLAG(states) }, { "shard", 0, STR(shard) }, { "jobs", 'j', OK_INT, offsetof(Opts, jobs) },
 	{ "random", 0, OK_U64, offsetof(Opts, random) }, { "pct", 0, OK_INT, offsetof(Opts, pct) },
@@ -415,6 +416,8 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 		rc = opt_fail(spec->cmd, "--seed is for --random (an exhaustive search has no randomness)%s", "");
 	if (rc < 0 && o->pct && !o->random)
 		rc = opt_fail(spec->cmd, "--pct needs --random N (PCT samples N schedules)%s", "");
+	if (rc < 0 && o->symmetry && o->no_symmetry)
+		rc = opt_fail(spec->cmd, "--symmetry and --no-symmetry cannot both be given%s", "");
 	if (rc < 0 && o->random && (o->symmetry || o->states))
 		rc = opt_fail(spec->cmd, "--random samples schedules: it takes no %s", o->symmetry ? "--symmetry" : "--states");
 	if (rc < 0 && !o->jobs) {

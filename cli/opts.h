@@ -28,6 +28,7 @@ typedef struct Opts {
 	char *input_words;           /* " -I DIR ... --max-input N" as given (shell-quoted), or "" */
 	int no_db, brief, markdown, limit, run_id, quiet;
 	int symmetry;                /* --symmetry: explore keyed by CPU symmetry */
+	int no_symmetry;             /* --no-symmetry: not even where machine.symmetric asks */
 	int progress;                /* --progress: the progress line even off a terminal or with -q */
 	const char *color;           /* --color WHEN: auto (NULL), always, never */
 	int states;                  /* --states: list the distinct end states */

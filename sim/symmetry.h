@@ -61,5 +61,16 @@ char *sym_format(const uint64_t *cls, int n, char *buf, size_t len);
  * (from sim_start's world): "CPU#1-4 interchangeable", or "none (why)".
  * Returns buf, or NULL with the reason in buf (a bad model, no memory). */
 char *sym_describe(const Program *P, const char *model, char *buf, size_t len);
+/* A scenario's declaration machine.symmetric (cpus: a bitmask of two or
+ * more CPUs) under dirty-bit model `model`: -1 if every CPU of it is
+ * interchangeable with its lowest one (sym_init would put them all in one
+ * class), else the first CPU that is not, with why (len bytes) saying how
+ * in the first test it fails, in this order: "differs from CPU#1 in body"
+ * (its compiled steps), "... in mm", "... in model", "... in tlb" (its
+ * initial entries, in order), "... in mm_cpumask of MM", "is named by an
+ * outcome check (tlb_valid, line 30)", "... in its start state" (what
+ * parking leaves in its registers, TLB and irq state).  Returns -2 with
+ * why set if S cannot be set up (a bad model, no memory). */
+int sym_check(const Program *P, const char *model, uint64_t cpus, char *why, size_t len);
 
 #endif
