@@ -34,6 +34,8 @@ typedef struct Opts {
 	int states;                  /* --states: list the distinct end states */
 	uint64_t random;             /* --random N: sample N random schedules (0: exhaustive) */
 	int pct;                     /* --pct D: with --random, PCT of bug depth D (0: uniform) */
+	const char *preempt_arg;     /* --preemptions K, parsed into: */
+	int preemptions;             /* the bound K (0 to 1000), -1: none */
 	int jobs;                    /* -j, --jobs N: explorations at once (default: the online CPUs, at most 64) */
 	const char *shard;           /* --shard I/N, parsed into: */
 	int shard_i, shard_n;        /* this shard (1-based) of shard_n; 0: no sharding */
