@@ -181,9 +181,8 @@ static int batch_cell(Combo *c, Program *P, const char *model, const Opts *o, FI
 {
 	Sim S;
 	char err[256];
-	/* machine.symmetric asks for the reduction, --no-symmetry refuses it;
-	 * a preemption bound keys states by the CPU that ran last: without */
-	int sym = o->symmetry || (P->symmetric && !o->no_symmetry && o->preemptions < 0);
+	/* machine.symmetric asks for the reduction, --no-symmetry refuses it */
+	int sym = o->symmetry || (P->symmetric && !o->no_symmetry);
 	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = sym,
 	                   .progress = prog, .progress_arg = arg, .keep_ends = o->states,
 	                   .bound_preemptions = o->preemptions >= 0, .preemptions = o->preemptions };

@@ -37,8 +37,7 @@ const char *cli_git(void);
 	"      --preemptions K   only the schedules with at most K preemptions (0-1000;\n" \
 	"                        a switch away from a CPU that could still run; from\n" \
 	"                        one blocked or done is free), all of them: outcomes\n" \
-	"                        found are marked not exhaustive; not with --random\n" \
-	"                        or --symmetry\n"
+	"                        found are marked not exhaustive; not with --random\n"
 #define CLI_HELP_NO_SYMMETRY \
 	"      --no-symmetry     the full search even for a scenario that declares\n" \
 	"                        machine.symmetric (which turns --symmetry on for it)\n"

@@ -373,7 +373,7 @@ static int opt_shard(Opts *o)
 }
 
 /* --preemptions K: K decimal, 0 to 1000; not with --random (which
- * samples) or --symmetry (its states are keyed by the CPU that ran last). */
+ * samples). */
 static int opt_preemptions(Opts *o)
 {
 	const char *s = o->preempt_arg;
@@ -383,8 +383,6 @@ static int opt_preemptions(Opts *o)
 		return opt_fail(o->cmd, "--preemptions expects a number of preemptions from 0 to 1000, got '%s'", s);
 	if (o->random)
 		return opt_fail(o->cmd, "--preemptions bounds an exhaustive search: it cannot be combined with --random%s", "");
-	if (o->symmetry)
-		return opt_fail(o->cmd, "--preemptions keys states by the CPU that ran last: it takes no --symmetry%s", "");
 	o->preemptions = (int)k;
 	return -1;
 }

@@ -37,7 +37,11 @@
  * The tag keeps only what the bound depends on: end states get tag 0
  * (nothing follows them), so they are counted once per world, and a
  * state whose last CPU has no choice left forgets it (any next choice is
- * free). */
+ * free).  Under CPU symmetry too: the key's canonical form renames the
+ * tag's last CPU with the world's CPUs (rename_tag), and the rule for a
+ * preemption names no CPU, so the successors of a renamed (world, tag)
+ * are the renamed successors and the argument above holds for the
+ * bounded graph (its start tag, 0, is fixed by every renaming). */
 #include "sim/explore.h"
 #include "sim/livelock.h"
 #include "sim/symmetry.h"
@@ -147,22 +151,34 @@ static uint64_t intern(Ex *x, XXH128_hash_t h, int *fresh)
 	return x->n;
 }
 
-/* The visited-set key of world w: its hash, or under CPU symmetry the
- * hash of its canonical form. */
-static XXH128_hash_t key_hash(Ex *x, const uint8_t *w)
-{
-	if (!x->sym)
-		return XXH3_128bits(w, x->size);
-	sym_canon(x->sym, x->S, w, x->canon);
-	return XXH3_128bits(x->canon, x->size);
-}
-
 /* Under a preemption bound, w's tag: the word after its world, bits 0-7
  * the CPU that made the last choice + 1 (0: none, or an end state), the
  * bits above the preemptions used.  Hashed and stored with the world. */
 static uint64_t *tag_of(const Ex *x, uint8_t *w)
 {
 	return (uint64_t *)(void *)(w + x->wsize);
+}
+
+/* A tag with its last CPU renamed by perm (CPU c to perm[c]), as the
+ * world it goes with was. */
+static uint64_t rename_tag(uint64_t tag, const uint8_t *perm)
+{
+	int last = (int)(tag & 0xff) - 1;
+	return last < 0 ? tag : (tag & ~(uint64_t)0xff) | (uint64_t)(perm[last] + 1);
+}
+
+/* The visited-set key of world w (and its tag, under a preemption bound):
+ * its hash, or under CPU symmetry the hash of its canonical form, the
+ * tag's last CPU renamed with the world's CPUs. */
+static XXH128_hash_t key_hash(Ex *x, const uint8_t *w)
+{
+	uint8_t perm[MAX_CPUS];
+	if (!x->sym)
+		return XXH3_128bits(w, x->size);
+	sym_canon_perm(x->sym, x->S, w, x->canon, perm);
+	if (x->bound >= 0)
+		*tag_of(x, x->canon) = rename_tag(*tag_of(x, (uint8_t *)w), perm);
+	return XXH3_128bits(x->canon, x->size);
 }
 
 /* 1 if one of the nc choices ch is CPU c's. */
@@ -693,7 +709,7 @@ static int bound_hit(Ex *x, const ExploreOpts *o, ExploreResult *R, uint64_t eca
  * interchangeable, and R says why. */
 static void sym_setup(Ex *x, const ExploreOpts *o, Sym *y, ExploreResult *R, const uint8_t *w0)
 {
-	if (!o->symmetry || x->bound >= 0)
+	if (!o->symmetry)
 		return;
 	if (sym_init(y, x->S, w0) < 0)
 		oom();

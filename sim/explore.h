@@ -40,8 +40,8 @@ typedef struct ExploreOpts {
 	 * last choice still has one enabled; an IPI-taking choice is its
 	 * CPU's; the first choice, and a switch away from a CPU that is
 	 * blocked or done, are free).  The search is then exhaustive over
-	 * those schedules and R->stop = EX_PREEMPT (see explore.c).  Not with
-	 * symmetry. */
+	 * those schedules and R->stop = EX_PREEMPT (see explore.c).  With
+	 * symmetry too: the tag's CPU is renamed with the world's. */
 	int bound_preemptions;
 	int preemptions;
 } ExploreOpts;

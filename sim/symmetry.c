@@ -445,8 +445,13 @@ static void permute(const Sym *y, const Layout *L, const uint8_t *w, const uint8
 
 void sym_canon(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out)
 {
-	const Layout *L = &S->L;
 	uint8_t perm[MAX_CPUS];
+	sym_canon_perm(y, S, w, out, perm);
+}
+
+void sym_canon_perm(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out, uint8_t *perm)
+{
+	const Layout *L = &S->L;
 	int order[MAX_CPUS], slot[MAX_CPUS];
 	for (int c = 0; c < L->ncpu; c++) {
 		perm[c] = (uint8_t)c;

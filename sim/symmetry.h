@@ -55,6 +55,10 @@ void sym_free(Sym *y);
  * mean worlds that are permutations of each other, and it is never
  * executed, only hashed. */
 void sym_canon(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out);
+/* sym_canon, and the renaming it applied: CPU c's block went to CPU
+ * perm[c]'s (perm: MAX_CPUS bytes), for what the caller keeps beside the
+ * world that names a CPU (explore's preemption tag). */
+void sym_canon_perm(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out, uint8_t *perm);
 /* The classes as "CPU#1-4" / "CPU#1,3", joined by "; "; returns buf. */
 char *sym_format(const uint64_t *cls, int n, char *buf, size_t len);
 /* What explore --symmetry would find for P under dirty-bit model `model`

@@ -7,6 +7,7 @@
 #     search does not look for, aside);
 #   - --preemptions 2 reaches every outcome the full search reaches, and
 #     0 and 1 a subset of them, each a witness that replays;
+#   - with --symmetry: the same counts and witness lengths, fewer states;
 #   - the same bytes twice, and with -j1 and -j2; recorded as incomplete
 #     with its command; json says the mode.
 set -u
@@ -96,6 +97,44 @@ $(grep '; witness: ' "$tmp/w")
 EOF
 [ "$bad" -eq 0 ] && [ "$n" -gt 0 ] && say OK "preempt: the $n witnesses of --preemptions 0 replay to their outcomes" ||
 	say FAIL "preempt: $bad of $n witnesses of --preemptions 0 do not replay"
+
+# with CPU symmetry: the same bounded schedule counts, outcomes and
+# witness lengths in fewer states, and the witnesses replay
+TLBSIM_PATH="$(pwd)/scenarios/lib${TLBSIM_PATH:+:$TLBSIM_PATH}"
+export TLBSIM_PATH
+sh bench/gen_scaling.sh 4 "$tmp/n4.yaml"
+lens() {   # explore --brief output without the counts symmetry changes
+	awk '/^   symmetry: / { next }
+	/ PREEMPTION-BOUNDED: / { sub(/: [0-9]+ states, [0-9]+ transitions, /, ": "); sub(/, [0-9]+ end states, /, ", ") }
+	/; witness: / { i = index($0, "; witness: "); h = substr($0, 1, i - 1); sub(/ \([0-9]+ end states\)$/, "", h)
+		$0 = h "; witness of " split(substr($0, i + 11), t, " ") " choices" }
+	{ print }'
+}
+for g in "$tmp/n4.yaml" tests/scenarios/sym_flush.yaml tests/scenarios/sym_pinned.yaml; do
+	for k in 0 1; do
+		./tlbsim explore "$g" --no-db --brief --preemptions $k 2>"$tmp/e1" | lens >"$tmp/x1"
+		./tlbsim explore "$g" --no-db --brief --preemptions $k --symmetry 2>"$tmp/e2" >"$tmp/xs"
+		lens <"$tmp/xs" >"$tmp/x2"
+		s1=$(awk '/^explored / { s += $5 } END { print s + 0 }' "$tmp/e1")
+		s2=$(awk '/^explored / { s += $5 } END { print s + 0 }' "$tmp/e2")
+		bad=0
+		while IFS= read -r l; do
+			case "$l" in
+			"== "*) v=$(echo "$l" | awk '{ print $4 }') m=$(echo "$l" | awk '{ print $6 }')
+				vo=""; [ "$v" = - ] || vo="--variant $v" ;;
+			*"; witness: "*) o=$(echo "$l" | awk '{ print $1 }') w=$(echo "$l" | sed 's/.*; witness: //')
+				# shellcheck disable=SC2086
+				./tlbsim run "$g" $vo --model "$m" --no-db -q --schedule "$w" | grep -q "^outcomes: .*$o" || bad=$((bad + 1)) ;;
+			esac
+		done <"$tmp/xs"
+		if cmp -s "$tmp/x1" "$tmp/x2" && [ "$s2" -lt "$s1" ] && [ "$bad" -eq 0 ]; then
+			say OK "preempt: $(basename "$g") --preemptions $k --symmetry: the same counts and witness lengths, $s2 states for $s1; witnesses replay"
+		else
+			say FAIL "preempt: $(basename "$g") --preemptions $k --symmetry: $s2 states for $s1, $bad witnesses that do not replay"
+			diff "$tmp/x1" "$tmp/x2" | head -6 | sed 's/^/  | /'
+		fi
+	done
+done
 
 # deterministic: the same bytes twice, and with -j1 and -j2
 ./tlbsim compare scenarios --no-db -q --preemptions 1 -j1 >"$tmp/d1" 2>/dev/null

@@ -1,7 +1,8 @@
 /* tests/unit/test_symmetry.c: unit tests of a declared class of
  * interchangeable CPUs (machine.symmetric, sym_check in sim/symmetry.c):
  * which declarations compile, which test refuses the others, and that a
- * reduced search of a declared class counts the full search's schedules. */
+ * reduced search of a declared class counts the full search's schedules
+ * (and, under a preemption bound, the bounded search's). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -122,6 +123,18 @@ static void test_explore_declared(void **state)
 	assert_true(red.schedules == full.schedules);
 	assert_int_equal(red.reach, full.reach);
 	assert_int_equal(red.always, full.always);
+	explore_free(&full);
+	explore_free(&red);
+	/* under a preemption bound too: the same bounded schedules */
+	ExploreOpts b = { .max_states = 1000000, .bound_preemptions = 1, .preemptions = 1 };
+	assert_int_equal(explore(&S, &b, &full), 0);
+	b.symmetry = 1;
+	assert_int_equal(explore(&S, &b, &red), 0);
+	assert_int_equal(red.stop, EX_PREEMPT);
+	assert_true(red.nsym >= 1);
+	assert_true(red.states < full.states);
+	assert_true(red.schedules == full.schedules);
+	assert_int_equal(red.reach, full.reach);
 	explore_free(&full);
 	explore_free(&red);
 	sim_free(&S);
