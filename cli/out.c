@@ -319,11 +319,14 @@ void out_combo(FILE *out, const Combo *c, int brief, const RepView *v, int color
 		fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n   not exhaustive: the outcomes below were "
 		        "reached within the bound; the others are not known\n", R->end_states, R->max_depth);
 	} else if (R->stop != EX_DONE) {
-		fprintf(out, "   %sINCOMPLETE%s: %s stopped the search at %" PRIu64 " states (%" PRIu64 " transitions, "
+		char within[64] = "";
+		if (R->preemptions >= 0)
+			snprintf(within, sizeof within, " of the schedules within --preemptions %d", R->preemptions);
+		fprintf(out, "   %sINCOMPLETE%s: %s stopped the search%s at %" PRIu64 " states (%" PRIu64 " transitions, "
 		        "%" PRIu64 " end states, depth %d)\n   the outcomes below were reached, each with a shortest "
 		        "witness; the others are not known; schedules are not counted\n",
-		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "",
-		        explore_stop_option(R->stop), R->states, R->transitions, R->end_states, R->max_depth);
+		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "", explore_stop_option(R->stop), within,
+		        R->states, R->transitions, R->end_states, R->max_depth);
 	} else {
 		fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
 		out_schedules(out, R);

@@ -768,7 +768,7 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 		if (x.bound >= 0)
 			R->stop = EX_PREEMPT;
 	}
-	R->preemptions = x.bound >= 0 ? x.bound : 0;
+	R->preemptions = x.bound;
 	if (rc >= 0 && o->keep_ends)
 		keep_ends(&x, R);
 	R->states = x.n;

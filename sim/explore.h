@@ -115,7 +115,8 @@ typedef struct ExploreResult {
 	 * to an end state); reach, always (over the end states found) and the
 	 * witnesses (shortest within the bound) are those of an exhaustive
 	 * search of them.  Livelock is not looked for: a cycle the bound
-	 * leaves a CPU spinning in need not be one of the full search. */
+	 * leaves a CPU spinning in need not be one of the full search.
+	 * explore() sets it whatever stops it: -1 when there was no bound. */
 	int preemptions;
 	OutcomeStat out[MAX_OUTCOMES];
 	/* CPU symmetry (ExploreOpts.symmetry): with nsym > 0 the search was

@@ -172,3 +172,12 @@ if [ "$(sqlite3 "$tmp/p.db" 'SELECT complete FROM runs')" = 0 ] &&
 else
 	say FAIL "preempt: not recorded as an incomplete --preemptions run"
 fi
+
+# a bound of --max-states still stops a bounded search, and says both
+./tlbsim explore tests/data/forever.yaml --no-db --brief -q --max-states 1000 --preemptions 1 >"$tmp/o" 2>/dev/null
+rc=$?
+if [ $rc -eq 4 ] && grep -q '^   INCOMPLETE: --max-states stopped the search of the schedules within --preemptions 1 at 1001 states' "$tmp/o"; then
+	say OK "preempt: --max-states stops a bounded search: exit 4, INCOMPLETE names both"
+else
+	say FAIL "preempt: --max-states with --preemptions (exit $rc)"
+fi
