@@ -181,8 +181,11 @@ static int batch_cell(Combo *c, Program *P, const char *model, const Opts *o, FI
 {
 	Sim S;
 	char err[256];
-	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = o->symmetry,
-	                   .progress = prog, .progress_arg = arg, .keep_ends = o->states };
+	/* machine.symmetric asks for the reduction, --no-symmetry refuses it */
+	int sym = o->symmetry || (P->symmetric && !o->no_symmetry);
+	ExploreOpts eo = { .max_states = o->max_states, .max_bytes = o->max_memory << 20, .symmetry = sym,
+	                   .progress = prog, .progress_arg = arg, .keep_ends = o->states,
+	                   .bound_preemptions = o->preemptions >= 0, .preemptions = o->preemptions };
 	memset(c, 0, sizeof *c);
 	if (sim_init(&S, P, model, err, sizeof err) < 0) {
 		fprintf(msg, "tlbsim: %s\n", err);
@@ -211,10 +214,13 @@ static int batch_cell(Combo *c, Program *P, const char *model, const Opts *o, FI
 		fprintf(msg, "sampled %s %s %s: %" PRIu64 " schedules, %" PRIu64 " choices in %.3f s (%.0f choices/s)\n",
 		        P->name, P->variant ? P->variant : "-", model, c->R.random_runs, c->R.transitions, c->R.seconds,
 		        c->R.seconds > 0 ? (double)c->R.transitions / c->R.seconds : 0.0);
-	else if (!o->quiet)
-		fprintf(msg, "explored %s %s %s: %" PRIu64 " states, %" PRIu64 " transitions in %.3f s (%.0f states/s)\n",
+	char within[48] = "";
+	if (c->R.stop == EX_PREEMPT)
+		snprintf(within, sizeof within, ", the schedules within --preemptions %d", c->R.preemptions);
+	if (!o->quiet && !o->random)
+		fprintf(msg, "explored %s %s %s: %" PRIu64 " states, %" PRIu64 " transitions in %.3f s (%.0f states/s)%s\n",
 		        P->name, P->variant ? P->variant : "-", model, c->R.states, c->R.transitions, c->R.seconds,
-		        c->R.seconds > 0 ? (double)c->R.states / c->R.seconds : 0.0);
+		        c->R.seconds > 0 ? (double)c->R.states / c->R.seconds : 0.0, within);
 	return rc;
 }
 

@@ -25,6 +25,7 @@ const OptSpec cmd_check_spec = { "check",
 	CLI_HELP_INPUT
 	CLI_HELP_BOUNDS
 	CLI_HELP_RANDOM
+	CLI_HELP_PREEMPTIONS
 	CLI_HELP_JOBS
 	CLI_HELP_SHARD
 	"      --format F        text (default) or json: the explorations, the lines\n"
@@ -33,10 +34,11 @@ const OptSpec cmd_check_spec = { "check",
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
 	"                        interchangeable CPUs (recorded as such)\n"
+	CLI_HELP_NO_SYMMETRY
 	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry random pct seed jobs shard progress color quiet include-dir max-input", 1 };
+	"max-states max-memory format db no-db symmetry no-symmetry random pct preemptions seed jobs shard progress color quiet include-dir max-input", 1 };
 
 /* check judges everything: an outcome reached that no expect: entry of
  * the cell names fails, with the command that replays its witness,

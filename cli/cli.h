@@ -33,6 +33,14 @@ const char *cli_git(void);
 	"      --pct D           --random: PCT for bugs of depth D (1-16): random CPU\n" \
 	"                        priorities, the highest runs, D-1 random priority drops\n" \
 	"  -s, --seed S          --random: the seed (default 0); schedule i uses S + i\n"
+#define CLI_HELP_PREEMPTIONS \
+	"      --preemptions K   only the schedules with at most K preemptions (0-1000;\n" \
+	"                        a switch away from a CPU that could still run; from\n" \
+	"                        one blocked or done is free), all of them: outcomes\n" \
+	"                        found are marked not exhaustive; not with --random\n"
+#define CLI_HELP_NO_SYMMETRY \
+	"      --no-symmetry     the full search even for a scenario that declares\n" \
+	"                        machine.symmetric (which turns --symmetry on for it)\n"
 #define CLI_HELP_JOBS \
 	"  -j, --jobs N          explore N cells at once (default: the online CPUs, at\n" \
 	"                        most 64); the output is the same for every N\n"

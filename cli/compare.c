@@ -22,6 +22,7 @@ const OptSpec cmd_compare_spec = { "compare",
 	CLI_HELP_INPUT
 	CLI_HELP_BOUNDS
 	CLI_HELP_RANDOM
+	CLI_HELP_PREEMPTIONS
 	CLI_HELP_JOBS
 	CLI_HELP_SHARD
 	"      --format F        text (default: the matrix); json: one document with every\n"
@@ -31,9 +32,10 @@ const OptSpec cmd_compare_spec = { "compare",
 	"      --no-db           record nothing\n"
 	"      --symmetry        merge states that differ only by a renaming of\n"
 	"                        interchangeable CPUs (recorded as such)\n"
+	CLI_HELP_NO_SYMMETRY
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"max-states max-memory format db no-db symmetry random pct seed jobs shard progress quiet include-dir max-input", 1 };
+	"max-states max-memory format db no-db symmetry no-symmetry random pct preemptions seed jobs shard progress quiet include-dir max-input", 1 };
 
 static int compare_cmp_str(const void *a, const void *b)
 {

@@ -25,6 +25,7 @@ const OptSpec cmd_explore_spec = { "explore",
 	CLI_HELP_SHARD
 	"      --brief           the outcome lines only, no witness timelines\n"
 	CLI_HELP_RANDOM
+	CLI_HELP_PREEMPTIONS
 	"      --states          also list every distinct end state: its outcomes, a\n"
 	"                        shortest schedule to it, its PTEs, pages and variables\n"
 	"                        (json: end_state_list; herd: a State line each)\n"
@@ -39,10 +40,11 @@ const OptSpec cmd_explore_spec = { "explore",
 	"                        interchangeable CPUs (recorded as such): the same outcomes,\n"
 	"                        schedule counts and witness lengths, fewer states\n"
 	"                        (counted over the reduced graph)\n"
+	CLI_HELP_NO_SYMMETRY
 	CLI_HELP_COLOR
 	CLI_HELP_PROGRESS
 	"  -h, --help            this text\n",
-	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry jobs shard progress color states random pct seed quiet include-dir max-input", 1 };
+	"variant model max-states max-memory brief width cpus timeline format html db no-db symmetry no-symmetry jobs shard progress color states random pct preemptions seed quiet include-dir max-input", 1 };
 
 int cmd_explore(int argc, char **argv)
 {

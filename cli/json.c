@@ -70,7 +70,7 @@ static void json_outcome(FILE *out, const Combo *c, int k)
 	fputs("{", out);
 	json_key_str(out, "name", c->P->outcomes[k].name);
 	fprintf(out, ", \"observed\": \"%s\"", judge_observed(R, k));
-	if (R->stop == EX_RANDOM)
+	if (R->stop == EX_RANDOM || (R->stop == EX_PREEMPT && !os->unbounded))
 		fprintf(out, ", \"schedules\": %" PRIu64, os->schedules);
 	else if (R->stop != EX_DONE)
 		fputs(", \"schedules\": null", out);
@@ -146,18 +146,21 @@ static void json_combo(FILE *out, const Combo *c)
 	fprintf(out, ", \"hash\": \"%s\", \"states\": %" PRIu64 ", \"transitions\": %" PRIu64
 	        ", \"end_states\": %" PRIu64 ", \"longest_witness_path\": %d, \"schedules\": ",
 	        P->hash, R->states, R->transitions, R->end_states, R->max_depth);
-	if (R->schedules_unbounded || R->stop != EX_DONE)
+	int counted = R->stop == EX_DONE || R->stop == EX_PREEMPT;   /* exactly, within the bound */
+	if (R->schedules_unbounded || !counted)
 		fputs("null", out);
 	else
 		fprintf(out, "%" PRIu64, R->schedules);
 	fprintf(out, ", \"schedules_end\": \"%s\", \"complete\": %s, \"stopped_by\": ",
-	        R->stop != EX_DONE ? "not known" : R->schedules_unbounded ? "unbounded" :
+	        !counted ? "not known" : R->schedules_unbounded ? "unbounded" :
 	        R->schedules_cyclic ? "some never end" : "all end", R->stop == EX_DONE ? "true" : "false");
 	json_key_str(out, NULL, R->stop == EX_DONE ? NULL : explore_stop_option(R->stop));
 	if (R->stop == EX_RANDOM)
 		fprintf(out, ", \"random\": {\"runs\": %" PRIu64 ", \"seed\": %" PRIu64 ", \"pct\": %d, \"ended\": %" PRIu64
 		        ", \"unended\": %" PRIu64 "}", R->random_runs, R->random_seed, R->random_pct, R->schedules,
 		        R->random_unended);
+	if (R->stop == EX_PREEMPT)
+		fprintf(out, ", \"preemptions\": %d", R->preemptions);
 	fputs(", \"outcomes\": [", out);
 	for (int k = 0, n = 0; k < P->noutcomes; k++)
 		if (R->out[k].witness) {

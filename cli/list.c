@@ -7,7 +7,9 @@
 
 const OptSpec cmd_list_spec = { "list",
 	"usage: tlbsim list [options] FILE\n\n"
-	"Prints the compiled step program, one step per line with its source line.\n"
+	"Prints the compiled step program, one step per line with its source line,\n"
+	"then the CPUs machine.symmetric declares interchangeable (if it does) and\n"
+	"those explore --symmetry finds (symmetry: CPU#1-3 interchangeable, or none).\n"
 	"A scenario whose machine.arch lists several architectures is compiled for\n"
 	"each, each program under a line '== machine.arch NAME'.\n"
 	"FILE '-' reads the scenario from standard input.\n\n"
@@ -17,12 +19,16 @@ const OptSpec cmd_list_spec = { "list",
 	"  -h, --help            this text\n",
 	"variant include-dir max-input", 1 };
 
-/* list's last line(s): the CPUs explore --symmetry would find
- * interchangeable, once if every model of the scenario gives the same. */
+/* list's last line(s): the CPUs the scenario declares interchangeable
+ * (machine.symmetric), then those explore --symmetry would find, once if
+ * every model of the scenario gives the same. */
 static void list_symmetry(const Program *P)
 {
 	char first[600], buf[512];
 	int same = 1;
+	if (P->symmetric)
+		printf("symmetric (machine.symmetric): %s: explore, check and compare reduce by CPU symmetry unless "
+		       "--no-symmetry\n", sym_format(&P->symmetric, 1, buf, sizeof buf));
 	for (int m = 0; m < P->nmodels; m++) {
 		const char *d = sym_describe(P, P->models[m], buf, sizeof buf);
 		if (m == 0)

@@ -41,9 +41,11 @@ static const OptDef opt_defs[] = {
 	{ "from", 0, STR(from) }, { "to", 0, STR(to) }, { "against", 0, STR(against) },
 	{ "scenario", 0, STR(scenario) }, { "html", 0, STR(html) }, { "brief", 0, FLAG(brief) },
 	{ "markdown", 0, FLAG(markdown) }, { "run", 0, FLAG(run_id) }, { "symmetry", 0, FLAG(symmetry) },
+	{ "no-symmetry", 0, FLAG(no_symmetry) },
 	{ "progress", 0, FLAG(progress) }, { "color", 0, STR(color) },
 	{ "states", 0, FLAG(states) }, { "shard", 0, STR(shard) }, { "jobs", 'j', OK_INT, offsetof(Opts, jobs) },
 	{ "random", 0, OK_U64, offsetof(Opts, random) }, { "pct", 0, OK_INT, offsetof(Opts, pct) },
+	{ "preemptions", 0, STR(preempt_arg) },
 	{ "format", 0, STR(format) }, { "max-states", 0, OK_U64, offsetof(Opts, max_states) },
 	{ "max-memory", 0, OK_U64, offsetof(Opts, max_memory) }, { "limit", 0, OK_INT, offsetof(Opts, limit) },
 	{ "include-dir", 'I', OK_DIR, 0 }, { "max-input", 0, OK_U64, offsetof(Opts, max_input) },
@@ -370,6 +372,21 @@ static int opt_shard(Opts *o)
 	return -1;
 }
 
+/* --preemptions K: K decimal, 0 to 1000; not with --random (which
+ * samples). */
+static int opt_preemptions(Opts *o)
+{
+	const char *s = o->preempt_arg;
+	char *end;
+	long k = *s >= '0' && *s <= '9' ? strtol(s, &end, 10) : -1;
+	if (k < 0 || *end || k > 1000)
+		return opt_fail(o->cmd, "--preemptions expects a number of preemptions from 0 to 1000, got '%s'", s);
+	if (o->random)
+		return opt_fail(o->cmd, "--preemptions bounds an exhaustive search: it cannot be combined with --random%s", "");
+	o->preemptions = (int)k;
+	return -1;
+}
+
 int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 {
 	OptTable t;
@@ -381,6 +398,7 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 	o->max_states = 50000000;
 	o->max_memory = opt_half_memory();
 	o->max_input = YFILE_MAX_INPUT >> 20;
+	o->preemptions = -1;
 	opt_table(spec, &t);
 	/* getopt wants argv[0] to be the program: the command name is */
 	char **av = argv - 1;
@@ -404,6 +422,8 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 		rc = opt_fail(spec->cmd, "--db and --no-db cannot both be given%s", "");
 	if (rc < 0 && o->shard)
 		rc = opt_shard(o);
+	if (rc < 0 && o->preempt_arg)
+		rc = opt_preemptions(o);
 	if (rc < 0 && seen[opt_def_named("jobs", 4)] && (o->jobs < 1 || o->jobs > 1024))
 		rc = opt_fail(spec->cmd, "--jobs expects a number of threads from 1 to 1024, got %d", o->jobs);
 	if (rc < 0 && seen[opt_def_named("random", 6)] && (o->random < 1 || o->random > 1000000000))
@@ -415,6 +435,8 @@ int opt_parse(const OptSpec *spec, int argc, char **argv, Opts *o)
 		rc = opt_fail(spec->cmd, "--seed is for --random (an exhaustive search has no randomness)%s", "");
 	if (rc < 0 && o->pct && !o->random)
 		rc = opt_fail(spec->cmd, "--pct needs --random N (PCT samples N schedules)%s", "");
+	if (rc < 0 && o->symmetry && o->no_symmetry)
+		rc = opt_fail(spec->cmd, "--symmetry and --no-symmetry cannot both be given%s", "");
 	if (rc < 0 && o->random && (o->symmetry || o->states))
 		rc = opt_fail(spec->cmd, "--random samples schedules: it takes no %s", o->symmetry ? "--symmetry" : "--states");
 	if (rc < 0 && !o->jobs) {

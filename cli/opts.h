@@ -28,11 +28,14 @@ typedef struct Opts {
 	char *input_words;           /* " -I DIR ... --max-input N" as given (shell-quoted), or "" */
 	int no_db, brief, markdown, limit, run_id, quiet;
 	int symmetry;                /* --symmetry: explore keyed by CPU symmetry */
+	int no_symmetry;             /* --no-symmetry: not even where machine.symmetric asks */
 	int progress;                /* --progress: the progress line even off a terminal or with -q */
 	const char *color;           /* --color WHEN: auto (NULL), always, never */
 	int states;                  /* --states: list the distinct end states */
 	uint64_t random;             /* --random N: sample N random schedules (0: exhaustive) */
 	int pct;                     /* --pct D: with --random, PCT of bug depth D (0: uniform) */
+	const char *preempt_arg;     /* --preemptions K, parsed into: */
+	int preemptions;             /* the bound K (0 to 1000), -1: none */
 	int jobs;                    /* -j, --jobs N: explorations at once (default: the online CPUs, at most 64) */
 	const char *shard;           /* --shard I/N, parsed into: */
 	int shard_i, shard_n;        /* this shard (1-based) of shard_n; 0: no sharding */

@@ -200,12 +200,15 @@ static const char *out_count(uint64_t n, char *buf, size_t len)
 }
 
 /* The header's count of complete schedules: exact, exact for the
- * schedules that end while others never do (livelock), or unbounded. */
+ * schedules that end while others never do (livelock, or under a
+ * preemption bound a CPU left spinning), or unbounded. */
 static void out_schedules(FILE *out, const ExploreResult *R)
 {
 	char buf[32];
 	if (R->schedules_unbounded)
 		fprintf(out, "unboundedly many schedules (a CPU can go round a cycle any number of times and still end)");
+	else if (R->schedules_cyclic && R->stop == EX_PREEMPT)
+		fprintf(out, "%s schedules that end (the others never do within the bound)", out_count(R->schedules, buf, sizeof buf));
 	else if (R->schedules_cyclic)
 		fprintf(out, "%s schedules that end (the others never do: livelock)", out_count(R->schedules, buf, sizeof buf));
 	else
@@ -224,6 +227,11 @@ static void out_outcome_line(FILE *out, const Combo *c, int k, int color)
 	if (R->stop == EX_RANDOM)
 		fprintf(out, " in %" PRIu64 " of %" PRIu64 " sampled schedules (%" PRIu64 " end states); shortest witness "
 		        "found: %s\n", os->schedules, R->schedules, os->end_states, s);
+	else if (R->stop == EX_PREEMPT)
+		fprintf(out, " in %s of %s schedules with at most %d preemption%s (%" PRIu64 " end states); witness: %s\n",
+		        os->unbounded ? "unboundedly many" : out_count(os->schedules, n1, sizeof n1),
+		        R->schedules_unbounded ? "unboundedly many" : out_count(R->schedules, n2, sizeof n2),
+		        R->preemptions, R->preemptions == 1 ? "" : "s", os->end_states, s);
 	else if (R->stop != EX_DONE)
 		fprintf(out, " in %" PRIu64 " end states so far; witness: %s\n", os->end_states, s);
 	else if (k == OUT_LIVELOCK)
@@ -267,7 +275,8 @@ static void out_end_states(FILE *out, const Combo *c)
 	const ExploreResult *R = &c->R;
 	if (!R->ends)
 		return;
-	fprintf(out, "   end states: %" PRIu64 "%s\n", R->nends, R->stop != EX_DONE ? " so far" : "");
+	fprintf(out, "   end states: %" PRIu64 "%s\n", R->nends,
+	        R->stop == EX_PREEMPT ? " within the bound" : R->stop != EX_DONE ? " so far" : "");
 	for (uint64_t k = 0; k < R->nends; k++) {
 		const EndStateInfo *e = &R->ends[k];
 		char names[512], *s = out_sched(e->path, e->len), *st = out_end_state(c->P, c->model, e);
@@ -302,12 +311,22 @@ void out_combo(FILE *out, const Combo *c, int brief, const RepView *v, int color
 		        "longest %d\n   not exhaustive: the outcomes below were reached; the others are not known\n",
 		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "", R->random_runs, R->random_runs, pct,
 		        R->random_seed, R->schedules, R->end_states, R->random_unended, EX_DEPTH_LIMIT, R->max_depth);
+	} else if (R->stop == EX_PREEMPT) {
+		fprintf(out, "   %sPREEMPTION-BOUNDED%s: the schedules with at most %d preemption%s (--preemptions %d): "
+		        "%" PRIu64 " states, %" PRIu64 " transitions, ", out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "",
+		        R->preemptions, R->preemptions == 1 ? "" : "s", R->preemptions, R->states, R->transitions);
+		out_schedules(out, R);
+		fprintf(out, ", %" PRIu64 " end states, longest witness path %d\n   not exhaustive: the outcomes below were "
+		        "reached within the bound; the others are not known\n", R->end_states, R->max_depth);
 	} else if (R->stop != EX_DONE) {
-		fprintf(out, "   %sINCOMPLETE%s: %s stopped the search at %" PRIu64 " states (%" PRIu64 " transitions, "
+		char within[64] = "";
+		if (R->preemptions >= 0)
+			snprintf(within, sizeof within, " of the schedules within --preemptions %d", R->preemptions);
+		fprintf(out, "   %sINCOMPLETE%s: %s stopped the search%s at %" PRIu64 " states (%" PRIu64 " transitions, "
 		        "%" PRIu64 " end states, depth %d)\n   the outcomes below were reached, each with a shortest "
 		        "witness; the others are not known; schedules are not counted\n",
-		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "",
-		        explore_stop_option(R->stop), R->states, R->transitions, R->end_states, R->max_depth);
+		        out_sgr(color, OUT_YELLOW, on, sizeof on), color ? off : "", explore_stop_option(R->stop), within,
+		        R->states, R->transitions, R->end_states, R->max_depth);
 	} else {
 		fprintf(out, "   %" PRIu64 " states, %" PRIu64 " transitions, ", R->states, R->transitions);
 		out_schedules(out, R);

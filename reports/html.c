@@ -615,8 +615,9 @@ static void run_prov(FILE *out, const HtmlDoc *d, int k)
 	prov_u64(out, "states", r->states);
 	prov_u64(out, "transitions", r->transitions);
 	if (r->incomplete)
-		prov_row(out, "search", "incomplete: a bound (--max-states, --max-memory) stopped it; the outcomes "
-		         "below were reached, the others are not known");
+		prov_row(out, "search", "incomplete: a bound (--max-states, --max-memory) stopped it, or it sampled "
+		         "schedules (--random) or bounded their preemptions (--preemptions: see the command); the "
+		         "outcomes below were reached, the others are not known");
 	if (r->incomplete)
 		prov_row(out, "schedules", "not counted");
 	else if (r->schedules_cyclic)

@@ -214,7 +214,8 @@ void rep_matrix_print(FILE *out, const MatrixCell *cells, int n)
 	for (int i = 0; i < n; i++)
 		if (cells[i].incomplete) {
 			fputs("\n(incomplete): a bound (--max-states, --max-memory) stopped the search, or it sampled "
-			      "schedules (--random): the outcomes shown were reached, the others are not known\n", out);
+			      "schedules (--random) or bounded their preemptions (--preemptions): the outcomes shown were "
+			      "reached, the others are not known\n", out);
 			break;
 		}
 }

@@ -8,6 +8,7 @@
 #include "scenarios/compileInt.h"
 #include "cpus/dirty.h"
 #include "mmu/mem.h"
+#include "sim/symmetry.h"
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -1102,6 +1103,28 @@ static int compile_all(Cx *cx, const char *variant)
 	return 0;
 }
 
+/* machine.symmetric on the finished program (steps and procedures
+ * copied out of cx: it sees what the explorer runs): refused at the item
+ * of the first CPU not interchangeable with the list's lowest under some
+ * model of machine.models, naming the field that differs (sym_check);
+ * "under model M" when it holds under the models before M. */
+static int check_symmetric(Cx *cx)
+{
+	Program *P = cx->P;
+	const YNode *n = ynode_get(ynode_get(cx->set.files[0].root, "machine"), "symmetric");
+	char why[256];
+	for (int m = 0; m < P->nmodels && P->symmetric; m++) {
+		int bad = sym_check(P, P->models[m], P->symmetric, why, sizeof why);
+		if (bad == -2)
+			return cx_err(cx, n, 0, "machine.symmetric: %s", why);
+		for (int i = 0; bad >= 0 && i < n->n; i++)
+			if ((uint64_t)bad == strtoull(n->items[i]->str, NULL, 0))
+				return cx_err(cx, n->items[i], 0, "machine.symmetric: %s%s%s", why, m ? " under model " : "",
+				              m ? P->models[m] : "");
+	}
+	return 0;
+}
+
 Program *scn_compile(const char *path, const char *variant, const ScnSource *src,
                      char *err, size_t errlen)
 {
@@ -1135,6 +1158,7 @@ Program *scn_compile_arch(const char *path, const char *variant, const char *arc
 		P->procs = prog_alloc(P, sizeof(Proc) * (size_t)(cx.nprocs + 1));
 		memcpy(P->procs, cx.procs, sizeof(Proc) * (size_t)cx.nprocs);
 		P->nprocs = cx.nprocs;
+		rc = check_symmetric(&cx);
 	}
 	free(cx.steps);
 	free(cx.procs);

@@ -239,9 +239,30 @@ static int default_models(Program *P)
 	return 0;
 }
 
+/* machine.symmetric: [c, ...]: two or more distinct CPUs into
+ * P->symmetric.  Whether they are interchangeable is checked on the
+ * finished program (cx_check_symmetric). */
+static int machine_symmetric(Cx *cx, const YNode *v)
+{
+	Program *P = cx->P;
+	if (cx_want(cx, v, YN_SEQ, "machine.symmetric"))
+		return -1;
+	if (v->n < 2)
+		return cx_err(cx, v, 0, "machine.symmetric: list at least two CPUs");
+	for (int i = 0; i < v->n; i++) {
+		int c;
+		if (cx_int(cx, v->items[i], "machine.symmetric", 0, P->ncpu - 1, &c))
+			return -1;
+		if (P->symmetric >> c & 1)
+			return cx_err(cx, v->items[i], 0, "machine.symmetric: CPU#%d listed twice", c);
+		P->symmetric |= 1ull << c;
+	}
+	return 0;
+}
+
 static int machine(Cx *cx, const YNode *n)
 {
-	static const char *const keys[] = { "cpus", "tlb_entries", "arch", "models", "cost", "swap", NULL };
+	static const char *const keys[] = { "cpus", "tlb_entries", "arch", "models", "cost", "swap", "symmetric", NULL };
 	Program *P = cx->P;
 	P->cost = (CostModel){ 1, 1, 30, 20, 4, 10, 40, 100, 400, 200, 1000, 20 };
 	P->tlb_size = 8;
@@ -257,6 +278,8 @@ static int machine(Cx *cx, const YNode *n)
 	if ((v = ynode_get(n, "swap")) && cx_int(cx, v, "machine.swap", 0, 64, &P->nswap))
 		return -1;
 	if ((v = ynode_get(n, "cost")) && cost_model(cx, v))
+		return -1;
+	if ((v = ynode_get(n, "symmetric")) && machine_symmetric(cx, v))
 		return -1;
 	if (machine_arch(cx, ynode_get(n, "arch")))
 		return -1;

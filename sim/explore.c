@@ -23,7 +23,25 @@
  * is fixed by every renaming (sym_init), so the reachable worlds are
  * closed under them and count_paths sums what the full search would.
  * States, transitions and end states count the reduced graph's orbits.
- * The argument in full: docs/architecture.md, "CPU symmetry". */
+ * The argument in full: docs/architecture.md, "CPU symmetry".
+ *
+ * Preemption bounding (ExploreOpts.bound_preemptions).  A state is a
+ * world and a tag (tag_of): the CPU that made the last choice and the
+ * preemptions used so far.  A choice that would use more than the bound
+ * is not taken; every other is, so the graph searched is exactly the
+ * schedules within the bound, each a path of it (the tag is a function
+ * of the path), and BFS, the visited set, path counting and witnesses
+ * work on it unchanged: the same world reached with other tags is
+ * another state (up to ncpu x (bound + 1) of them per world, the cost of
+ * being exact), and reached again with the same tag is merged as ever.
+ * The tag keeps only what the bound depends on: end states get tag 0
+ * (nothing follows them), so they are counted once per world, and a
+ * state whose last CPU has no choice left forgets it (any next choice is
+ * free).  Under CPU symmetry too: the key's canonical form renames the
+ * tag's last CPU with the world's CPUs (rename_tag), and the rule for a
+ * preemption names no CPU, so the successors of a renamed (world, tag)
+ * are the renamed successors and the argument above holds for the
+ * bounded graph (its start tag, 0, is fixed by every renaming). */
 #include "sim/explore.h"
 #include "sim/livelock.h"
 #include "sim/symmetry.h"
@@ -64,6 +82,9 @@ typedef struct Ex {
 	uint64_t *packed; size_t plen;      /* the last state packed */
 	EndState *ends; uint64_t nend, endcap;
 	Sym *sym;                    /* CPU symmetry, NULL: none */
+	size_t wsize;                /* bytes of a world (S->L.size); size is
+	                                wsize + 8 under a preemption bound */
+	int bound;                   /* the preemption bound, -1: none */
 	uint8_t *canon;              /* the canonical form being hashed */
 	uint64_t qbytes;             /* bytes the live frontier chunks hold */
 } Ex;
@@ -130,14 +151,69 @@ static uint64_t intern(Ex *x, XXH128_hash_t h, int *fresh)
 	return x->n;
 }
 
-/* The visited-set key of world w: its hash, or under CPU symmetry the
- * hash of its canonical form. */
+/* Under a preemption bound, w's tag: the word after its world, bits 0-7
+ * the CPU that made the last choice + 1 (0: none, or an end state), the
+ * bits above the preemptions used.  Hashed and stored with the world. */
+static uint64_t *tag_of(const Ex *x, uint8_t *w)
+{
+	return (uint64_t *)(void *)(w + x->wsize);
+}
+
+/* A tag with its last CPU renamed by perm (CPU c to perm[c]), as the
+ * world it goes with was. */
+static uint64_t rename_tag(uint64_t tag, const uint8_t *perm)
+{
+	int last = (int)(tag & 0xff) - 1;
+	return last < 0 ? tag : (tag & ~(uint64_t)0xff) | (uint64_t)(perm[last] + 1);
+}
+
+/* The visited-set key of world w (and its tag, under a preemption bound):
+ * its hash, or under CPU symmetry the hash of its canonical form, the
+ * tag's last CPU renamed with the world's CPUs. */
 static XXH128_hash_t key_hash(Ex *x, const uint8_t *w)
 {
+	uint8_t perm[MAX_CPUS];
 	if (!x->sym)
 		return XXH3_128bits(w, x->size);
-	sym_canon(x->sym, x->S, w, x->canon);
+	sym_canon_perm(x->sym, x->S, w, x->canon, perm);
+	if (x->bound >= 0)
+		*tag_of(x, x->canon) = rename_tag(*tag_of(x, (uint8_t *)w), perm);
 	return XXH3_128bits(x->canon, x->size);
+}
+
+/* 1 if one of the nc choices ch is CPU c's. */
+static int cpu_enabled(const Choice *ch, int nc, int c)
+{
+	for (int k = 0; k < nc; k++)
+		if (CH_CPU(ch[k]) == c)
+			return 1;
+	return 0;
+}
+
+/* Under a preemption bound: 1 if choice ch[k] of world w (choices ch[0..nc))
+ * keeps within it, its successor's tag into *tag; 0 if it would be one
+ * preemption too many.  Moving to another CPU is a preemption when the
+ * CPU that made the last choice has one enabled. */
+static int within_bound(const Ex *x, uint8_t *w, const Choice *ch, int nc, int k, uint64_t *tag)
+{
+	uint64_t old = *tag_of(x, w), used = old >> 8;
+	int last = (int)(old & 0xff) - 1, c = CH_CPU(ch[k]);
+	if (last >= 0 && c != last && cpu_enabled(ch, nc, last))
+		used++;
+	*tag = (uint64_t)(c + 1) | used << 8;
+	return used <= (uint64_t)x->bound;
+}
+
+/* The tag of successor t, given the one within_bound made: 0 for an end
+ * state, and no last CPU when the CPU that ran has no choice left in t
+ * (the next choice is free whoever makes it): states that differ only
+ * there are one.  next: scratch for MAX_CHOICES choices. */
+static uint64_t successor_tag(const Ex *x, uint8_t *t, uint64_t tag, Choice *next)
+{
+	int nc = sim_enabled(x->S, t, next);
+	if (nc == 0)
+		return 0;
+	return cpu_enabled(next, nc, (int)(tag & 0xff) - 1) ? tag : tag & ~(uint64_t)0xff;
 }
 
 /* Packs n words: groups of a header (zero words << 32 | literal words)
@@ -271,8 +347,10 @@ static void end_state(Ex *x, ExploreResult *R, uint64_t i, uint32_t mask)
 static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *w, uint8_t *tmp)
 {
 	Sim *S = x->S;
-	Choice ch[MAX_CHOICES];
+	Choice ch[MAX_CHOICES], next[MAX_CHOICES];
 	XXH128_hash_t h[MAX_CHOICES];
+	uint64_t tag[MAX_CHOICES];
+	int keep[MAX_CHOICES], kept = 0;
 	load_state(x, i, w);
 	int nc = sim_enabled(S, w, ch);
 	x->estart[i] = x->ne;
@@ -284,14 +362,21 @@ static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *w, uint8_t *tmp)
 	}
 	for (int k = 0; k < nc; k++) {
 		uint8_t *t = tmp + (size_t)k * x->size;
+		kept += keep[k] = x->bound < 0 || within_bound(x, w, ch, nc, k, &tag[k]);
+		if (!keep[k])
+			continue;
 		memcpy(t, w, x->size);
 		if (sim_apply(S, t, ch[k]) < 0)
 			return -1;
+		if (x->bound >= 0)
+			*tag_of(x, t) = successor_tag(x, t, tag[k], next);
 		h[k] = key_hash(x, t);
 		__builtin_prefetch(&x->tab[h[k].low64 & (x->tcap - 1)]);
 	}
 	for (int k = 0; k < nc; k++) {
 		int fresh;
+		if (!keep[k])
+			continue;
 		uint64_t j = intern(x, h[k], &fresh);
 		if (fresh) {
 			uint16_t d = x->node[i].depth;  /* < EX_MAX_DEPTH: bound_hit stops before */
@@ -301,7 +386,7 @@ static int expand(Ex *x, ExploreResult *R, uint64_t i, uint8_t *w, uint8_t *tmp)
 		x->edge = grow(x->edge, &x->ecap, x->ne + 1, sizeof *x->edge);
 		x->edge[x->ne++] = (uint32_t)j;
 	}
-	R->transitions += (uint64_t)nc;
+	R->transitions += (uint64_t)kept;
 	return 0;
 }
 
@@ -361,9 +446,11 @@ static void count_paths(Ex *x, ExploreResult *R)
 /* The initial world into w: the one given, or sim_start's. */
 static int start_world(Ex *x, uint8_t *w)
 {
+	if (x->bound >= 0)
+		*tag_of(x, w) = 0;
 	if (!x->start)
 		return sim_start(x->S, w);
-	memcpy(w, x->start, x->size);
+	memcpy(w, x->start, x->wsize);
 	return 0;
 }
 
@@ -638,7 +725,8 @@ static void sym_setup(Ex *x, const ExploreOpts *o, Sym *y, ExploreResult *R, con
 
 int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 {
-	Ex x = { .S = S, .start = o->start, .size = S->L.size };
+	Ex x = { .S = S, .start = o->start, .wsize = S->L.size, .bound = o->bound_preemptions ? o->preemptions : -1 };
+	x.size = x.wsize + (x.bound >= 0 ? 8 : 0);
 	struct timespec t0;
 	uint8_t *tmp = malloc(x.size * MAX_CHOICES), *cur = malloc(x.size);
 	x.packed = malloc(sizeof *x.packed * (x.size / 8 + x.size / 16 + 2));
@@ -675,9 +763,12 @@ int explore(Sim *S, const ExploreOpts *o, ExploreResult *R)
 		x.estart[x.n] = x.ne;
 		R->max_depth = x.node[x.n - 1].depth;
 		count_paths(&x, R);
-		if (R->schedules_cyclic)
+		if (R->schedules_cyclic && x.bound < 0)
 			rc = livelock(&x, R);
+		if (x.bound >= 0)
+			R->stop = EX_PREEMPT;
 	}
+	R->preemptions = x.bound;
 	if (rc >= 0 && o->keep_ends)
 		keep_ends(&x, R);
 	R->states = x.n;
@@ -701,5 +792,6 @@ void explore_free(ExploreResult *R)
 const char *explore_stop_option(ExploreStop stop)
 {
 	return stop == EX_MAX_STATES ? "--max-states" : stop == EX_MAX_MEMORY ? "--max-memory" :
-	       stop == EX_MAX_DEPTH ? "max-depth" : stop == EX_RANDOM ? "--random" : "";
+	       stop == EX_MAX_DEPTH ? "max-depth" : stop == EX_RANDOM ? "--random" :
+	       stop == EX_PREEMPT ? "--preemptions" : "";
 }

@@ -34,6 +34,16 @@ typedef struct ExploreOpts {
 	void (*progress)(void *arg, const ExploreProgress *p);
 	void *progress_arg;
 	int keep_ends;           /* fill R->ends (--states) */
+	/* Preemption bounding (CHESS, Musuvathi and Qadeer 2007): with
+	 * bound_preemptions, only the schedules with at most `preemptions`
+	 * preemptions (a choice of another CPU while the CPU that made the
+	 * last choice still has one enabled; an IPI-taking choice is its
+	 * CPU's; the first choice, and a switch away from a CPU that is
+	 * blocked or done, are free).  The search is then exhaustive over
+	 * those schedules and R->stop = EX_PREEMPT (see explore.c).  With
+	 * symmetry too: the tag's CPU is renamed with the world's. */
+	int bound_preemptions;
+	int preemptions;
 } ExploreOpts;
 
 /* A distinct end state: its outcomes and a shortest schedule to it. */
@@ -60,7 +70,10 @@ typedef struct OutcomeStat {
  * state graph keeps depths in 16 bits; past that a witness could not be
  * rebuilt). */
 typedef enum ExploreStop { EX_DONE, EX_MAX_STATES, EX_MAX_MEMORY, EX_MAX_DEPTH,
-	EX_RANDOM                /* not a bound: a random search (explore_random) */
+	EX_RANDOM,               /* not a bound: a random search (explore_random) */
+	EX_PREEMPT               /* not a bound: every schedule with at most
+	                            ExploreOpts.preemptions preemptions was
+	                            explored, and only those */
 } ExploreStop;
 #define EX_DEPTH_LIMIT 65535
 
@@ -94,6 +107,17 @@ typedef struct ExploreResult {
 	 * not end within EX_DEPTH_LIMIT choices. */
 	uint64_t random_runs, random_seed, random_unended;
 	int random_pct;          /* its PCT depth, 0: uniform */
+	/* A preemption-bounded search (stop == EX_PREEMPT): its bound.  Every
+	 * count but schedules is over the bounded graph's states (a world with
+	 * the CPU that ran last and the preemptions used, end states merged
+	 * whatever those); schedules, per outcome too, count exactly the
+	 * complete schedules within the bound (unbounded when a cycle leads
+	 * to an end state); reach, always (over the end states found) and the
+	 * witnesses (shortest within the bound) are those of an exhaustive
+	 * search of them.  Livelock is not looked for: a cycle the bound
+	 * leaves a CPU spinning in need not be one of the full search.
+	 * explore() sets it whatever stops it: -1 when there was no bound. */
+	int preemptions;
 	OutcomeStat out[MAX_OUTCOMES];
 	/* CPU symmetry (ExploreOpts.symmetry): with nsym > 0 the search was
 	 * reduced, one state per orbit, and states, transitions, end states,
@@ -113,7 +137,8 @@ typedef struct ExploreResult {
 int explore(Sim *S, const ExploreOpts *o, ExploreResult *R);
 void explore_free(ExploreResult *R);
 /* The option whose bound stopped a search ("--max-states", "--max-memory";
- * "max-depth", which no option sets), "" if none. */
+ * "max-depth", which no option sets), or that made it partial
+ * ("--random", "--preemptions"), "" if none. */
 const char *explore_stop_option(ExploreStop stop);
 
 #endif

@@ -236,6 +236,10 @@ typedef struct Program {
 	VmaDesc *vmas; int nvmas;
 	const char **mms; int nmms;
 	uint64_t *cpumask;                    /* per mm: mm_cpumask override, 0: derived */
+	uint64_t symmetric;                   /* machine.symmetric: CPUs the scenario declares
+	                                         interchangeable (a bitmask, 0: none); checked
+	                                         by the compiler, and explore then reduces by
+	                                         CPU symmetry unless --no-symmetry */
 	FileDesc *filesys; int nfilesys; int nslots;
 	PageDesc *pages; int npages;          /* pfn = index + 1 */
 	LockDesc *locks; int nlocks;

@@ -155,8 +155,8 @@ static int setup(Sym *y, const Sim *S)
 	y->keylen = sizeof(CpuState) + sizeof(FrameState) * (size_t)L->depth + sizeof(uint64_t) * (size_t)L->stack +
 	            sizeof(TlbEntry) * (size_t)L->tlb_size + (L->nflush ? sizeof(FlushState) : 0) + 4 * (size_t)y->ncls + 16 +
 	            (size_t)L->nlocks + (size_t)L->npages + 2 * (size_t)L->nfiles + 2 * (size_t)L->nmms;
-	/* every key 8-aligned (make_key writes a FrameState at its start +
-	 * sizeof(CpuState)); the padding stays zero, so memcmp sees none */
+	/* each key 8-byte aligned (make_key writes a CpuState and FrameStates
+	 * at its start); the padding, never written, stays zero */
 	y->keylen = (y->keylen + 7) & ~(size_t)7;
 	free(y->key);
 	y->key = y->ncls ? calloc((size_t)n, y->keylen) : NULL;
@@ -445,8 +445,13 @@ static void permute(const Sym *y, const Layout *L, const uint8_t *w, const uint8
 
 void sym_canon(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out)
 {
-	const Layout *L = &S->L;
 	uint8_t perm[MAX_CPUS];
+	sym_canon_perm(y, S, w, out, perm);
+}
+
+void sym_canon_perm(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out, uint8_t *perm)
+{
+	const Layout *L = &S->L;
 	int order[MAX_CPUS], slot[MAX_CPUS];
 	for (int c = 0; c < L->ncpu; c++) {
 		perm[c] = (uint8_t)c;
@@ -507,4 +512,105 @@ char *sym_describe(const Program *P, const char *model, char *buf, size_t len)
 	free(w);
 	sim_free(&S);
 	return rc < 0 ? NULL : buf;
+}
+
+/* ---- a declared class (machine.symmetric) ---- */
+
+/* The k-th initial TLB entry of CPU c (in tlb: order), or NULL. */
+static const TlbInit *tlb_init(const Program *P, int c, int k)
+{
+	for (int i = 0; i < P->ntlbs; i++)
+		if (P->tlbs[i].cpu == c && k-- == 0)
+			return &P->tlbs[i];
+	return NULL;
+}
+
+static int same_tlbs(const Program *P, int c, int d)
+{
+	for (int k = 0;; k++) {
+		const TlbInit *x = tlb_init(P, c, k), *y = tlb_init(P, d, k);
+		if (!x || !y)
+			return x == y;
+		if (x->mm != y->mm || x->addr != y->addr || x->w != y->w || x->d != y->d)
+			return 0;
+	}
+}
+
+/* The first outcome check step naming CPU c by number, or NULL. */
+static const Step *check_naming(const Program *P, int c)
+{
+	for (int i = 0; i < P->nsteps; i++) {
+		const Step *s = &P->steps[i];
+		if ((s->op == OP_TLB_VALID || s->op == OP_TLB_WRITABLE || s->op == OP_TLB_DIRTY) &&
+		    s->a[0].kind == OPD_CONST && s->a[0].v == (uint64_t)c)
+			return s;
+	}
+	return NULL;
+}
+
+/* How CPU c's static description differs from CPU f's (into why), or 0
+ * if it does not.  y holds the bodies' ranges (sym_init's first loop). */
+static int static_diff(const Sim *S, const Sym *y, int f, int c, char *why, size_t len)
+{
+	const Program *P = S->P;
+	const char *field = !same_body(P, y, f, c) ? "body" : P->cpus[c].mm != P->cpus[f].mm ? "mm" :
+	                    S->model[c] != S->model[f] ? "model" : !same_tlbs(P, f, c) ? "tlb" : NULL;
+	if (field)
+		return snprintf(why, len, "CPU#%d differs from CPU#%d in %s", c, f, field), 1;
+	for (int m = 0; m < P->nmms; m++)
+		if ((S->cpumask[m] >> c & 1) != (S->cpumask[m] >> f & 1))
+			return snprintf(why, len, "CPU#%d differs from CPU#%d in mm_cpumask of %s", c, f, P->mms[m]), 1;
+	int named = check_naming(P, f) ? f : c;
+	const Step *s = check_naming(P, named);
+	if (s)
+		return snprintf(why, len, "CPU#%d is named by an outcome check (%s, line %u)", named,
+		                prog_ops[s->op].name, s->line), 1;
+	return 0;
+}
+
+/* The class of y holding CPU f, 0 if none. */
+static uint64_t class_of(const Sym *y, int f)
+{
+	for (int k = 0; k < y->ncls; k++)
+		if (y->cls[k] >> f & 1)
+			return y->cls[k];
+	return 0;
+}
+
+/* sym_check on a set-up S: the static tests, then the classes sym_init
+ * finds from the start world (which also turns off when a check names a
+ * CPU by a computed value). */
+static int check_declared(Sim *S, uint64_t cpus, char *why, size_t len)
+{
+	Sym y;
+	int f = __builtin_ctzll(cpus), bad = -1;
+	uint8_t *w = malloc(S->L.size);
+	if (!w || sim_start(S, w) < 0 || sym_init(&y, S, w) < 0) {
+		snprintf(why, len, "%s", S->failed ? S->err : "out of memory");
+		free(w);
+		return -2;
+	}
+	uint64_t cls = class_of(&y, f);
+	for (uint64_t v = cpus & (cpus - 1); v && bad < 0; v &= v - 1) {
+		int c = __builtin_ctzll(v);
+		if (static_diff(S, &y, f, c, why, len))
+			bad = c;
+		else if (y.off)
+			bad = c, snprintf(why, len, "%s", y.off);
+		else if (!(cls >> c & 1))
+			bad = c, snprintf(why, len, "CPU#%d differs from CPU#%d in its start state", c, f);
+	}
+	sym_free(&y);
+	free(w);
+	return bad;
+}
+
+int sym_check(const Program *P, const char *model, uint64_t cpus, char *why, size_t len)
+{
+	Sim S;
+	if (sim_init(&S, P, model, why, len) < 0)
+		return -2;
+	int rc = check_declared(&S, cpus, why, len);
+	sim_free(&S);
+	return rc;
 }

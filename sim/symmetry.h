@@ -55,11 +55,26 @@ void sym_free(Sym *y);
  * mean worlds that are permutations of each other, and it is never
  * executed, only hashed. */
 void sym_canon(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out);
+/* sym_canon, and the renaming it applied: CPU c's block went to CPU
+ * perm[c]'s (perm: MAX_CPUS bytes), for what the caller keeps beside the
+ * world that names a CPU (explore's preemption tag). */
+void sym_canon_perm(Sym *y, const Sim *S, const uint8_t *w, uint8_t *out, uint8_t *perm);
 /* The classes as "CPU#1-4" / "CPU#1,3", joined by "; "; returns buf. */
 char *sym_format(const uint64_t *cls, int n, char *buf, size_t len);
 /* What explore --symmetry would find for P under dirty-bit model `model`
  * (from sim_start's world): "CPU#1-4 interchangeable", or "none (why)".
  * Returns buf, or NULL with the reason in buf (a bad model, no memory). */
 char *sym_describe(const Program *P, const char *model, char *buf, size_t len);
+/* A scenario's declaration machine.symmetric (cpus: a bitmask of two or
+ * more CPUs) under dirty-bit model `model`: -1 if every CPU of it is
+ * interchangeable with its lowest one (sym_init would put them all in one
+ * class), else the first CPU that is not, with why (len bytes) saying how
+ * in the first test it fails, in this order: "differs from CPU#1 in body"
+ * (its compiled steps), "... in mm", "... in model", "... in tlb" (its
+ * initial entries, in order), "... in mm_cpumask of MM", "is named by an
+ * outcome check (tlb_valid, line 30)", "... in its start state" (what
+ * parking leaves in its registers, TLB and irq state).  Returns -2 with
+ * why set if S cannot be set up (a bad model, no memory). */
+int sym_check(const Program *P, const char *model, uint64_t cpus, char *why, size_t len);
 
 #endif

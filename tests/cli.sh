@@ -273,9 +273,12 @@ check "--pct 2: PCT priorities, deterministic, a witness that replays" sh -c "$p
 	w=\$(sed -n 's/^   lost_dirty .*shortest witness found: //p' $tmp/p1) && test -n \"\$w\" && \
 	$T run scenarios/mkclean.yaml -v old -m blind --no-db -q --schedule \"\$w\" | grep -q '^outcomes: lost_dirty'"
 check "--pct 2 on the fixed variant: no lost_dirty" sh -c "$T explore scenarios/mkclean.yaml -v fixed -m blind --no-db -q --brief --random 200 --pct 2 | grep -c lost_dirty | grep -qx 0"
-for bad in "--random 0" "--random 1000000001" "--random 5 --symmetry" "--random 5 --states" "--pct 2" "--random 5 --pct 0" "--random 5 --pct 17"; do
+for bad in "--random 0" "--random 1000000001" "--random 5 --symmetry" "--random 5 --states" "--pct 2" "--random 5 --pct 0" "--random 5 --pct 17" \
+	"--preemptions -1" "--preemptions x" "--preemptions 1001" "--preemptions=" "--preemptions 2 --random 5" "--random 5 --preemptions 0"; do
 	check "explore $bad: one line, exit 2" sh -c "$T explore scenarios/mkclean.yaml --no-db $bad >$tmp/o 2>$tmp/e; test \$? -eq 2 && test ! -s $tmp/o && test \$(wc -l <$tmp/e) -eq 1"
 done
+check "--preemptions -1: says what it expects" sh -c "$T check scenarios/mkclean.yaml --no-db --preemptions -1 2>&1 | grep -qx \"tlbsim check: --preemptions expects a number of preemptions from 0 to 1000, got '-1' (see 'tlbsim check --help')\""
+check "--preemptions with --random: says why not" sh -c "$T compare scenarios --no-db --preemptions 1 --random 3 2>&1 | grep -qx \"tlbsim compare: --preemptions bounds an exhaustive search: it cannot be combined with --random (see 'tlbsim compare --help')\""
 # db matrix lists the cells as first explored: a database one compare
 # recorded reprints that compare's matrix, whatever the scenario names
 $T compare scenarios tests/scenarios -I scenarios/lib -q --db $tmp/cm.db >$tmp/cm.txt 2>/dev/null

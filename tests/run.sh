@@ -32,7 +32,7 @@ done
 
 # "fuzz.sh:run": the fuzzer again, mutants run (the executor's run-time
 # checks), a different seed
-for part in tests/errors.sh tests/fuzz.sh tests/fuzz.sh:run tests/fuzz-replay.sh tests/verdicts.sh tests/symmetry.sh tests/shard.sh tests/tsan.sh tests/determinism.sh tests/cli.sh tests/options.sh tests/json.sh tests/install.sh tests/crash.sh tests/docs.sh tests/html.sh; do
+for part in tests/errors.sh tests/fuzz.sh tests/fuzz.sh:run tests/fuzz-replay.sh tests/verdicts.sh tests/symmetry.sh tests/preempt.sh tests/shard.sh tests/tsan.sh tests/determinism.sh tests/cli.sh tests/options.sh tests/json.sh tests/install.sh tests/crash.sh tests/docs.sh tests/html.sh; do
 	file=${part%%:*}
 	[ -f "$file" ] || continue
 	echo "== $part"

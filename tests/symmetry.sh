@@ -10,8 +10,9 @@
 #     states (the reduced graph's): the same schedule counts, verdicts and
 #     witness lengths; every witness of the reduced search replays with
 #     `tlbsim run` to its outcome;
-#   - the classes found, as explore and tlbsim list say them; the
-#     sanitizer build's bytes; bad usage.
+#   - the classes found, as explore and tlbsim list say them; a class a
+#     scenario declares (machine.symmetric); the sanitizer build's bytes;
+#     bad usage.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 # tests/scenarios/lib links to scenarios/lib: a root includes may reach
@@ -150,6 +151,27 @@ got=$(lastl "$tmp/models.yaml" 2)
 want="symmetry under validating: none (no two CPUs are interchangeable)|symmetry under blind: CPU#2,3 interchangeable|"
 [ "$got" = "$want" ] && say OK "symmetry: tlbsim list names the classes per model when they differ" ||
 	say FAIL "symmetry: tlbsim list per model: '$got', want '$want'"
+
+# --- machine.symmetric: a declared class is checked by the compiler
+# (refusals: tests/errors/symmetric_*.yaml), printed by list, and turns
+# the reduction on: explore without --symmetry prints what explore
+# --symmetry prints, --no-symmetry what the full search prints
+sed 's/^  cpus: 5$/  cpus: 5\n  symmetric: [1, 2, 3, 4]/' "$tmp/n4.yaml" >"$tmp/n4s.yaml"
+got=$(./tlbsim list "$tmp/n4s.yaml" 2>&1 | tail -2 | head -1)
+[ "$got" = "symmetric (machine.symmetric): CPU#1-4: explore, check and compare reduce by CPU symmetry unless --no-symmetry" ] &&
+	say OK "symmetry: tlbsim list prints the declared class" || say FAIL "symmetry: tlbsim list of a declared class: '$got'"
+./tlbsim explore "$tmp/n4.yaml" --no-db --brief --symmetry 2>/dev/null | sed 's/page_mkclean_one_n4  variant/X/; s/(.*n4\.yaml)/F/' >"$tmp/d1"
+./tlbsim explore "$tmp/n4s.yaml" --no-db --brief 2>/dev/null | sed 's/page_mkclean_one_n4  variant/X/; s/(.*n4s\.yaml)/F/' >"$tmp/d2"
+same "$tmp/d1" "$tmp/d2" "symmetry: a scenario declaring machine.symmetric explores as with --symmetry"
+./tlbsim explore "$tmp/n4.yaml" --no-db --brief 2>/dev/null | sed 's/page_mkclean_one_n4  variant/X/; s/(.*n4\.yaml)/F/' >"$tmp/d1"
+./tlbsim explore "$tmp/n4s.yaml" --no-db --brief --no-symmetry 2>/dev/null | sed 's/page_mkclean_one_n4  variant/X/; s/(.*n4s\.yaml)/F/' >"$tmp/d2"
+same "$tmp/d1" "$tmp/d2" "symmetry: --no-symmetry explores a declared scenario in full"
+./tlbsim check "$tmp/n4.yaml" --no-db >"$tmp/c1" 2>/dev/null
+./tlbsim check "$tmp/n4s.yaml" --no-db >"$tmp/c2" 2>/dev/null
+same "$tmp/c1" "$tmp/c2" "symmetry: check of a declared scenario: the same verdicts"
+./tlbsim explore "$tmp/n4s.yaml" --no-db --symmetry --no-symmetry >"$tmp/o" 2>"$tmp/e"
+[ $? -eq 2 ] && [ ! -s "$tmp/o" ] && [ "$(wc -l <"$tmp/e")" -eq 1 ] &&
+	say OK "symmetry: --symmetry with --no-symmetry: one line, exit 2" || say FAIL "symmetry: --symmetry with --no-symmetry"
 
 # --- the sanitizer build, byte for byte
 if [ -x ./tlbsim-san ]; then

@@ -2,7 +2,8 @@
  * scenarios whose state graphs can be counted by hand: states, end
  * states, schedules, witnesses (replayed with sim_run), determinism, the
  * --max-states bound, cycles and livelocks (the lasso witness, its
- * replay, honest counts), and the livelock graph analysis by itself. */
+ * replay, honest counts), the livelock graph analysis by itself, and
+ * the preemption bound (--preemptions: the schedules within it, counted). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -501,6 +502,55 @@ static void test_scenario_error(void **state)
 	fx_finish(x);
 }
 
+/* Two CPUs, two shared steps each: 6 schedules, of which 2 have no
+ * preemption (0 0 1 1, 1 1 0 0: a switch from a CPU that is done is
+ * free) and 4 at most one (also 0 1 1 0 and 1 0 0 1). */
+static const char two_by_two[] = MACHINE
+	"cpus:\n"
+	"  - cpu: 0\n"
+	"    body: [\"set_page_dirty(page1)\", \"set_page_dirty(page2)\"]\n"
+	"  - cpu: 1\n"
+	"    body: [\"set_page_writeback(page0)\", \"end_page_writeback(page0)\"]\n";
+
+/* --preemptions K: exactly the schedules within the bound, counted;
+ * marked EX_PREEMPT; a bound no schedule reaches is the full search. */
+static void test_preemptions(void **state)
+{
+	(void)state;
+	static const uint64_t want[] = { 2, 4, 6, 6 };
+	SimFx *x = &ex[0];
+	assert_int_equal(fx_explore(x, two_by_two, "validating", 0), 0);
+	assert_int_equal(x->R.schedules, 6);
+	uint32_t reach = x->R.reach;
+	for (int k = 0; k < 4; k++) {
+		ExploreOpts o = { .bound_preemptions = 1, .preemptions = k };
+		explore_free(&x->R);
+		if (explore(&x->S, &o, &x->R) < 0)
+			fail_msg("explore: %s", x->S.err);
+		assert_int_equal(x->R.stop, EX_PREEMPT);
+		assert_int_equal(x->R.preemptions, k);
+		assert_int_equal(x->R.schedules, want[k]);
+		assert_int_equal(x->R.reach & ~reach, 0);
+	}
+	fx_cleanup(ex, 2);
+}
+
+/* A bounded search does not look for livelock: the spinning CPU it
+ * leaves is no livelock of the full search. */
+static void test_preemptions_no_livelock(void **state)
+{
+	(void)state;
+	SimFx *x = &ex[0];
+	fx_setup(x, spin, "fixed", "validating");
+	ExploreOpts o = { .bound_preemptions = 1, .preemptions = 0 };
+	if (explore(&x->S, &o, &x->R) < 0)
+		fail_msg("explore: %s", x->S.err);
+	assert_int_equal(x->R.stop, EX_PREEMPT);
+	assert_int_equal(x->R.reach >> OUT_LIVELOCK & 1, 0);
+	assert_null(x->R.out[OUT_LIVELOCK].witness);
+	fx_cleanup(ex, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +567,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_livelock_sometimes, cleanup),
 		cmocka_unit_test_teardown(test_livelock_deterministic, cleanup),
 		cmocka_unit_test(test_lv_graphs),
+		cmocka_unit_test_teardown(test_preemptions, cleanup),
+		cmocka_unit_test_teardown(test_preemptions_no_livelock, cleanup),
 		cmocka_unit_test_teardown(test_scenario_error, cleanup),
 	};
 	return cmocka_run_group_tests_name("explore", tests, NULL, NULL);
