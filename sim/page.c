@@ -126,19 +126,12 @@ static int read_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	return ex_next(S, w, c, S->P->cost.mem);
 }
 
-/* A write into the frame that no MMU sees: a device's DMA, or the
- * kernel's through its linear mapping.  It sets no PTE or TLB dirty bit
- * and no PG_dirty; only the content (and a storage key, which the memory
- * keeps whoever writes).  A write to a freed frame is use_after_free. */
-static int write_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
+/* A kernel write of len bytes (0: none) into frame pfn for step s: its
+ * content changes, no dirty bit is set, and a freed frame is
+ * use_after_free; the trace line says the new content version. */
+static void kernel_write(Sim *S, uint8_t *w, int c, const Step *s, int pfn, uint64_t len)
 {
 	PageState *pg = page_at(w, S, pfn);
-	uint64_t b = s->nargs > 1 ? ex_opv(S, w, c, s, 1) : 0;
-	uint64_t len = s->op == OP_MEMCPY_TO_PAGE ? ex_opv(S, w, c, s, 3) :
-	               s->op == OP_ZERO_USER_SEGMENT ? (ex_opv(S, w, c, s, 2) > b ? ex_opv(S, w, c, s, 2) - b : 0) : 1;
-	if (s->op != OP_DMA_TO_PAGE && (b > 4096 || len > 4096 - b))
-		return ex_fail(S, s, "%s: bytes %" PRIu64 " to %" PRIu64 " are past the end of the page", prog_ops[s->op].name,
-		               b, b + len);
 	if (len && (pg->frame & FRAME_FREE)) {
 		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
 		ex_note(S, w, c, "the page was freed: use after free");
@@ -146,6 +139,21 @@ static int write_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
 	if (len)
 		ex_frame_written(S, w, pfn, 0);
 	ex_event(S, w, c, len ? "%s: %s content v%u" : "%s: nothing written", s->text, pname(S, pfn), pg->data);
+}
+
+/* A write into the frame that no MMU sees: a device's DMA, or the
+ * kernel's through its linear mapping.  It sets no PTE or TLB dirty bit
+ * and no PG_dirty; only the content (and a storage key, which the memory
+ * keeps whoever writes).  A write to a freed frame is use_after_free. */
+static int write_step(Sim *S, uint8_t *w, int c, const Step *s, int pfn)
+{
+	uint64_t b = s->nargs > 1 ? ex_opv(S, w, c, s, 1) : 0;
+	uint64_t len = s->op == OP_MEMCPY_TO_PAGE ? ex_opv(S, w, c, s, 3) :
+	               s->op == OP_ZERO_USER_SEGMENT ? (ex_opv(S, w, c, s, 2) > b ? ex_opv(S, w, c, s, 2) - b : 0) : 1;
+	if (s->op != OP_DMA_TO_PAGE && (b > 4096 || len > 4096 - b))
+		return ex_fail(S, s, "%s: bytes %" PRIu64 " to %" PRIu64 " are past the end of the page", prog_ops[s->op].name,
+		               b, b + len);
+	kernel_write(S, w, c, s, pfn, len);
 	return ex_next(S, w, c, s->op == OP_DMA_TO_PAGE ? S->P->cost.io : S->P->cost.mem);
 }
 
@@ -162,18 +170,11 @@ int pg_copy_to_user_page(Sim *S, uint8_t *w, int c, const Step *s)
 		return R_ERR;
 	if (S->P->pages[pfn - 1].nopage)
 		return ex_fail(S, s, "copy_to_user_page: %s is a DAX block: it has no struct page", pname(S, pfn));
-	PageState *pg = page_at(w, S, pfn);
 	uint64_t off = ex_opv(S, w, c, s, 3), len = ex_opv(S, w, c, s, 5);
 	if (off > 4096 || len > 4096 - off)
 		return ex_fail(S, s, "copy_to_user_page: bytes %" PRIu64 " to %" PRIu64 " are past the end of the page",
 		               off, off + len);
-	if (len && (pg->frame & FRAME_FREE)) {
-		w_hdr(w)->seen |= SEEN_USE_AFTER_FREE;
-		ex_note(S, w, c, "the page was freed: use after free");
-	}
-	if (len)
-		ex_frame_written(S, w, pfn, 0);
-	ex_event(S, w, c, len ? "%s: %s content v%u" : "%s: nothing written", s->text, pname(S, pfn), pg->data);
+	kernel_write(S, w, c, s, pfn, len);
 	if (len)
 		ex_write_through(S, w, c, vma, pfn);
 	return ex_next(S, w, c, S->P->cost.mem);

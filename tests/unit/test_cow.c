@@ -16,12 +16,8 @@
 
 #include "helpers.h"
 
-/* One CPU, one mm: file page page0 mapped by vma priv (private,
- * read-only: mmap(PROT_READ, MAP_PRIVATE)), shared (MAP_SHARED of a file
- * opened read-write), ro (MAP_SHARED of a file opened read-only: no
- * VM_MAYWRITE); anon0 an anonymous page.  BODY is CPU#0's program, OUT
- * extra top-level keys. */
-#define SCN(BODY, OUT) \
+/* The machine, file page page0 and anonymous page anon0, up to the vmas. */
+#define HEAD \
 	"scenario: w\n" \
 	"machine: {cpus: 1, models: [validating]}\n" \
 	"mms: [mm]\n" \
@@ -29,7 +25,15 @@
 	"  - {name: file, size: 4096, pages: [{name: page0, index: 0}]}\n" \
 	"pages:\n" \
 	"  - {name: anon0, anon: true}\n" \
-	"vmas:\n" \
+	"vmas:\n"
+
+/* One CPU, one mm: file page page0 mapped by vma priv (private,
+ * read-only: mmap(PROT_READ, MAP_PRIVATE)), shared (MAP_SHARED of a file
+ * opened read-write), ro (MAP_SHARED of a file opened read-only: no
+ * VM_MAYWRITE); anon0 an anonymous page.  BODY is CPU#0's program, OUT
+ * extra top-level keys. */
+#define SCN(BODY, OUT) \
+	HEAD \
 	"  - {name: priv, mm: mm, start: 0x10000, file: file, vm_flags: [VM_READ, VM_MAYREAD, VM_MAYWRITE]}\n" \
 	"  - {name: shared, mm: mm, start: 0x20000, file: file}\n" \
 	"  - {name: ro, mm: mm, start: 0x30000, file: file, vm_flags: [VM_READ, VM_SHARED, VM_MAYREAD, VM_MAYSHARE]}\n" \
@@ -158,14 +162,7 @@ static void test_errors(void **state)
 static void test_stale_mapping_cow_copy(void **state)
 {
 #define COPY(SHARED) \
-	"scenario: w\n" \
-	"machine: {cpus: 1, models: [validating]}\n" \
-	"mms: [mm]\n" \
-	"files:\n" \
-	"  - {name: file, size: 4096, pages: [{name: page0, index: 0}]}\n" \
-	"pages:\n" \
-	"  - {name: anon0, anon: true}\n" \
-	"vmas:\n" \
+	HEAD \
 	"  - {name: vma, mm: mm, start: 0x10000, file: file, shared: " SHARED "}\n" \
 	"ptes:\n" \
 	"  - {mm: mm, addr: 0x10000, page: anon0, prot: 0x65}\n" \
